@@ -1,0 +1,101 @@
+package io.sandbox4j.api;
+
+import static org.apiguardian.api.API.Status.STABLE;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import org.apiguardian.api.API;
+
+/**
+ * What the command may read and write.
+ *
+ * <p>All paths are absolute and normalized; links are not resolved here (isolators resolve what
+ * they need, at the moment they apply their rules).
+ *
+ * @param workspace writable root and default working directory
+ * @param writableRoots extra writable roots
+ * @param readAllow when not empty, reads are limited to these paths plus what programs need to run
+ * @param readDeny paths whose contents must not be readable
+ * @param writeDeny paths that stay read-only even inside writable roots
+ * @param protectedNames paths relative to every writable root that stay read-only (by default
+ *     {@code .git/hooks}, {@code .git/config} and the sandbox's own {@code .sandbox4j} directory)
+ * @param privateTmp whether the command gets a private temporary directory
+ */
+@API(status = STABLE, since = "0.1")
+public record FilesystemPolicy(
+    Path workspace,
+    List<Path> writableRoots,
+    List<Path> readAllow,
+    List<Path> readDeny,
+    List<Path> writeDeny,
+    List<String> protectedNames,
+    boolean privateTmp) {
+
+  /** The relative paths that stay read-only inside every writable root unless a policy says so. */
+  public static final List<String> DEFAULT_PROTECTED_NAMES =
+      List.of(".git/hooks", ".git/config", ".sandbox4j");
+
+  public FilesystemPolicy {
+    workspace = Paths.absolute("workspace", workspace);
+    writableRoots = Paths.absoluteList("allow-write", writableRoots);
+    readAllow = Paths.absoluteList("allow-read", readAllow);
+    readDeny = Paths.absoluteList("deny-read", readDeny);
+    writeDeny = Paths.absoluteList("deny-write", writeDeny);
+    protectedNames = List.copyOf(protectedNames);
+    for (String name : protectedNames) {
+      if (name.isBlank() || Path.of(name).isAbsolute() || name.contains("..")) {
+        throw SandboxException.invalid(
+            "protected name '" + name + "' must be a relative path without '..'");
+      }
+    }
+  }
+
+  /** The workspace followed by the extra writable roots, without duplicates. */
+  public List<Path> allWritableRoots() {
+    LinkedHashSet<Path> roots = new LinkedHashSet<>();
+    roots.add(workspace);
+    roots.addAll(writableRoots);
+    return List.copyOf(roots);
+  }
+
+  /**
+   * Every path that must stay read-only: the write deny-list, then each protected name beneath each
+   * writable root (whether or not it exists yet: a command must not be able to create it either).
+   */
+  public List<Path> protectedPaths() {
+    LinkedHashSet<Path> paths = new LinkedHashSet<>(writeDeny);
+    for (Path root : allWritableRoots()) {
+      for (String name : protectedNames) {
+        paths.add(root.resolve(name).normalize());
+      }
+    }
+    return List.copyOf(paths);
+  }
+
+  static final class Paths {
+    private Paths() {}
+
+    static Path absolute(String what, Path p) {
+      if (p == null) {
+        throw SandboxException.invalid(what + ": path is missing");
+      }
+      if (!p.isAbsolute()) {
+        throw SandboxException.invalid(what + ": path '" + p + "' must be absolute");
+      }
+      return p.normalize();
+    }
+
+    static List<Path> absoluteList(String what, List<Path> in) {
+      List<Path> out = new ArrayList<>(in.size());
+      for (Path p : in) {
+        Path n = absolute(what, p);
+        if (!out.contains(n)) {
+          out.add(n);
+        }
+      }
+      return List.copyOf(out);
+    }
+  }
+}

@@ -1,0 +1,268 @@
+package io.sandbox4j.api;
+
+import static org.apiguardian.api.API.Status.STABLE;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.apiguardian.api.API;
+
+/**
+ * The complete, immutable description of what one sandboxed command may do.
+ *
+ * <p>Secure by default: {@link #defaults(Path)} allows reads except credential stores under the
+ * home directory, writes only to the workspace and a private temporary directory, no network, a
+ * scrubbed environment, a new session, whole-tree kill, no privileges, no access to other
+ * processes.
+ */
+@API(status = STABLE, since = "0.1")
+public record SandboxPolicy(
+    FilesystemPolicy filesystem,
+    NetworkPolicy network,
+    ProcessPolicy process,
+    ResourceLimits resources) {
+
+  /** Well-known credential stores, relative to a home directory, that are unreadable by default. */
+  public static final List<String> CREDENTIAL_STORES =
+      List.of(
+          ".ssh",
+          ".aws",
+          ".azure",
+          ".gnupg",
+          ".config/gh",
+          ".config/gcloud",
+          ".config/hub",
+          ".netrc",
+          ".git-credentials",
+          ".docker/config.json",
+          ".kube",
+          ".npmrc",
+          ".pypirc",
+          ".m2/settings-security.xml",
+          ".gradle/gradle.properties",
+          ".cargo/credentials",
+          ".cargo/credentials.toml",
+          ".password-store",
+          ".local/share/keyrings",
+          ".vault-token");
+
+  public SandboxPolicy {
+    if (filesystem == null || network == null || process == null || resources == null) {
+      throw SandboxException.invalid("a sandbox policy needs all four aspects");
+    }
+  }
+
+  /** The secure default policy for a workspace, denying the credential stores of {@link #homes}. */
+  public static SandboxPolicy defaults(Path workspace) {
+    return builder(workspace).build();
+  }
+
+  public static Builder builder(Path workspace) {
+    return new Builder(workspace);
+  }
+
+  /**
+   * The home directories whose credential stores are denied by default: {@code $HOME} as the
+   * command will see it and the account's home ({@code user.home}) if it differs.
+   */
+  public static List<Path> homes(Map<String, String> environment) {
+    LinkedHashSet<Path> homes = new LinkedHashSet<>();
+    String env = environment.get("HOME");
+    if (env != null && !env.isBlank() && Path.of(env).isAbsolute()) {
+      homes.add(Path.of(env).normalize());
+    }
+    String account = System.getProperty("user.home");
+    if (account != null && !account.isBlank() && Path.of(account).isAbsolute()) {
+      homes.add(Path.of(account).normalize());
+    }
+    return List.copyOf(homes);
+  }
+
+  /** The working directory the command starts in. */
+  public Path workingDirectory() {
+    return process.workingDirectory().orElse(filesystem.workspace());
+  }
+
+  /** Every feature that an isolator must enforce for this policy to run. */
+  public Set<Feature> requiredFeatures() {
+    EnumSet<Feature> f = EnumSet.noneOf(Feature.class);
+    f.add(Feature.FS_WRITE_CONFINEMENT);
+    if (!filesystem.readDeny().isEmpty()) {
+      f.add(Feature.FS_READ_DENY);
+    }
+    if (!filesystem.readAllow().isEmpty()) {
+      f.add(Feature.FS_READ_ALLOWLIST);
+    }
+    if (!filesystem.protectedPaths().isEmpty()) {
+      f.add(Feature.FS_PROTECTED_PATHS);
+    }
+    if (filesystem.privateTmp()) {
+      f.add(Feature.FS_PRIVATE_TMP);
+    }
+    switch (network.mode()) {
+      case NONE -> f.add(Feature.NET_DENY_ALL);
+      case ALLOW -> f.add(Feature.NET_ALLOWLIST);
+      case ALL -> {}
+    }
+    f.add(Feature.PROC_ENV_SCRUB);
+    f.add(Feature.PROC_NEW_SESSION);
+    f.add(Feature.PROC_TREE_KILL);
+    f.add(Feature.PROC_NO_PRIVILEGES);
+    f.add(Feature.PROC_ISOLATION);
+    resources.memoryBytes().ifPresent(v -> f.add(Feature.RES_MEMORY));
+    resources.cpuTime().ifPresent(v -> f.add(Feature.RES_CPU_TIME));
+    resources.timeout().ifPresent(v -> f.add(Feature.RES_TIMEOUT));
+    resources.maxProcesses().ifPresent(v -> f.add(Feature.RES_MAX_PROCS));
+    resources.maxFileSizeBytes().ifPresent(v -> f.add(Feature.RES_FILE_SIZE));
+    resources.maxOpenFiles().ifPresent(v -> f.add(Feature.RES_OPEN_FILES));
+    return f;
+  }
+
+  public Builder toBuilder() {
+    Builder b = new Builder(filesystem.workspace());
+    b.writableRoots.addAll(filesystem.writableRoots());
+    b.readAllow.addAll(filesystem.readAllow());
+    b.readDeny.clear();
+    b.readDeny.addAll(filesystem.readDeny());
+    b.defaultReadDeny = false;
+    b.writeDeny.addAll(filesystem.writeDeny());
+    b.protectedNames.clear();
+    b.protectedNames.addAll(filesystem.protectedNames());
+    b.privateTmp = filesystem.privateTmp();
+    b.network = network;
+    b.envPass.clear();
+    b.envPass.addAll(process.envPass());
+    b.envSet.putAll(process.envSet());
+    b.workingDirectory = process.workingDirectory().orElse(null);
+    b.resources = resources;
+    return b;
+  }
+
+  /** Builds a policy starting from the secure defaults. */
+  public static final class Builder {
+    private Path workspace;
+    private final List<Path> writableRoots = new ArrayList<>();
+    private final List<Path> readAllow = new ArrayList<>();
+    private final List<Path> readDeny = new ArrayList<>();
+    private boolean defaultReadDeny = true;
+    private Map<String, String> homeEnvironment = System.getenv();
+    private final List<Path> writeDeny = new ArrayList<>();
+    private final List<String> protectedNames =
+        new ArrayList<>(FilesystemPolicy.DEFAULT_PROTECTED_NAMES);
+    private boolean privateTmp = true;
+    private NetworkPolicy network = NetworkPolicy.NONE;
+    private final List<String> envPass = new ArrayList<>(ProcessPolicy.DEFAULT_ENV_PASS);
+    private final Map<String, String> envSet = new LinkedHashMap<>();
+    private Path workingDirectory;
+    private ResourceLimits resources = ResourceLimits.NONE;
+
+    private Builder(Path workspace) {
+      this.workspace = workspace;
+    }
+
+    public Builder workspace(Path p) {
+      this.workspace = p;
+      return this;
+    }
+
+    public Builder allowWrite(Path p) {
+      writableRoots.add(p);
+      return this;
+    }
+
+    public Builder allowRead(Path p) {
+      readAllow.add(p);
+      return this;
+    }
+
+    public Builder denyRead(Path p) {
+      readDeny.add(p);
+      return this;
+    }
+
+    public Builder denyWrite(Path p) {
+      writeDeny.add(p);
+      return this;
+    }
+
+    /**
+     * Whether the credential stores under the home directories are denied (default true). The homes
+     * are taken from {@code environment} ({@code HOME}) and the account's home.
+     */
+    public Builder denyCredentialStores(boolean deny, Map<String, String> environment) {
+      this.defaultReadDeny = deny;
+      this.homeEnvironment = Map.copyOf(environment);
+      return this;
+    }
+
+    public Builder protectedNames(List<String> names) {
+      protectedNames.clear();
+      protectedNames.addAll(names);
+      return this;
+    }
+
+    public Builder privateTmp(boolean enabled) {
+      this.privateTmp = enabled;
+      return this;
+    }
+
+    public Builder network(NetworkPolicy n) {
+      this.network = n;
+      return this;
+    }
+
+    /** Replaces the passed-through variable names. */
+    public Builder envPass(List<String> names) {
+      envPass.clear();
+      envPass.addAll(names);
+      return this;
+    }
+
+    /** Passes one more variable from the caller's environment. */
+    public Builder passEnv(String name) {
+      if (!envPass.contains(name)) {
+        envPass.add(name);
+      }
+      return this;
+    }
+
+    public Builder setEnv(String name, String value) {
+      envSet.put(name, value);
+      return this;
+    }
+
+    public Builder workingDirectory(Path p) {
+      this.workingDirectory = p;
+      return this;
+    }
+
+    public Builder resources(ResourceLimits r) {
+      this.resources = r;
+      return this;
+    }
+
+    public SandboxPolicy build() {
+      List<Path> deny = new ArrayList<>();
+      if (defaultReadDeny) {
+        for (Path home : homes(homeEnvironment)) {
+          for (String store : CREDENTIAL_STORES) {
+            deny.add(home.resolve(store));
+          }
+        }
+      }
+      deny.addAll(readDeny);
+      FilesystemPolicy fs =
+          new FilesystemPolicy(
+              workspace, writableRoots, readAllow, deny, writeDeny, protectedNames, privateTmp);
+      ProcessPolicy proc =
+          new ProcessPolicy(envPass, envSet, Optional.ofNullable(workingDirectory));
+      return new SandboxPolicy(fs, network, proc, resources);
+    }
+  }
+}
