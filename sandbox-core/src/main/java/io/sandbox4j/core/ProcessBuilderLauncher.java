@@ -1,0 +1,110 @@
+package io.sandbox4j.core;
+
+import io.sandbox4j.api.SandboxException;
+import io.sandbox4j.api.spi.Availability;
+import io.sandbox4j.api.spi.LaunchSpec;
+import io.sandbox4j.api.spi.Launcher;
+import io.sandbox4j.api.spi.SandboxProcess;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Starts a spec that carries no platform extension with a plain {@link ProcessBuilder}. It applies
+ * nothing beyond the environment, working directory and redirects, so it is only ever chosen when
+ * the selected isolators need nothing more (for example third-party backends in tests).
+ */
+final class ProcessBuilderLauncher implements Launcher {
+
+  @Override
+  public String id() {
+    return "process-builder";
+  }
+
+  @Override
+  public Set<Class<?>> extensionTypes() {
+    return Set.of();
+  }
+
+  @Override
+  public Availability probe() {
+    return Availability.available("java.lang.ProcessBuilder");
+  }
+
+  @Override
+  public SandboxProcess launch(LaunchSpec spec) throws IOException {
+    ProcessBuilder pb = new ProcessBuilder(spec.command());
+    pb.directory(spec.workingDirectory().toFile());
+    pb.environment().clear();
+    pb.environment().putAll(spec.environment());
+    pb.redirectInput(spec.stdin());
+    pb.redirectOutput(spec.stdout());
+    pb.redirectError(spec.stderr());
+    Process p;
+    try {
+      p = pb.start();
+    } catch (IOException e) {
+      String msg = String.valueOf(e.getMessage());
+      if (msg.contains("error=2,")) {
+        throw new SandboxException(127, spec.command().get(0) + ": command not found");
+      }
+      if (msg.contains("error=13,")) {
+        throw new SandboxException(126, spec.command().get(0) + ": permission denied");
+      }
+      throw e;
+    }
+    return new JdkProcess(p);
+  }
+
+  /** A {@link SandboxProcess} over a JDK process; killTree reaches only visible descendants. */
+  static final class JdkProcess implements SandboxProcess {
+    private final Process process;
+
+    JdkProcess(Process process) {
+      this.process = process;
+    }
+
+    @Override
+    public long pid() {
+      return process.pid();
+    }
+
+    @Override
+    public OutputStream stdin() {
+      return process.getOutputStream();
+    }
+
+    @Override
+    public InputStream stdout() {
+      return process.getInputStream();
+    }
+
+    @Override
+    public InputStream stderr() {
+      return process.getErrorStream();
+    }
+
+    @Override
+    public int waitFor() throws InterruptedException {
+      return process.waitFor();
+    }
+
+    @Override
+    public boolean waitFor(long timeout, TimeUnit unit) throws InterruptedException {
+      return process.waitFor(timeout, unit);
+    }
+
+    @Override
+    public boolean isAlive() {
+      return process.isAlive();
+    }
+
+    @Override
+    public void killTree() {
+      process.descendants().forEach(ProcessHandle::destroyForcibly);
+      process.destroyForcibly();
+    }
+  }
+}

@@ -1,0 +1,211 @@
+package io.sandbox4j.core;
+
+import static org.apiguardian.api.API.Status.STABLE;
+
+import com.google.inject.Guice;
+import com.google.inject.Injector;
+import com.google.inject.Module;
+import com.google.inject.Stage;
+import io.sandbox4j.api.SandboxException;
+import io.sandbox4j.api.SandboxPolicy;
+import io.sandbox4j.api.spi.LaunchSpec;
+import io.sandbox4j.api.spi.Launcher;
+import io.sandbox4j.api.spi.SandboxProcess;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.lang.ProcessBuilder.Redirect;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.apiguardian.api.API;
+
+/**
+ * The library entry point: run commands under a {@link SandboxPolicy}.
+ *
+ * <pre>{@code
+ * Sandbox sandbox = Sandbox.create();
+ * SandboxPolicy policy = SandboxPolicy.defaults(Path.of("/work/project"));
+ * SandboxResult r = sandbox.run(policy, List.of("make", "test"));
+ * System.out.println(r.exitCode() + " " + r.stdoutText());
+ * }</pre>
+ *
+ * <p>Thread-safe; create one per application. Every run is checked before it starts: when a
+ * restriction the policy asks for is not enforced by a selected, available isolator, nothing runs
+ * and a {@link SandboxException} with exit code 125 says what is missing.
+ */
+@API(status = STABLE, since = "0.1")
+public final class Sandbox {
+  private final BackendRegistry registry;
+  private final IsolatorSelector selector;
+  private final ScheduledExecutorService scheduler;
+  private final ExecutorService readers;
+
+  private Sandbox(BackendRegistry registry) {
+    this.registry = registry;
+    this.selector = new IsolatorSelector(registry);
+    this.scheduler =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "sandbox4j-timeouts");
+              t.setDaemon(true);
+              return t;
+            });
+    // Output is drained on dedicated threads: blocking reads must not starve a shared pool.
+    this.readers =
+        Executors.newCachedThreadPool(
+            r -> {
+              Thread t = new Thread(r, "sandbox4j-output");
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  /** A sandbox with every backend found on the class path through {@link ServiceLoader}. */
+  public static Sandbox create() {
+    List<Module> modules = new ArrayList<>();
+    for (BackendModule m : ServiceLoader.load(BackendModule.class)) {
+      modules.add(m);
+    }
+    return create(modules);
+  }
+
+  /** A sandbox with exactly these backend modules (and the built-in backend). */
+  public static Sandbox create(Iterable<? extends Module> backendModules) {
+    List<Module> modules = new ArrayList<>();
+    modules.add(new CoreModule());
+    backendModules.forEach(modules::add);
+    Injector injector;
+    try {
+      injector = Guice.createInjector(Stage.PRODUCTION, modules);
+    } catch (com.google.inject.CreationException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof SandboxException se) {
+        throw se;
+      }
+      throw SandboxException.cannotSandbox("backend wiring failed: " + e.getMessage(), e);
+    }
+    return new Sandbox(injector.getInstance(BackendRegistry.class));
+  }
+
+  public BackendRegistry registry() {
+    return registry;
+  }
+
+  /**
+   * Selects isolators for the policy and checks coverage; throws (exit 125) naming every
+   * restriction nothing selected enforces. {@code backendIds} empty means automatic.
+   */
+  public SandboxPlan plan(SandboxPolicy policy, List<String> backendIds) {
+    return selector.select(policy, backendIds);
+  }
+
+  /** Starts the command; the caller reads or redirects its streams and waits for it. */
+  public SandboxExecution start(SandboxRequest request) {
+    SandboxPlan plan = plan(request.policy(), request.backends());
+    SandboxPolicy policy = request.policy();
+    LaunchSpec spec =
+        new LaunchSpec(
+            policy, request.command(), policy.workingDirectory(), request.callerEnvironment());
+    spec.redirects(request.stdin(), request.stdout(), request.stderr());
+    try {
+      for (SelectedIsolator s : plan.isolators()) {
+        s.isolator().contribute(policy, spec);
+      }
+      Launcher launcher = chooseLauncher(spec);
+      long start = System.nanoTime();
+      SandboxProcess process = launcher.launch(spec);
+      return new SandboxExecution(
+          process, spec, launcher.id(), start, policy.resources().timeout(), scheduler);
+    } catch (IOException e) {
+      spec.runCleanups();
+      throw SandboxException.cannotSandbox(
+          "could not start " + request.command().get(0) + ": " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      spec.runCleanups();
+      throw e;
+    }
+  }
+
+  /**
+   * Runs the command to its end with empty standard input, collecting standard output and error.
+   */
+  public SandboxResult run(SandboxPolicy policy, List<String> command) {
+    return run(SandboxRequest.of(policy, command));
+  }
+
+  /** Runs the request to its end; piped output streams are collected into the result. */
+  public SandboxResult run(SandboxRequest request) {
+    try (SandboxExecution ex = start(request)) {
+      if (request.stdin() == Redirect.PIPE) {
+        ex.stdin().close();
+      }
+      CompletableFuture<byte[]> out = drain(ex.stdout());
+      CompletableFuture<byte[]> err = drain(ex.stderr());
+      SandboxResult ended = ex.waitFor();
+      return ex.finish(
+          ended.exitCode() == SandboxResult.EXIT_TIMEOUT && ended.timedOut()
+              ? SandboxResult.EXIT_TIMEOUT
+              : ended.exitCode(),
+          out.get(),
+          err.get());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw SandboxException.cannotSandbox("interrupted while waiting for the command", e);
+    } catch (ExecutionException e) {
+      throw new UncheckedIOException(new IOException("reading the command's output", e.getCause()));
+    }
+  }
+
+  private CompletableFuture<byte[]> drain(InputStream in) {
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try (in) {
+            ByteArrayOutputStream buf = new ByteArrayOutputStream();
+            in.transferTo(buf);
+            return buf.toByteArray();
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        },
+        readers);
+  }
+
+  private Launcher chooseLauncher(LaunchSpec spec) {
+    Set<Class<?>> needed = spec.extensionTypes();
+    List<Launcher> fit = new ArrayList<>();
+    for (Launcher l : registry.launchers()) {
+      if (l.extensionTypes().containsAll(needed)) {
+        fit.add(l);
+      }
+    }
+    fit.sort(Comparator.comparingInt((Launcher l) -> l.extensionTypes().size()));
+    List<String> unavailable = new ArrayList<>();
+    for (Launcher l : fit) {
+      var a = l.probe();
+      if (a.available()) {
+        return l;
+      }
+      unavailable.add(l.id() + " (" + a.detail() + ")");
+    }
+    List<String> names = needed.stream().map(Class::getSimpleName).sorted().toList();
+    throw SandboxException.cannotSandbox(
+        fit.isEmpty()
+            ? "no installed launcher applies " + names + "; nothing was run"
+            : "the launcher that applies "
+                + names
+                + " is unavailable: "
+                + String.join("; ", unavailable)
+                + "; nothing was run");
+  }
+}

@@ -1,0 +1,65 @@
+package io.sandbox4j.core;
+
+import static org.apiguardian.api.API.Status.STABLE;
+
+import io.sandbox4j.api.SandboxException;
+import io.sandbox4j.api.SandboxPolicy;
+import java.lang.ProcessBuilder.Redirect;
+import java.util.List;
+import java.util.Map;
+import org.apiguardian.api.API;
+
+/**
+ * One command to run under a policy.
+ *
+ * @param policy what the command may do
+ * @param command the command and its arguments
+ * @param backends backend ids to use; empty for the automatic choice
+ * @param callerEnvironment the environment the allow-list picks from (usually {@code
+ *     System.getenv()})
+ * @param stdin where standard input comes from
+ * @param stdout where standard output goes
+ * @param stderr where standard error goes
+ */
+@API(status = STABLE, since = "0.1")
+public record SandboxRequest(
+    SandboxPolicy policy,
+    List<String> command,
+    List<String> backends,
+    Map<String, String> callerEnvironment,
+    Redirect stdin,
+    Redirect stdout,
+    Redirect stderr) {
+
+  public SandboxRequest {
+    command = List.copyOf(command);
+    if (command.isEmpty() || command.get(0).isEmpty()) {
+      throw SandboxException.invalid("no command given");
+    }
+    backends = List.copyOf(backends);
+    callerEnvironment = Map.copyOf(callerEnvironment);
+  }
+
+  /** Automatic backends, the process's environment, all three streams piped. */
+  public static SandboxRequest of(SandboxPolicy policy, List<String> command) {
+    return new SandboxRequest(
+        policy, command, List.of(), System.getenv(), Redirect.PIPE, Redirect.PIPE, Redirect.PIPE);
+  }
+
+  public SandboxRequest withBackends(List<String> ids) {
+    return new SandboxRequest(policy, command, ids, callerEnvironment, stdin, stdout, stderr);
+  }
+
+  public SandboxRequest withCallerEnvironment(Map<String, String> env) {
+    return new SandboxRequest(policy, command, backends, env, stdin, stdout, stderr);
+  }
+
+  public SandboxRequest withRedirects(Redirect in, Redirect out, Redirect err) {
+    return new SandboxRequest(policy, command, backends, callerEnvironment, in, out, err);
+  }
+
+  /** All three streams inherited from the calling process (what the CLI does). */
+  public SandboxRequest inheritIo() {
+    return withRedirects(Redirect.INHERIT, Redirect.INHERIT, Redirect.INHERIT);
+  }
+}
