@@ -8,6 +8,7 @@ import io.sandbox4j.api.spi.Isolator;
 import io.sandbox4j.api.spi.SandboxBackend;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -28,8 +29,10 @@ final class IsolatorSelector {
     this.registry = registry;
   }
 
-  SandboxPlan select(SandboxPolicy policy, List<String> backendIds) {
-    Set<Feature> required = policy.requiredFeatures();
+  SandboxPlan select(SandboxPolicy policy, List<String> backendIds, Set<Feature> waived) {
+    Set<Feature> required = EnumSet.noneOf(Feature.class);
+    required.addAll(policy.requiredFeatures());
+    required.removeAll(waived);
     List<SandboxBackend> candidates = candidates(backendIds);
     List<SelectedIsolator> selected = new ArrayList<>();
     if (backendIds.isEmpty()) {

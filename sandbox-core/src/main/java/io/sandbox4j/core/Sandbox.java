@@ -6,6 +6,7 @@ import com.google.inject.Guice;
 import com.google.inject.Injector;
 import com.google.inject.Module;
 import com.google.inject.Stage;
+import io.sandbox4j.api.Feature;
 import io.sandbox4j.api.SandboxException;
 import io.sandbox4j.api.SandboxPolicy;
 import io.sandbox4j.api.spi.LaunchSpec;
@@ -105,12 +106,17 @@ public final class Sandbox {
    * restriction nothing selected enforces. {@code backendIds} empty means automatic.
    */
   public SandboxPlan plan(SandboxPolicy policy, List<String> backendIds) {
-    return selector.select(policy, backendIds);
+    return selector.select(policy, backendIds, Set.of());
+  }
+
+  /** As {@link #plan(SandboxPolicy, List)}, not requiring the {@code waived} features. */
+  public SandboxPlan plan(SandboxPolicy policy, List<String> backendIds, Set<Feature> waived) {
+    return selector.select(policy, backendIds, waived);
   }
 
   /** Starts the command; the caller reads or redirects its streams and waits for it. */
   public SandboxExecution start(SandboxRequest request) {
-    SandboxPlan plan = plan(request.policy(), request.backends());
+    SandboxPlan plan = plan(request.policy(), request.backends(), request.waived());
     SandboxPolicy policy = request.policy();
     LaunchSpec spec =
         new LaunchSpec(
