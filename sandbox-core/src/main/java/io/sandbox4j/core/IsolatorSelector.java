@@ -106,7 +106,7 @@ final class IsolatorSelector {
   private String refusal(List<Feature> uncovered, List<String> backendIds) {
     StringBuilder sb = new StringBuilder("refusing to run: ");
     sb.append(backendIds.isEmpty() ? "no available backend" : "the chosen backends " + backendIds)
-        .append(uncovered.size() == 1 ? " enforces" : " enforce")
+        .append(backendIds.isEmpty() || backendIds.size() == 1 ? " enforces" : " enforce")
         .append(" what the policy requires:");
     for (Feature f : uncovered) {
       sb.append("\n  - ").append(f.description()).append(" (").append(f).append("): ");

@@ -236,25 +236,21 @@ final class PolicyFileReader {
     String[] lines = text.split("\n", -1);
     String section = path.size() > 1 ? path.get(0) : null;
     String key = path.get(path.size() - 1);
+    java.util.regex.Pattern asKey =
+        java.util.regex.Pattern.compile(
+            "(^|[\\s{,\"'-])[\"']?" + java.util.regex.Pattern.quote(key) + "[\"']?\\s*[=:]");
     boolean inSection = section == null || !format.equals("toml");
     for (int i = 0; i < lines.length; i++) {
       String l = lines[i].trim();
       if (format.equals("toml") && l.startsWith("[")) {
         String name = l.replaceAll("[\\[\\]\\s\"]", "");
-        if (section == null) {
-          if (name.equals(key)) {
-            return i + 1;
-          }
-        } else {
-          inSection = name.equals(section);
+        if (section == null && name.equals(key)) {
+          return i + 1;
         }
+        inSection = section == null || name.equals(section);
         continue;
       }
-      if (!inSection) {
-        continue;
-      }
-      String k = l.replaceFirst("^[-\\s]*", "").replaceFirst("^[\"']", "");
-      if (k.startsWith(key) && k.substring(key.length()).matches("[\"']?\\s*[=:].*")) {
+      if (inSection && asKey.matcher(l).find()) {
         return i + 1;
       }
     }

@@ -104,7 +104,10 @@ final class ProcessBuilderLauncher implements Launcher {
     @Override
     public void killTree() {
       process.descendants().forEach(ProcessHandle::destroyForcibly);
-      process.destroyForcibly();
+      // Destroying an ended process would close its streams before the caller drained them.
+      if (process.isAlive()) {
+        process.destroyForcibly();
+      }
     }
   }
 }

@@ -94,7 +94,14 @@ public final class Sandbox {
       }
       throw SandboxException.cannotSandbox("backend wiring failed: " + e.getMessage(), e);
     }
-    return new Sandbox(injector.getInstance(BackendRegistry.class));
+    try {
+      return new Sandbox(injector.getInstance(BackendRegistry.class));
+    } catch (com.google.inject.ProvisionException e) {
+      if (e.getCause() instanceof SandboxException se) {
+        throw se;
+      }
+      throw SandboxException.cannotSandbox("backend wiring failed: " + e.getMessage(), e);
+    }
   }
 
   public BackendRegistry registry() {

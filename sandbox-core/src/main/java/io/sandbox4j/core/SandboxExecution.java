@@ -81,7 +81,10 @@ public final class SandboxExecution implements AutoCloseable {
     return process.isAlive();
   }
 
-  /** Waits for the end and returns how it ended (no collected output). */
+  /**
+   * Waits for the end and returns how it ended (no collected output). The streams stay readable
+   * until {@link #close()}.
+   */
   public SandboxResult waitFor() throws InterruptedException {
     int code = process.waitFor();
     return finish(code);
@@ -99,7 +102,9 @@ public final class SandboxExecution implements AutoCloseable {
     if (endNanos == 0) {
       endNanos = System.nanoTime();
     }
-    close();
+    if (timer != null) {
+      timer.cancel(false);
+    }
     boolean killed = timedOut.get();
     return new SandboxResult(
         killed ? SandboxResult.EXIT_TIMEOUT : code,

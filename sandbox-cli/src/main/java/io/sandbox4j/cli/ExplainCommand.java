@@ -1,0 +1,124 @@
+package io.sandbox4j.cli;
+
+import io.sandbox4j.api.Feature;
+import io.sandbox4j.api.SandboxException;
+import io.sandbox4j.api.SandboxPolicy;
+import io.sandbox4j.core.PolicySettings;
+import io.sandbox4j.core.SandboxPlan;
+import io.sandbox4j.core.SelectedIsolator;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** {@code sandbox explain [options]}: the resolved policy and who enforces each rule. */
+@Command(
+    name = "explain",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Prints the resolved policy and which backend enforces each rule, without running anything.",
+      "Exit 0 when every rule is enforced, 125 when the sandbox would refuse, 2 for bad input."
+    })
+final class ExplainCommand implements Callable<Integer> {
+  @Mixin PolicyOptions options = new PolicyOptions();
+
+  @Spec CommandSpec spec;
+
+  private final CliContext context;
+
+  ExplainCommand(CliContext context) {
+    this.context = context;
+  }
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    Map<String, String> env = context.environment();
+    PolicySettings settings = options.settings(context.workingDirectory());
+    SandboxPolicy policy = settings.resolve(env);
+    printPolicy(out, policy, env);
+    out.println();
+    List<String> backends = settings.backends();
+    out.println("backends: " + (backends.isEmpty() ? "automatic" : String.join(", ", backends)));
+    try {
+      SandboxPlan plan = context.sandbox().plan(policy, backends);
+      out.println("enforcement:");
+      for (Feature f : Feature.values()) {
+        List<SelectedIsolator> by = plan.coverage().get(f);
+        if (by != null) {
+          out.printf(
+              "  %-45s %s%n",
+              f.description(),
+              by.stream().map(SelectedIsolator::name).collect(Collectors.joining(", ")));
+        }
+      }
+      out.println(
+          "selected isolators: "
+              + plan.isolators().stream()
+                  .map(SelectedIsolator::name)
+                  .collect(Collectors.joining(", ")));
+      out.flush();
+      return 0;
+    } catch (SandboxException e) {
+      out.flush();
+      throw e;
+    }
+  }
+
+  private static void printPolicy(PrintWriter out, SandboxPolicy p, Map<String, String> env) {
+    out.println("filesystem:");
+    out.println("  workspace:       " + p.filesystem().workspace());
+    out.println("  working dir:     " + p.workingDirectory());
+    list(out, "  allow-write:     ", p.filesystem().writableRoots());
+    list(out, "  allow-read:      ", p.filesystem().readAllow());
+    list(out, "  deny-read:       ", p.filesystem().readDeny());
+    list(out, "  read-only:       ", p.filesystem().protectedPaths());
+    out.println("  private tmp:     " + (p.filesystem().privateTmp() ? "yes" : "no"));
+    out.println("network:");
+    out.println(
+        "  mode:            "
+            + p.network().mode().name().toLowerCase(java.util.Locale.ROOT)
+            + (p.network().allow().isEmpty() ? "" : " " + p.network().allow()));
+    out.println("process:");
+    out.println(
+        "  environment:     "
+            + String.join(
+                " ", p.process().environmentFrom(env).keySet().stream().sorted().toList()));
+    out.println("resources:");
+    var r = p.resources();
+    out.println(
+        "  memory:          "
+            + (r.memoryBytes().isPresent() ? r.memoryBytes().getAsLong() + " bytes" : "unlimited"));
+    out.println("  cpu-time:        " + r.cpuTime().map(Object::toString).orElse("unlimited"));
+    out.println("  timeout:         " + r.timeout().map(Object::toString).orElse("none"));
+    out.println(
+        "  max-procs:       "
+            + (r.maxProcesses().isPresent() ? r.maxProcesses().getAsInt() : "unlimited"));
+    out.println(
+        "  max-file-size:   "
+            + (r.maxFileSizeBytes().isPresent()
+                ? r.maxFileSizeBytes().getAsLong() + " bytes"
+                : "unlimited"));
+    out.println(
+        "  max-open-files:  "
+            + (r.maxOpenFiles().isPresent() ? r.maxOpenFiles().getAsInt() : "unlimited"));
+  }
+
+  private static void list(PrintWriter out, String label, List<Path> paths) {
+    if (paths.isEmpty()) {
+      out.println(label + "(none)");
+      return;
+    }
+    out.println(label + paths.get(0));
+    String pad = " ".repeat(label.length());
+    for (int i = 1; i < paths.size(); i++) {
+      out.println(pad + paths.get(i));
+    }
+  }
+}

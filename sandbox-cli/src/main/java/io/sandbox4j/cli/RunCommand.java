@@ -1,0 +1,65 @@
+package io.sandbox4j.cli;
+
+import io.sandbox4j.api.SandboxPolicy;
+import io.sandbox4j.core.PolicySettings;
+import io.sandbox4j.core.Sandbox;
+import io.sandbox4j.core.SandboxExecution;
+import io.sandbox4j.core.SandboxRequest;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+
+/** {@code sandbox run [options] -- COMMAND [ARG...]}. */
+@Command(
+    name = "run",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Runs COMMAND in the sandbox. Exit code: the command's own; 128+N when it dies of signal N;",
+      "124 on --timeout; 125 when the sandbox cannot be set up or cannot enforce the policy;",
+      "126 not executable; 127 not found; 2 for a bad flag, value or policy file."
+    })
+final class RunCommand implements Callable<Integer> {
+  @Mixin PolicyOptions options = new PolicyOptions();
+
+  @Parameters(
+      arity = "1..*",
+      paramLabel = "COMMAND",
+      description = "The command and its arguments.")
+  List<String> command;
+
+  private final CliContext context;
+
+  RunCommand(CliContext context) {
+    this.context = context;
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    Map<String, String> env = context.environment();
+    PolicySettings settings = options.settings(context.workingDirectory());
+    SandboxPolicy policy = settings.resolve(env);
+    Sandbox sandbox = context.sandbox();
+    SandboxRequest request =
+        SandboxRequest.of(policy, command)
+            .withBackends(settings.backends())
+            .withCallerEnvironment(env)
+            .inheritIo();
+    try (SandboxExecution execution = sandbox.start(request)) {
+      // If this JVM is told to stop (Ctrl-C, SIGTERM), the sandboxed tree goes with it.
+      Thread killer = new Thread(execution::kill, "sandbox4j-kill-on-exit");
+      Runtime.getRuntime().addShutdownHook(killer);
+      try {
+        return execution.waitFor().exitCode();
+      } finally {
+        try {
+          Runtime.getRuntime().removeShutdownHook(killer);
+        } catch (IllegalStateException shuttingDown) {
+          // The hook is running or about to: nothing to remove.
+        }
+      }
+    }
+  }
+}

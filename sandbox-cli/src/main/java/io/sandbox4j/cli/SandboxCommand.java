@@ -1,0 +1,25 @@
+package io.sandbox4j.cli;
+
+import picocli.AutoComplete.GenerateCompletion;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The top-level {@code sandbox} command. */
+@Command(
+    name = "sandbox",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    description = "Runs commands under limits the operating system enforces.",
+    subcommands = {
+      RunCommand.class,
+      BackendsCommand.class,
+      ExplainCommand.class,
+      GenerateCompletion.class
+    })
+final class SandboxCommand {
+  @Option(
+      names = "--verbose",
+      scope = picocli.CommandLine.ScopeType.INHERIT,
+      description = "Print stack traces with errors.")
+  boolean verbose;
+}

@@ -1,0 +1,238 @@
+package io.sandbox4j.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.sandbox4j.api.Feature;
+import io.sandbox4j.api.NetworkMode;
+import io.sandbox4j.api.SandboxException;
+import io.sandbox4j.api.SandboxPolicy;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class PolicySettingsTest {
+  @TempDir Path dir;
+
+  private static final String TOML =
+      """
+      version = 1
+      [filesystem]
+      workspace = "."
+      allow-read = []
+      deny-read = ["~/.config/secrets"]
+      allow-write = ["cache"]
+      deny-write = ["build.gradle"]
+      [network]
+      mode = "allow"
+      allow = ["example.com:443", "[::1]:8080"]
+      [process]
+      env = ["JAVA_HOME", "CI=true"]
+      [resources]
+      memory = "2g"
+      cpu-time = "10m"
+      timeout = "30m"
+      max-procs = 256
+      max-file-size = "1g"
+      [backends]
+      use = ["landlock"]
+      """;
+
+  private static final String YAML =
+      """
+      version: 1
+      filesystem:
+        workspace: "."
+        allow-read: []
+        deny-read: ["~/.config/secrets"]
+        allow-write: ["cache"]
+        deny-write: ["build.gradle"]
+      network:
+        mode: allow
+        allow: ["example.com:443", "[::1]:8080"]
+      process:
+        env: [JAVA_HOME, "CI=true"]
+      resources:
+        memory: 2g
+        cpu-time: 10m
+        timeout: 30m
+        max-procs: 256
+        max-file-size: 1g
+      backends:
+        use: [landlock]
+      """;
+
+  private static final String JSON =
+      """
+      {"version": 1,
+       "filesystem": {"workspace": ".", "allow-read": [], "deny-read": ["~/.config/secrets"],
+                      "allow-write": ["cache"], "deny-write": ["build.gradle"]},
+       "network": {"mode": "allow", "allow": ["example.com:443", "[::1]:8080"]},
+       "process": {"env": ["JAVA_HOME", "CI=true"]},
+       "resources": {"memory": "2g", "cpu-time": "10m", "timeout": "30m", "max-procs": 256,
+                     "max-file-size": "1g"},
+       "backends": {"use": ["landlock"]}}
+      """;
+
+  private Map<String, String> env() {
+    return Map.of("HOME", dir.resolve("home").toString(), "JAVA_HOME", "/opt/jdk", "PATH", "/bin");
+  }
+
+  @ParameterizedTest
+  @CsvSource({"policy.toml", "policy.yaml", "policy.yml", "policy.json"})
+  void everyFormatReadsTheSameKeysIntoTheSamePolicy(String name) throws IOException {
+    Files.createDirectories(dir.resolve("cache"));
+    String text = name.endsWith(".toml") ? TOML : name.endsWith(".json") ? JSON : YAML;
+    Path file = Files.writeString(dir.resolve(name), text);
+    PolicySettings s = PolicySettings.load(file);
+    SandboxPolicy p = s.resolve(env());
+
+    assertThat(p.filesystem().workspace()).isEqualTo(dir);
+    assertThat(p.filesystem().writableRoots()).containsExactly(dir.resolve("cache"));
+    assertThat(p.filesystem().readDeny())
+        .contains(dir.resolve("home/.config/secrets"), dir.resolve("home/.ssh"));
+    assertThat(p.filesystem().writeDeny()).containsExactly(dir.resolve("build.gradle"), file);
+    assertThat(p.network().mode()).isEqualTo(NetworkMode.ALLOW);
+    assertThat(p.network().allow()).hasToString("[example.com:443, [::1]:8080]");
+    assertThat(p.process().environmentFrom(env()))
+        .containsEntry("JAVA_HOME", "/opt/jdk")
+        .containsEntry("CI", "true");
+    assertThat(p.resources().memoryBytes()).hasValue(2L << 30);
+    assertThat(p.resources().cpuTime()).hasValue(Duration.ofMinutes(10));
+    assertThat(p.resources().timeout()).hasValue(Duration.ofMinutes(30));
+    assertThat(p.resources().maxProcesses()).hasValue(256);
+    assertThat(p.resources().maxFileSizeBytes()).hasValue(1L << 30);
+    assertThat(s.backends()).containsExactly("landlock");
+    assertThat(p.requiredFeatures()).contains(Feature.NET_ALLOWLIST, Feature.RES_MAX_PROCS);
+  }
+
+  @Test
+  void aMisspelledKeyIsAnErrorWithItsLine() throws IOException {
+    Path file =
+        Files.writeString(
+            dir.resolve("p.toml"), "version = 1\n[filesystem]\nalow-write = [\"x\"]\n");
+    assertThatThrownBy(() -> PolicySettings.load(file))
+        .isInstanceOfSatisfying(SandboxException.class, e -> assertThat(e.exitCode()).isEqualTo(2))
+        .hasMessage(
+            "policy file "
+                + file
+                + " line 3, key 'filesystem.alow-write': unknown key; known keys"
+                + " of [filesystem]: allow-read, allow-write, deny-read, deny-write, workspace");
+  }
+
+  @Test
+  void anUnknownSectionIsAnError() throws IOException {
+    Path file = Files.writeString(dir.resolve("p.yaml"), "version: 1\nnetwrok:\n  mode: all\n");
+    assertThatThrownBy(() -> PolicySettings.load(file))
+        .hasMessageContaining("line 2, key 'netwrok': unknown section");
+  }
+
+  @Test
+  void aWrongTypeIsAnErrorWithItsLine() throws IOException {
+    Path file =
+        Files.writeString(
+            dir.resolve("p.json"), "{\"version\": 1,\n \"resources\": {\"max-procs\": \"many\"}}");
+    assertThatThrownBy(() -> PolicySettings.load(file))
+        .hasMessageContaining(
+            "line 2, key 'resources.max-procs': must be a whole number, got the"
+                + " string \"many\"");
+  }
+
+  @Test
+  void anImpossibleValueIsAnErrorWithItsLine() throws IOException {
+    Path file =
+        Files.writeString(dir.resolve("p.toml"), "version = 1\n\n[resources]\nmemory = \"lots\"\n");
+    assertThatThrownBy(() -> PolicySettings.load(file))
+        .hasMessageContaining("line 4, key 'resources.memory': 'lots' is not a size");
+  }
+
+  @Test
+  void aSyntaxErrorNamesTheLine() throws IOException {
+    Path file = Files.writeString(dir.resolve("p.toml"), "version = 1\n[network\nmode = \"all\"\n");
+    assertThatThrownBy(() -> PolicySettings.load(file))
+        .hasMessageStartingWith("policy file " + file + " line 2: not valid TOML");
+  }
+
+  @Test
+  void aWrongVersionIsRejected() throws IOException {
+    Path file = Files.writeString(dir.resolve("p.toml"), "version = 2\n");
+    assertThatThrownBy(() -> PolicySettings.load(file)).hasMessageContaining("must be 1");
+  }
+
+  @Test
+  void duplicateKeysAreRejectedInJson() throws IOException {
+    Path file =
+        Files.writeString(
+            dir.resolve("p.json"),
+            "{\"version\":1,\"network\":{\"mode\":\"all\",\"mode\":\"none\"}}");
+    assertThatThrownBy(() -> PolicySettings.load(file)).hasMessageContaining("not valid JSON");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"p.txt", "p"})
+  void anUnknownFormatIsRejected(String name) throws IOException {
+    Path file = Files.writeString(dir.resolve(name), "version = 1\n");
+    assertThatThrownBy(() -> PolicySettings.load(file))
+        .hasMessageContaining("name it .toml, .yaml, .yml or .json");
+  }
+
+  @Test
+  void flagsReplaceScalarsAndAddToLists() throws IOException {
+    Path file =
+        Files.writeString(
+            dir.resolve("p.toml"),
+            "version = 1\n[filesystem]\ndeny-read = [\"a\"]\n[resources]\nmemory = \"1g\"\n");
+    PolicySettings flags = new PolicySettings(dir).addDenyRead("b").memory("256m").net("all");
+    SandboxPolicy p = PolicySettings.load(file).overrideWith(flags).resolve(env());
+    assertThat(p.filesystem().readDeny()).contains(dir.resolve("a"), dir.resolve("b"));
+    assertThat(p.resources().memoryBytes()).hasValue(256L << 20);
+    assertThat(p.network().mode()).isEqualTo(NetworkMode.ALL);
+  }
+
+  @Test
+  void aMissingWorkspaceIsBadInput() {
+    PolicySettings s = new PolicySettings(dir).workspace("nope");
+    assertThatThrownBy(() -> s.resolve(env()))
+        .hasMessage("workspace: '" + dir.resolve("nope") + "' is not an existing directory");
+  }
+
+  @Test
+  void badNetFlagsAreRejected() {
+    assertThatThrownBy(() -> new PolicySettings(dir).net("some"))
+        .hasMessageContaining("--net: 'some' is not one of none, all, allow=");
+    assertThatThrownBy(() -> new PolicySettings(dir).net("allow=").resolve(env()))
+        .hasMessageContaining("network allow-list entry is empty");
+    assertThatThrownBy(() -> new PolicySettings(dir).net("allow=h:99999").resolve(env()))
+        .hasMessageContaining("port 99999");
+  }
+
+  @Test
+  void badEnvNamesAreRejected() {
+    assertThatThrownBy(() -> new PolicySettings(dir).addEnv("1BAD=x").resolve(env()))
+        .hasMessageContaining("environment variable name '1BAD'");
+  }
+
+  @Test
+  void defaultsDenyCredentialStoresOfBothHomes() {
+    SandboxPolicy p = new PolicySettings(dir).resolve(env());
+    Path home = dir.resolve("home");
+    Path account = Path.of(System.getProperty("user.home"));
+    assertThat(p.filesystem().readDeny())
+        .contains(
+            home.resolve(".ssh"),
+            home.resolve(".aws"),
+            home.resolve(".netrc"),
+            home.resolve(".docker/config.json"),
+            account.resolve(".ssh"));
+    assertThat(List.copyOf(p.requiredFeatures()))
+        .contains(Feature.FS_READ_DENY, Feature.NET_DENY_ALL, Feature.PROC_ENV_SCRUB);
+  }
+}

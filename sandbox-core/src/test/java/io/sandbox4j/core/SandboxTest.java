@@ -1,0 +1,198 @@
+package io.sandbox4j.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.sandbox4j.api.Feature;
+import io.sandbox4j.api.ResourceLimits;
+import io.sandbox4j.api.SandboxException;
+import io.sandbox4j.api.SandboxPolicy;
+import io.sandbox4j.api.spi.Availability;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SandboxTest {
+  @TempDir Path workspace;
+
+  @Test
+  void refusesWhenNothingEnforcesTheDefaultPolicyAndNamesEachGap() {
+    Sandbox sandbox = Sandbox.create(List.of());
+    assertThatThrownBy(() -> sandbox.run(SandboxPolicy.defaults(workspace), List.of("true")))
+        .isInstanceOfSatisfying(
+            SandboxException.class, e -> assertThat(e.exitCode()).isEqualTo(125))
+        .hasMessageContaining("FS_WRITE_CONFINEMENT")
+        .hasMessageContaining("NET_DENY_ALL")
+        .hasMessageContaining("nothing was run");
+  }
+
+  @Test
+  void refusalNamesBackendsThatCouldCoverAndWhyTheyAreUnavailable() {
+    FakeBackend fs =
+        new FakeBackend("fsonly", 10)
+            .isolator(
+                "filesystem", Availability.unavailable("needs kernel 9.9"), Feature.FS_READ_DENY);
+    Sandbox sandbox = Sandbox.create(List.of(new FakeBackendModule(fs)));
+    assertThatThrownBy(() -> sandbox.plan(SandboxPolicy.defaults(workspace), List.of()))
+        .hasMessageContaining(
+            "read deny-list (FS_READ_DENY): could be enforced by fsonly"
+                + " (unavailable: needs kernel 9.9)");
+  }
+
+  @Test
+  void automaticChoiceTakesTheFirstAvailableIsolatorByPriority() {
+    FakeBackend low = FakeBackend.claimingEverything("aaa-low");
+    FakeBackend high =
+        new FakeBackend("zzz-high", 1)
+            .isolator("fs", Availability.available(""), Feature.FS_WRITE_CONFINEMENT)
+            .isolator("unused", Availability.available(""), Feature.NET_ALLOWLIST);
+    Sandbox sandbox = Sandbox.create(List.of(new FakeBackendModule(low, high)));
+    SandboxPlan plan = sandbox.plan(SandboxPolicy.defaults(workspace), List.of());
+    assertThat(plan.coverage().get(Feature.FS_WRITE_CONFINEMENT))
+        .extracting(SelectedIsolator::name)
+        .containsExactly("zzz-high/fs", "aaa-low/all");
+    assertThat(plan.coverage().get(Feature.NET_DENY_ALL))
+        .extracting(SelectedIsolator::name)
+        .containsExactly("aaa-low/all");
+    assertThat(plan.isolators())
+        .extracting(SelectedIsolator::name)
+        .containsExactly("zzz-high/fs", "aaa-low/all", "core/environment");
+  }
+
+  @Test
+  void unavailableIsolatorsAreNeverSelected() {
+    FakeBackend broken =
+        new FakeBackend("broken", 1)
+            .isolator("fs", Availability.unavailable("no"), Feature.FS_WRITE_CONFINEMENT);
+    FakeBackend good = FakeBackend.claimingEverything("good");
+    Sandbox sandbox = Sandbox.create(List.of(new FakeBackendModule(broken, good)));
+    SandboxPlan plan = sandbox.plan(SandboxPolicy.defaults(workspace), List.of("broken", "good"));
+    assertThat(plan.isolators()).extracting(SelectedIsolator::name).doesNotContain("broken/fs");
+  }
+
+  @Test
+  void explicitChoiceUsesOnlyTheNamedBackendsAndRefusesTheRest() {
+    FakeBackend fs =
+        new FakeBackend("fs", 1)
+            .isolator("fs", Availability.available(""), Feature.FS_WRITE_CONFINEMENT);
+    FakeBackend all = FakeBackend.claimingEverything("all");
+    Sandbox sandbox = Sandbox.create(List.of(new FakeBackendModule(fs, all)));
+    assertThatThrownBy(() -> sandbox.plan(SandboxPolicy.defaults(workspace), List.of("fs")))
+        .hasMessageContaining("the chosen backends [fs] enforces")
+        .hasMessageContaining("NET_DENY_ALL")
+        .hasMessageNotContaining("FS_WRITE_CONFINEMENT)");
+  }
+
+  @Test
+  void waivedFeaturesAreNotRequiredButOthersStillAre() {
+    FakeBackend fs =
+        new FakeBackend("fs", 1)
+            .isolator("fs", Availability.available(""), Feature.FS_WRITE_CONFINEMENT);
+    Sandbox sandbox = Sandbox.create(List.of(new FakeBackendModule(fs)));
+    SandboxPolicy policy = SandboxPolicy.defaults(workspace);
+    Set<Feature> waived = Set.copyOf(policy.requiredFeatures());
+    waived = new java.util.HashSet<>(waived);
+    waived.remove(Feature.FS_WRITE_CONFINEMENT);
+    waived.remove(Feature.PROC_ENV_SCRUB);
+    SandboxPlan plan = sandbox.plan(policy, List.of("fs"), waived);
+    assertThat(plan.coverage())
+        .containsOnlyKeys(Feature.FS_WRITE_CONFINEMENT, Feature.PROC_ENV_SCRUB);
+  }
+
+  @Test
+  void unknownBackendIsBadInputListingTheKnownIds() {
+    Sandbox sandbox =
+        Sandbox.create(List.of(new FakeBackendModule(FakeBackend.claimingEverything("alpha"))));
+    assertThatThrownBy(() -> sandbox.plan(SandboxPolicy.defaults(workspace), List.of("alhpa")))
+        .isInstanceOfSatisfying(SandboxException.class, e -> assertThat(e.exitCode()).isEqualTo(2))
+        .hasMessage("unknown backend 'alhpa'; known backends: core, alpha");
+  }
+
+  @Test
+  void duplicateBackendIdsAreRejected() {
+    assertThatThrownBy(
+            () ->
+                Sandbox.create(
+                    List.of(
+                        new FakeBackendModule(
+                            FakeBackend.claimingEverything("dup"),
+                            FakeBackend.claimingEverything("dup")))))
+        .isInstanceOf(SandboxException.class)
+        .hasMessageContaining("two backends share the id 'dup'");
+  }
+
+  @Test
+  void theReservedCoreIdCannotBeTaken() {
+    assertThatThrownBy(
+            () ->
+                Sandbox.create(
+                    List.of(new FakeBackendModule(FakeBackend.claimingEverything("core")))))
+        .hasMessageContaining("reserved id 'core'");
+  }
+
+  @Test
+  void environmentIsRebuiltFromTheAllowList() {
+    FakeBackend all = FakeBackend.claimingEverything("all");
+    Sandbox sandbox = Sandbox.create(List.of(new FakeBackendModule(all)));
+    SandboxPolicy policy =
+        SandboxPolicy.builder(workspace).setEnv("GREETING", "hi").passEnv("KEEP").build();
+    SandboxResult r =
+        sandbox.run(
+            SandboxRequest.of(policy, List.of("/usr/bin/env"))
+                .withCallerEnvironment(
+                    Map.of(
+                        "PATH", "/usr/bin:/bin",
+                        "OPENAI_API_KEY", "sk-secret",
+                        "KEEP", "kept",
+                        "HOME", workspace.toString())));
+    assertThat(r.exitCode()).isZero();
+    assertThat(r.stdoutText())
+        .contains("GREETING=hi", "KEEP=kept", "PATH=/usr/bin:/bin")
+        .doesNotContain("sk-secret", "OPENAI_API_KEY");
+    assertThat(all.contributions).containsExactly("all");
+  }
+
+  @Test
+  void exitCodesAndOutputPassThrough() throws Exception {
+    Sandbox sandbox =
+        Sandbox.create(List.of(new FakeBackendModule(FakeBackend.claimingEverything("all"))));
+    Files.writeString(workspace.resolve("in.txt"), "data");
+    SandboxResult r =
+        sandbox.run(
+            SandboxPolicy.defaults(workspace),
+            List.of("/bin/sh", "-c", "cat in.txt; echo oops >&2; exit 7"));
+    assertThat(r.exitCode()).isEqualTo(7);
+    assertThat(r.stdoutText()).isEqualTo("data");
+    assertThat(r.stderrText()).isEqualTo("oops\n");
+    assertThat(r.timedOut()).isFalse();
+  }
+
+  @Test
+  void timeoutKillsTheCommandAndReports124() {
+    Sandbox sandbox =
+        Sandbox.create(List.of(new FakeBackendModule(FakeBackend.claimingEverything("all"))));
+    SandboxPolicy policy =
+        SandboxPolicy.builder(workspace)
+            .resources(ResourceLimits.NONE.withTimeout(Duration.ofMillis(300)))
+            .build();
+    SandboxResult r = sandbox.run(policy, List.of("/bin/sleep", "30"));
+    assertThat(r.exitCode()).isEqualTo(124);
+    assertThat(r.timedOut()).isTrue();
+    assertThat(r.elapsed()).isLessThan(Duration.ofSeconds(10));
+  }
+
+  @Test
+  void missingCommandIs127AndNothingElseHappens() {
+    Sandbox sandbox =
+        Sandbox.create(List.of(new FakeBackendModule(FakeBackend.claimingEverything("all"))));
+    assertThatThrownBy(
+            () -> sandbox.run(SandboxPolicy.defaults(workspace), List.of("/no/such/command")))
+        .isInstanceOfSatisfying(
+            SandboxException.class, e -> assertThat(e.exitCode()).isEqualTo(127));
+  }
+}
