@@ -1,0 +1,227 @@
+package io.sandbox4j.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.inject.multibindings.Multibinder;
+import io.sandbox4j.api.Aspect;
+import io.sandbox4j.api.Feature;
+import io.sandbox4j.api.SandboxPolicy;
+import io.sandbox4j.api.spi.Availability;
+import io.sandbox4j.api.spi.Isolator;
+import io.sandbox4j.api.spi.LaunchSpec;
+import io.sandbox4j.api.spi.SandboxBackend;
+import io.sandbox4j.core.BackendModule;
+import io.sandbox4j.core.Sandbox;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Runs the command line in-process against fake backends and checks exit codes and messages. */
+class CliTest {
+  @TempDir Path dir;
+
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  /** Claims every feature and enforces nothing: only for exercising the CLI's plumbing. */
+  static final class PretendBackend implements SandboxBackend {
+    @Override
+    public String id() {
+      return "pretend";
+    }
+
+    @Override
+    public String description() {
+      return "test double claiming everything";
+    }
+
+    @Override
+    public List<Isolator> isolators() {
+      EnumSet<Feature> all = EnumSet.allOf(Feature.class);
+      all.remove(Feature.PROC_ENV_SCRUB);
+      all.remove(Feature.RES_TIMEOUT);
+      return List.of(
+          new Isolator() {
+            @Override
+            public String id() {
+              return "everything";
+            }
+
+            @Override
+            public Aspect aspect() {
+              return Aspect.FILESYSTEM;
+            }
+
+            @Override
+            public Set<Feature> features() {
+              return all;
+            }
+
+            @Override
+            public Availability probe() {
+              return Availability.available("pretends");
+            }
+
+            @Override
+            public void contribute(SandboxPolicy policy, LaunchSpec spec) {}
+          });
+    }
+  }
+
+  static final class PretendModule extends BackendModule {
+    @Override
+    protected void configure() {
+      Multibinder.newSetBinder(binder(), SandboxBackend.class)
+          .addBinding()
+          .toInstance(new PretendBackend());
+    }
+  }
+
+  private int run(boolean withBackend, String... args) {
+    Map<String, String> env = Map.of("PATH", "/usr/bin:/bin", "HOME", dir.toString());
+    CliContext context =
+        new CliContext(
+            env, dir, () -> Sandbox.create(withBackend ? List.of(new PretendModule()) : List.of()));
+    CommandLine cl = Main.commandLine(context);
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
+    return cl.execute(args);
+  }
+
+  @Test
+  void helpListsTheSubcommands() {
+    assertThat(run(false, "--help")).isZero();
+    assertThat(out.toString()).contains("run", "backends", "explain", "--version");
+  }
+
+  @Test
+  void versionNamesTheProject() {
+    assertThat(run(false, "--version")).isZero();
+    assertThat(out.toString()).startsWith("sandbox4j ");
+  }
+
+  @Test
+  void anUnknownFlagIsExit2AndNothingRuns() {
+    assertThat(run(true, "run", "--bogus", "--", "touch", "marker")).isEqualTo(2);
+    assertThat(err.toString()).contains("Unknown option: '--bogus'").contains("--help");
+    assertThat(dir.resolve("marker")).doesNotExist();
+  }
+
+  @Test
+  void aMalformedSizeNamesTheFlag() {
+    assertThat(run(true, "run", "--memory", "lots", "--", "touch", "marker")).isEqualTo(2);
+    assertThat(err.toString()).contains("--memory: 'lots' is not a size");
+    assertThat(dir.resolve("marker")).doesNotExist();
+  }
+
+  @Test
+  void aMalformedDurationNamesTheFlag() {
+    assertThat(run(true, "run", "--timeout", "soon", "--", "true")).isEqualTo(2);
+    assertThat(err.toString()).contains("--timeout: 'soon' is not a duration");
+  }
+
+  @Test
+  void aMalformedNetValueIsExit2() {
+    assertThat(run(true, "run", "--net", "allow=bad host", "--", "true")).isEqualTo(2);
+    assertThat(err.toString()).contains("'bad host' is not a host name");
+  }
+
+  @Test
+  void aNonNumericMaxProcsIsExit2() {
+    assertThat(run(true, "run", "--max-procs", "many", "--", "true")).isEqualTo(2);
+    assertThat(err.toString()).contains("--max-procs");
+  }
+
+  @Test
+  void anUnknownBackendIsExit2WithTheKnownIds() {
+    assertThat(run(true, "run", "--backend", "nope", "--", "touch", "marker")).isEqualTo(2);
+    assertThat(err.toString()).contains("unknown backend 'nope'; known backends: core, pretend");
+    assertThat(dir.resolve("marker")).doesNotExist();
+  }
+
+  @Test
+  void aBadPolicyFileIsExit2WithKeyAndLine() throws Exception {
+    Files.writeString(dir.resolve("p.toml"), "version = 1\n[filesystem]\nalow-write = []\n");
+    assertThat(run(true, "run", "--policy", dir.resolve("p.toml").toString(), "--", "true"))
+        .isEqualTo(2);
+    assertThat(err.toString()).contains("line 3, key 'filesystem.alow-write': unknown key");
+  }
+
+  @Test
+  void aMissingPolicyFileIsExit2() {
+    assertThat(run(true, "run", "--policy", "missing.toml", "--", "true")).isEqualTo(2);
+    assertThat(err.toString()).contains("missing.toml: cannot be read");
+  }
+
+  @Test
+  void aMissingCommandIsExit2() {
+    assertThat(run(true, "run")).isEqualTo(2);
+    assertThat(err.toString()).contains("COMMAND");
+  }
+
+  @Test
+  void whatNothingEnforcesIsRefusedWith125AndNothingRuns() {
+    assertThat(run(false, "run", "--", "touch", "marker")).isEqualTo(125);
+    assertThat(err.toString())
+        .startsWith("sandbox: refusing to run")
+        .contains("FS_WRITE_CONFINEMENT", "nothing was run");
+    assertThat(dir.resolve("marker")).doesNotExist();
+  }
+
+  @Test
+  void theCommandsExitCodePassesThrough() {
+    assertThat(run(true, "run", "--", "/bin/sh", "-c", "exit 3")).isEqualTo(3);
+  }
+
+  @Test
+  void aCommandThatIsNotFoundIs127() {
+    assertThat(run(true, "run", "--", "/no/such/program")).isEqualTo(127);
+    assertThat(err.toString()).contains("/no/such/program");
+  }
+
+  @Test
+  void explainShowsThePolicyAndWhoEnforcesEachRule() {
+    assertThat(run(true, "explain", "--net", "all", "--memory", "1g")).isZero();
+    assertThat(out.toString())
+        .contains("workspace:       " + dir)
+        .contains(dir.resolve(".ssh").toString())
+        .contains("mode:            all")
+        .contains("memory:          1073741824 bytes")
+        .contains("scrubbed environment")
+        .contains("core/environment")
+        .contains("pretend/everything");
+  }
+
+  @Test
+  void explainRefusesLikeRun() {
+    assertThat(run(false, "explain")).isEqualTo(125);
+    assertThat(err.toString()).contains("refusing to run");
+  }
+
+  @Test
+  void backendsJsonListsEveryBackendWithAvailability() {
+    assertThat(run(true, "backends", "--json")).isZero();
+    JsonNode root = JsonMapper.builder().build().readTree(out.toString());
+    assertThat(root.get("backends")).hasSize(2);
+    JsonNode pretend = root.get("backends").get(1);
+    assertThat(pretend.get("id").stringValue()).isEqualTo("pretend");
+    assertThat(pretend.get("isolators").get(0).get("available").booleanValue()).isTrue();
+    assertThat(root.get("launchers").get(0).get("id").stringValue()).isEqualTo("process-builder");
+  }
+
+  @Test
+  void backendsTextSaysWhatEachIsolatorEnforces() {
+    assertThat(run(true, "backends")).isZero();
+    assertThat(out.toString()).contains("pretend - test double", "everything", "FS_READ_DENY");
+  }
+}
