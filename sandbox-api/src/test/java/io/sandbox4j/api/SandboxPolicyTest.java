@@ -1,0 +1,131 @@
+package io.sandbox4j.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class SandboxPolicyTest {
+  private static final Path WS = Path.of("/work/project");
+
+  @Test
+  void defaultsAreSecure() {
+    SandboxPolicy p =
+        SandboxPolicy.builder(WS).denyCredentialStores(true, Map.of("HOME", "/home/u")).build();
+    assertThat(p.filesystem().workspace()).isEqualTo(WS);
+    assertThat(p.filesystem().writableRoots()).isEmpty();
+    assertThat(p.filesystem().privateTmp()).isTrue();
+    assertThat(p.filesystem().readDeny())
+        .contains(
+            Path.of("/home/u/.ssh"),
+            Path.of("/home/u/.aws"),
+            Path.of("/home/u/.gnupg"),
+            Path.of("/home/u/.config/gh"),
+            Path.of("/home/u/.netrc"),
+            Path.of("/home/u/.docker/config.json"),
+            Path.of("/home/u/.kube"));
+    assertThat(p.filesystem().protectedPaths())
+        .containsExactly(
+            WS.resolve(".git/hooks"), WS.resolve(".git/config"), WS.resolve(".sandbox4j"));
+    assertThat(p.network().mode()).isEqualTo(NetworkMode.NONE);
+    assertThat(p.process().environmentFrom(Map.of("PATH", "/bin", "AWS_SECRET_ACCESS_KEY", "x")))
+        .containsOnlyKeys("PATH");
+    assertThat(p.requiredFeatures())
+        .containsExactlyInAnyOrder(
+            Feature.FS_WRITE_CONFINEMENT,
+            Feature.FS_READ_DENY,
+            Feature.FS_PROTECTED_PATHS,
+            Feature.FS_PRIVATE_TMP,
+            Feature.NET_DENY_ALL,
+            Feature.PROC_ENV_SCRUB,
+            Feature.PROC_NEW_SESSION,
+            Feature.PROC_TREE_KILL,
+            Feature.PROC_NO_PRIVILEGES,
+            Feature.PROC_ISOLATION);
+  }
+
+  @Test
+  void theAccountHomeIsDeniedTooWhenHomeDiffers() {
+    SandboxPolicy p =
+        SandboxPolicy.builder(WS).denyCredentialStores(true, Map.of("HOME", "/elsewhere")).build();
+    Path account = Path.of(System.getProperty("user.home"));
+    assertThat(p.filesystem().readDeny())
+        .contains(Path.of("/elsewhere/.ssh"), account.resolve(".ssh"));
+  }
+
+  @Test
+  void protectedNamesApplyBeneathEveryWritableRoot() {
+    SandboxPolicy p =
+        SandboxPolicy.builder(WS)
+            .allowWrite(Path.of("/cache"))
+            .denyWrite(Path.of("/work/project/Makefile"))
+            .build();
+    assertThat(p.filesystem().protectedPaths())
+        .contains(Path.of("/work/project/Makefile"), Path.of("/cache/.git/hooks"));
+  }
+
+  @Test
+  void resourceLimitsAddTheirFeatures() {
+    SandboxPolicy p =
+        SandboxPolicy.builder(WS)
+            .network(NetworkPolicy.ALL)
+            .resources(
+                ResourceLimits.NONE
+                    .withMemoryBytes(1 << 20)
+                    .withCpuTime(Duration.ofSeconds(1))
+                    .withTimeout(Duration.ofSeconds(2))
+                    .withMaxProcesses(4)
+                    .withMaxFileSizeBytes(10)
+                    .withMaxOpenFiles(64))
+            .build();
+    assertThat(p.requiredFeatures())
+        .contains(
+            Feature.RES_MEMORY,
+            Feature.RES_CPU_TIME,
+            Feature.RES_TIMEOUT,
+            Feature.RES_MAX_PROCS,
+            Feature.RES_FILE_SIZE,
+            Feature.RES_OPEN_FILES)
+        .doesNotContain(Feature.NET_DENY_ALL, Feature.NET_ALLOWLIST);
+  }
+
+  @Test
+  void toBuilderRoundTrips() {
+    SandboxPolicy p = SandboxPolicy.builder(WS).allowRead(Path.of("/usr")).setEnv("A", "b").build();
+    assertThat(p.toBuilder().build()).isEqualTo(p);
+  }
+
+  @Test
+  void relativePathsAreRejected() {
+    assertThatThrownBy(() -> SandboxPolicy.builder(Path.of("rel")).build())
+        .isInstanceOfSatisfying(SandboxException.class, e -> assertThat(e.exitCode()).isEqualTo(2))
+        .hasMessage("workspace: path 'rel' must be absolute");
+  }
+
+  @Test
+  void impossibleLimitsAreRejected() {
+    assertThatThrownBy(() -> ResourceLimits.NONE.withMaxProcesses(0))
+        .hasMessageContaining("max-procs");
+    assertThatThrownBy(() -> ResourceLimits.NONE.withTimeout(Duration.ZERO))
+        .hasMessageContaining("timeout");
+    assertThatThrownBy(() -> ResourceLimits.NONE.withMemoryBytes(-1))
+        .hasMessageContaining("memory");
+  }
+
+  @Test
+  void protectedNamesCannotEscapeTheirRoot() {
+    assertThatThrownBy(() -> SandboxPolicy.builder(WS).protectedNames(List.of("../x")).build())
+        .hasMessageContaining("without '..'");
+  }
+
+  @Test
+  void allowModeNeedsEntriesAndOtherModesRefuseThem() {
+    assertThatThrownBy(() -> NetworkPolicy.allow(List.of())).hasMessageContaining("at least one");
+    assertThatThrownBy(() -> new NetworkPolicy(NetworkMode.NONE, List.of(HostPort.parse("a"))))
+        .hasMessageContaining("need mode 'allow'");
+  }
+}
