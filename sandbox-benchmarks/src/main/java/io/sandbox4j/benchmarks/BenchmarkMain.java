@@ -1,0 +1,265 @@
+package io.sandbox4j.benchmarks;
+
+import io.sandbox4j.api.SandboxPolicy;
+import io.sandbox4j.core.SandboxExecution;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * Runs the benchmarks and prints Markdown tables for docs/performance.md.
+ *
+ * <pre>
+ * java -jar sandbox-benchmarks/target/sandbox-benchmarks.jar [--quick] [spawn|throughput|scaling|output|memory]...
+ * </pre>
+ */
+public final class BenchmarkMain {
+  private final PrintStream out;
+  private final boolean quick;
+
+  private BenchmarkMain(PrintStream out, boolean quick) {
+    this.out = out;
+    this.quick = quick;
+  }
+
+  public static void main(String[] args) throws Exception {
+    List<String> parts = new ArrayList<>();
+    boolean quick = false;
+    for (String a : args) {
+      if (a.equals("--quick")) {
+        quick = true;
+      } else if (List.of("spawn", "throughput", "scaling", "output", "memory").contains(a)) {
+        parts.add(a);
+      } else {
+        System.err.println(
+            "usage: sandbox-benchmarks [--quick] [spawn|throughput|scaling|output|memory]...");
+        System.exit(2);
+      }
+    }
+    if (parts.isEmpty()) {
+      parts = List.of("spawn", "throughput", "scaling", "output", "memory");
+    }
+    BenchmarkMain m = new BenchmarkMain(System.out, quick);
+    m.out.printf(
+        "sandbox4j benchmarks on %s %s, %d cores, Java %s%s%n%n",
+        System.getProperty("os.name"),
+        System.getProperty("os.version"),
+        Runtime.getRuntime().availableProcessors(),
+        System.getProperty("java.version"),
+        quick ? " (--quick: short runs, wide error)" : "");
+    for (String p : parts) {
+      switch (p) {
+        case "spawn" -> m.spawn();
+        case "throughput" -> m.throughput();
+        case "scaling" -> m.scaling();
+        case "output" -> m.output();
+        default -> m.memory();
+      }
+    }
+  }
+
+  private ChainedOptionsBuilder options(String benchmark) {
+    return new OptionsBuilder()
+        .include(benchmark)
+        .forks(1)
+        .warmupIterations(quick ? 1 : 3)
+        .warmupTime(TimeValue.seconds(quick ? 1 : 2))
+        .measurementIterations(quick ? 2 : 5)
+        .measurementTime(TimeValue.seconds(quick ? 1 : 3))
+        .shouldFailOnError(true);
+  }
+
+  private void spawn() throws RunnerException {
+    Collection<RunResult> rs =
+        new Runner(options(SpawnBenchmark.class.getName()).mode(Mode.SampleTime).build()).run();
+    out.println("### Per-command cost: /bin/true, default policy, warm JVM (ms)");
+    out.println();
+    out.println("| mode | median | p90 | median - plain | median / plain |");
+    out.println("|---|---:|---:|---:|---:|");
+    Map<String, double[]> byMode = percentiles(rs, "mode");
+    double plain = byMode.containsKey("plain") ? byMode.get("plain")[0] : Double.NaN;
+    for (var e : byMode.entrySet()) {
+      double[] v = e.getValue();
+      out.printf(
+          Locale.ROOT,
+          "| %s | %.3f | %.3f | %+.3f | %.2fx |%n",
+          e.getKey(),
+          v[0],
+          v[1],
+          v[0] - plain,
+          v[0] / plain);
+    }
+    out.println();
+  }
+
+  private void throughput() throws RunnerException {
+    out.println("### Throughput: sandboxed /bin/true per second (automatic backends)");
+    out.println();
+    out.println("| callers | plain runs/s | sandboxed runs/s |");
+    out.println("|---:|---:|---:|");
+    for (int threads : new int[] {1, 2, 8}) {
+      Collection<RunResult> rs =
+          new Runner(
+                  options(SpawnBenchmark.class.getName())
+                      .mode(Mode.Throughput)
+                      .timeUnit(TimeUnit.SECONDS)
+                      .threads(threads)
+                      .param("mode", "plain", "auto")
+                      .build())
+              .run();
+      double plain = Double.NaN;
+      double auto = Double.NaN;
+      for (RunResult r : rs) {
+        double score = r.getPrimaryResult().getScore();
+        if (r.getParams().getParam("mode").equals("plain")) {
+          plain = score;
+        } else {
+          auto = score;
+        }
+      }
+      out.printf(Locale.ROOT, "| %d | %.0f | %.0f |%n", threads, plain, auto);
+    }
+    out.println();
+  }
+
+  private void scaling() throws RunnerException {
+    Collection<RunResult> rs = new Runner(options(ScalingBenchmark.class.getName()).build()).run();
+    out.println("### Policy size: N extra paths (half deny-read, half allow-write), auto (ms)");
+    out.println();
+    out.println("| paths | median | p90 | median / 10 paths |");
+    out.println("|---:|---:|---:|---:|");
+    Map<String, double[]> byPaths = percentiles(rs, "paths");
+    double base = byPaths.getOrDefault("10", new double[] {Double.NaN})[0];
+    for (String n : List.of("10", "100", "1000")) {
+      double[] v = byPaths.get(n);
+      if (v != null) {
+        out.printf(Locale.ROOT, "| %s | %.3f | %.3f | %.2fx |%n", n, v[0], v[1], v[0] / base);
+      }
+    }
+    out.println();
+  }
+
+  private void output() throws RunnerException {
+    Collection<RunResult> rs = new Runner(options(OutputBenchmark.class.getName()).build()).run();
+    out.println("### Output volume: `head -c N /dev/zero` read through a pipe (ms)");
+    out.println();
+    out.println("| bytes | mode | median | p90 |");
+    out.println("|---:|---|---:|---:|");
+    for (RunResult r : rs) {
+      var s = r.getPrimaryResult().getStatistics();
+      out.printf(
+          Locale.ROOT,
+          "| %s | %s | %.3f | %.3f |%n",
+          r.getParams().getParam("bytes"),
+          r.getParams().getParam("mode"),
+          s.getPercentile(50),
+          s.getPercentile(90));
+    }
+    out.println();
+  }
+
+  /** Resident memory of live sandboxes: the processes each run adds, beyond the command. */
+  private void memory() throws Exception {
+    int n = 20;
+    Path ws = Fixture.newWorkspace();
+    try (Fixture f = new Fixture("auto", SandboxPolicy.builder(ws), ws)) {
+      List<SandboxExecution> live = new ArrayList<>();
+      long heapBefore = usedHeap();
+      for (int i = 0; i < n; i++) {
+        live.add(f.start(List.of("/bin/sleep", "30")));
+      }
+      Thread.sleep(500);
+      long heapAfter = usedHeap();
+      long rss = 0;
+      int processes = 0;
+      long sleepRss = 0;
+      for (SandboxExecution e : live) {
+        for (long pid : tree(e.pid())) {
+          long kb = rssKb(pid);
+          rss += kb;
+          processes++;
+          if (command(pid).startsWith("/bin/sleep") || command(pid).startsWith("sleep")) {
+            sleepRss += kb;
+          }
+        }
+      }
+      for (SandboxExecution e : live) {
+        e.close();
+      }
+      out.printf(
+          "### Memory per live sandbox (%d sandboxes running `sleep 30`, automatic backends)%n%n",
+          n);
+      out.println("| measure | per sandbox |");
+      out.println("|---|---:|");
+      out.printf(
+          Locale.ROOT,
+          "| processes (launcher helpers + command) | %.1f |%n",
+          processes / (double) n);
+      out.printf(Locale.ROOT, "| resident memory of the whole tree | %d KiB |%n", rss / n);
+      out.printf(
+          Locale.ROOT, "| of which the sandbox's own processes | %d KiB |%n", (rss - sleepRss) / n);
+      out.printf(
+          Locale.ROOT,
+          "| Java heap held by the caller | %d KiB |%n",
+          Math.max(0, heapAfter - heapBefore) / 1024 / n);
+      out.println();
+    }
+  }
+
+  private static long usedHeap() {
+    Runtime rt = Runtime.getRuntime();
+    for (int i = 0; i < 3; i++) {
+      System.gc();
+    }
+    return rt.totalMemory() - rt.freeMemory();
+  }
+
+  private static List<Long> tree(long pid) {
+    List<Long> all = new ArrayList<>();
+    all.add(pid);
+    ProcessHandle.of(pid).ifPresent(h -> h.descendants().forEach(d -> all.add(d.pid())));
+    return all;
+  }
+
+  private static long rssKb(long pid) throws IOException {
+    Path status = Path.of("/proc", Long.toString(pid), "status");
+    if (!Files.exists(status)) {
+      return 0;
+    }
+    for (String line : Files.readAllLines(status)) {
+      if (line.startsWith("VmRSS:")) {
+        return Long.parseLong(line.replaceAll("[^0-9]", ""));
+      }
+    }
+    return 0;
+  }
+
+  private static String command(long pid) {
+    return ProcessHandle.of(pid).flatMap(h -> h.info().commandLine()).orElse("");
+  }
+
+  /** Median and p90 of sample-mode results, keyed by one parameter's value, in name order. */
+  private static Map<String, double[]> percentiles(Collection<RunResult> rs, String param) {
+    Map<String, double[]> m = new TreeMap<>();
+    for (RunResult r : rs) {
+      var s = r.getPrimaryResult().getStatistics();
+      m.put(r.getParams().getParam(param), new double[] {s.getPercentile(50), s.getPercentile(90)});
+    }
+    return m;
+  }
+}

@@ -1,0 +1,141 @@
+package io.sandbox4j.benchmarks;
+
+import io.sandbox4j.api.Feature;
+import io.sandbox4j.api.SandboxPolicy;
+import io.sandbox4j.api.spi.Isolator;
+import io.sandbox4j.api.spi.SandboxBackend;
+import io.sandbox4j.core.Sandbox;
+import io.sandbox4j.core.SandboxExecution;
+import io.sandbox4j.core.SandboxRequest;
+import java.io.File;
+import java.io.IOException;
+import java.lang.ProcessBuilder.Redirect;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * One way of running a command, as a benchmark parameter names it: {@code plain} (a bare
+ * ProcessBuilder), {@code auto} (the automatic backend choice), or backend ids joined with {@code
+ * +} (those backends alone, for their own aspects: every required feature they do not enforce is
+ * waived, so the figure is their own cost).
+ */
+final class Fixture implements AutoCloseable {
+  static final Redirect DEV_NULL = Redirect.from(new File("/dev/null"));
+
+  final String mode;
+  final Path workspace;
+  final Sandbox sandbox;
+  private final SandboxPolicy policy;
+  private final SandboxRequest template;
+
+  Fixture(String mode, SandboxPolicy.Builder policyBuilder, Path workspace) {
+    this.mode = mode;
+    this.workspace = workspace;
+    this.policy = policyBuilder.build();
+    if (mode.equals("plain")) {
+      this.sandbox = null;
+      this.template = null;
+      return;
+    }
+    this.sandbox = Sandbox.create();
+    List<String> ids = mode.equals("auto") ? List.of() : Arrays.asList(mode.split("\\+"));
+    SandboxRequest r =
+        SandboxRequest.of(policy, List.of("/bin/true"))
+            .withBackends(ids)
+            .withRedirects(DEV_NULL, Redirect.DISCARD, Redirect.DISCARD);
+    if (!ids.isEmpty()) {
+      r = r.withWaived(notEnforcedBy(ids));
+    }
+    this.template = r;
+    // Fail now, with the engine's message, rather than inside the measurement loop.
+    sandbox.plan(policy, ids, template.waived());
+  }
+
+  static Path newWorkspace() throws IOException {
+    return Files.createTempDirectory("sandbox4j-bench");
+  }
+
+  private Set<Feature> notEnforcedBy(List<String> ids) {
+    EnumSet<Feature> waived = EnumSet.copyOf(policy.requiredFeatures());
+    for (String id : ids) {
+      SandboxBackend b = sandbox.registry().backend(id);
+      for (Isolator i : b.isolators()) {
+        if (i.probe().available()) {
+          waived.removeAll(i.features());
+        }
+      }
+    }
+    waived.remove(Feature.PROC_ENV_SCRUB);
+    return waived;
+  }
+
+  /** Runs {@code command} to its end with stdin from /dev/null; output as {@code out} says. */
+  int run(List<String> command, Redirect out) throws IOException, InterruptedException {
+    if (sandbox == null) {
+      Process p =
+          new ProcessBuilder(command)
+              .directory(workspace.toFile())
+              .redirectInput(DEV_NULL)
+              .redirectOutput(out)
+              .redirectError(Redirect.DISCARD)
+              .start();
+      if (out == Redirect.PIPE) {
+        p.getInputStream().transferTo(OutputSink.INSTANCE);
+      }
+      return p.waitFor();
+    }
+    SandboxRequest r =
+        new SandboxRequest(
+            template.policy(),
+            command,
+            template.backends(),
+            template.callerEnvironment(),
+            DEV_NULL,
+            out,
+            Redirect.DISCARD,
+            template.waived());
+    try (SandboxExecution e = sandbox.start(r)) {
+      if (out == Redirect.PIPE) {
+        e.stdout().transferTo(OutputSink.INSTANCE);
+      }
+      return e.waitFor().exitCode();
+    }
+  }
+
+  SandboxExecution start(List<String> command) {
+    return sandbox.start(
+        new SandboxRequest(
+            template.policy(),
+            command,
+            template.backends(),
+            template.callerEnvironment(),
+            DEV_NULL,
+            Redirect.DISCARD,
+            Redirect.DISCARD,
+            template.waived()));
+  }
+
+  @Override
+  public void close() throws IOException {
+    try (Stream<Path> paths = Files.walk(workspace)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+  }
+
+  /** Counts and drops bytes. */
+  static final class OutputSink extends java.io.OutputStream {
+    static final OutputSink INSTANCE = new OutputSink();
+
+    @Override
+    public void write(int b) {}
+
+    @Override
+    public void write(byte[] b, int off, int len) {}
+  }
+}

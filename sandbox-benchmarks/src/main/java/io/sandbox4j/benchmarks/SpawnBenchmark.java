@@ -1,0 +1,46 @@
+package io.sandbox4j.benchmarks;
+
+import io.sandbox4j.api.SandboxPolicy;
+import java.lang.ProcessBuilder.Redirect;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+/**
+ * The cost of one sandboxed {@code /bin/true} with the default policy, beside a plain
+ * ProcessBuilder spawn measured in the same run. Sample mode gives the median and p90.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode({Mode.SampleTime, Mode.Throughput})
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+public class SpawnBenchmark {
+  @Param({"plain", "landlock", "seccomp", "namespaces", "landlock+seccomp", "auto"})
+  public String mode;
+
+  private Fixture fixture;
+  private static final List<String> TRUE = List.of("/bin/true");
+
+  @Setup
+  public void setUp() throws Exception {
+    var ws = Fixture.newWorkspace();
+    fixture = new Fixture(mode, SandboxPolicy.builder(ws), ws);
+  }
+
+  @TearDown
+  public void tearDown() throws Exception {
+    fixture.close();
+  }
+
+  @Benchmark
+  public int spawnTrue() throws Exception {
+    return fixture.run(TRUE, Redirect.DISCARD);
+  }
+}
