@@ -1,0 +1,24 @@
+#!/bin/sh
+# Builds a static class-data-sharing archive for the CLI: a training run of
+# `sandbox run -- /bin/true` records the classes start-up loads, then the JVM dumps them into
+# target/sandbox-cli.jsa, which ./sandbox maps at start (skipping class parsing and verification).
+# Usage: make-cds-archive.sh JAVA TARGET_DIR. Never fails the build: without an archive the CLI
+# just starts slower.
+java=$1
+target=$2
+jar="$target/sandbox-cli.jar"
+list="$target/sandbox-cli.classlist"
+archive="$target/sandbox-cli.jsa"
+ws=$(mktemp -d) || exit 0
+trap 'rm -rf "$ws"' EXIT
+rm -f "$archive" "$list"
+"$java" -XX:DumpLoadedClassList="$list" -XX:+UseSerialGC -jar "$jar" \
+  run --workspace "$ws" -- /bin/true >/dev/null 2>&1
+if [ -s "$list" ] && "$java" -Xshare:dump -XX:SharedClassListFile="$list" \
+    -XX:SharedArchiveFile="$archive" -XX:+UseSerialGC -cp "$jar" >"$target/cds-dump.log" 2>&1; then
+  echo "CDS archive written: $archive"
+else
+  rm -f "$archive"
+  echo "CDS archive not written (see $target/cds-dump.log); the CLI starts without it"
+fi
+exit 0
