@@ -43,6 +43,13 @@ final class LandlockAccess {
   static final long SCOPE_ABSTRACT_UNIX_SOCKET = 1L << 0;
   static final long SCOPE_SIGNAL = 1L << 1;
 
+  /**
+   * The rights that make sense on a file; the kernel rejects a rule on a non-directory carrying any
+   * other right with EINVAL (ACCESS_FILE in security/landlock/fs.c).
+   */
+  static final long FS_FILE_RIGHTS =
+      FS_EXECUTE | FS_WRITE_FILE | FS_READ_FILE | FS_TRUNCATE | FS_IOCTL_DEV;
+
   /** Read and run: what every path outside the writable roots gets (when readable at all). */
   static final long FS_READ_EXECUTE = FS_EXECUTE | FS_READ_FILE | FS_READ_DIR;
 

@@ -97,7 +97,7 @@ final class LandlockPlanner {
       return new LandlockRules(0, 0, scoped, List.of(), List.of());
     }
     long handled = LandlockAccess.handledFs(abi);
-    Rules rules = new Rules(handled);
+    Rules rules = new Rules(handled, fs);
     FilesystemPolicy policy = request.filesystem();
 
     List<Path> writable = new ArrayList<>();
@@ -206,14 +206,21 @@ final class LandlockPlanner {
   /** Path rules merged per path, sorted by path so equal policies give equal rulesets. */
   private static final class Rules {
     private final long handled;
+    private final PathInspector fs;
     private final TreeMap<Path, PathRule> byPath = new TreeMap<>();
 
-    Rules(long handled) {
+    Rules(long handled, PathInspector fs) {
       this.handled = handled;
+      this.fs = fs;
     }
 
     void add(Path path, long access, boolean optional) {
       long allowed = access & handled;
+      if (!fs.isDirectory(path)) {
+        // Files (devices included) and paths missing now: only file rights, or the kernel refuses
+        // the rule. A path that is a directory by launch time still accepts these.
+        allowed &= LandlockAccess.FS_FILE_RIGHTS;
+      }
       if (allowed == 0) {
         return;
       }

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
 
 class LandlockPlannerTest {
   static final long RX = FS_EXECUTE | FS_READ_FILE | FS_READ_DIR;
+  static final long RX_FILE = FS_EXECUTE | FS_READ_FILE;
   static final long DEV_W = FS_READ_FILE | FS_WRITE_FILE | FS_TRUNCATE | FS_IOCTL_DEV;
   static final long DEV_R = FS_READ_FILE | FS_IOCTL_DEV;
   static final long ALL_ABI5 = 0xFFFF;
@@ -80,14 +81,14 @@ class LandlockPlannerTest {
     assertThat(access(rules))
         .containsExactly(
             entry("/dev/full", DEV_W),
-            entry("/dev/null", DEV_W | RX),
+            entry("/dev/null", DEV_W | FS_EXECUTE),
             entry("/dev/random", DEV_R),
             entry("/dev/shm", RX),
             entry("/dev/tty", DEV_W),
             entry("/dev/urandom", DEV_R),
-            entry("/dev/zero", DEV_W | RX),
+            entry("/dev/zero", DEV_W | FS_EXECUTE),
             entry("/etc", RX),
-            entry("/home/u/.bashrc", RX),
+            entry("/home/u/.bashrc", RX_FILE),
             entry("/home/u/proj", ALL_ABI5),
             entry("/home/v", RX),
             entry("/proc", RX),
@@ -125,7 +126,7 @@ class LandlockPlannerTest {
     assertThat(access(rules))
         .containsEntry("/home/u/proj", all3)
         .containsEntry("/data/cache", all3)
-        .containsEntry("/dev/null", (DEV_W | RX) & all3);
+        .containsEntry("/dev/null", (DEV_W | FS_EXECUTE) & all3);
     // REFER nowhere else: nothing can be linked or renamed in from outside.
     assertThat(rules.pathRules())
         .filteredOn(r -> (r.allowedAccess() & FS_REFER) != 0)
@@ -155,7 +156,7 @@ class LandlockPlannerTest {
         host().file("/data/keys/id_rsa", "/data/other").link("/home/u/.aws", "/data/keys");
     LandlockRules rules = plan(tree, 5, fs("/home/u/proj", List.of("/home/u/.aws"), List.of()));
     Map<String, Long> a = access(rules);
-    assertThat(a).containsEntry("/data/other", RX).doesNotContainKeys("/data", "/data/keys");
+    assertThat(a).containsEntry("/data/other", RX_FILE).doesNotContainKeys("/data", "/data/keys");
     // /home is not on the way to the real denied path: granted whole, the link inside it included.
     // Landlock checks the resolved path, so reading through /home/u/.aws reaches /data/keys:
     // denied.
@@ -171,7 +172,7 @@ class LandlockPlannerTest {
             .link("/home/u", "/data/u");
     LandlockRules rules = plan(tree, 5, fs("/home/u/proj", List.of("/home/u/.ssh"), List.of()));
     assertThat(access(rules))
-        .containsEntry("/data/u/notes", RX)
+        .containsEntry("/data/u/notes", RX_FILE)
         .containsEntry("/data/u/proj", ALL_ABI5)
         .containsEntry("/home", RX) // only holds the link; what it resolves to is checked
         .doesNotContainKeys("/data/u/.ssh", "/data/u", "/data", "/home/u");
@@ -192,7 +193,7 @@ class LandlockPlannerTest {
     // .config does not exist: every existing child of /home/u is granted, a later .config is not.
     assertThat(a)
         .containsEntry("/home/u/.ssh", RX)
-        .containsEntry("/home/u/.bashrc", RX)
+        .containsEntry("/home/u/.bashrc", RX_FILE)
         .doesNotContainKeys("/home/u", "/home/u/.config");
   }
 
@@ -229,7 +230,7 @@ class LandlockPlannerTest {
     LandlockRules rules =
         plan(host(), 5, fs("/home/u/proj", List.of("/home/u/.ssh"), List.of("/home/u")));
     assertThat(access(rules))
-        .containsEntry("/home/u/.bashrc", RX)
+        .containsEntry("/home/u/.bashrc", RX_FILE)
         .doesNotContainKeys("/home/u", "/home/u/.ssh", "/home/v", "/tmp");
   }
 
@@ -256,6 +257,27 @@ class LandlockPlannerTest {
   }
 
   @Test
+  void rulesOnFilesCarryOnlyFileRightsWhichTheKernelAccepts() {
+    FakeTree tree = host();
+    LandlockRules rules =
+        plan(
+            tree,
+            5,
+            fs("/home/u/proj", List.of("/home/u/.ssh"), List.of("/home/u/.bashrc", "/nope")));
+    assertThat(rules.pathRules())
+        .filteredOn(r -> !tree.isDirectory(r.path()))
+        .isNotEmpty()
+        .allSatisfy(
+            r ->
+                assertThat(r.allowedAccess() & ~LandlockAccess.FS_FILE_RIGHTS)
+                    .as(r.toString())
+                    .isZero());
+    assertThat(access(rules))
+        .containsEntry("/home/u/.bashrc", RX_FILE)
+        .containsEntry("/nope", RX_FILE);
+  }
+
+  @Test
   void handledRightsDegradeByAbi() {
     FilesystemPolicy fs = fs("/home/u/proj", List.of(), List.of());
     assertThat(plan(host(), 1, fs).handledAccessFs()).isEqualTo(0x1FFF);
@@ -272,7 +294,8 @@ class LandlockPlannerTest {
       assertThat(r.handledAccessNet()).isZero();
       assertThat(r.portRules()).isEmpty();
     }
-    assertThat(access(plan(host(), 1, fs))).containsEntry("/dev/null", (DEV_W | RX) & 0x1FFF);
+    assertThat(access(plan(host(), 1, fs)))
+        .containsEntry("/dev/null", (DEV_W | FS_EXECUTE) & 0x1FFF);
   }
 
   @Test
