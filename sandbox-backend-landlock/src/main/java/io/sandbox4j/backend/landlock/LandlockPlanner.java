@@ -66,10 +66,13 @@ final class LandlockPlanner {
   static final List<Path> READABLE_DEVICES = paths("/dev/random", "/dev/urandom");
 
   /**
-   * Never readable, whatever the policy: the pseudo-terminals of the user's other sessions (reading
-   * one steals keystrokes). The command's own terminal, if inherited as an open descriptor, works.
+   * Never readable as a whole, whatever the policy: /dev. Only the devices above are granted. Raw
+   * block devices would otherwise hand a command running as root (even without capabilities: the
+   * nodes are root-owned, mode 660) every file on the disk, denied ones included, and the
+   * pseudo-terminals of the user's other sessions would leak keystrokes. The command's own
+   * terminal, inherited as an open descriptor, still works.
    */
-  static final List<Path> ALWAYS_DENIED = paths("/dev/pts");
+  static final List<Path> ALWAYS_DENIED = paths("/dev");
 
   /** Shared temporary directories: granting write there would let runs see each other. */
   static final List<Path> SHARED_TMP = paths("/", "/tmp", "/var/tmp", "/dev/shm");
