@@ -38,11 +38,13 @@ final class SeccompBackend implements SandboxBackend {
   }
 
   /**
-   * After namespace-based isolation: its network isolator denies unix sockets too, which a network
-   * namespace does not need to.
+   * Early (before Landlock at 50 and namespaces): automatic selection picks isolators per feature,
+   * so the hardening program is only installed when this backend's process isolator is chosen for
+   * PROC_NEW_SESSION. The cost is that under --net none its network isolator (no sockets at all,
+   * unix included) wins over a network namespace with a working loopback.
    */
   @Override
   public int priority() {
-    return 150;
+    return 40;
   }
 }
