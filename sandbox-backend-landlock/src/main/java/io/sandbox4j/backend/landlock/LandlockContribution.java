@@ -1,0 +1,72 @@
+package io.sandbox4j.backend.landlock;
+
+import io.sandbox4j.api.NetworkMode;
+import io.sandbox4j.api.SandboxException;
+import io.sandbox4j.api.SandboxPolicy;
+import io.sandbox4j.api.spi.LaunchSpec;
+import io.sandbox4j.launcher.linux.LandlockRules;
+import io.sandbox4j.launcher.linux.LinuxLaunchPlan;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.WeakHashMap;
+
+/**
+ * The one Landlock ruleset of a run, shared by this backend's isolators.
+ *
+ * <p>{@link LinuxLaunchPlan#landlock(LandlockRules)} may be set once per launch, but the filesystem
+ * and process isolators both need a part of it. So each of them contributes the backend's complete
+ * ruleset for the policy (filesystem rules, signal scoping, and abstract unix socket scoping when
+ * the policy allows no network): the first sets it, the others find the same ruleset already there.
+ * The ruleset is computed once per launch spec, so directory listings cannot differ between
+ * isolators. A ruleset set by anyone else makes the contribution fail rather than silently enforce
+ * less.
+ */
+final class LandlockContribution {
+  private final LandlockPlanner planner;
+  private final Map<LaunchSpec, LandlockRules> computed = new WeakHashMap<>();
+
+  LandlockContribution(LandlockPlanner planner) {
+    this.planner = planner;
+  }
+
+  void contribute(String isolator, int abi, SandboxPolicy policy, LaunchSpec spec) {
+    LandlockRules rules = rulesFor(abi, policy, spec);
+    LinuxLaunchPlan plan = spec.extension(LinuxLaunchPlan.class, LinuxLaunchPlan::new);
+    Optional<LandlockRules> existing = plan.landlock();
+    if (existing.isEmpty()) {
+      plan.landlock(rules);
+    } else if (!existing.get().equals(rules)) {
+      throw SandboxException.cannotSandbox(
+          "landlock "
+              + isolator
+              + " isolator: this launch already carries a different Landlock ruleset (set by"
+              + " another backend); select one backend for Landlock-based isolation");
+    }
+  }
+
+  private synchronized LandlockRules rulesFor(int abi, SandboxPolicy policy, LaunchSpec spec) {
+    LandlockRules rules = computed.get(spec);
+    if (rules == null) {
+      rules = planner.plan(request(abi, policy, spec));
+      computed.put(spec, rules);
+    }
+    return rules;
+  }
+
+  static LandlockPlanner.Request request(int abi, SandboxPolicy policy, LaunchSpec spec) {
+    Optional<Path> tmp = Optional.empty();
+    String tmpdir = spec.environment().get("TMPDIR");
+    if (policy.filesystem().privateTmp()
+        && tmpdir != null
+        && !tmpdir.equals(System.getenv("TMPDIR"))
+        && tmpdir.startsWith("/")) {
+      // The isolator that provides FS_PRIVATE_TMP points TMPDIR at a per-run directory whose name
+      // starts with "sandbox4j" (see LandlockPlanner.PRIVATE_TMP_PREFIX). A TMPDIR merely passed
+      // through from the caller is the caller's shared one and never becomes writable.
+      tmp = Optional.of(Path.of(tmpdir).normalize());
+    }
+    return new LandlockPlanner.Request(
+        abi, policy.filesystem(), tmp, true, true, policy.network().mode() == NetworkMode.NONE);
+  }
+}

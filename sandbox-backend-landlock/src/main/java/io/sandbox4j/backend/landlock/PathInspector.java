@@ -1,0 +1,26 @@
+package io.sandbox4j.backend.landlock;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/** The few filesystem facts the planner needs, behind a seam so rule sets are testable exactly. */
+interface PathInspector {
+
+  /**
+   * The real path: every symbolic link resolved. For a path that does not exist, the real path of
+   * its deepest existing ancestor followed by the remaining names.
+   */
+  Path realPath(Path path);
+
+  /** Whether the path exists (following links). */
+  boolean exists(Path path);
+
+  /** Whether the path is a directory that is not itself a symbolic link. */
+  boolean isDirectory(Path path);
+
+  /** Whether the path is itself a symbolic link. */
+  boolean isSymbolicLink(Path path);
+
+  /** The entries of a directory, sorted; empty when it cannot be listed. */
+  List<Path> children(Path directory);
+}

@@ -1,0 +1,150 @@
+package io.sandbox4j.backend.landlock;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.sandbox4j.api.Aspect;
+import io.sandbox4j.api.Feature;
+import io.sandbox4j.api.NetworkPolicy;
+import io.sandbox4j.api.SandboxException;
+import io.sandbox4j.api.SandboxPolicy;
+import io.sandbox4j.api.spi.Isolator;
+import io.sandbox4j.api.spi.LaunchSpec;
+import io.sandbox4j.launcher.linux.LandlockRules;
+import io.sandbox4j.launcher.linux.LinuxLaunchPlan;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class LandlockIsolatorsTest {
+
+  static LandlockBackend backend(FakeLinuxHost host) {
+    return new LandlockBackend(host, LandlockPlannerTest.host());
+  }
+
+  static Isolator isolator(LandlockBackend b, String id) {
+    return b.isolators().stream().filter(i -> i.id().equals(id)).findFirst().orElseThrow();
+  }
+
+  static SandboxPolicy policy(NetworkPolicy net) {
+    return SandboxPolicy.builder(Path.of("/home/u/proj"))
+        .denyCredentialStores(false, Map.of())
+        .denyRead(Path.of("/home/u/.ssh"))
+        .network(net)
+        .build();
+  }
+
+  static LaunchSpec spec(SandboxPolicy p) {
+    return new LaunchSpec(p, List.of("true"), p.workingDirectory(), Map.of());
+  }
+
+  @Test
+  void backendHasAFilesystemAndAProcessIsolatorAndNoNetworkIsolator() {
+    LandlockBackend b = backend(FakeLinuxHost.withAbi(7));
+    assertThat(b.id()).isEqualTo("landlock");
+    assertThat(b.isolators()).extracting(Isolator::id).containsExactly("filesystem", "process");
+    assertThat(b.isolators())
+        .extracting(Isolator::aspect)
+        .containsExactly(Aspect.FILESYSTEM, Aspect.PROCESS);
+  }
+
+  @Test
+  void filesystemFeaturesPerAbi() {
+    for (int abi : new int[] {1, 2}) {
+      assertThat(isolator(backend(FakeLinuxHost.withAbi(abi)), "filesystem").features())
+          .containsExactlyInAnyOrder(Feature.FS_READ_DENY, Feature.FS_READ_ALLOWLIST);
+    }
+    for (int abi : new int[] {3, 4, 5, 6, 7, 8}) {
+      assertThat(isolator(backend(FakeLinuxHost.withAbi(abi)), "filesystem").features())
+          .containsExactlyInAnyOrder(
+              Feature.FS_WRITE_CONFINEMENT, Feature.FS_READ_DENY, Feature.FS_READ_ALLOWLIST);
+    }
+    assertThat(isolator(backend(FakeLinuxHost.withAbi(7)), "filesystem").features())
+        .doesNotContain(Feature.FS_PROTECTED_PATHS, Feature.FS_PRIVATE_TMP);
+  }
+
+  @Test
+  void availabilityDetailSaysWhatThisAbiDoesNotEnforce() {
+    assertThat(isolator(backend(FakeLinuxHost.withAbi(1)), "filesystem").probe().detail())
+        .contains("ABI 1", "writes are not confined", "REFER needs ABI 2", "needs ABI 5");
+    assertThat(isolator(backend(FakeLinuxHost.withAbi(3)), "filesystem").probe().detail())
+        .contains("ABI 3", "needs ABI 5")
+        .doesNotContain("writes are not confined");
+    assertThat(isolator(backend(FakeLinuxHost.withAbi(7)), "filesystem").probe().detail())
+        .contains("chmod")
+        .doesNotContain("needs ABI");
+  }
+
+  @Test
+  void processIsolationNeedsAbi6() {
+    assertThat(isolator(backend(FakeLinuxHost.withAbi(5)), "process").probe().available())
+        .isFalse();
+    assertThat(isolator(backend(FakeLinuxHost.withAbi(5)), "process").probe().detail())
+        .contains("ABI 6");
+    assertThat(isolator(backend(FakeLinuxHost.withAbi(6)), "process").probe().available()).isTrue();
+    assertThat(isolator(backend(FakeLinuxHost.withAbi(6)), "process").features())
+        .containsExactly(Feature.PROC_ISOLATION);
+  }
+
+  @Test
+  void everyIsolatorIsUnavailableWithoutLandlockOrWithoutTheLauncher() {
+    for (Isolator i : backend(FakeLinuxHost.withoutLandlock()).isolators()) {
+      assertThat(i.probe().available()).isFalse();
+      assertThat(i.probe().detail()).contains("5.13", "lsm=");
+    }
+    for (Isolator i :
+        backend(FakeLinuxHost.withoutLauncher("no C compiler at build")).isolators()) {
+      assertThat(i.probe().available()).isFalse();
+      assertThat(i.probe().detail()).isEqualTo("no C compiler at build");
+      SandboxPolicy p = policy(NetworkPolicy.NONE);
+      assertThatThrownBy(() -> i.contribute(p, spec(p)))
+          .isInstanceOf(SandboxException.class)
+          .hasMessageContaining("no C compiler at build");
+    }
+  }
+
+  @Test
+  void bothIsolatorsShareOneRulesetPerLaunch() {
+    LandlockBackend b = backend(FakeLinuxHost.withAbi(7));
+    SandboxPolicy p = policy(NetworkPolicy.NONE);
+    LaunchSpec spec = spec(p);
+    isolator(b, "process").contribute(p, spec);
+    isolator(b, "filesystem").contribute(p, spec);
+    LandlockRules rules =
+        spec.findExtension(LinuxLaunchPlan.class).orElseThrow().landlock().orElseThrow();
+    assertThat(rules.handledAccessFs()).isEqualTo(0xFFFF);
+    assertThat(rules.scoped())
+        .isEqualTo(LandlockAccess.SCOPE_SIGNAL | LandlockAccess.SCOPE_ABSTRACT_UNIX_SOCKET);
+    assertThat(rules.pathRules())
+        .extracting(r -> r.path().toString())
+        .doesNotContain("/home/u/.ssh");
+  }
+
+  @Test
+  void abstractSocketsStayReachableWhenThePolicyAllowsTheNetwork() {
+    LandlockBackend b = backend(FakeLinuxHost.withAbi(7));
+    SandboxPolicy p = policy(NetworkPolicy.ALL);
+    LaunchSpec spec = spec(p);
+    isolator(b, "filesystem").contribute(p, spec);
+    assertThat(
+            spec.findExtension(LinuxLaunchPlan.class)
+                .orElseThrow()
+                .landlock()
+                .orElseThrow()
+                .scoped())
+        .isEqualTo(LandlockAccess.SCOPE_SIGNAL);
+  }
+
+  @Test
+  void aDifferentRulesetAlreadyInThePlanIsRefused() {
+    LandlockBackend b = backend(FakeLinuxHost.withAbi(7));
+    SandboxPolicy p = policy(NetworkPolicy.NONE);
+    LaunchSpec spec = spec(p);
+    spec.extension(LinuxLaunchPlan.class, LinuxLaunchPlan::new)
+        .landlock(new LandlockRules(1, 0, 0, List.of(), List.of()));
+    assertThatThrownBy(() -> isolator(b, "filesystem").contribute(p, spec))
+        .isInstanceOf(SandboxException.class)
+        .hasMessageContaining("different Landlock ruleset");
+  }
+}

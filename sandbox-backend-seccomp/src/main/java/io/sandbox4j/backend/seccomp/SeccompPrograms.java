@@ -1,0 +1,160 @@
+package io.sandbox4j.backend.seccomp;
+
+import static io.sandbox4j.backend.seccomp.Bpf.EPERM;
+import static io.sandbox4j.backend.seccomp.Bpf.SECCOMP_RET_ALLOW;
+import static io.sandbox4j.backend.seccomp.Bpf.SECCOMP_RET_ERRNO;
+import static io.sandbox4j.backend.seccomp.Bpf.SECCOMP_RET_KILL_PROCESS;
+import static io.sandbox4j.backend.seccomp.BpfAssembler.NEXT;
+
+import java.util.List;
+import java.util.OptionalInt;
+
+/**
+ * The seccomp programs this backend installs, generated for one architecture.
+ *
+ * <p>Every program starts the same way: a foreign seccomp_data.arch (a 32-bit compat task, say)
+ * kills the process, and on x86-64 an x32 system call number (bit 30 set) fails with ENOSYS, since
+ * x32 numbers name the same calls under different numbers and would slip past the checks.
+ */
+final class SeccompPrograms {
+  private SeccompPrograms() {}
+
+  /** A system call denied with EPERM, and why an agent never needs it. */
+  record Denied(String syscall, String why) {}
+
+  static final List<Denied> DENIED =
+      List.of(
+          new Denied("ptrace", "tracing or reading other processes"),
+          new Denied("process_vm_readv", "reading another process's memory"),
+          new Denied("process_vm_writev", "writing another process's memory"),
+          new Denied("io_uring_setup", "io_uring bypasses seccomp (IORING_OP_SOCKET, OP_CONNECT)"),
+          new Denied("io_uring_enter", "io_uring bypasses seccomp"),
+          new Denied("io_uring_register", "io_uring bypasses seccomp"),
+          new Denied("bpf", "kernel attack surface; loading programs"),
+          new Denied("perf_event_open", "side channels, kernel attack surface"),
+          new Denied("keyctl", "the kernel keyring is shared with the user's session"),
+          new Denied("add_key", "the kernel keyring is shared with the user's session"),
+          new Denied("request_key", "the kernel keyring is shared with the user's session"),
+          new Denied("userfaultfd", "a staple of kernel exploits (stalling copy_from_user)"),
+          new Denied("kexec_load", "loading a new kernel"),
+          new Denied("kexec_file_load", "loading a new kernel"),
+          new Denied("mount", "changing the filesystem view, escaping path rules"),
+          new Denied("umount2", "uncovering masked paths"),
+          new Denied("pivot_root", "changing the root"),
+          new Denied("move_mount", "new mount API"),
+          new Denied("open_tree", "new mount API: cloning mount trees"),
+          new Denied("fsopen", "new mount API"),
+          new Denied("fsconfig", "new mount API"),
+          new Denied("fsmount", "new mount API"),
+          new Denied("fspick", "new mount API"),
+          new Denied("mount_setattr", "changing mount flags such as read-only"),
+          new Denied("unshare", "new namespaces: user namespaces regain capabilities"),
+          new Denied("setns", "entering other namespaces"),
+          new Denied("acct", "process accounting is host-wide"),
+          new Denied("swapon", "host-wide swap"),
+          new Denied("swapoff", "host-wide swap"),
+          new Denied("reboot", "host-wide"),
+          new Denied("init_module", "loading kernel modules"),
+          new Denied("finit_module", "loading kernel modules"),
+          new Denied("delete_module", "unloading kernel modules"),
+          new Denied("syslog", "reading the kernel log (addresses, other users' events)"),
+          new Denied("open_by_handle_at", "opening files by handle bypasses path checks"),
+          new Denied("quotactl", "host-wide quotas"),
+          new Denied("vhangup", "hanging up terminals"),
+          new Denied("uselib", "obsolete loader entry point (x86-64 only)"),
+          new Denied("iopl", "raw I/O port access (x86-64 only)"),
+          new Denied("ioperm", "raw I/O port access (x86-64 only)"));
+
+  /**
+   * CLONE_NEWNS | CLONE_NEWCGROUP | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | CLONE_NEWPID |
+   * CLONE_NEWNET (linux/sched.h). clone(2) takes the low 32 bits of its flags.
+   */
+  static final int CLONE_NAMESPACE_FLAGS =
+      0x00020000 | 0x02000000 | 0x04000000 | 0x08000000 | 0x10000000 | 0x20000000 | 0x40000000;
+
+  /** Injects input into a terminal (CVE-2017-5226); asm-generic/ioctls.h. */
+  static final int TIOCSTI = 0x5412;
+
+  /** Console selection and keyboard tricks on virtual consoles. */
+  static final int TIOCLINUX = 0x541C;
+
+  /** personality(0xffffffff) only queries the current persona. */
+  static final int PERSONALITY_QUERY = 0xffffffff;
+
+  /**
+   * ADDR_NO_RANDOMIZE | MMAP_PAGE_ZERO | READ_IMPLIES_EXEC (linux/personality.h): personas that
+   * disable ASLR, map page zero, or make readable memory executable.
+   */
+  static final int PERSONALITY_WEAKENING = 0x0040000 | 0x0100000 | 0x0400000;
+
+  /**
+   * The kernel surface an agent never needs: {@link #DENIED} fail with EPERM; clone with a
+   * namespace flag fails with EPERM; clone3 fails with ENOSYS, because its flags sit in memory the
+   * filter cannot read (libc then falls back to clone, whose flags it checks); TIOCSTI and
+   * TIOCLINUX fail with EPERM; personality changes that weaken ASLR or W^X fail with EPERM.
+   */
+  static List<Bpf.Insn> hardening(SyscallTable t) {
+    BpfAssembler a = prologue(t);
+    a.jumpIfEqual(t.require("clone"), "clone", NEXT);
+    a.jumpIfEqual(t.require("clone3"), "enosys", NEXT);
+    a.jumpIfEqual(t.require("ioctl"), "ioctl", NEXT);
+    a.jumpIfEqual(t.require("personality"), "personality", NEXT);
+    for (Denied d : DENIED) {
+      OptionalInt nr = t.number(d.syscall());
+      if (nr.isPresent()) {
+        a.jumpIfEqual(nr.getAsInt(), "eperm", NEXT);
+      }
+    }
+    a.ret(SECCOMP_RET_ALLOW);
+
+    a.label("clone").loadWord(Bpf.argLow(0));
+    a.jumpIfAnyBit(CLONE_NAMESPACE_FLAGS, "eperm", "allow");
+
+    a.label("ioctl").loadWord(Bpf.argLow(1));
+    a.jumpIfEqual(TIOCSTI, "eperm", NEXT);
+    a.jumpIfEqual(TIOCLINUX, "eperm", "allow");
+
+    a.label("personality").loadWord(Bpf.argLow(0));
+    a.jumpIfEqual(PERSONALITY_QUERY, "allow", NEXT);
+    a.jumpIfAnyBit(PERSONALITY_WEAKENING, "eperm", "allow");
+
+    return epilogue(a);
+  }
+
+  /**
+   * No network: socket(2) fails with EPERM for every address family (AF_UNIX included, so neither
+   * abstract nor pathname unix sockets outside the sandbox can be reached; socketpair(2) still
+   * works), and connect(2) and bind(2) fail too, for sockets inherited from the caller. io_uring is
+   * denied here as well (IORING_OP_SOCKET would create sockets without socket(2)), so this program
+   * is complete on its own.
+   */
+  static List<Bpf.Insn> noNetwork(SyscallTable t) {
+    BpfAssembler a = prologue(t);
+    for (String s :
+        List.of(
+            "socket", "connect", "bind", "io_uring_setup", "io_uring_enter", "io_uring_register")) {
+      a.jumpIfEqual(t.require(s), "eperm", NEXT);
+    }
+    a.ret(SECCOMP_RET_ALLOW);
+    return epilogue(a);
+  }
+
+  private static BpfAssembler prologue(SyscallTable t) {
+    BpfAssembler a = new BpfAssembler();
+    a.loadWord(Bpf.OFFSET_ARCH);
+    a.jumpIfEqual(t.auditArch(), NEXT, "kill");
+    a.loadWord(Bpf.OFFSET_NR);
+    if (t.x32Bit() != 0) {
+      a.jumpIfAtLeast(t.x32Bit(), "enosys", NEXT);
+    }
+    return a;
+  }
+
+  private static List<Bpf.Insn> epilogue(BpfAssembler a) {
+    a.label("allow").ret(SECCOMP_RET_ALLOW);
+    a.label("eperm").ret(SECCOMP_RET_ERRNO | EPERM);
+    a.label("enosys").ret(SECCOMP_RET_ERRNO | Bpf.ENOSYS);
+    a.label("kill").ret(SECCOMP_RET_KILL_PROCESS);
+    return a.assemble();
+  }
+}

@@ -1,0 +1,26 @@
+package io.sandbox4j.backend.seccomp;
+
+import io.sandbox4j.api.spi.Availability;
+import io.sandbox4j.launcher.linux.LinuxHost;
+import java.util.OptionalInt;
+
+/** A hand-written {@link LinuxHost} with fixed facts. */
+record FakeLinuxHost(Availability launcher, OptionalInt landlockAbi, boolean seccompFilter)
+    implements LinuxHost {
+
+  static FakeLinuxHost withAbi(int abi) {
+    return new FakeLinuxHost(Availability.available(""), OptionalInt.of(abi), true);
+  }
+
+  static FakeLinuxHost withoutLandlock() {
+    return new FakeLinuxHost(Availability.available(""), OptionalInt.empty(), true);
+  }
+
+  static FakeLinuxHost withoutSeccomp() {
+    return new FakeLinuxHost(Availability.available(""), OptionalInt.of(7), false);
+  }
+
+  static FakeLinuxHost withoutLauncher(String reason) {
+    return new FakeLinuxHost(Availability.unavailable(reason), OptionalInt.of(7), true);
+  }
+}
