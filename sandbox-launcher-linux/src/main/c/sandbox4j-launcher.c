@@ -53,7 +53,7 @@
 #define EXIT_LAUNCHER 125
 #define PLAN_MAGIC "S4J"
 #define PLAN_VERSION 1
-#define MAX_PLAN 98304
+#define MAX_PLAN 96000
 #define MAX_STR 4095
 #define MAX_ITEMS 1024
 #define MAX_KEEP 64

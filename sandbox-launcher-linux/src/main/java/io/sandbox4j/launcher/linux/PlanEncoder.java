@@ -15,8 +15,11 @@ import java.util.Map;
 final class PlanEncoder {
   static final int VERSION = 1;
 
-  /** Decoded plans above this size are rejected by the launcher (argv elements max 128 KiB). */
-  static final int MAX_PLAN_BYTES = 98304;
+  /**
+   * Decoded plans above this size are rejected by the launcher (base64 in one argv element, max 128
+   * KiB).
+   */
+  static final int MAX_PLAN_BYTES = 96000;
 
   static final int T_NAMESPACES = 1;
   static final int T_OPTIONS = 2;
