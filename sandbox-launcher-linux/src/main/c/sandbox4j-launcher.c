@@ -36,6 +36,7 @@
 #include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #ifndef __NR_landlock_create_ruleset
@@ -632,7 +633,10 @@ static void init_main(char **argv, int syncfd) {
 
 static void setup_cgroup(char *dir, size_t cap, pid_t child) {
   char buf[64];
-  snprintf(dir, cap, "%s/sandbox4j-%d", P.cgroup, (int)getpid());
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  /* pid plus time: a cgroup left by a supervisor killed with SIGKILL cannot collide with ours */
+  snprintf(dir, cap, "%s/sandbox4j-%d-%lld%09ld", P.cgroup, (int)getpid(), (long long)ts.tv_sec, ts.tv_nsec);
   if (mkdir(dir, 0700) < 0) die_errno("pids cgroup", dir);
   char file[PATH_MAX];
   snprintf(file, sizeof file, "%s/pids.max", dir);

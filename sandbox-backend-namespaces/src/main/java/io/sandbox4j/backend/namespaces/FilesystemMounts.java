@@ -101,7 +101,11 @@ final class FilesystemMounts {
     if (sealed(root)) {
       return;
     }
-    add(Mount.of(MountKind.PIN, root));
+    // the root and every ancestor but "/" pinned: renaming an ancestor away and planting a new
+    // tree at the root's path fails with EBUSY
+    for (Path a = root; a != null && a.getNameCount() > 0; a = a.getParent()) {
+      add(Mount.of(MountKind.PIN, a));
+    }
     Path cur = root;
     Path rel = root.relativize(p);
     for (int i = 0; i < rel.getNameCount(); i++) {

@@ -274,6 +274,44 @@ class NamespacesEndToEndTest {
   }
 
   @Test
+  void theWorkspaceCannotBeRenamedAwayAndReplanted() throws Exception {
+    Files.createDirectories(ws.resolve(".git/hooks"));
+    Sandbox.Result r =
+        Sandbox.run(
+            policy().privateTmp(false).build(),
+            "cd /; mv "
+                + tmp
+                + " "
+                + tmp
+                + ".moved; echo up=$?; mv "
+                + ws
+                + " "
+                + ws
+                + ".moved;"
+                + " echo ws=$?");
+    assertThat(r.out()).contains("up=1").contains("ws=1");
+    assertThat(ws.resolve(".git/hooks")).isDirectory();
+  }
+
+  @Test
+  void memoryAndCpuTimeLimits() throws Exception {
+    Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/python3")), "python3 missing");
+    SandboxPolicy mem = policy().resources(ResourceLimits.NONE.withMemoryBytes(256L << 20)).build();
+    Sandbox.Result r =
+        Sandbox.run(mem, "python3 -c 'b = bytearray(512 * 1024 * 1024)'; echo rc=$?");
+    assertThat(r.out()).contains("rc=1");
+    assertThat(r.err()).contains("MemoryError");
+    SandboxPolicy cpu =
+        policy()
+            .resources(ResourceLimits.NONE.withCpuTime(java.time.Duration.ofSeconds(1)))
+            .build();
+    long t = System.nanoTime();
+    Sandbox.Result spin = Sandbox.run(cpu, "while :; do :; done");
+    assertThat(spin.exit()).isIn(128 + 9, 128 + 24); // soft = hard: SIGKILL (or SIGXCPU)
+    assertThat(System.nanoTime() - t).isLessThan(TimeUnit.SECONDS.toNanos(10));
+  }
+
+  @Test
   void fileSizeAndOpenFileLimits() throws Exception {
     SandboxPolicy p =
         policy()

@@ -68,10 +68,14 @@ final class NativeSandboxProcess implements SandboxProcess {
       descendants.forEach(ProcessHandle::destroyForcibly);
       Thread.onSpinWait();
     }
-    launcher.destroyForcibly();
     try {
-      process.waitFor(5, TimeUnit.SECONDS);
+      // with its descendants gone the launcher exits by itself, after removing its pids cgroup
+      if (!process.waitFor(1, TimeUnit.SECONDS)) {
+        launcher.destroyForcibly();
+        process.waitFor(5, TimeUnit.SECONDS);
+      }
     } catch (InterruptedException e) {
+      launcher.destroyForcibly();
       Thread.currentThread().interrupt();
     }
   }
