@@ -556,15 +556,42 @@ static void install_forwarding(void) {
     if (sigaction(sigs[i], &sa, NULL) < 0) die_errno("signals", "sigaction");
 }
 
+/* Without /proc/<pid>/task/<tid>/children (CONFIG_PROC_CHILDREN): scan /proc for our children. */
+static void kill_children_by_scan(pid_t self) {
+  DIR *d = opendir("/proc");
+  if (!d) return;
+  struct dirent *e;
+  while ((e = readdir(d))) {
+    char path[64], buf[512];
+    long pid = strtol(e->d_name, NULL, 10);
+    if (pid <= 0) continue;
+    snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) continue;
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n <= 0) continue;
+    buf[n] = 0;
+    char *rp = strrchr(buf, ')'); /* the command name may contain spaces and parentheses */
+    long ppid;
+    char state;
+    if (rp && sscanf(rp + 1, " %c %ld", &state, &ppid) == 2 && ppid == self) kill((pid_t)pid, SIGKILL);
+  }
+  closedir(d);
+}
+
 /* Kills every descendant: reparented orphans come to us (subreaper) and are killed in turn. */
 static void kill_descendants(void) {
+  pid_t self = getpid();
   for (int round = 0; round < 100000; round++) {
     char path[64], buf[4096];
-    snprintf(path, sizeof path, "/proc/self/task/%d/children", (int)getpid());
+    snprintf(path, sizeof path, "/proc/self/task/%d/children", (int)self);
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     ssize_t n = fd >= 0 ? read(fd, buf, sizeof buf - 1) : -1;
     if (fd >= 0) close(fd);
-    if (n > 0) {
+    if (fd < 0) {
+      kill_children_by_scan(self);
+    } else if (n > 0) {
       buf[n] = 0;
       for (char *s = buf, *end; *s; s = end) {
         long pid = strtol(s, &end, 10);

@@ -60,6 +60,26 @@ class NamespacesEndToEndTest {
   }
 
   @Test
+  void defaultCredentialStoresOfTheHomeAreUnreadable() throws Exception {
+    Path home =
+        Files.createDirectories(Path.of("target/s4j-home-" + System.nanoTime()).toAbsolutePath());
+    Files.createDirectories(home.resolve(".ssh"));
+    Files.writeString(home.resolve(".ssh/id_ed25519"), "PRIVATE-KEY");
+    Files.writeString(home.resolve(".netrc"), "machine x password NETRC-SECRET");
+    Files.writeString(home.resolve("notes.txt"), "readable");
+    SandboxPolicy p =
+        SandboxPolicy.builder(ws)
+            .denyCredentialStores(true, Map.of("HOME", home.toString()))
+            .build();
+    Sandbox.Result r =
+        Sandbox.run(
+            p, "cd " + home + " && cat .ssh/id_ed25519 .netrc notes.txt; ls -a .ssh; echo done");
+    assertThat(r.out()).contains("readable").contains("done");
+    assertThat(r.out()).doesNotContain("PRIVATE-KEY").doesNotContain("NETRC-SECRET");
+    assertThat(r.out()).doesNotContain("id_ed25519");
+  }
+
+  @Test
   void exitCodesAndSignalsPassThroughTheInit() throws Exception {
     assertThat(Sandbox.run(policy().build(), "exit 7").exit()).isEqualTo(7);
     assertThat(Sandbox.run(policy().build(), "kill -TERM $$").exit()).isEqualTo(143);
