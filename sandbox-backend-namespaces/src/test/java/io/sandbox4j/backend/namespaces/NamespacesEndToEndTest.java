@@ -147,6 +147,28 @@ class NamespacesEndToEndTest {
     }
   }
 
+  @Test
+  void killingOnlyTheLauncherTakesThePidNamespaceWithIt() throws Exception {
+    SandboxProcess p =
+        Sandbox.LAUNCHER.launch(
+            Sandbox.spec(
+                policy().build(), "setsid sh -c 'sleep 300 & echo started' </dev/null; sleep 300"));
+    BufferedReader out = new BufferedReader(new InputStreamReader(p.stdout()));
+    assertThat(out.readLine()).isEqualTo("started");
+    List<Long> sleeps = List.of();
+    for (int i = 0; i < 150 && sleeps.size() < 2; i++) {
+      Thread.sleep(20);
+      sleeps = sleepsBeneath(p.pid());
+    }
+    assertThat(sleeps).hasSize(2);
+    // SIGKILL to the supervisor alone: its init child has PDEATHSIG, the namespace dies with it
+    ProcessHandle.of(p.pid()).orElseThrow().destroyForcibly();
+    assertThat(p.waitFor(5, TimeUnit.SECONDS)).isTrue();
+    for (long pid : sleeps) {
+      assertThat(Sandbox.goneWithin(pid, 3000)).as("sleep %d is gone", pid).isTrue();
+    }
+  }
+
   private static List<Long> sleepsBeneath(long pid) {
     return ProcessHandle.of(pid)
         .orElseThrow()

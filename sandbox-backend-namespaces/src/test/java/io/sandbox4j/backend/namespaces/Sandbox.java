@@ -54,8 +54,11 @@ final class Sandbox {
 
   /** A spec for the policy with every isolator's contribution for the features it requires. */
   static LaunchSpec spec(SandboxPolicy policy, String script) {
-    LaunchSpec spec =
-        new LaunchSpec(policy, List.of("/bin/sh", "-c", script), policy.workingDirectory(), ENV);
+    return spec(policy, List.of("/bin/sh", "-c", script));
+  }
+
+  static LaunchSpec spec(SandboxPolicy policy, List<String> command) {
+    LaunchSpec spec = new LaunchSpec(policy, command, policy.workingDirectory(), ENV);
     Set<Feature> required = policy.requiredFeatures();
     for (Isolator i : BACKEND.isolators()) {
       if (i.features().stream().anyMatch(required::contains)) {
