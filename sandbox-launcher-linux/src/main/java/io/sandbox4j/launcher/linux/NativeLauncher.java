@@ -23,10 +23,16 @@ import java.util.Set;
 @Singleton
 public final class NativeLauncher implements Launcher {
   private final LauncherBinary binary;
+  private final LinuxHost host;
 
   @Inject
-  NativeLauncher(LauncherBinary binary) {
+  NativeLauncher(LauncherBinary binary, LinuxHost host) {
     this.binary = binary;
+    this.host = host;
+  }
+
+  NativeLauncher(LauncherBinary binary) {
+    this(binary, new LinuxHostProbe(binary));
   }
 
   @Override
@@ -41,7 +47,8 @@ public final class NativeLauncher implements Launcher {
 
   @Override
   public Availability probe() {
-    return binary.get().availability();
+    // extracted and actually runnable here (a noexec cache directory fails the probe run)
+    return host.launcher();
   }
 
   @Override
