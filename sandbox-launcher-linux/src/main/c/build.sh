@@ -4,7 +4,7 @@
 set -eu
 out="$1/io/sandbox4j/launcher/linux/linux-$(uname -m)"
 mkdir -p "$out"
-${CC:-cc} -std=gnu11 -O2 -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wconversion -Wno-sign-conversion \
+${CC:-cc} -std=gnu11 -O2 -Wall -Wextra -Werror -Wformat=2 -Wshadow \
   -fstack-protector-strong -D_FORTIFY_SOURCE=2 -fPIE -pie -Wl,-z,relro,-z,now -Wl,-z,noexecstack \
   -o "$out/sandbox4j-launcher" "$2/sandbox4j-launcher.c"
 strip "$out/sandbox4j-launcher" 2>/dev/null || true
