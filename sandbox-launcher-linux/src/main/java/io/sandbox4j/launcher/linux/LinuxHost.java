@@ -1,12 +1,19 @@
 package io.sandbox4j.launcher.linux;
 
+import com.google.inject.ImplementedBy;
 import io.sandbox4j.api.spi.Availability;
+import java.nio.file.Path;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
  * Facts about this Linux host that isolators' probes need, established once (by the native
  * launcher's probe mode) and cached.
+ *
+ * <p>Bound just-in-time to the singleton {@link LinuxHostProbe}, so every backend module that
+ * injects it shares one instance without binding it twice.
  */
+@ImplementedBy(LinuxHostProbe.class)
 public interface LinuxHost {
 
   /** Whether the native launcher is built, extracted and runnable here, and if not why. */
@@ -17,4 +24,34 @@ public interface LinuxHost {
 
   /** Whether seccomp filters (SECCOMP_SET_MODE_FILTER) can be installed. */
   boolean seccompFilter();
+
+  /**
+   * Whether the launcher can create a user namespace together with pid, mount, network, ipc and uts
+   * namespaces, and if not why (naming Ubuntu's AppArmor restriction or a container's seccomp
+   * profile when that is the cause).
+   */
+  default Availability userNamespaces() {
+    return Availability.unavailable("this LinuxHost does not probe user namespaces");
+  }
+
+  /** Whether the caller (and so the launcher) runs as root (effective uid 0). */
+  default boolean root() {
+    return false;
+  }
+
+  /**
+   * A pids cgroup directory this process may create child cgroups in (the caller's own cgroup in
+   * the cgroup v1 pids hierarchy, or a delegated cgroup v2 one with the pids controller), if any.
+   */
+  default Optional<Path> pidsCgroup() {
+    return Optional.empty();
+  }
+
+  /**
+   * Whether TIOCSTI may inject input into a terminal (dev.tty.legacy_tiocsti is 1, or unknown);
+   * false only when the kernel reports it disabled.
+   */
+  default boolean legacyTiocsti() {
+    return true;
+  }
 }

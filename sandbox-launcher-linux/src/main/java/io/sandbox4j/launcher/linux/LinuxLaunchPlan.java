@@ -1,17 +1,129 @@
 package io.sandbox4j.launcher.linux;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
 
 /**
  * What Linux isolators ask the native launcher to apply for one run, as a {@link
  * io.sandbox4j.api.spi.LaunchSpec} extension. Isolators only add to it; the launcher applies every
  * part in a fixed order and fails the run (exit 125, step named) if any part cannot be applied.
+ *
+ * <p>The launcher always sets no_new_privs and drops every capability, whatever the plan says.
  */
 public final class LinuxLaunchPlan {
   private LandlockRules landlock;
   private final List<byte[]> seccompFilters = new ArrayList<>();
+  private final EnumSet<Namespace> namespaces = EnumSet.noneOf(Namespace.class);
+  private final List<Mount> mounts = new ArrayList<>();
+  private final Map<Rlimit, Long> rlimits = new EnumMap<>(Rlimit.class);
+  private boolean newSession;
+  private boolean loopbackUp;
+  private String hostname;
+  private Path pidsCgroup;
+  private int pidsMax;
+
+  /** Linux namespaces the launcher unshares; the user namespace is always created first. */
+  public enum Namespace {
+    USER(0x10000000),
+    MOUNT(0x00020000),
+    PID(0x20000000),
+    NET(0x40000000),
+    IPC(0x08000000),
+    UTS(0x04000000);
+
+    private final int cloneFlag;
+
+    Namespace(int cloneFlag) {
+      this.cloneFlag = cloneFlag;
+    }
+
+    /** The CLONE_NEW* flag. */
+    public int cloneFlag() {
+      return cloneFlag;
+    }
+  }
+
+  /** What a mount entry does to its path. */
+  public enum MountKind {
+    /** A fresh writable tmpfs (mode 1777); {@link Mount#keep()} paths beneath stay visible. */
+    TMPFS(1),
+    /** A fresh procfs for the new pid namespace. */
+    PROC(2),
+    /** The path bound onto itself and made read-only: it cannot be written, renamed or removed. */
+    READ_ONLY_BIND(3),
+    /** The path bound onto itself, still writable: it cannot be renamed or removed (EBUSY). */
+    PIN(4),
+    /** The path hidden: an empty read-only directory, or /dev/null read-only for a file. */
+    MASK(5);
+
+    private final int code;
+
+    MountKind(int code) {
+      this.code = code;
+    }
+
+    int code() {
+      return code;
+    }
+  }
+
+  /**
+   * One mount.
+   *
+   * @param kind what to do
+   * @param path the absolute mount point
+   * @param optional when true, a path missing at apply time is skipped instead of failing the run
+   * @param keep for {@link MountKind#TMPFS} only: paths beneath it that are bound back from the
+   *     original tree (e.g. a workspace under /tmp)
+   */
+  public record Mount(MountKind kind, Path path, boolean optional, List<Path> keep) {
+    public Mount {
+      if (!path.isAbsolute()) {
+        throw new IllegalArgumentException("mount path '" + path + "' is not absolute");
+      }
+      path = path.normalize();
+      keep = List.copyOf(keep);
+      if (!keep.isEmpty() && kind != MountKind.TMPFS) {
+        throw new IllegalArgumentException("only a tmpfs mount keeps paths, not " + kind);
+      }
+    }
+
+    public static Mount of(MountKind kind, Path path) {
+      return new Mount(kind, path, false, List.of());
+    }
+
+    public static Mount optional(MountKind kind, Path path) {
+      return new Mount(kind, path, true, List.of());
+    }
+  }
+
+  /** Resource limits the launcher sets with setrlimit (soft = hard). */
+  public enum Rlimit {
+    CPU(0),
+    FSIZE(1),
+    NPROC(6),
+    NOFILE(7),
+    AS(9);
+
+    private final int resource;
+
+    Rlimit(int resource) {
+      this.resource = resource;
+    }
+
+    /** The RLIMIT_* number. */
+    public int resource() {
+      return resource;
+    }
+  }
 
   /** Sets the Landlock ruleset; only one isolator may set it. */
   public void landlock(LandlockRules rules) {
@@ -43,5 +155,105 @@ public final class LinuxLaunchPlan {
       copy.add(f.clone());
     }
     return copy;
+  }
+
+  /** Adds namespaces to create (several isolators may ask for the same one). */
+  public void addNamespaces(Namespace... ns) {
+    namespaces.addAll(List.of(ns));
+  }
+
+  public Set<Namespace> namespaces() {
+    return EnumSet.copyOf(namespaces);
+  }
+
+  /** Adds a mount; requires {@link Namespace#MOUNT}. An identical entry is added once. */
+  public void addMount(Mount mount) {
+    if (!mounts.contains(mount)) {
+      mounts.add(mount);
+    }
+  }
+
+  /**
+   * The mounts in the order the launcher applies them: proc, then tmpfs, then the others from the
+   * shallowest path to the deepest (a parent's pin before a child's read-only bind), masks last
+   * among equals.
+   */
+  public List<Mount> mounts() {
+    List<Mount> ordered = new ArrayList<>(mounts);
+    ordered.sort(
+        Comparator.comparingInt((Mount m) -> phase(m.kind()))
+            .thenComparingInt(m -> m.path().getNameCount())
+            .thenComparingInt(m -> m.kind().code()));
+    return ordered;
+  }
+
+  private static int phase(MountKind kind) {
+    return switch (kind) {
+      case PROC -> 0;
+      case TMPFS -> 1;
+      default -> 2;
+    };
+  }
+
+  /** Sets a resource limit; when set twice, the lower value wins. */
+  public void rlimit(Rlimit resource, long value) {
+    if (value < 0) {
+      throw new IllegalArgumentException("rlimit " + resource + " must not be negative: " + value);
+    }
+    rlimits.merge(resource, value, Math::min);
+  }
+
+  public Map<Rlimit, Long> rlimits() {
+    return Map.copyOf(rlimits);
+  }
+
+  /** Starts the command in a new session (setsid), detached from the caller's terminal. */
+  public void newSession() {
+    this.newSession = true;
+  }
+
+  public boolean isNewSession() {
+    return newSession;
+  }
+
+  /** Brings the loopback interface up; requires {@link Namespace#NET}. */
+  public void loopbackUp() {
+    this.loopbackUp = true;
+  }
+
+  public boolean isLoopbackUp() {
+    return loopbackUp;
+  }
+
+  /** Sets the hostname; requires {@link Namespace#UTS}. */
+  public void hostname(String name) {
+    this.hostname = name;
+  }
+
+  public Optional<String> hostname() {
+    return Optional.ofNullable(hostname);
+  }
+
+  /**
+   * Limits the sandbox to {@code max} processes with a pids cgroup the launcher creates beneath
+   * {@code parent} (and removes after the run). The launcher's own init process counts as one.
+   */
+  public void pidsCgroup(Path parent, int max) {
+    if (max < 1) {
+      throw new IllegalArgumentException("pids limit must be at least 1, got " + max);
+    }
+    if (pidsCgroup != null && !pidsCgroup.equals(parent)) {
+      throw new IllegalStateException("pids cgroup already set to " + pidsCgroup);
+    }
+    this.pidsMax = pidsCgroup == null ? max : Math.min(pidsMax, max);
+    this.pidsCgroup = parent;
+  }
+
+  public Optional<Path> pidsCgroup() {
+    return Optional.ofNullable(pidsCgroup);
+  }
+
+  public OptionalInt pidsMax() {
+    return pidsCgroup == null ? OptionalInt.empty() : OptionalInt.of(pidsMax);
   }
 }

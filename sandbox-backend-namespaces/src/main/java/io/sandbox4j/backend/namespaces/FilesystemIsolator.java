@@ -1,0 +1,75 @@
+package io.sandbox4j.backend.namespaces;
+
+import io.sandbox4j.api.Aspect;
+import io.sandbox4j.api.Feature;
+import io.sandbox4j.api.FilesystemPolicy;
+import io.sandbox4j.api.SandboxPolicy;
+import io.sandbox4j.api.spi.Availability;
+import io.sandbox4j.api.spi.Isolator;
+import io.sandbox4j.api.spi.LaunchSpec;
+import io.sandbox4j.launcher.linux.LinuxHost;
+import io.sandbox4j.launcher.linux.LinuxLaunchPlan;
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * A mount namespace (in a user namespace): private tmp, protected paths read-only and pinned,
+ * denied paths masked. See {@link FilesystemMounts} for the plan.
+ *
+ * <p>It does not claim {@link Feature#FS_WRITE_CONFINEMENT} or {@link Feature#FS_READ_ALLOWLIST}:
+ * the Landlock backend confines writes and reads by path; remounting the whole tree read-only here
+ * would duplicate that with more mounts per run.
+ */
+final class FilesystemIsolator implements Isolator {
+  private final LinuxHost host;
+
+  FilesystemIsolator(LinuxHost host) {
+    this.host = host;
+  }
+
+  @Override
+  public String id() {
+    return "filesystem";
+  }
+
+  @Override
+  public Aspect aspect() {
+    return Aspect.FILESYSTEM;
+  }
+
+  @Override
+  public Set<Feature> features() {
+    return EnumSet.of(Feature.FS_PRIVATE_TMP, Feature.FS_PROTECTED_PATHS, Feature.FS_READ_DENY);
+  }
+
+  @Override
+  public Availability probe() {
+    Availability a = Namespaces.probe(host);
+    return a.available()
+        ? Availability.available(
+            "mount namespace: private /tmp, /var/tmp and /dev/shm; protected paths bound"
+                + " read-only; denied paths masked")
+        : a;
+  }
+
+  @Override
+  public void contribute(SandboxPolicy policy, LaunchSpec spec) {
+    Set<Feature> required = policy.requiredFeatures();
+    FilesystemPolicy fs = policy.filesystem();
+    FilesystemMounts m = new FilesystemMounts();
+    if (required.contains(Feature.FS_PRIVATE_TMP)) {
+      m.privateTmp(fs.allWritableRoots(), FilesystemMounts.TMP_DIRS);
+    }
+    if (required.contains(Feature.FS_PROTECTED_PATHS)) {
+      m.protect(fs);
+    }
+    if (required.contains(Feature.FS_READ_DENY)) {
+      m.denyRead(fs.readDeny());
+    }
+    LinuxLaunchPlan plan = Namespaces.plan(spec);
+    // a pid namespace too: with the host's /proc, /proc/<pid>/root of host processes would lead
+    // around the masks (the user namespace already denies that access; this removes the view)
+    Namespaces.pid(plan);
+    m.mounts().forEach(plan::addMount);
+  }
+}

@@ -1,0 +1,197 @@
+package io.sandbox4j.backend.namespaces;
+
+import io.sandbox4j.api.FilesystemPolicy;
+import io.sandbox4j.api.SandboxException;
+import io.sandbox4j.launcher.linux.LinuxLaunchPlan.Mount;
+import io.sandbox4j.launcher.linux.LinuxLaunchPlan.MountKind;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Turns a filesystem policy into mounts (pure planning apart from creating placeholders, see
+ * below). Paths are examined as they are at launch, before the command runs.
+ *
+ * <ul>
+ *   <li>Private tmp: a fresh tmpfs on /tmp, /var/tmp and /dev/shm; writable roots beneath them are
+ *       bound back in.
+ *   <li>Protected paths: each writable root and each existing directory between it and a protected
+ *       path is pinned (bound onto itself: it cannot be renamed or removed, EBUSY), and the
+ *       protected path is bound read-only. So `mv .git x; mkdir -p .git/hooks` fails: .git is a
+ *       mount point.
+ *   <li>A protected path (or an ancestor) that does not exist: an empty directory is created there
+ *       as a placeholder and bound read-only, so the command cannot create it. The placeholder is
+ *       left in place after the run: removing it while another sandbox on the same workspace still
+ *       uses it as a mount point would detach that sandbox's protection.
+ *   <li>An ancestor or protected path that is a symbolic link is refused: the link itself cannot be
+ *       pinned and the command could replace it.
+ *   <li>Read deny: an existing denied path is masked (empty read-only directory, or /dev/null
+ *       read-only for a file), through symbolic links at launch.
+ * </ul>
+ */
+final class FilesystemMounts {
+  static final List<Path> TMP_DIRS =
+      List.of(Path.of("/tmp"), Path.of("/var/tmp"), Path.of("/dev/shm"));
+
+  private final List<Mount> mounts = new ArrayList<>();
+  private final Set<Path> placeholders = new LinkedHashSet<>();
+  private final Set<Path> readOnly = new LinkedHashSet<>();
+
+  List<Mount> mounts() {
+    return List.copyOf(mounts);
+  }
+
+  /** The placeholder directories this plan created. */
+  Set<Path> placeholders() {
+    return Set.copyOf(placeholders);
+  }
+
+  void privateTmp(List<Path> writableRoots, List<Path> tmpDirs) {
+    List<Path> roots = realPaths(writableRoots);
+    for (Path tmp : tmpDirs) {
+      if (!Files.isDirectory(tmp)) {
+        continue;
+      }
+      Path real = real(tmp);
+      List<Path> keep = new ArrayList<>();
+      for (Path root : roots) {
+        if (real.startsWith(root)) {
+          throw SandboxException.cannotSandbox(
+              "cannot give the command a private "
+                  + tmp
+                  + ": the writable root "
+                  + root
+                  + " contains it; use a workspace outside "
+                  + tmp);
+        }
+        if (root.startsWith(real) && !keep.contains(root)) {
+          keep.add(root);
+        }
+      }
+      mounts.add(new Mount(MountKind.TMPFS, real, false, keep));
+    }
+  }
+
+  void protect(FilesystemPolicy fs) {
+    List<Path> roots = fs.allWritableRoots();
+    for (Path p : fs.protectedPaths()) {
+      Optional<Path> root =
+          roots.stream().filter(p::startsWith).max((a, b) -> a.getNameCount() - b.getNameCount());
+      if (root.isEmpty()) {
+        // outside every writable root: read-only when it exists (it cannot be created there)
+        if (Files.exists(p)) {
+          seal(p);
+        }
+        continue;
+      }
+      protectBeneath(root.get(), p);
+    }
+  }
+
+  private void protectBeneath(Path root, Path p) {
+    if (!Files.isDirectory(root)) {
+      return; // a writable root that does not exist: nothing can be written beneath it
+    }
+    if (sealed(root)) {
+      return;
+    }
+    // the root and every ancestor but "/" pinned: renaming an ancestor away and planting a new
+    // tree at the root's path fails with EBUSY
+    for (Path a = root; a != null && a.getNameCount() > 0; a = a.getParent()) {
+      add(Mount.of(MountKind.PIN, a));
+    }
+    Path cur = root;
+    Path rel = root.relativize(p);
+    for (int i = 0; i < rel.getNameCount(); i++) {
+      cur = cur.resolve(rel.getName(i));
+      if (sealed(cur)) {
+        return; // beneath a path already bound read-only (e.g. a placeholder)
+      }
+      boolean last = i == rel.getNameCount() - 1;
+      if (Files.isSymbolicLink(cur)) {
+        throw SandboxException.cannotSandbox(
+            "cannot protect "
+                + p
+                + ": "
+                + cur
+                + " is a symbolic link, which the namespaces backend cannot pin; replace it with"
+                + " the directory it points to or drop it from the protected paths");
+      }
+      if (!Files.exists(cur, LinkOption.NOFOLLOW_LINKS)) {
+        placeholder(cur);
+        seal(cur);
+        return;
+      }
+      if (last || !Files.isDirectory(cur, LinkOption.NOFOLLOW_LINKS)) {
+        seal(cur);
+        return;
+      }
+      add(Mount.of(MountKind.PIN, cur));
+    }
+  }
+
+  private boolean sealed(Path p) {
+    return readOnly.stream().anyMatch(p::startsWith);
+  }
+
+  private void seal(Path p) {
+    readOnly.add(p);
+    mounts.remove(Mount.of(MountKind.PIN, p));
+    add(Mount.of(MountKind.READ_ONLY_BIND, p));
+  }
+
+  private void placeholder(Path dir) {
+    try {
+      Files.createDirectory(dir);
+      placeholders.add(dir);
+    } catch (java.nio.file.FileAlreadyExistsException e) {
+      // created concurrently: bound read-only all the same
+    } catch (IOException e) {
+      throw SandboxException.cannotSandbox(
+          "cannot create the read-only placeholder " + dir + " for a protected path: " + e, e);
+    }
+  }
+
+  void denyRead(List<Path> readDeny) {
+    for (Path p : readDeny) {
+      if (Files.exists(p)) {
+        add(Mount.optional(MountKind.MASK, p));
+      }
+    }
+  }
+
+  /** Masks each path (optional: it may be hidden by the private tmp already). */
+  void mask(List<Path> paths) {
+    for (Path p : paths) {
+      add(Mount.optional(MountKind.MASK, p));
+    }
+  }
+
+  private void add(Mount m) {
+    if (!mounts.contains(m)) {
+      mounts.add(m);
+    }
+  }
+
+  private static List<Path> realPaths(List<Path> paths) {
+    List<Path> out = new ArrayList<>();
+    for (Path p : paths) {
+      out.add(real(p));
+    }
+    return out;
+  }
+
+  private static Path real(Path p) {
+    try {
+      return p.toRealPath();
+    } catch (IOException e) {
+      return p.toAbsolutePath().normalize();
+    }
+  }
+}

@@ -1,0 +1,42 @@
+package io.sandbox4j.backend.namespaces;
+
+import io.sandbox4j.api.spi.Isolator;
+import io.sandbox4j.api.spi.SandboxBackend;
+import io.sandbox4j.launcher.linux.LinuxHost;
+import jakarta.inject.Inject;
+import java.util.List;
+
+/** Linux namespaces and resource limits, applied by the native launcher. */
+final class NamespacesBackend implements SandboxBackend {
+  private final List<Isolator> isolators;
+
+  @Inject
+  NamespacesBackend(LinuxHost host) {
+    this.isolators =
+        List.of(
+            new ProcessIsolator(host),
+            new FilesystemIsolator(host),
+            new NetworkIsolator(host),
+            new ResourceIsolator(host));
+  }
+
+  @Override
+  public String id() {
+    return "namespaces";
+  }
+
+  @Override
+  public String description() {
+    return "Linux user, pid, mount, network, ipc and uts namespaces; rlimits and a pids limit";
+  }
+
+  @Override
+  public List<Isolator> isolators() {
+    return isolators;
+  }
+
+  @Override
+  public int priority() {
+    return 300;
+  }
+}

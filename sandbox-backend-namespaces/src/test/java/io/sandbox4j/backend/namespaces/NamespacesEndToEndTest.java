@@ -1,0 +1,390 @@
+package io.sandbox4j.backend.namespaces;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sandbox4j.api.Feature;
+import io.sandbox4j.api.ResourceLimits;
+import io.sandbox4j.api.SandboxPolicy;
+import io.sandbox4j.api.spi.SandboxProcess;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Every isolator of the backend for real: real commands, real namespaces, no kernel fakes. */
+class NamespacesEndToEndTest {
+  @TempDir Path tmp;
+  Path ws;
+
+  @BeforeAll
+  static void namespacesWork() {
+    Assumptions.assumeTrue(Sandbox.available(), Sandbox::why);
+  }
+
+  @BeforeEach
+  void workspace() throws Exception {
+    ws = Files.createDirectory(tmp.resolve("ws"));
+  }
+
+  SandboxPolicy.Builder policy() {
+    return SandboxPolicy.builder(ws).denyCredentialStores(false, Map.of());
+  }
+
+  @Test
+  void noCapabilitiesAndNoNewPrivsEvenAsRoot() throws Exception {
+    Sandbox.Result r =
+        Sandbox.run(
+            policy().build(), "grep -E '^(CapEff|CapPrm|CapBnd|NoNewPrivs)' /proc/self/status");
+    assertThat(r.out())
+        .contains("CapEff:\t0000000000000000")
+        .contains("CapPrm:\t0000000000000000")
+        .contains("CapBnd:\t0000000000000000")
+        .contains("NoNewPrivs:\t1");
+  }
+
+  @Test
+  void defaultCredentialStoresOfTheHomeAreUnreadable() throws Exception {
+    Path home =
+        Files.createDirectories(Path.of("target/s4j-home-" + System.nanoTime()).toAbsolutePath());
+    Files.createDirectories(home.resolve(".ssh"));
+    Files.writeString(home.resolve(".ssh/id_ed25519"), "PRIVATE-KEY");
+    Files.writeString(home.resolve(".netrc"), "machine x password NETRC-SECRET");
+    Files.writeString(home.resolve("notes.txt"), "readable");
+    SandboxPolicy p =
+        SandboxPolicy.builder(ws)
+            .denyCredentialStores(true, Map.of("HOME", home.toString()))
+            .build();
+    Sandbox.Result r =
+        Sandbox.run(
+            p, "cd " + home + " && cat .ssh/id_ed25519 .netrc notes.txt; ls -a .ssh; echo done");
+    assertThat(r.out()).contains("readable").contains("done");
+    assertThat(r.out()).doesNotContain("PRIVATE-KEY").doesNotContain("NETRC-SECRET");
+    assertThat(r.out()).doesNotContain("id_ed25519");
+  }
+
+  @Test
+  void exitCodesAndSignalsPassThroughTheInit() throws Exception {
+    assertThat(Sandbox.run(policy().build(), "exit 7").exit()).isEqualTo(7);
+    assertThat(Sandbox.run(policy().build(), "kill -TERM $$").exit()).isEqualTo(143);
+    assertThat(Sandbox.run(policy().build(), "exec no-such-cmd-s4j").exit()).isEqualTo(127);
+  }
+
+  @Test
+  void theCommandSeesOnlyItsOwnProcessesAndCannotSignalTheCaller() throws Exception {
+    long jvm = ProcessHandle.current().pid();
+    Sandbox.Result r =
+        Sandbox.run(
+            policy().build(),
+            "ls /proc | grep -cE '^[0-9]+$'; kill -0 " + jvm + " 2>/dev/null; echo kill=$?");
+    assertThat(Integer.parseInt(r.out().lines().findFirst().orElseThrow())).isLessThan(5);
+    assertThat(r.out()).contains("kill=1");
+  }
+
+  @Test
+  void processIsolatorClaimsNewSessionOnlyWithoutLegacyTiocsti() throws Exception {
+    String sysctl = Files.readString(Path.of("/proc/sys/dev/tty/legacy_tiocsti")).strip();
+    assertThat(Sandbox.isolator("process").features().contains(Feature.PROC_NEW_SESSION))
+        .isEqualTo(sysctl.equals("0"));
+  }
+
+  @Test
+  void setsidDoubleForkedSleepIsGoneAfterTheRun() throws Exception {
+    Path pidFile = ws.resolve("pid");
+    Sandbox.Result r =
+        Sandbox.run(
+            policy().build(),
+            "setsid sh -c 'sleep 300 & echo $! > pid' </dev/null >/dev/null 2>&1; sleep 0.2;"
+                + " grep -l '^sleep' /proc/[0-9]*/comm | cut -d/ -f3 | head -1 > hostpid");
+    assertThat(r.exit()).isZero();
+    // the pid inside the namespace differs from the host's; find the host pid by the ns pid
+    assertThat(Files.readString(pidFile).strip()).isNotEmpty();
+    assertThat(hostSleeps()).isEmpty();
+  }
+
+  /** sleep processes whose ancestry reaches a launcher started by this JVM. */
+  private static List<ProcessHandle> hostSleeps() {
+    return ProcessHandle.current()
+        .descendants()
+        .filter(p -> p.info().command().orElse("").endsWith("sleep"))
+        .toList();
+  }
+
+  @Test
+  void killTreeKillsSetsidDoubleForkedDescendants() throws Exception {
+    SandboxProcess p =
+        Sandbox.LAUNCHER.launch(
+            Sandbox.spec(
+                policy().build(), "setsid sh -c 'sleep 300 & echo started' </dev/null; sleep 300"));
+    BufferedReader out = new BufferedReader(new InputStreamReader(p.stdout()));
+    assertThat(out.readLine()).isEqualTo("started");
+    List<Long> sleeps = List.of();
+    for (int i = 0; i < 150 && sleeps.size() < 2; i++) {
+      Thread.sleep(20);
+      sleeps = sleepsBeneath(p.pid());
+    }
+    assertThat(sleeps).hasSize(2);
+    p.killTree();
+    assertThat(p.waitFor(5, TimeUnit.SECONDS)).isTrue();
+    for (long pid : sleeps) {
+      assertThat(Sandbox.goneWithin(pid, 3000)).as("sleep %d is gone", pid).isTrue();
+    }
+  }
+
+  @Test
+  void killingOnlyTheLauncherTakesThePidNamespaceWithIt() throws Exception {
+    SandboxProcess p =
+        Sandbox.LAUNCHER.launch(
+            Sandbox.spec(
+                policy().build(), "setsid sh -c 'sleep 300 & echo started' </dev/null; sleep 300"));
+    BufferedReader out = new BufferedReader(new InputStreamReader(p.stdout()));
+    assertThat(out.readLine()).isEqualTo("started");
+    List<Long> sleeps = List.of();
+    for (int i = 0; i < 150 && sleeps.size() < 2; i++) {
+      Thread.sleep(20);
+      sleeps = sleepsBeneath(p.pid());
+    }
+    assertThat(sleeps).hasSize(2);
+    // SIGKILL to the supervisor alone: its init child has PDEATHSIG, the namespace dies with it
+    ProcessHandle.of(p.pid()).orElseThrow().destroyForcibly();
+    assertThat(p.waitFor(5, TimeUnit.SECONDS)).isTrue();
+    for (long pid : sleeps) {
+      assertThat(Sandbox.goneWithin(pid, 3000)).as("sleep %d is gone", pid).isTrue();
+    }
+  }
+
+  private static List<Long> sleepsBeneath(long pid) {
+    return ProcessHandle.of(pid)
+        .orElseThrow()
+        .descendants()
+        .filter(h -> h.info().command().orElse("").endsWith("sleep"))
+        .map(ProcessHandle::pid)
+        .toList();
+  }
+
+  @Test
+  void privateTmpHidesTheHostsTmpButKeepsTheWorkspace() throws Exception {
+    Path hostFile = Files.createTempFile(Path.of("/tmp"), "s4j-host", ".txt");
+    try {
+      String name = "s4j-inside-" + System.nanoTime();
+      Sandbox.Result r =
+          Sandbox.run(
+              policy().build(),
+              "ls "
+                  + hostFile
+                  + " 2>/dev/null; echo ls=$?; echo x > /tmp/"
+                  + name
+                  + " && echo wrote; echo ok > inws && cat inws");
+      assertThat(r.out()).contains("ls=2").contains("wrote").contains("ok");
+      assertThat(Path.of("/tmp", name)).doesNotExist();
+      assertThat(ws.resolve("inws")).hasContent("ok");
+    } finally {
+      Files.deleteIfExists(hostFile);
+    }
+  }
+
+  @Test
+  void protectedGitHooksAndConfigAreReadOnlyAndGitCannotBeReplanted() throws Exception {
+    Files.createDirectories(ws.resolve(".git/hooks"));
+    Files.writeString(ws.resolve(".git/config"), "[core]\n");
+    Sandbox.Result r =
+        Sandbox.run(
+            policy().build(),
+            "echo evil > .git/hooks/pre-commit; echo hook=$?;"
+                + " echo evil >> .git/config; echo config=$?;"
+                + " mv .git .git2; echo mv=$?;"
+                + " mv .git/hooks .git/h2; echo mvhooks=$?;"
+                + " rm -rf .git/hooks; mkdir -p x/.git/hooks && echo evil > x/.git/hooks/pre-commit;"
+                + " rm -f .git/config; mv -T x/.git .git; echo plant=$?;"
+                + " echo fine > .git/HEAD; echo head=$?");
+    assertThat(r.out())
+        .doesNotContain("hook=0")
+        .doesNotContain("config=0")
+        .doesNotContain("mv=0")
+        .doesNotContain("mvhooks=0")
+        .doesNotContain("plant=0")
+        .contains("head=0");
+    assertThat(ws.resolve(".git/hooks/pre-commit")).doesNotExist();
+    assertThat(ws.resolve(".git/config")).hasContent("[core]\n");
+    assertThat(ws.resolve(".git2")).doesNotExist();
+  }
+
+  @Test
+  void missingProtectedPathsCannotBeCreated() throws Exception {
+    Sandbox.Result r =
+        Sandbox.run(
+            policy().build(),
+            "mkdir -p .git/hooks; echo mk=$?; git init -q . 2>/dev/null; echo init=$?;"
+                + " rmdir .git; echo rm=$?; mkdir -p .sandbox4j/x; echo s4j=$?");
+    assertThat(r.out())
+        .doesNotContain("mk=0")
+        .doesNotContain("init=0")
+        .doesNotContain("rm=0")
+        .doesNotContain("s4j=0");
+    assertThat(ws.resolve(".git")).isEmptyDirectory();
+  }
+
+  @Test
+  void gitCommitsStillWorkInsideTheWorkspace() throws Exception {
+    Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/git")), "git is not installed");
+    new ProcessBuilder("git", "init", "-q", ws.toString()).inheritIO().start().waitFor();
+    Sandbox.Result r =
+        Sandbox.run(
+            policy().build(),
+            "echo hi > f && git add f && git -c user.name=t -c user.email=t@e commit -qm one"
+                + " && git log --oneline | wc -l");
+    assertThat(r.err()).isEmpty();
+    assertThat(r.out().strip()).isEqualTo("1");
+  }
+
+  @Test
+  void deniedFileIsUnreadableAlsoThroughASymlink() throws Exception {
+    Path secrets =
+        Files.createDirectories(
+            Path.of("target/s4j-secrets-" + System.nanoTime()).toAbsolutePath());
+    Path secret = Files.writeString(secrets.resolve("token"), "s3cret");
+    Path secretDir = Files.createDirectories(secrets.resolve("dir"));
+    Files.writeString(secretDir.resolve("key"), "k3y");
+    Files.createSymbolicLink(ws.resolve("link"), secret);
+    SandboxPolicy p = policy().privateTmp(false).denyRead(secret).denyRead(secretDir).build();
+    Sandbox.Result r =
+        Sandbox.run(p, "cat " + secret + "; cat link; cat " + secretDir + "/key; ls " + secretDir);
+    assertThat(r.out()).doesNotContain("s3cret").doesNotContain("k3y");
+  }
+
+  @Test
+  void noNetworkToALoopbackListenerOfTheHost() throws Exception {
+    try (ServerSocket server = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+      String script =
+          "timeout 5 bash -c 'exec 3<>/dev/tcp/127.0.0.1/"
+              + server.getLocalPort()
+              + "' 2>/dev/null; echo tcp=$?; cat /proc/net/dev | tail -n +3 | cut -d: -f1";
+      Sandbox.Result r = Sandbox.run(policy().build(), script);
+      assertThat(r.out().lines().map(String::strip)).containsExactly("tcp=1", "lo");
+    }
+  }
+
+  @Test
+  void hostPathnameUnixSocketIsMasked() throws Exception {
+    Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/python3")), "python3 missing");
+    Path dir =
+        Files.createDirectories(Path.of("target/s4j-sock-" + System.nanoTime()).toAbsolutePath());
+    Path sock = dir.resolve("agent.sock");
+    try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+      server.bind(UnixDomainSocketAddress.of(sock));
+      String py =
+          "import socket,sys\n"
+              + "s=socket.socket(socket.AF_UNIX)\n"
+              + "try:\n s.connect(sys.argv[1]); print('connected')\n"
+              + "except OSError as e: print('refused', e.errno)\n";
+      Files.writeString(ws.resolve("c.py"), py);
+      Sandbox.Result r = Sandbox.run(policy().privateTmp(false).build(), "python3 c.py " + sock);
+      assertThat(r.out()).startsWith("refused");
+    } finally {
+      Files.deleteIfExists(sock);
+    }
+  }
+
+  @Test
+  void forkLoopIsStoppedByTheProcessLimit() throws Exception {
+    Assumptions.assumeTrue(
+        Sandbox.isolator("resources").features().contains(Feature.RES_MAX_PROCS),
+        () -> Sandbox.isolator("resources").probe().detail());
+    SandboxPolicy p = policy().resources(ResourceLimits.NONE.withMaxProcesses(10)).build();
+    Sandbox.Result r =
+        Sandbox.run(p, "i=0; while [ $i -lt 50 ]; do sleep 5 & i=$((i+1)); echo $i > count; done");
+    assertThat(r.exit()).isNotZero();
+    int started = Integer.parseInt(Files.readString(ws.resolve("count")).strip());
+    // the shell itself is one of the 10
+    assertThat(started).isBetween(5, 9);
+  }
+
+  @Test
+  void theWorkspaceCannotBeRenamedAwayAndReplanted() throws Exception {
+    Files.createDirectories(ws.resolve(".git/hooks"));
+    Sandbox.Result r =
+        Sandbox.run(
+            policy().privateTmp(false).build(),
+            "cd /; mv "
+                + tmp
+                + " "
+                + tmp
+                + ".moved; echo up=$?; mv "
+                + ws
+                + " "
+                + ws
+                + ".moved;"
+                + " echo ws=$?");
+    assertThat(r.out()).contains("up=1").contains("ws=1");
+    assertThat(ws.resolve(".git/hooks")).isDirectory();
+  }
+
+  @Test
+  void memoryAndCpuTimeLimits() throws Exception {
+    Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/python3")), "python3 missing");
+    SandboxPolicy mem = policy().resources(ResourceLimits.NONE.withMemoryBytes(256L << 20)).build();
+    Sandbox.Result r =
+        Sandbox.run(mem, "python3 -c 'b = bytearray(512 * 1024 * 1024)'; echo rc=$?");
+    assertThat(r.out()).contains("rc=1");
+    assertThat(r.err()).contains("MemoryError");
+    SandboxPolicy cpu =
+        policy()
+            .resources(ResourceLimits.NONE.withCpuTime(java.time.Duration.ofSeconds(1)))
+            .build();
+    long t = System.nanoTime();
+    Sandbox.Result spin = Sandbox.run(cpu, "while :; do :; done");
+    assertThat(spin.exit()).isIn(128 + 9, 128 + 24); // soft = hard: SIGKILL (or SIGXCPU)
+    assertThat(System.nanoTime() - t).isLessThan(TimeUnit.SECONDS.toNanos(10));
+  }
+
+  @Test
+  void fileSizeAndOpenFileLimits() throws Exception {
+    SandboxPolicy p =
+        policy()
+            .resources(ResourceLimits.NONE.withMaxFileSizeBytes(1 << 20).withMaxOpenFiles(20))
+            .build();
+    Sandbox.Result r = Sandbox.run(p, "ulimit -n; head -c 3000000 /dev/zero > big; echo rc=$?");
+    assertThat(r.out()).startsWith("20").doesNotContain("rc=0");
+    assertThat(Files.size(ws.resolve("big"))).isLessThanOrEqualTo(1 << 20);
+  }
+
+  @Test
+  void severalSandboxesInParallel() throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(6);
+    try {
+      List<Future<Sandbox.Result>> futures = new ArrayList<>();
+      for (int i = 0; i < 12; i++) {
+        int n = i;
+        futures.add(
+            pool.submit(
+                () ->
+                    Sandbox.run(
+                        policy().build(),
+                        "echo " + n + " > /tmp/x; cat /tp/x 2>/dev/null; cat /tmp/x; exit " + n)));
+      }
+      for (int i = 0; i < 12; i++) {
+        Sandbox.Result r = futures.get(i).get(60, TimeUnit.SECONDS);
+        assertThat(r.exit()).isEqualTo(i);
+        assertThat(r.out().strip()).isEqualTo(String.valueOf(i));
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+}

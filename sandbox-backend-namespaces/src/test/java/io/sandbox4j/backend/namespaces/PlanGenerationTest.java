@@ -1,0 +1,238 @@
+package io.sandbox4j.backend.namespaces;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.sandbox4j.api.Feature;
+import io.sandbox4j.api.ResourceLimits;
+import io.sandbox4j.api.SandboxException;
+import io.sandbox4j.api.SandboxPolicy;
+import io.sandbox4j.api.spi.Availability;
+import io.sandbox4j.api.spi.LaunchSpec;
+import io.sandbox4j.launcher.linux.LinuxLaunchPlan;
+import io.sandbox4j.launcher.linux.LinuxLaunchPlan.Mount;
+import io.sandbox4j.launcher.linux.LinuxLaunchPlan.MountKind;
+import io.sandbox4j.launcher.linux.LinuxLaunchPlan.Namespace;
+import io.sandbox4j.launcher.linux.LinuxLaunchPlan.Rlimit;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Plans the isolators generate, checked without running anything. */
+class PlanGenerationTest {
+  @TempDir Path tmp;
+
+  private SandboxPolicy.Builder policy(Path ws) {
+    return SandboxPolicy.builder(ws).denyCredentialStores(false, Map.of());
+  }
+
+  private static LinuxLaunchPlan contribute(
+      io.sandbox4j.api.spi.Isolator isolator, SandboxPolicy policy) {
+    LaunchSpec spec = new LaunchSpec(policy, List.of("true"), policy.workingDirectory(), Map.of());
+    isolator.contribute(policy, spec);
+    return spec.findExtension(LinuxLaunchPlan.class).orElseThrow();
+  }
+
+  /** The pins of a root and its ancestors (but /), then the given entries. */
+  private static List<String> pinned(Path root, String... rest) {
+    List<String> out = new java.util.ArrayList<>();
+    for (Path a = root; a.getNameCount() > 0; a = a.getParent()) {
+      out.add("PIN " + a);
+    }
+    out.addAll(List.of(rest));
+    return out;
+  }
+
+  private static List<String> describe(List<Mount> mounts) {
+    return mounts.stream().map(m -> m.kind() + " " + m.path()).toList();
+  }
+
+  @Test
+  void existingProtectedPathsArePinnedToTheirRootAndBoundReadOnly() throws Exception {
+    Path ws = Files.createDirectories(tmp.resolve("ws"));
+    Files.createDirectories(ws.resolve(".git/hooks"));
+    Files.writeString(ws.resolve(".git/config"), "");
+    Files.createDirectories(ws.resolve(".sandbox4j"));
+    FilesystemMounts m = new FilesystemMounts();
+    m.protect(policy(ws).build().filesystem());
+    assertThat(describe(m.mounts()))
+        .containsExactlyElementsOf(
+            pinned(
+                ws,
+                "PIN " + ws.resolve(".git"),
+                "READ_ONLY_BIND " + ws.resolve(".git/hooks"),
+                "READ_ONLY_BIND " + ws.resolve(".git/config"),
+                "READ_ONLY_BIND " + ws.resolve(".sandbox4j")));
+    assertThat(m.placeholders()).isEmpty();
+  }
+
+  @Test
+  void aMissingAncestorGetsOneReadOnlyPlaceholderAndNothingBeneathIt() throws Exception {
+    Path ws = Files.createDirectories(tmp.resolve("ws"));
+    FilesystemMounts m = new FilesystemMounts();
+    m.protect(policy(ws).build().filesystem());
+    assertThat(describe(m.mounts()))
+        .containsExactlyElementsOf(
+            pinned(
+                ws,
+                "READ_ONLY_BIND " + ws.resolve(".git"),
+                "READ_ONLY_BIND " + ws.resolve(".sandbox4j")));
+    assertThat(m.placeholders())
+        .containsExactlyInAnyOrder(ws.resolve(".git"), ws.resolve(".sandbox4j"));
+    assertThat(ws.resolve(".git")).isEmptyDirectory();
+  }
+
+  @Test
+  void aGitFileIsBoundReadOnlyItself() throws Exception {
+    Path ws = Files.createDirectories(tmp.resolve("ws"));
+    Files.writeString(ws.resolve(".git"), "gitdir: /elsewhere\n");
+    FilesystemMounts m = new FilesystemMounts();
+    m.protect(policy(ws).protectedNames(List.of(".git/hooks")).build().filesystem());
+    assertThat(describe(m.mounts()))
+        .containsExactlyElementsOf(pinned(ws, "READ_ONLY_BIND " + ws.resolve(".git")));
+  }
+
+  @Test
+  void aSymbolicLinkOnTheWayIsRefused() throws Exception {
+    Path ws = Files.createDirectories(tmp.resolve("ws"));
+    Path real = Files.createDirectories(tmp.resolve("real"));
+    Files.createSymbolicLink(ws.resolve(".git"), real);
+    FilesystemMounts m = new FilesystemMounts();
+    assertThatThrownBy(() -> m.protect(policy(ws).build().filesystem()))
+        .isInstanceOf(SandboxException.class)
+        .hasMessageContaining("is a symbolic link");
+  }
+
+  @Test
+  void privateTmpKeepsWritableRootsBeneathItAndRefusesARootContainingIt() throws Exception {
+    Path fakeTmp = Files.createDirectories(tmp.resolve("t"));
+    Path ws = Files.createDirectories(fakeTmp.resolve("a/ws"));
+    FilesystemMounts m = new FilesystemMounts();
+    m.privateTmp(List.of(ws, Path.of("/nonexistent-s4j")), List.of(fakeTmp, tmp.resolve("none")));
+    assertThat(m.mounts())
+        .containsExactly(
+            new Mount(MountKind.TMPFS, fakeTmp.toRealPath(), false, List.of(ws.toRealPath())));
+    assertThatThrownBy(() -> new FilesystemMounts().privateTmp(List.of(tmp), List.of(fakeTmp)))
+        .hasMessageContaining("contains it");
+  }
+
+  @Test
+  void readDenyMasksExistingPathsOnly() throws Exception {
+    Path ws = Files.createDirectories(tmp.resolve("ws"));
+    Path secret = Files.writeString(tmp.resolve("secret"), "x");
+    FilesystemMounts m = new FilesystemMounts();
+    m.denyRead(List.of(secret, tmp.resolve("missing")));
+    assertThat(m.mounts()).containsExactly(Mount.optional(MountKind.MASK, secret));
+  }
+
+  @Test
+  void filesystemIsolatorUsesUserMountAndPidNamespacesWithAFreshProc() throws Exception {
+    Path ws = Files.createDirectories(tmp.resolve("ws"));
+    LinuxLaunchPlan plan =
+        contribute(
+            new FilesystemIsolator(FakeHost.ordinaryUser()), policy(ws).privateTmp(false).build());
+    assertThat(plan.namespaces()).contains(Namespace.USER, Namespace.MOUNT, Namespace.PID);
+    assertThat(plan.mounts()).first().isEqualTo(Mount.of(MountKind.PROC, Path.of("/proc")));
+  }
+
+  @Test
+  void networkIsolatorAddsANetworkNamespaceLoopbackAndMasksHostSockets() throws Exception {
+    Path ws = Files.createDirectories(tmp.resolve("ws"));
+    Path unix = tmp.resolve("unix");
+    Files.writeString(
+        unix,
+        "Num       RefCount Protocol Flags    Type St Inode Path\n"
+            + "0000000000000000: 00000002 00000000 00010000 0001 01 1001 /run/docker.sock\n"
+            + "0000000000000000: 00000002 00000000 00010000 0001 01 1002 @abstract\n"
+            + "0000000000000000: 00000002 00000000 00010000 0001 01 1003\n"
+            + "0000000000000000: 00000002 00000000 00010000 0001 01 1004 "
+            + ws
+            + "/own.sock\n"
+            + "0000000000000000: 00000002 00000000 00010000 0001 01 1005 /run/with space.sock\n");
+    NetworkIsolator net = new NetworkIsolator(FakeHost.ordinaryUser(), unix);
+    assertThat(net.hostSockets())
+        .containsExactly(
+            Path.of("/run/docker.sock"), ws.resolve("own.sock"), Path.of("/run/with space.sock"));
+    LinuxLaunchPlan plan = contribute(net, policy(ws).build());
+    assertThat(plan.namespaces()).contains(Namespace.USER, Namespace.NET);
+    assertThat(plan.isLoopbackUp()).isTrue();
+    assertThat(plan.mounts())
+        .contains(Mount.optional(MountKind.MASK, Path.of("/run/docker.sock")))
+        .doesNotContain(Mount.optional(MountKind.MASK, ws.resolve("own.sock")));
+    SandboxPolicy all = policy(ws).network(io.sandbox4j.api.NetworkPolicy.ALL).build();
+    LaunchSpec spec = new LaunchSpec(all, List.of("true"), ws, Map.of());
+    net.contribute(all, spec);
+    assertThat(spec.findExtension(LinuxLaunchPlan.class)).isEmpty();
+  }
+
+  @Test
+  void rlimitsComeFromTheResourceLimits() throws Exception {
+    Path ws = Files.createDirectories(tmp.resolve("ws"));
+    ResourceLimits limits =
+        ResourceLimits.NONE
+            .withMemoryBytes(1L << 30)
+            .withCpuTime(Duration.ofMillis(1500))
+            .withMaxFileSizeBytes(4096)
+            .withMaxOpenFiles(64);
+    LinuxLaunchPlan plan =
+        contribute(
+            new ResourceIsolator(FakeHost.ordinaryUser()), policy(ws).resources(limits).build());
+    assertThat(plan.rlimits())
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of(Rlimit.AS, 1L << 30, Rlimit.CPU, 2L, Rlimit.FSIZE, 4096L, Rlimit.NOFILE, 64L));
+    assertThat(plan.namespaces()).isEmpty();
+  }
+
+  @Test
+  void processLimitIsNprocInTheUserNamespaceForAnOrdinaryUser() throws Exception {
+    Path ws = Files.createDirectories(tmp.resolve("ws"));
+    SandboxPolicy p = policy(ws).resources(ResourceLimits.NONE.withMaxProcesses(10)).build();
+    LinuxLaunchPlan plan = contribute(new ResourceIsolator(FakeHost.ordinaryUser()), p);
+    assertThat(plan.rlimits()).containsEntry(Rlimit.NPROC, 12L);
+    assertThat(plan.namespaces()).contains(Namespace.USER, Namespace.PID);
+    assertThat(plan.pidsCgroup()).isEmpty();
+  }
+
+  @Test
+  void processLimitIsAPidsCgroupForRootAndRefusedWithoutOne() throws Exception {
+    Path ws = Files.createDirectories(tmp.resolve("ws"));
+    SandboxPolicy p = policy(ws).resources(ResourceLimits.NONE.withMaxProcesses(10)).build();
+    Path cg = Path.of("/sys/fs/cgroup/pids");
+    LinuxLaunchPlan plan =
+        contribute(new ResourceIsolator(FakeHost.ordinaryUser().asRoot(Optional.of(cg))), p);
+    assertThat(plan.pidsCgroup()).contains(cg);
+    assertThat(plan.pidsMax()).hasValue(11);
+    assertThat(plan.rlimits()).doesNotContainKey(Rlimit.NPROC);
+
+    ResourceIsolator none = new ResourceIsolator(FakeHost.ordinaryUser().asRoot(Optional.empty()));
+    assertThat(none.features()).doesNotContain(Feature.RES_MAX_PROCS).contains(Feature.RES_MEMORY);
+    assertThat(none.probe().detail()).contains("root is exempt from RLIMIT_NPROC");
+    assertThatThrownBy(() -> contribute(none, p))
+        .isInstanceOf(SandboxException.class)
+        .hasMessageContaining("max-procs cannot be enforced");
+  }
+
+  @Test
+  void probesExplainMissingUserNamespaces() {
+    FakeHost blocked =
+        FakeHost.ordinaryUser()
+            .withUserNamespaces(Availability.unavailable("AppArmor restricts unprivileged userns"));
+    assertThat(new FilesystemIsolator(blocked).probe().available()).isFalse();
+    assertThat(new ProcessIsolator(blocked).probe().detail()).contains("AppArmor");
+    assertThat(new ResourceIsolator(blocked).features()).doesNotContain(Feature.RES_MAX_PROCS);
+  }
+
+  @Test
+  void newSessionIsClaimedOnlyWhenTiocstiIsDisabled() {
+    assertThat(new ProcessIsolator(FakeHost.ordinaryUser()).features())
+        .doesNotContain(Feature.PROC_NEW_SESSION)
+        .contains(Feature.PROC_TREE_KILL, Feature.PROC_ISOLATION, Feature.PROC_NO_PRIVILEGES);
+    assertThat(new ProcessIsolator(FakeHost.ordinaryUser().withLegacyTiocsti(false)).features())
+        .contains(Feature.PROC_NEW_SESSION);
+  }
+}

@@ -1,0 +1,114 @@
+package io.sandbox4j.backend.namespaces;
+
+import com.google.inject.Guice;
+import com.google.inject.Injector;
+import com.google.inject.Key;
+import com.google.inject.TypeLiteral;
+import io.sandbox4j.api.Feature;
+import io.sandbox4j.api.SandboxPolicy;
+import io.sandbox4j.api.spi.Isolator;
+import io.sandbox4j.api.spi.LaunchSpec;
+import io.sandbox4j.api.spi.Launcher;
+import io.sandbox4j.api.spi.SandboxBackend;
+import io.sandbox4j.api.spi.SandboxProcess;
+import io.sandbox4j.launcher.linux.LinuxHost;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Test helper: the namespaces backend and the native launcher wired by Guice as the engine does,
+ * every isolator contributing to a real launch.
+ */
+final class Sandbox {
+  static final Injector INJECTOR = Guice.createInjector(new NamespacesBackendModule());
+  static final SandboxBackend BACKEND =
+      INJECTOR.getInstance(Key.get(new TypeLiteral<Set<SandboxBackend>>() {})).iterator().next();
+  static final Launcher LAUNCHER =
+      INJECTOR.getInstance(Key.get(new TypeLiteral<Set<Launcher>>() {})).iterator().next();
+  static final LinuxHost HOST = INJECTOR.getInstance(LinuxHost.class);
+  static final Map<String, String> ENV = Map.of("PATH", "/usr/local/bin:/usr/bin:/bin");
+
+  private Sandbox() {}
+
+  record Result(int exit, String out, String err) {}
+
+  static Isolator isolator(String id) {
+    return BACKEND.isolators().stream().filter(i -> i.id().equals(id)).findFirst().orElseThrow();
+  }
+
+  static boolean available() {
+    return BACKEND.isolators().stream().allMatch(i -> i.probe().available());
+  }
+
+  static String why() {
+    return BACKEND.isolators().get(0).probe().detail();
+  }
+
+  /** A spec for the policy with every isolator's contribution for the features it requires. */
+  static LaunchSpec spec(SandboxPolicy policy, String script) {
+    return spec(policy, List.of("/bin/sh", "-c", script));
+  }
+
+  static LaunchSpec spec(SandboxPolicy policy, List<String> command) {
+    LaunchSpec spec = new LaunchSpec(policy, command, policy.workingDirectory(), ENV);
+    Set<Feature> required = policy.requiredFeatures();
+    for (Isolator i : BACKEND.isolators()) {
+      if (i.features().stream().anyMatch(required::contains)) {
+        i.contribute(policy, spec);
+      }
+    }
+    return spec;
+  }
+
+  static Result run(SandboxPolicy policy, String script) throws Exception {
+    return run(spec(policy, script));
+  }
+
+  static Result run(LaunchSpec spec) throws Exception {
+    SandboxProcess p = LAUNCHER.launch(spec);
+    p.stdin().close();
+    CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> readAll(p.stdout()));
+    CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> readAll(p.stderr()));
+    if (!p.waitFor(60, TimeUnit.SECONDS)) {
+      p.killTree();
+      throw new AssertionError("command did not end within 60 s");
+    }
+    return new Result(
+        p.waitFor(),
+        new String(out.get(10, TimeUnit.SECONDS), StandardCharsets.UTF_8),
+        new String(err.get(10, TimeUnit.SECONDS), StandardCharsets.UTF_8));
+  }
+
+  static byte[] readAll(InputStream in) {
+    try (in) {
+      ByteArrayOutputStream b = new ByteArrayOutputStream();
+      in.transferTo(b);
+      return b.toByteArray();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static boolean alive(long pid) {
+    return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+  }
+
+  static boolean goneWithin(long pid, long millis) throws InterruptedException {
+    long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+    while (System.nanoTime() < end) {
+      if (!alive(pid)) {
+        return true;
+      }
+      Thread.sleep(20);
+    }
+    return !alive(pid);
+  }
+}

@@ -1,0 +1,791 @@
+/*
+ * sandbox4j-launcher: applies a sandbox4j Linux launch plan and execs the command.
+ *
+ *   sandbox4j-launcher --plan <base64 plan> -- command [args...]
+ *   sandbox4j-launcher --probe
+ *   sandbox4j-launcher --check-plan <base64 plan>    (decode only, for tests)
+ *
+ * Policy decisions are made in Java; this program only decodes the plan (strictly: any malformed
+ * plan exits 125 naming the problem) and applies it in the fixed order documented in README.md.
+ * Any step that fails is fatal: exit 125 with "sandbox4j-launcher: <step>: <reason>" on stderr.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <dirent.h>
+#include <limits.h>
+#include <linux/capability.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <net/if.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/syscall.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef __NR_landlock_create_ruleset
+#define __NR_landlock_create_ruleset 444
+#define __NR_landlock_add_rule 445
+#define __NR_landlock_restrict_self 446
+#endif
+#ifndef __NR_close_range
+#define __NR_close_range 436
+#endif
+#define LL_CREATE_RULESET_VERSION 1U
+#define LL_RULE_PATH_BENEATH 1
+#define LL_RULE_NET_PORT 2
+
+#define EXIT_LAUNCHER 125
+#define PLAN_MAGIC "S4J"
+#define PLAN_VERSION 1
+#define MAX_PLAN 96000
+#define MAX_STR 4095
+#define MAX_ITEMS 1024
+#define MAX_KEEP 64
+#define MAX_FILTER_INSNS 4096
+
+/* Record tags: keep in sync with PlanEncoder.java. */
+enum {
+  T_NAMESPACES = 1,
+  T_OPTIONS = 2,
+  T_MOUNT = 3,
+  T_RLIMIT = 4,
+  T_LL_RULESET = 5,
+  T_LL_PATH = 6,
+  T_LL_PORT = 7,
+  T_SECCOMP = 8,
+  T_HOSTNAME = 9,
+  T_CHDIR = 10,
+  T_PIDS_CGROUP = 11,
+};
+enum { O_NEW_SESSION = 1, O_LOOPBACK_UP = 2 };
+enum { M_TMPFS = 1, M_PROC = 2, M_RO_BIND = 3, M_PIN = 4, M_MASK = 5 };
+#define ALLOWED_NS \
+  (CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS)
+
+struct mnt {
+  int kind;
+  int optional;
+  char *path;
+  int nkeep;
+  char *keep[MAX_KEEP];
+};
+struct lim {
+  int resource;
+  struct rlimit value;
+};
+struct llpath {
+  uint64_t access;
+  int optional;
+  char *path;
+};
+struct llport {
+  uint64_t port, access;
+};
+struct filter {
+  struct sock_filter *insns;
+  unsigned short len;
+};
+struct plan {
+  uint32_t ns;
+  uint32_t options;
+  int nmounts, nlimits, nllpaths, nllports, nfilters;
+  struct mnt mounts[MAX_ITEMS];
+  struct lim limits[64];
+  int have_landlock;
+  uint64_t ll_fs, ll_net, ll_scoped;
+  struct llpath llpaths[MAX_ITEMS];
+  struct llport llports[MAX_ITEMS];
+  struct filter filters[64];
+  char *hostname;
+  char *chdir_to;
+  char *cgroup;
+  uint32_t cgroup_max;
+};
+
+static struct plan P;
+static volatile pid_t forward_to = -1;
+
+static void die(const char *step, const char *fmt, ...) __attribute__((noreturn, format(printf, 2, 3)));
+static void die(const char *step, const char *fmt, ...) {
+  char msg[512];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  dprintf(2, "sandbox4j-launcher: %s: %s\n", step, msg);
+  _exit(EXIT_LAUNCHER);
+}
+static void die_errno(const char *step, const char *what) __attribute__((noreturn));
+static void die_errno(const char *step, const char *what) {
+  int e = errno;
+  if (what) die(step, "%s: %s", what, strerror(e));
+  die(step, "%s", strerror(e));
+}
+
+/* ---------- plan decoding: every read is bounds-checked ---------- */
+
+static int b64val(unsigned char c) {
+  if (c >= 'A' && c <= 'Z') return c - 'A';
+  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+  if (c >= '0' && c <= '9') return c - '0' + 52;
+  if (c == '+') return 62;
+  if (c == '/') return 63;
+  return -1;
+}
+
+static size_t b64decode(const char *in, unsigned char *out, size_t cap) {
+  size_t n = strlen(in), o = 0;
+  if (n == 0 || n % 4 != 0) die("plan", "base64 length %zu is not a positive multiple of 4", n);
+  if (n / 4 * 3 > cap) die("plan", "plan of %zu base64 characters exceeds %d bytes", n, MAX_PLAN);
+  for (size_t i = 0; i < n; i += 4) {
+    int v[4];
+    for (int j = 0; j < 4; j++) {
+      unsigned char c = (unsigned char)in[i + j];
+      if (c == '=' && i + 4 == n && j >= 2 && (j == 3 || in[i + 3] == '=')) {
+        v[j] = -2;
+        continue;
+      }
+      v[j] = b64val(c);
+      if (v[j] < 0) die("plan", "invalid base64 character at offset %zu", i + j);
+    }
+    out[o++] = (unsigned char)(v[0] << 2 | v[1] >> 4);
+    if (v[2] >= 0) out[o++] = (unsigned char)((v[1] & 15) << 4 | v[2] >> 2);
+    if (v[3] >= 0) {
+      if (v[2] < 0) die("plan", "invalid base64 padding");
+      out[o++] = (unsigned char)((v[2] & 3) << 6 | v[3]);
+    }
+  }
+  return o;
+}
+
+struct cur {
+  const unsigned char *p;
+  size_t left;
+  const char *what;
+};
+
+static void need(struct cur *c, size_t n) {
+  if (c->left < n) die("plan", "%s record truncated (needs %zu more bytes, has %zu)", c->what, n, c->left);
+}
+static uint8_t u8(struct cur *c) {
+  need(c, 1);
+  c->left--;
+  return *c->p++;
+}
+static uint16_t u16(struct cur *c) {
+  need(c, 2);
+  uint16_t v = (uint16_t)(c->p[0] | c->p[1] << 8);
+  c->p += 2, c->left -= 2;
+  return v;
+}
+static uint32_t u32(struct cur *c) {
+  need(c, 4);
+  uint32_t v = (uint32_t)c->p[0] | (uint32_t)c->p[1] << 8 | (uint32_t)c->p[2] << 16 | (uint32_t)c->p[3] << 24;
+  c->p += 4, c->left -= 4;
+  return v;
+}
+static uint64_t u64(struct cur *c) {
+  uint64_t lo = u32(c);
+  return lo | (uint64_t)u32(c) << 32;
+}
+/* A string: u16 length, bytes; no NUL inside, 1..MAX_STR bytes. */
+static char *str(struct cur *c, size_t len) {
+  if (len == 0 || len > MAX_STR) die("plan", "%s: string length %zu out of range 1..%d", c->what, len, MAX_STR);
+  need(c, len);
+  if (memchr(c->p, 0, len)) die("plan", "%s: string contains a NUL byte", c->what);
+  char *s = strndup((const char *)c->p, len);
+  if (!s) die_errno("plan", "strndup");
+  c->p += len, c->left -= len;
+  return s;
+}
+static char *abspath(struct cur *c, size_t len) {
+  char *s = str(c, len);
+  if (s[0] != '/') die("plan", "%s: path '%s' is not absolute", c->what, s);
+  return s;
+}
+static void done(struct cur *c) {
+  if (c->left) die("plan", "%s record has %zu trailing bytes", c->what, c->left);
+}
+
+static void decode(const unsigned char *buf, size_t n) {
+  if (n < 4 || memcmp(buf, PLAN_MAGIC, 3) != 0) die("plan", "bad magic (not a sandbox4j plan)");
+  if (buf[3] != PLAN_VERSION) die("plan", "unsupported plan version %d (this launcher reads %d)", buf[3], PLAN_VERSION);
+  struct cur all = {buf + 4, n - 4, "header"};
+  while (all.left) {
+    all.what = "record header";
+    uint8_t tag = u8(&all);
+    uint32_t len = u32(&all);
+    need(&all, len);
+    struct cur c = {all.p, len, "?"};
+    all.p += len, all.left -= len;
+    switch (tag) {
+      case T_NAMESPACES:
+        c.what = "namespaces";
+        P.ns = u32(&c);
+        if (P.ns & ~(uint32_t)ALLOWED_NS) die("plan", "namespaces: unknown flags 0x%x", P.ns & ~(uint32_t)ALLOWED_NS);
+        break;
+      case T_OPTIONS:
+        c.what = "options";
+        P.options = u32(&c);
+        if (P.options & ~(uint32_t)(O_NEW_SESSION | O_LOOPBACK_UP)) die("plan", "options: unknown bits 0x%x", P.options);
+        break;
+      case T_MOUNT: {
+        c.what = "mount";
+        if (P.nmounts >= MAX_ITEMS) die("plan", "more than %d mounts", MAX_ITEMS);
+        struct mnt *m = &P.mounts[P.nmounts++];
+        m->kind = u8(&c);
+        if (m->kind < M_TMPFS || m->kind > M_MASK) die("plan", "mount: unknown kind %d", m->kind);
+        uint8_t f = u8(&c);
+        if (f > 1) die("plan", "mount: unknown flags 0x%x", f);
+        m->optional = f;
+        m->path = abspath(&c, u16(&c));
+        m->nkeep = u8(&c);
+        if (m->nkeep > MAX_KEEP) die("plan", "mount: %d kept paths exceed %d", m->nkeep, MAX_KEEP);
+        if (m->nkeep && m->kind != M_TMPFS) die("plan", "mount: kept paths are only valid for tmpfs");
+        for (int i = 0; i < m->nkeep; i++) m->keep[i] = abspath(&c, u16(&c));
+        break;
+      }
+      case T_RLIMIT: {
+        c.what = "rlimit";
+        if (P.nlimits >= 64) die("plan", "more than 64 rlimits");
+        struct lim *l = &P.limits[P.nlimits++];
+        uint32_t r = u32(&c);
+        if (r >= RLIM_NLIMITS) die("plan", "rlimit: unknown resource %u", r);
+        l->resource = (int)r;
+        l->value.rlim_cur = u64(&c);
+        l->value.rlim_max = u64(&c);
+        if (l->value.rlim_cur > l->value.rlim_max) die("plan", "rlimit %u: soft limit above hard limit", r);
+        break;
+      }
+      case T_LL_RULESET:
+        c.what = "landlock ruleset";
+        if (P.have_landlock) die("plan", "landlock ruleset given twice");
+        P.have_landlock = 1;
+        P.ll_fs = u64(&c);
+        P.ll_net = u64(&c);
+        P.ll_scoped = u64(&c);
+        break;
+      case T_LL_PATH: {
+        c.what = "landlock path rule";
+        if (P.nllpaths >= MAX_ITEMS) die("plan", "more than %d landlock path rules", MAX_ITEMS);
+        struct llpath *r = &P.llpaths[P.nllpaths++];
+        r->access = u64(&c);
+        uint8_t f = u8(&c);
+        if (f > 1) die("plan", "landlock path rule: unknown flags 0x%x", f);
+        r->optional = f;
+        r->path = abspath(&c, u16(&c));
+        break;
+      }
+      case T_LL_PORT: {
+        c.what = "landlock port rule";
+        if (P.nllports >= MAX_ITEMS) die("plan", "more than %d landlock port rules", MAX_ITEMS);
+        struct llport *r = &P.llports[P.nllports++];
+        r->port = u64(&c);
+        r->access = u64(&c);
+        if (r->port > 65535) die("plan", "landlock port rule: port %llu out of range", (unsigned long long)r->port);
+        break;
+      }
+      case T_SECCOMP: {
+        c.what = "seccomp";
+        if (P.nfilters >= 64) die("plan", "more than 64 seccomp filters");
+        if (len == 0 || len % 8 || len / 8 > MAX_FILTER_INSNS)
+          die("plan", "seccomp: program length %u is not a positive multiple of 8 up to %d instructions", len, MAX_FILTER_INSNS);
+        struct filter *f = &P.filters[P.nfilters++];
+        f->len = (unsigned short)(len / 8);
+        f->insns = calloc(f->len, sizeof *f->insns);
+        if (!f->insns) die_errno("plan", "calloc");
+        for (unsigned i = 0; i < f->len; i++) {
+          f->insns[i].code = u16(&c);
+          f->insns[i].jt = u8(&c);
+          f->insns[i].jf = u8(&c);
+          f->insns[i].k = u32(&c);
+        }
+        break;
+      }
+      case T_HOSTNAME:
+        c.what = "hostname";
+        if (len > 64) die("plan", "hostname: %u bytes exceed 64", len);
+        free(P.hostname);
+        P.hostname = str(&c, len);
+        break;
+      case T_CHDIR:
+        c.what = "chdir";
+        free(P.chdir_to);
+        P.chdir_to = abspath(&c, len);
+        break;
+      case T_PIDS_CGROUP:
+        c.what = "pids cgroup";
+        P.cgroup_max = u32(&c);
+        if (P.cgroup_max == 0) die("plan", "pids cgroup: limit 0");
+        P.cgroup = abspath(&c, c.left);
+        break;
+      default:
+        die("plan", "unknown record tag %u", tag);
+    }
+    done(&c);
+  }
+  if ((P.options & O_LOOPBACK_UP) && !(P.ns & CLONE_NEWNET)) die("plan", "loopback-up needs a network namespace");
+  if (P.hostname && !(P.ns & CLONE_NEWUTS)) die("plan", "hostname needs a uts namespace");
+  if (P.nmounts && !(P.ns & CLONE_NEWNS)) die("plan", "mounts need a mount namespace");
+  if ((P.nllpaths || P.nllports) && !P.have_landlock) die("plan", "landlock rules without a ruleset");
+}
+
+/* ---------- helpers ---------- */
+
+static void write_file(const char *step, const char *path, const char *data) {
+  int fd = open(path, O_WRONLY | O_CLOEXEC);
+  if (fd < 0) die_errno(step, path);
+  size_t n = strlen(data);
+  if (write(fd, data, n) != (ssize_t)n) die_errno(step, path);
+  if (close(fd) < 0) die_errno(step, path);
+}
+
+static void close_from(int lowfd) {
+  if (syscall(__NR_close_range, (unsigned)lowfd, ~0U, 0) == 0) return;
+  DIR *d = opendir("/proc/self/fd");
+  if (!d) die_errno("close-fds", "/proc/self/fd");
+  int self = dirfd(d);
+  struct dirent *e;
+  while ((e = readdir(d))) {
+    int fd = atoi(e->d_name);
+    if (fd >= lowfd && fd != self) close(fd);
+  }
+  closedir(d);
+}
+
+/* Mount flags that a user namespace locks on a mount: a read-only remount must keep them. */
+static unsigned long locked_flags(const char *path) {
+  struct statvfs s;
+  if (statvfs(path, &s) < 0) die_errno("mount", path);
+  unsigned long f = 0;
+  if (s.f_flag & ST_NOSUID) f |= MS_NOSUID;
+  if (s.f_flag & ST_NODEV) f |= MS_NODEV;
+  if (s.f_flag & ST_NOEXEC) f |= MS_NOEXEC;
+  if (s.f_flag & ST_NOATIME) f |= MS_NOATIME;
+  if (s.f_flag & ST_NODIRATIME) f |= MS_NODIRATIME;
+  if (s.f_flag & ST_RELATIME) f |= MS_RELATIME;
+  return f;
+}
+
+static void remount_ro(const char *path) {
+  if (mount(NULL, path, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | locked_flags(path), NULL) < 0)
+    die_errno("mount read-only", path);
+}
+
+static void mkdirs(const char *path) {
+  char buf[PATH_MAX];
+  if (strlen(path) >= sizeof buf) die("mount", "path too long: %s", path);
+  strcpy(buf, path);
+  for (char *p = buf + 1; *p; p++) {
+    if (*p != '/') continue;
+    *p = 0;
+    if (mkdir(buf, 0755) < 0 && errno != EEXIST) die_errno("mount", buf);
+    *p = '/';
+  }
+}
+
+static void do_mount(const struct mnt *m) {
+  struct stat st;
+  if (m->kind != M_TMPFS && m->kind != M_PROC && stat(m->path, &st) < 0) {
+    if (m->optional && (errno == ENOENT || errno == ENOTDIR || errno == EACCES)) return;
+    die_errno("mount", m->path);
+  }
+  switch (m->kind) {
+    case M_TMPFS: {
+      int fds[MAX_KEEP];
+      struct stat kst[MAX_KEEP];
+      for (int i = 0; i < m->nkeep; i++) {
+        fds[i] = open(m->keep[i], O_PATH | O_CLOEXEC);
+        if (fds[i] < 0 || fstat(fds[i], &kst[i]) < 0) die_errno("mount tmpfs (keep)", m->keep[i]);
+      }
+      if (mount("tmpfs", m->path, "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777") < 0) {
+        if (m->optional && errno == ENOENT) return;
+        die_errno("mount tmpfs", m->path);
+      }
+      for (int i = 0; i < m->nkeep; i++) {
+        char src[64];
+        mkdirs(m->keep[i]);
+        if (S_ISDIR(kst[i].st_mode)) {
+          if (mkdir(m->keep[i], 0755) < 0 && errno != EEXIST) die_errno("mount tmpfs (keep)", m->keep[i]);
+        } else {
+          int fd = open(m->keep[i], O_CREAT | O_WRONLY | O_CLOEXEC, 0644);
+          if (fd < 0) die_errno("mount tmpfs (keep)", m->keep[i]);
+          close(fd);
+        }
+        snprintf(src, sizeof src, "/proc/self/fd/%d", fds[i]);
+        if (mount(src, m->keep[i], NULL, MS_BIND | MS_REC, NULL) < 0) die_errno("mount tmpfs (keep)", m->keep[i]);
+        close(fds[i]);
+      }
+      break;
+    }
+    case M_PROC:
+      if (mount("proc", m->path, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0) die_errno("mount proc", m->path);
+      break;
+    case M_PIN:
+      if (mount(m->path, m->path, NULL, MS_BIND | MS_REC, NULL) < 0) die_errno("mount pin", m->path);
+      break;
+    case M_RO_BIND:
+      if (mount(m->path, m->path, NULL, MS_BIND | MS_REC, NULL) < 0) die_errno("mount read-only", m->path);
+      remount_ro(m->path);
+      break;
+    case M_MASK:
+      if (S_ISDIR(st.st_mode)) {
+        if (mount("tmpfs", m->path, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0555,size=4k,nr_inodes=1") < 0)
+          die_errno("mount mask", m->path);
+      } else {
+        if (mount("/dev/null", m->path, NULL, MS_BIND, NULL) < 0) die_errno("mount mask", m->path);
+        remount_ro(m->path);
+      }
+      break;
+  }
+}
+
+static void loopback_up(void) {
+  int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (s < 0) die_errno("loopback", "socket");
+  struct ifreq ifr;
+  memset(&ifr, 0, sizeof ifr);
+  strcpy(ifr.ifr_name, "lo");
+  if (ioctl(s, SIOCGIFFLAGS, &ifr) < 0) die_errno("loopback", "SIOCGIFFLAGS");
+  ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
+  if (ioctl(s, SIOCSIFFLAGS, &ifr) < 0) die_errno("loopback", "SIOCSIFFLAGS");
+  close(s);
+}
+
+static void drop_capabilities(void) {
+  struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
+  struct __user_cap_data_struct d[2];
+  if (syscall(SYS_capget, &h, d) < 0) die_errno("capabilities", "capget");
+  /* Emptying the bounding set needs CAP_SETPCAP; without it a process has no capabilities to drop
+     and no_new_privs keeps exec from granting any. */
+  if (d[0].effective & (1U << CAP_SETPCAP)) {
+    for (int cap = 0; cap <= 63; cap++) {
+      if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0) {
+        if (errno == EINVAL) break;
+        die_errno("capabilities", "PR_CAPBSET_DROP");
+      }
+    }
+  }
+  if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
+    die_errno("capabilities", "PR_CAP_AMBIENT_CLEAR_ALL");
+  memset(d, 0, sizeof d);
+  if (syscall(SYS_capset, &h, d) < 0) die_errno("capabilities", "capset");
+}
+
+struct ll_attr {
+  uint64_t fs, net, scoped;
+};
+
+static void apply_landlock(void) {
+  struct ll_attr a = {P.ll_fs, P.ll_net, P.ll_scoped};
+  size_t size = P.ll_scoped ? 24 : P.ll_net ? 16 : 8;
+  int rs = (int)syscall(__NR_landlock_create_ruleset, &a, size, 0);
+  if (rs < 0) die_errno("landlock", "landlock_create_ruleset");
+  for (int i = 0; i < P.nllpaths; i++) {
+    struct {
+      uint64_t allowed;
+      int32_t fd;
+    } __attribute__((packed)) pb;
+    int fd = open(P.llpaths[i].path, O_PATH | O_CLOEXEC);
+    if (fd < 0) {
+      if (P.llpaths[i].optional && (errno == ENOENT || errno == ENOTDIR || errno == EACCES)) continue;
+      die_errno("landlock", P.llpaths[i].path);
+    }
+    struct stat st;
+    if (fstat(fd, &st) < 0) die_errno("landlock", P.llpaths[i].path);
+    pb.allowed = P.llpaths[i].access;
+    /* File rules take only file rights: the kernel rejects directory rights on a file. */
+    if (!S_ISDIR(st.st_mode)) pb.allowed &= (1ULL << 0) | (1ULL << 1) | (1ULL << 2) | (1ULL << 14) | (1ULL << 15);
+    pb.fd = fd;
+    if (pb.allowed && syscall(__NR_landlock_add_rule, rs, LL_RULE_PATH_BENEATH, &pb, 0) < 0)
+      die_errno("landlock", P.llpaths[i].path);
+    close(fd);
+  }
+  for (int i = 0; i < P.nllports; i++) {
+    struct {
+      uint64_t allowed, port;
+    } nb = {P.llports[i].access, P.llports[i].port};
+    if (syscall(__NR_landlock_add_rule, rs, LL_RULE_NET_PORT, &nb, 0) < 0) die_errno("landlock", "port rule");
+  }
+  if (syscall(__NR_landlock_restrict_self, rs, 0) < 0) die_errno("landlock", "landlock_restrict_self");
+  close(rs);
+}
+
+static void apply_seccomp(void) {
+  for (int i = 0; i < P.nfilters; i++) {
+    struct sock_fprog prog = {P.filters[i].len, P.filters[i].insns};
+    if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0) die_errno("seccomp", "SECCOMP_SET_MODE_FILTER");
+  }
+}
+
+static int status_code(int st) {
+  if (WIFEXITED(st)) return WEXITSTATUS(st);
+  if (WIFSIGNALED(st)) return 128 + WTERMSIG(st);
+  return EXIT_LAUNCHER;
+}
+
+static void forward(int sig) {
+  if (forward_to > 0) kill(forward_to, sig);
+}
+
+static void install_forwarding(void) {
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = forward;
+  sa.sa_flags = SA_RESTART;
+  sigemptyset(&sa.sa_mask);
+  int sigs[] = {SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2};
+  for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++)
+    if (sigaction(sigs[i], &sa, NULL) < 0) die_errno("signals", "sigaction");
+}
+
+/* Without /proc/<pid>/task/<tid>/children (CONFIG_PROC_CHILDREN): scan /proc for our children. */
+static void kill_children_by_scan(pid_t self) {
+  DIR *d = opendir("/proc");
+  if (!d) return;
+  struct dirent *e;
+  while ((e = readdir(d))) {
+    char path[64], buf[512];
+    long pid = strtol(e->d_name, NULL, 10);
+    if (pid <= 0) continue;
+    snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) continue;
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n <= 0) continue;
+    buf[n] = 0;
+    char *rp = strrchr(buf, ')'); /* the command name may contain spaces and parentheses */
+    long ppid;
+    char state;
+    if (rp && sscanf(rp + 1, " %c %ld", &state, &ppid) == 2 && ppid == self) kill((pid_t)pid, SIGKILL);
+  }
+  closedir(d);
+}
+
+/* Kills every descendant: reparented orphans come to us (subreaper) and are killed in turn. */
+static void kill_descendants(void) {
+  pid_t self = getpid();
+  for (int round = 0; round < 100000; round++) {
+    char path[64], buf[4096];
+    snprintf(path, sizeof path, "/proc/self/task/%d/children", (int)self);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    ssize_t n = fd >= 0 ? read(fd, buf, sizeof buf - 1) : -1;
+    if (fd >= 0) close(fd);
+    if (fd < 0) {
+      kill_children_by_scan(self);
+    } else if (n > 0) {
+      buf[n] = 0;
+      for (char *s = buf, *end; *s; s = end) {
+        long pid = strtol(s, &end, 10);
+        if (end == s) break;
+        if (pid > 0) kill((pid_t)pid, SIGKILL);
+      }
+    }
+    int st;
+    if (waitpid(-1, &st, 0) < 0 && errno == ECHILD) return;
+  }
+}
+
+/* The command's own steps, in the forked child: session, limits, privileges, confinement, exec. */
+static void exec_command(char **argv) __attribute__((noreturn));
+static void exec_command(char **argv) {
+  sigset_t none;
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, NULL);
+  int sigs[] = {SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGPIPE};
+  for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++) signal(sigs[i], SIG_DFL);
+  if ((P.options & O_NEW_SESSION) && setsid() < 0) die_errno("setsid", NULL);
+  for (int i = 0; i < P.nlimits; i++)
+    if (setrlimit(P.limits[i].resource, &P.limits[i].value) < 0) die_errno("rlimit", NULL);
+  if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) die_errno("no_new_privs", NULL);
+  drop_capabilities();
+  if (P.chdir_to && chdir(P.chdir_to) < 0) die_errno("chdir", P.chdir_to);
+  if (P.have_landlock) apply_landlock();
+  apply_seccomp();
+  execvp(argv[0], argv);
+  int e = errno;
+  dprintf(2, "sandbox4j-launcher: exec: %s: %s\n", argv[0], strerror(e));
+  _exit(e == ENOENT || e == ENOTDIR ? 127 : 126);
+}
+
+/* pid 1 of the new pid namespace: mounts, then runs the command and reaps until it ends; when we
+   exit, the kernel kills everything left in the namespace. */
+static void init_main(char **argv, int syncfd) __attribute__((noreturn));
+static void init_main(char **argv, int syncfd) {
+  if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0) die_errno("pdeathsig", NULL);
+  char go;
+  /* The supervisor writes one byte once it has placed us (cgroup); EOF means it died. */
+  if (read(syncfd, &go, 1) != 1) _exit(EXIT_LAUNCHER);
+  close(syncfd);
+  if (P.ns & CLONE_NEWNS) {
+    if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) die_errno("mount", "make / private");
+    for (int i = 0; i < P.nmounts; i++) do_mount(&P.mounts[i]);
+  }
+  if (P.options & O_LOOPBACK_UP) loopback_up();
+  if (P.hostname && sethostname(P.hostname, strlen(P.hostname)) < 0) die_errno("hostname", NULL);
+  prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+  pid_t cmd = fork();
+  if (cmd < 0) die_errno("fork", NULL);
+  if (cmd == 0) exec_command(argv);
+  forward_to = cmd;
+  install_forwarding();
+  sigset_t none;
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, NULL);
+  for (;;) {
+    int st;
+    pid_t p = waitpid(-1, &st, 0);
+    if (p == cmd) _exit(status_code(st));
+    if (p < 0 && errno == ECHILD) _exit(EXIT_LAUNCHER);
+  }
+}
+
+static void setup_cgroup(char *dir, size_t cap, pid_t child) {
+  char buf[64];
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  /* pid plus time: a cgroup left by a supervisor killed with SIGKILL cannot collide with ours */
+  snprintf(dir, cap, "%s/sandbox4j-%d-%lld%09ld", P.cgroup, (int)getpid(), (long long)ts.tv_sec, ts.tv_nsec);
+  if (mkdir(dir, 0700) < 0) die_errno("pids cgroup", dir);
+  char file[PATH_MAX];
+  snprintf(file, sizeof file, "%s/pids.max", dir);
+  snprintf(buf, sizeof buf, "%u", P.cgroup_max);
+  write_file("pids cgroup", file, buf);
+  snprintf(file, sizeof file, "%s/cgroup.procs", dir);
+  snprintf(buf, sizeof buf, "%d", (int)child);
+  write_file("pids cgroup", file, buf);
+}
+
+static void remove_cgroup(const char *dir) {
+  /* Emptied cgroups may stay busy for a moment while the last tasks are released. */
+  for (int i = 0; i < 200 && rmdir(dir) < 0 && errno == EBUSY; i++) usleep(5000);
+}
+
+static int run(char **argv) {
+  close_from(3);
+  if (P.ns & CLONE_NEWUSER) {
+    uid_t uid = geteuid();
+    gid_t gid = getegid();
+    char map[64];
+    if (unshare(CLONE_NEWUSER) < 0) die_errno("unshare", "user namespace");
+    write_file("uid map", "/proc/self/setgroups", "deny");
+    snprintf(map, sizeof map, "%u %u 1", uid, uid);
+    write_file("uid map", "/proc/self/uid_map", map);
+    snprintf(map, sizeof map, "%u %u 1", gid, gid);
+    write_file("uid map", "/proc/self/gid_map", map);
+  }
+  if ((P.ns & ~(uint32_t)CLONE_NEWUSER) && unshare((int)(P.ns & ~(uint32_t)CLONE_NEWUSER)) < 0)
+    die_errno("unshare", "namespaces");
+
+  sigset_t all, old;
+  sigfillset(&all);
+  sigprocmask(SIG_BLOCK, &all, &old);
+  int sync[2];
+  if (pipe2(sync, O_CLOEXEC) < 0) die_errno("fork", "pipe");
+  int in_pidns = (P.ns & CLONE_NEWPID) != 0;
+  if (!in_pidns && prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0) die_errno("subreaper", NULL);
+  pid_t child = fork();
+  if (child < 0) die_errno("fork", NULL);
+  if (child == 0) {
+    close(sync[1]);
+    if (in_pidns || P.nmounts || (P.options & O_LOOPBACK_UP) || P.hostname) init_main(argv, sync[0]);
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0) die_errno("pdeathsig", NULL);
+    char go;
+    if (read(sync[0], &go, 1) != 1) _exit(EXIT_LAUNCHER);
+    close(sync[0]);
+    exec_command(argv);
+  }
+  close(sync[0]);
+  char cgdir[PATH_MAX] = "";
+  if (P.cgroup) setup_cgroup(cgdir, sizeof cgdir, child);
+  if (write(sync[1], "g", 1) != 1) die_errno("fork", "sync");
+  close(sync[1]);
+  forward_to = child;
+  install_forwarding();
+  sigprocmask(SIG_SETMASK, &old, NULL);
+  int st, code = EXIT_LAUNCHER;
+  for (;;) {
+    pid_t p = waitpid(-1, &st, 0);
+    if (p == child) {
+      code = status_code(st);
+      break;
+    }
+    if (p < 0 && errno != EINTR) break;
+  }
+  forward_to = -1;
+  if (!in_pidns) kill_descendants();
+  if (cgdir[0]) remove_cgroup(cgdir);
+  return code;
+}
+
+/* ---------- probe mode ---------- */
+
+static void probe(void) {
+  long abi = syscall(__NR_landlock_create_ruleset, NULL, 0, LL_CREATE_RULESET_VERSION);
+  printf("landlock_abi=%ld\n", abi < 0 ? 0 : abi);
+  if (abi < 0) printf("landlock_error=%s\n", strerror(errno));
+  uint32_t action = SECCOMP_RET_ERRNO;
+  printf("seccomp_filter=%d\n", syscall(SYS_seccomp, SECCOMP_GET_ACTION_AVAIL, 0, &action) == 0);
+  printf("euid=%u\n", geteuid());
+  fflush(stdout);
+  int p[2];
+  if (pipe(p) < 0) return;
+  pid_t c = fork();
+  if (c == 0) {
+    close(p[0]);
+    const char *step = "user";
+    int ok = unshare(CLONE_NEWUSER) == 0;
+    if (ok) {
+      step = "pid,mount,net,ipc,uts";
+      ok = unshare(CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS) == 0;
+    }
+    char msg[256];
+    if (ok)
+      snprintf(msg, sizeof msg, "userns=ok\n");
+    else
+      snprintf(msg, sizeof msg, "userns=error\nuserns_step=%s\nuserns_errno=%s\n", step, strerror(errno));
+    if (write(p[1], msg, strlen(msg)) < 0) _exit(1);
+    _exit(0);
+  }
+  close(p[1]);
+  char buf[512];
+  ssize_t n;
+  while ((n = read(p[0], buf, sizeof buf)) > 0) fwrite(buf, 1, (size_t)n, stdout);
+  waitpid(c, NULL, 0);
+}
+
+int main(int argc, char **argv) {
+  if (argc == 2 && strcmp(argv[1], "--probe") == 0) {
+    probe();
+    return 0;
+  }
+  static unsigned char buf[MAX_PLAN];
+  if (argc == 3 && strcmp(argv[1], "--check-plan") == 0) {
+    /* Decodes only: lets tests fuzz the decoder without applying anything. */
+    decode(buf, b64decode(argv[2], buf, sizeof buf));
+    return 0;
+  }
+  if (argc < 5 || strcmp(argv[1], "--plan") != 0 || strcmp(argv[3], "--") != 0)
+    die("usage", "sandbox4j-launcher --plan <base64> -- command [args...] | --probe");
+  size_t n = b64decode(argv[2], buf, sizeof buf);
+  decode(buf, n);
+  return run(argv + 4);
+}

@@ -1,0 +1,74 @@
+package io.sandbox4j.launcher.linux;
+
+import io.sandbox4j.api.SandboxException;
+import io.sandbox4j.api.spi.Availability;
+import io.sandbox4j.api.spi.LaunchSpec;
+import io.sandbox4j.api.spi.Launcher;
+import io.sandbox4j.api.spi.SandboxProcess;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Starts commands through the native launcher, which applies the spec's {@link LinuxLaunchPlan} (or
+ * an empty plan: no_new_privs, no capabilities, supervision) and execs the command.
+ *
+ * <p>The command gets exactly the spec's environment and starts in the spec's working directory
+ * (changed to by the launcher after the mounts). A failing step ends the run with exit 125 and
+ * "sandbox4j-launcher: step: reason" on the command's stderr before anything of the command runs.
+ */
+@Singleton
+public final class NativeLauncher implements Launcher {
+  private final LauncherBinary binary;
+  private final LinuxHost host;
+
+  @Inject
+  NativeLauncher(LauncherBinary binary, LinuxHost host) {
+    this.binary = binary;
+    this.host = host;
+  }
+
+  NativeLauncher(LauncherBinary binary) {
+    this(binary, new LinuxHostProbe(binary));
+  }
+
+  @Override
+  public String id() {
+    return "linux-native";
+  }
+
+  @Override
+  public Set<Class<?>> extensionTypes() {
+    return Set.of(LinuxLaunchPlan.class);
+  }
+
+  @Override
+  public Availability probe() {
+    // extracted and actually runnable here (a noexec cache directory fails the probe run)
+    return host.launcher();
+  }
+
+  @Override
+  public SandboxProcess launch(LaunchSpec spec) throws IOException {
+    Path launcher = binary.require();
+    LinuxLaunchPlan plan =
+        spec.findExtension(LinuxLaunchPlan.class).orElseGet(LinuxLaunchPlan::new);
+    String encoded;
+    try {
+      encoded = PlanEncoder.encodeBase64(plan, spec.workingDirectory());
+    } catch (IllegalArgumentException e) {
+      throw SandboxException.cannotSandbox("cannot encode the launch plan: " + e.getMessage(), e);
+    }
+    List<String> argv = PlanEncoder.argv(launcher, encoded, spec.command());
+    ProcessBuilder pb = new ProcessBuilder(argv);
+    pb.environment().clear();
+    pb.environment().putAll(spec.environment());
+    pb.redirectInput(spec.stdin());
+    pb.redirectOutput(spec.stdout());
+    pb.redirectError(spec.stderr());
+    return new NativeSandboxProcess(pb.start());
+  }
+}

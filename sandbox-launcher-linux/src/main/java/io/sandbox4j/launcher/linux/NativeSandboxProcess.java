@@ -1,0 +1,82 @@
+package io.sandbox4j.launcher.linux;
+
+import io.sandbox4j.api.spi.SandboxProcess;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The launcher process as seen from Java. Its exit code is the command's (128+N for signal N).
+ *
+ * <p>{@link #killTree()} SIGKILLs the launcher's descendants, repeatedly, while the launcher is
+ * alive, and only then the launcher: the launcher is a child subreaper (or the parent of a pid
+ * namespace's init), so reparented, setsid'd and double-forked descendants are still its
+ * descendants and are found. Killing the launcher first would orphan them.
+ */
+final class NativeSandboxProcess implements SandboxProcess {
+  private static final int KILL_ROUNDS = 200;
+  private final Process process;
+
+  NativeSandboxProcess(Process process) {
+    this.process = process;
+  }
+
+  @Override
+  public long pid() {
+    return process.pid();
+  }
+
+  @Override
+  public OutputStream stdin() {
+    return process.getOutputStream();
+  }
+
+  @Override
+  public InputStream stdout() {
+    return process.getInputStream();
+  }
+
+  @Override
+  public InputStream stderr() {
+    return process.getErrorStream();
+  }
+
+  @Override
+  public int waitFor() throws InterruptedException {
+    return process.waitFor();
+  }
+
+  @Override
+  public boolean waitFor(long timeout, TimeUnit unit) throws InterruptedException {
+    return process.waitFor(timeout, unit);
+  }
+
+  @Override
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  @Override
+  public void killTree() {
+    ProcessHandle launcher = process.toHandle();
+    for (int round = 0; round < KILL_ROUNDS && launcher.isAlive(); round++) {
+      List<ProcessHandle> descendants = launcher.descendants().toList();
+      if (descendants.isEmpty()) {
+        break;
+      }
+      descendants.forEach(ProcessHandle::destroyForcibly);
+      Thread.onSpinWait();
+    }
+    try {
+      // with its descendants gone the launcher exits by itself, after removing its pids cgroup
+      if (!process.waitFor(1, TimeUnit.SECONDS)) {
+        launcher.destroyForcibly();
+        process.waitFor(5, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      launcher.destroyForcibly();
+      Thread.currentThread().interrupt();
+    }
+  }
+}

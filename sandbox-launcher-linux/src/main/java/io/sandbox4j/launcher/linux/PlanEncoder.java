@@ -1,0 +1,182 @@
+package io.sandbox4j.launcher.linux;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Encodes a {@link LinuxLaunchPlan} into the launcher's binary plan format, version 1 (see the
+ * module README): "S4J", version byte, then records of tag (u8), length (u32 LE), payload. Integers
+ * are little-endian; strings are UTF-8 without NUL.
+ */
+final class PlanEncoder {
+  static final int VERSION = 1;
+
+  /**
+   * Decoded plans above this size are rejected by the launcher (base64 in one argv element, max 128
+   * KiB).
+   */
+  static final int MAX_PLAN_BYTES = 96000;
+
+  static final int T_NAMESPACES = 1;
+  static final int T_OPTIONS = 2;
+  static final int T_MOUNT = 3;
+  static final int T_RLIMIT = 4;
+  static final int T_LL_RULESET = 5;
+  static final int T_LL_PATH = 6;
+  static final int T_LL_PORT = 7;
+  static final int T_SECCOMP = 8;
+  static final int T_HOSTNAME = 9;
+  static final int T_CHDIR = 10;
+  static final int T_PIDS_CGROUP = 11;
+
+  static final int OPT_NEW_SESSION = 1;
+  static final int OPT_LOOPBACK_UP = 2;
+
+  private PlanEncoder() {}
+
+  /** The plan as the launcher's {@code --plan} argument. */
+  static String encodeBase64(LinuxLaunchPlan plan, Path workingDirectory) {
+    return Base64.getEncoder().encodeToString(encode(plan, workingDirectory));
+  }
+
+  static byte[] encode(LinuxLaunchPlan plan, Path workingDirectory) {
+    Out out = new Out();
+    out.bytes(new byte[] {'S', '4', 'J', VERSION});
+    int ns = 0;
+    for (LinuxLaunchPlan.Namespace n : plan.namespaces()) {
+      ns |= n.cloneFlag();
+    }
+    if (ns != 0) {
+      out.record(T_NAMESPACES, new Out().u32(ns));
+    }
+    int options =
+        (plan.isNewSession() ? OPT_NEW_SESSION : 0) | (plan.isLoopbackUp() ? OPT_LOOPBACK_UP : 0);
+    if (options != 0) {
+      out.record(T_OPTIONS, new Out().u32(options));
+    }
+    for (LinuxLaunchPlan.Mount m : plan.mounts()) {
+      Out r = new Out().u8(m.kind().code()).u8(m.optional() ? 1 : 0).str16(m.path().toString());
+      r.u8(m.keep().size());
+      for (Path k : m.keep()) {
+        r.str16(k.toString());
+      }
+      out.record(T_MOUNT, r);
+    }
+    for (Map.Entry<LinuxLaunchPlan.Rlimit, Long> e : plan.rlimits().entrySet()) {
+      out.record(
+          T_RLIMIT, new Out().u32(e.getKey().resource()).u64(e.getValue()).u64(e.getValue()));
+    }
+    plan.landlock()
+        .ifPresent(
+            rules -> {
+              out.record(
+                  T_LL_RULESET,
+                  new Out()
+                      .u64(rules.handledAccessFs())
+                      .u64(rules.handledAccessNet())
+                      .u64(rules.scoped()));
+              for (LandlockRules.PathRule p : rules.pathRules()) {
+                out.record(
+                    T_LL_PATH,
+                    new Out()
+                        .u64(p.allowedAccess())
+                        .u8(p.optional() ? 1 : 0)
+                        .str16(p.path().toAbsolutePath().toString()));
+              }
+              for (LandlockRules.PortRule p : rules.portRules()) {
+                out.record(T_LL_PORT, new Out().u64(p.port()).u64(p.allowedAccess()));
+              }
+            });
+    for (byte[] filter : plan.seccompFilters()) {
+      out.record(T_SECCOMP, new Out().bytes(filter));
+    }
+    plan.hostname().ifPresent(h -> out.record(T_HOSTNAME, new Out().utf8(h)));
+    if (workingDirectory != null) {
+      out.record(T_CHDIR, new Out().utf8(workingDirectory.toAbsolutePath().toString()));
+    }
+    plan.pidsCgroup()
+        .ifPresent(
+            parent ->
+                out.record(
+                    T_PIDS_CGROUP,
+                    new Out().u32(plan.pidsMax().getAsInt()).utf8(parent.toString())));
+    byte[] encoded = out.toByteArray();
+    if (encoded.length > MAX_PLAN_BYTES) {
+      throw new IllegalArgumentException(
+          "the launch plan is "
+              + encoded.length
+              + " bytes, above the launcher's limit of "
+              + MAX_PLAN_BYTES
+              + " (too many rules or filters)");
+    }
+    return encoded;
+  }
+
+  /** A little-endian byte writer. */
+  static final class Out {
+    private final ByteArrayOutputStream buf = new ByteArrayOutputStream();
+
+    Out u8(int v) {
+      buf.write(v);
+      return this;
+    }
+
+    Out u16(int v) {
+      return u8(v & 0xff).u8((v >>> 8) & 0xff);
+    }
+
+    Out u32(long v) {
+      return u16((int) (v & 0xffff)).u16((int) ((v >>> 16) & 0xffff));
+    }
+
+    Out u64(long v) {
+      return u32(v & 0xffffffffL).u32(v >>> 32);
+    }
+
+    Out bytes(byte[] b) {
+      buf.write(b, 0, b.length);
+      return this;
+    }
+
+    Out utf8(String s) {
+      return bytes(checked(s));
+    }
+
+    Out str16(String s) {
+      byte[] b = checked(s);
+      return u16(b.length).bytes(b);
+    }
+
+    Out record(int tag, Out payload) {
+      byte[] p = payload.toByteArray();
+      return u8(tag).u32(p.length).bytes(p);
+    }
+
+    byte[] toByteArray() {
+      return buf.toByteArray();
+    }
+
+    private static byte[] checked(String s) {
+      byte[] b = s.getBytes(StandardCharsets.UTF_8);
+      if (b.length == 0 || b.length > 4095 || s.indexOf('\0') >= 0) {
+        throw new IllegalArgumentException(
+            "plan string '" + s + "' must be 1 to 4095 bytes without NUL");
+      }
+      return b;
+    }
+  }
+
+  static List<String> argv(Path launcher, String plan, List<String> command) {
+    List<String> argv = new java.util.ArrayList<>(command.size() + 4);
+    argv.add(launcher.toString());
+    argv.add("--plan");
+    argv.add(plan);
+    argv.add("--");
+    argv.addAll(command);
+    return argv;
+  }
+}

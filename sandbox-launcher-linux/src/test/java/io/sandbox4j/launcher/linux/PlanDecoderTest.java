@@ -1,0 +1,228 @@
+package io.sandbox4j.launcher.linux;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sandbox4j.launcher.linux.LinuxLaunchPlan.Mount;
+import io.sandbox4j.launcher.linux.LinuxLaunchPlan.MountKind;
+import io.sandbox4j.launcher.linux.LinuxLaunchPlan.Namespace;
+import io.sandbox4j.launcher.linux.PlanEncoder.Out;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The C plan decoder against malformed plans: a table of known-bad plans and a bounded fuzz. */
+class PlanDecoderTest {
+  private static Path launcher;
+
+  @BeforeAll
+  static void launcherBuilt() {
+    LauncherBinary binary = new LauncherBinary();
+    Assumptions.assumeTrue(binary.get().path().isPresent(), binary.get().availability().detail());
+    launcher = binary.require();
+  }
+
+  record Outcome(int exit, String err) {}
+
+  static Outcome check(String base64) throws Exception {
+    Process p =
+        new ProcessBuilder(launcher.toString(), "--check-plan", base64)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
+    return new Outcome(p.exitValue(), err);
+  }
+
+  static Outcome check(byte[] plan) throws Exception {
+    return check(Base64.getEncoder().encodeToString(plan));
+  }
+
+  static byte[] valid() {
+    LinuxLaunchPlan plan = new LinuxLaunchPlan();
+    plan.addNamespaces(Namespace.USER, Namespace.MOUNT, Namespace.PID, Namespace.NET);
+    plan.newSession();
+    plan.loopbackUp();
+    plan.addMount(new Mount(MountKind.TMPFS, Path.of("/tmp"), false, List.of(Path.of("/tmp/ws"))));
+    plan.addMount(Mount.of(MountKind.READ_ONLY_BIND, Path.of("/tmp/ws/.git/hooks")));
+    plan.rlimit(LinuxLaunchPlan.Rlimit.NOFILE, 64);
+    plan.addSeccompFilter(new byte[] {6, 0, 0, 0, 0, 0, (byte) 0xff, 0x7f});
+    plan.landlock(
+        new LandlockRules(
+            3, 0, 0, List.of(new LandlockRules.PathRule(Path.of("/tmp"), 3, true)), List.of()));
+    return PlanEncoder.encode(plan, Path.of("/tmp/ws"));
+  }
+
+  private static byte[] header() {
+    return new byte[] {'S', '4', 'J', 1};
+  }
+
+  private static byte[] plan(Out... records) {
+    Out all = new Out().bytes(header());
+    for (Out r : records) {
+      all.bytes(r.toByteArray());
+    }
+    return all.toByteArray();
+  }
+
+  private static Out record(int tag, Out payload) {
+    return new Out().record(tag, payload);
+  }
+
+  static Stream<Arguments> malformed() {
+    byte[] valid = valid();
+    return Stream.of(
+        Arguments.of("empty", new byte[0], "base64 length 0"),
+        Arguments.of("too short", new byte[] {'S', '4'}, "bad magic"),
+        Arguments.of("wrong magic", new byte[] {'X', '4', 'J', 1}, "bad magic"),
+        Arguments.of("future version", new byte[] {'S', '4', 'J', 9}, "unsupported plan version 9"),
+        Arguments.of("truncated", Arrays.copyOf(valid, valid.length - 3), "truncated"),
+        Arguments.of("truncated header", Arrays.copyOf(valid, 6), "truncated"),
+        Arguments.of(
+            "record length beyond the end",
+            plan(new Out().u8(1).u32(1000).u32(0)),
+            "record header record truncated"),
+        Arguments.of("unknown tag", plan(record(99, new Out().u32(0))), "unknown record tag 99"),
+        Arguments.of(
+            "trailing bytes in a record",
+            plan(record(PlanEncoder.T_NAMESPACES, new Out().u32(0).u8(1))),
+            "trailing bytes"),
+        Arguments.of(
+            "unknown namespace flag",
+            plan(record(PlanEncoder.T_NAMESPACES, new Out().u32(0x80))),
+            "unknown flags"),
+        Arguments.of(
+            "unknown option",
+            plan(record(PlanEncoder.T_OPTIONS, new Out().u32(0x100))),
+            "unknown bits"),
+        Arguments.of(
+            "relative mount path",
+            plan(
+                record(PlanEncoder.T_NAMESPACES, new Out().u32(0x00020000)),
+                record(PlanEncoder.T_MOUNT, new Out().u8(3).u8(0).str16("tmp").u8(0))),
+            "is not absolute"),
+        Arguments.of(
+            "mount without a mount namespace",
+            plan(record(PlanEncoder.T_MOUNT, new Out().u8(3).u8(0).str16("/tmp").u8(0))),
+            "mounts need a mount namespace"),
+        Arguments.of(
+            "unknown mount kind",
+            plan(record(PlanEncoder.T_MOUNT, new Out().u8(42).u8(0).str16("/tmp").u8(0))),
+            "unknown kind 42"),
+        Arguments.of(
+            "string length beyond the record",
+            plan(record(PlanEncoder.T_MOUNT, new Out().u8(3).u8(0).u16(4000).bytes(new byte[3]))),
+            "truncated"),
+        Arguments.of(
+            "NUL inside a path",
+            plan(
+                record(
+                    PlanEncoder.T_MOUNT,
+                    new Out().u8(3).u8(0).u16(4).bytes(new byte[] {'/', 'a', 0, 'b'}).u8(0))),
+            "NUL"),
+        Arguments.of(
+            "seccomp program not a multiple of 8",
+            plan(record(PlanEncoder.T_SECCOMP, new Out().bytes(new byte[12]))),
+            "not a positive multiple of 8"),
+        Arguments.of(
+            "oversized seccomp program",
+            plan(record(PlanEncoder.T_SECCOMP, new Out().bytes(new byte[8 * 4097]))),
+            "up to 4096 instructions"),
+        Arguments.of(
+            "rlimit resource out of range",
+            plan(record(PlanEncoder.T_RLIMIT, new Out().u32(77).u64(1).u64(1))),
+            "unknown resource 77"),
+        Arguments.of(
+            "soft rlimit above hard",
+            plan(record(PlanEncoder.T_RLIMIT, new Out().u32(7).u64(9).u64(1))),
+            "soft limit above hard"),
+        Arguments.of(
+            "landlock rule without a ruleset",
+            plan(record(PlanEncoder.T_LL_PATH, new Out().u64(1).u8(0).str16("/tmp"))),
+            "without a ruleset"),
+        Arguments.of(
+            "landlock port out of range",
+            plan(
+                record(PlanEncoder.T_LL_RULESET, new Out().u64(0).u64(1).u64(0)),
+                record(PlanEncoder.T_LL_PORT, new Out().u64(70000).u64(1))),
+            "out of range"),
+        Arguments.of(
+            "hostname without uts namespace",
+            plan(record(PlanEncoder.T_HOSTNAME, new Out().utf8("box"))),
+            "needs a uts namespace"),
+        Arguments.of("oversized plan", new byte[PlanEncoder.MAX_PLAN_BYTES + 3], "exceeds"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("malformed")
+  void malformedPlansAreRejectedWith125AndTheProblemNamed(String name, byte[] plan, String message)
+      throws Exception {
+    Outcome o = check(plan);
+    assertThat(o.exit()).isEqualTo(125);
+    assertThat(o.err()).startsWith("sandbox4j-launcher: plan: ").contains(message);
+  }
+
+  @Test
+  void badBase64IsRejected() throws Exception {
+    assertThat(check("S4J!").err()).contains("invalid base64 character");
+    assertThat(check("abc").err()).contains("not a positive multiple of 4");
+    assertThat(check("").exit()).isEqualTo(125);
+    assertThat(check("U=Rq").err()).contains("invalid base64");
+  }
+
+  @Test
+  void theValidPlanDecodes() throws Exception {
+    Outcome o = check(valid());
+    assertThat(o.err()).isEmpty();
+    assertThat(o.exit()).isZero();
+  }
+
+  /**
+   * Bounded fuzz with a fixed seed: random byte flips, truncations and insertions of a valid plan
+   * must be either accepted or rejected with exit 125, never crash the decoder (a signal).
+   */
+  @Test
+  void mutatedPlansNeverCrashTheDecoder() throws Exception {
+    Random random = new Random(20261127L);
+    byte[] valid = valid();
+    int rejected = 0;
+    for (int i = 0; i < 300; i++) {
+      byte[] m = valid.clone();
+      switch (i % 3) {
+        case 0 -> {
+          for (int k = 1 + random.nextInt(4); k > 0; k--) {
+            m[4 + random.nextInt(m.length - 4)] = (byte) random.nextInt(256);
+          }
+        }
+        case 1 -> m = Arrays.copyOf(m, 4 + random.nextInt(m.length - 4));
+        default -> {
+          byte[] junk = new byte[1 + random.nextInt(16)];
+          random.nextBytes(junk);
+          int at = 4 + random.nextInt(m.length - 4);
+          byte[] grown = new byte[m.length + junk.length];
+          System.arraycopy(m, 0, grown, 0, at);
+          System.arraycopy(junk, 0, grown, at, junk.length);
+          System.arraycopy(m, at, grown, at + junk.length, m.length - at);
+          m = grown;
+        }
+      }
+      Outcome o = check(m);
+      assertThat(o.exit()).as("mutation %d: %s", i, o.err()).isIn(0, 125);
+      if (o.exit() == 125) {
+        rejected++;
+        assertThat(o.err()).startsWith("sandbox4j-launcher: plan: ");
+      }
+    }
+    assertThat(rejected).isGreaterThan(200);
+  }
+}
