@@ -38,7 +38,8 @@ class ArchitectureTest {
             .importPackages("io.sandbox4j");
   }
 
-  static String moduleOf(JavaClass c) {
+  static String moduleOf(JavaClass type) {
+    JavaClass c = type.isArray() ? type.getBaseComponentType() : type;
     return c.getSource()
         .map(s -> MODULE.matcher(s.getUri().toString()))
         .filter(Matcher::find)

@@ -7,6 +7,7 @@ import io.sandbox4j.api.spi.LaunchSpec;
 import io.sandbox4j.launcher.linux.LandlockRules;
 import io.sandbox4j.launcher.linux.LinuxLaunchPlan;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.WeakHashMap;
@@ -18,43 +19,45 @@ import java.util.WeakHashMap;
  * and process isolators both need a part of it. So each of them contributes the backend's complete
  * ruleset for the policy (filesystem rules, signal scoping, and abstract unix socket scoping when
  * the policy allows no network): the first sets it, the others find the same ruleset already there.
- * The ruleset is computed once per launch spec, so directory listings cannot differ between
- * isolators. A ruleset set by anyone else makes the contribution fail rather than silently enforce
- * less.
+ * The ruleset is computed once per launch, after every isolator has contributed. A ruleset set by
+ * anyone else makes the contribution fail rather than silently enforce less.
  */
 final class LandlockContribution {
   private final LandlockPlanner planner;
-  private final Map<LaunchSpec, LandlockRules> computed = new WeakHashMap<>();
+  private final Map<LaunchSpec, Boolean> registered = new WeakHashMap<>();
 
   LandlockContribution(LandlockPlanner planner) {
     this.planner = planner;
   }
 
+  /**
+   * Registers the ruleset for this launch. It is computed when every isolator has contributed (just
+   * before the launcher encodes the plan), so it can grant writes on mount points that another
+   * isolator made private to this sandbox.
+   */
   void contribute(String isolator, int abi, SandboxPolicy policy, LaunchSpec spec) {
-    LandlockRules rules = rulesFor(abi, policy, spec);
     LinuxLaunchPlan plan = spec.extension(LinuxLaunchPlan.class, LinuxLaunchPlan::new);
-    Optional<LandlockRules> existing = plan.landlock();
-    if (existing.isEmpty()) {
-      plan.landlock(rules);
-    } else if (!existing.get().equals(rules)) {
-      throw SandboxException.cannotSandbox(
-          "landlock "
-              + isolator
-              + " isolator: this launch already carries a different Landlock ruleset (set by"
-              + " another backend); select one backend for Landlock-based isolation");
+    synchronized (this) {
+      if (registered.put(spec, Boolean.TRUE) != null) {
+        return;
+      }
     }
+    plan.beforeLaunch(
+        p -> {
+          LandlockRules rules = planner.plan(request(abi, policy, spec, p.privateMountPoints()));
+          if (p.landlock().isPresent()) {
+            throw SandboxException.cannotSandbox(
+                "landlock "
+                    + isolator
+                    + " isolator: this launch already carries a Landlock ruleset set by another"
+                    + " backend; select one backend for Landlock-based isolation");
+          }
+          p.landlock(rules);
+        });
   }
 
-  private synchronized LandlockRules rulesFor(int abi, SandboxPolicy policy, LaunchSpec spec) {
-    LandlockRules rules = computed.get(spec);
-    if (rules == null) {
-      rules = planner.plan(request(abi, policy, spec));
-      computed.put(spec, rules);
-    }
-    return rules;
-  }
-
-  static LandlockPlanner.Request request(int abi, SandboxPolicy policy, LaunchSpec spec) {
+  static LandlockPlanner.Request request(
+      int abi, SandboxPolicy policy, LaunchSpec spec, List<Path> privateMounts) {
     Optional<Path> tmp = Optional.empty();
     String tmpdir = spec.environment().get("TMPDIR");
     if (policy.filesystem().privateTmp()
@@ -67,6 +70,12 @@ final class LandlockContribution {
       tmp = Optional.of(Path.of(tmpdir).normalize());
     }
     return new LandlockPlanner.Request(
-        abi, policy.filesystem(), tmp, true, true, policy.network().mode() == NetworkMode.NONE);
+        abi,
+        policy.filesystem(),
+        tmp,
+        privateMounts,
+        true,
+        true,
+        policy.network().mode() == NetworkMode.NONE);
   }
 }

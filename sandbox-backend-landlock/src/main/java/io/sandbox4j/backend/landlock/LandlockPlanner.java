@@ -32,9 +32,32 @@ final class LandlockPlanner {
       int abi,
       FilesystemPolicy filesystem,
       Optional<Path> privateTmp,
+      List<Path> privateMounts,
       boolean filesystemRules,
       boolean scopeSignals,
-      boolean scopeAbstractUnixSockets) {}
+      boolean scopeAbstractUnixSockets) {
+
+    Request {
+      privateMounts = List.copyOf(privateMounts);
+    }
+
+    Request(
+        int abi,
+        FilesystemPolicy filesystem,
+        Optional<Path> privateTmp,
+        boolean filesystemRules,
+        boolean scopeSignals,
+        boolean scopeAbstractUnixSockets) {
+      this(
+          abi,
+          filesystem,
+          privateTmp,
+          List.of(),
+          filesystemRules,
+          scopeSignals,
+          scopeAbstractUnixSockets);
+    }
+  }
 
   /**
    * What programs need to read and run when reads are limited to an allow-list. /proc is needed
@@ -159,6 +182,10 @@ final class LandlockPlanner {
     for (Path dev : READABLE_DEVICES) {
       rules.add(dev, FS_READ_FILE | FS_IOCTL_DEV, true);
     }
+    // Mount points that get a fresh tmpfs of their own in this launch (the namespaces backend's
+    // private /tmp): the launcher applies Landlock after the mounts, so these rules attach to the
+    // private tmpfs, which reaches nothing outside the sandbox.
+    writable.addAll(request.privateMounts());
     // REFER (like every right) only inside writable roots: link(2) and rename(2) need it on both
     // sides, so nothing can be linked or moved in from a read-only place (EXDEV).
     for (Path w : writable) {

@@ -19,7 +19,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,9 +29,6 @@ import org.junit.jupiter.api.io.TempDir;
  * running with their environment unread.
  */
 @EnabledOnOs(OS.LINUX)
-@EnabledIf(
-    value = "io.sandbox4j.backend.landlock.NativeLaunch#present",
-    disabledReason = NativeLaunch.NOT_MERGED)
 class LandlockEnforcementTest {
   static final Duration TIMEOUT = Duration.ofSeconds(20);
   static final String SECRET = "SECRET-KEY-do-not-leak-7f3a";

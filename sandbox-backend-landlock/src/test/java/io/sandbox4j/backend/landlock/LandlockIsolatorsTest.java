@@ -111,8 +111,10 @@ class LandlockIsolatorsTest {
     LaunchSpec spec = spec(p);
     isolator(b, "process").contribute(p, spec);
     isolator(b, "filesystem").contribute(p, spec);
-    LandlockRules rules =
-        spec.findExtension(LinuxLaunchPlan.class).orElseThrow().landlock().orElseThrow();
+    LinuxLaunchPlan plan = spec.findExtension(LinuxLaunchPlan.class).orElseThrow();
+    assertThat(plan.landlock()).as("computed only when every isolator has contributed").isEmpty();
+    plan.completeContributions();
+    LandlockRules rules = plan.landlock().orElseThrow();
     assertThat(rules.handledAccessFs()).isEqualTo(0xFFFF);
     assertThat(rules.scoped())
         .isEqualTo(LandlockAccess.SCOPE_SIGNAL | LandlockAccess.SCOPE_ABSTRACT_UNIX_SOCKET);
@@ -127,6 +129,7 @@ class LandlockIsolatorsTest {
     SandboxPolicy p = policy(NetworkPolicy.ALL);
     LaunchSpec spec = spec(p);
     isolator(b, "filesystem").contribute(p, spec);
+    spec.findExtension(LinuxLaunchPlan.class).orElseThrow().completeContributions();
     assertThat(
             spec.findExtension(LinuxLaunchPlan.class)
                 .orElseThrow()
@@ -143,8 +146,28 @@ class LandlockIsolatorsTest {
     LaunchSpec spec = spec(p);
     spec.extension(LinuxLaunchPlan.class, LinuxLaunchPlan::new)
         .landlock(new LandlockRules(1, 0, 0, List.of(), List.of()));
-    assertThatThrownBy(() -> isolator(b, "filesystem").contribute(p, spec))
+    isolator(b, "filesystem").contribute(p, spec);
+    assertThatThrownBy(
+            () -> spec.findExtension(LinuxLaunchPlan.class).orElseThrow().completeContributions())
         .isInstanceOf(SandboxException.class)
-        .hasMessageContaining("different Landlock ruleset");
+        .hasMessageContaining("already carries a Landlock ruleset");
+  }
+
+  @Test
+  void mountPointsMadePrivateByAnotherIsolatorBecomeWritable() {
+    LandlockBackend b = backend(FakeLinuxHost.withAbi(7));
+    SandboxPolicy p = policy(NetworkPolicy.NONE);
+    LaunchSpec spec = spec(p);
+    isolator(b, "filesystem").contribute(p, spec);
+    // Another isolator contributes the private tmpfs after Landlock did.
+    LinuxLaunchPlan plan = spec.findExtension(LinuxLaunchPlan.class).orElseThrow();
+    plan.addMount(LinuxLaunchPlan.Mount.of(LinuxLaunchPlan.MountKind.TMPFS, Path.of("/tmp")));
+    plan.completeContributions();
+    assertThat(plan.landlock().orElseThrow().pathRules())
+        .anySatisfy(
+            r -> {
+              assertThat(r.path()).isEqualTo(Path.of("/tmp"));
+              assertThat(r.allowedAccess()).isEqualTo(0xFFFF);
+            });
   }
 }

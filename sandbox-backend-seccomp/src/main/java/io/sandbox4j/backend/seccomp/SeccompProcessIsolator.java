@@ -7,6 +7,7 @@ import io.sandbox4j.api.SandboxPolicy;
 import io.sandbox4j.api.spi.Availability;
 import io.sandbox4j.api.spi.Isolator;
 import io.sandbox4j.api.spi.LaunchSpec;
+import io.sandbox4j.launcher.linux.LinuxLaunchPlan;
 import java.util.Set;
 
 /**
@@ -62,5 +63,8 @@ final class SeccompProcessIsolator implements Isolator {
       throw SandboxException.cannotSandbox("seccomp process isolator: " + a.detail());
     }
     SeccompHost.addOnce(spec, Bpf.encode(SeccompPrograms.hardening(host.table())));
+    // PROC_NEW_SESSION is setsid (no controlling terminal) plus the TIOCSTI/TIOCLINUX denial above
+    // (an inherited terminal descriptor could otherwise still inject input).
+    spec.extension(LinuxLaunchPlan.class, LinuxLaunchPlan::new).newSession();
   }
 }

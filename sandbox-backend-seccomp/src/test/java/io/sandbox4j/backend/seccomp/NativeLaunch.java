@@ -6,6 +6,7 @@ import io.sandbox4j.api.spi.LaunchSpec;
 import io.sandbox4j.api.spi.Launcher;
 import io.sandbox4j.api.spi.SandboxProcess;
 import io.sandbox4j.launcher.linux.LinuxHost;
+import io.sandbox4j.launcher.linux.NativeLauncher;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,25 +18,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The real native launcher for integration tests, built by Guice as the engine builds it
- * (NativeLauncher's injectable constructor, LinuxHost's default implementation). The launcher lives
- * in sandbox-launcher-linux and is merged separately: until then {@link #present()} is false and
- * the tests using it are skipped. If its wiring differs at merge, only this class changes.
+ * (NativeLauncher's injectable constructor, LinuxHost's default implementation).
  */
 final class NativeLaunch {
-  static final String LAUNCHER_CLASS = "io.sandbox4j.launcher.linux.NativeLauncher";
-  static final String NOT_MERGED = "native launcher not on this branch yet";
-
   private NativeLaunch() {}
-
-  /** Used by {@code @EnabledIf}. */
-  static boolean present() {
-    try {
-      Class.forName(LAUNCHER_CLASS);
-      return true;
-    } catch (ClassNotFoundException e) {
-      return false;
-    }
-  }
 
   private static Injector injector() {
     return Guice.createInjector();
@@ -46,11 +32,7 @@ final class NativeLaunch {
   }
 
   static Launcher launcher() {
-    try {
-      return (Launcher) injector().getInstance(Class.forName(LAUNCHER_CLASS));
-    } catch (ClassNotFoundException e) {
-      throw new IllegalStateException(NOT_MERGED, e);
-    }
+    return injector().getInstance(NativeLauncher.class);
   }
 
   record Result(int exit, String stdout, String stderr) {}

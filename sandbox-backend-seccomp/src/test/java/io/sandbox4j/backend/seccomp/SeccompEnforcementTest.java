@@ -24,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,9 +34,6 @@ import org.junit.jupiter.api.io.TempDir;
  * (made with perl's syscall, which passes full 64-bit arguments) report EPERM.
  */
 @EnabledOnOs(OS.LINUX)
-@EnabledIf(
-    value = "io.sandbox4j.backend.seccomp.NativeLaunch#present",
-    disabledReason = NativeLaunch.NOT_MERGED)
 class SeccompEnforcementTest {
   static final Duration TIMEOUT = Duration.ofSeconds(20);
 

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * What Linux isolators ask the native launcher to apply for one run, as a {@link
@@ -19,6 +20,7 @@ import java.util.Set;
  * <p>The launcher always sets no_new_privs and drops every capability, whatever the plan says.
  */
 public final class LinuxLaunchPlan {
+  private final List<Consumer<LinuxLaunchPlan>> deferred = new ArrayList<>();
   private LandlockRules landlock;
   private final List<byte[]> seccompFilters = new ArrayList<>();
   private final EnumSet<Namespace> namespaces = EnumSet.noneOf(Namespace.class);
@@ -123,6 +125,36 @@ public final class LinuxLaunchPlan {
     public int resource() {
       return resource;
     }
+  }
+
+  /**
+   * Registers a step to run once every isolator has contributed, just before the launcher encodes
+   * the plan: for contributions that depend on others (Landlock rules must know which mount points
+   * are private to this sandbox). Steps run in registration order, once.
+   */
+  public void beforeLaunch(Consumer<LinuxLaunchPlan> step) {
+    deferred.add(step);
+  }
+
+  /** Runs the steps registered with {@link #beforeLaunch}; the launcher calls it. */
+  public void completeContributions() {
+    while (!deferred.isEmpty()) {
+      deferred.remove(0).accept(this);
+    }
+  }
+
+  /**
+   * The mount points that get a fresh tmpfs of their own in this plan: private to this sandbox, so
+   * writing there reaches nothing outside it.
+   */
+  public List<Path> privateMountPoints() {
+    List<Path> out = new ArrayList<>();
+    for (Mount m : mounts) {
+      if (m.kind() == MountKind.TMPFS) {
+        out.add(m.path());
+      }
+    }
+    return out;
   }
 
   /** Sets the Landlock ruleset; only one isolator may set it. */

@@ -56,6 +56,7 @@ public final class NativeLauncher implements Launcher {
     Path launcher = binary.require();
     LinuxLaunchPlan plan =
         spec.findExtension(LinuxLaunchPlan.class).orElseGet(LinuxLaunchPlan::new);
+    plan.completeContributions();
     String encoded;
     try {
       encoded = PlanEncoder.encodeBase64(plan, spec.workingDirectory());
