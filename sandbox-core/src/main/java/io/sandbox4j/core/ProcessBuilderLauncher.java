@@ -6,10 +6,7 @@ import io.sandbox4j.api.spi.LaunchSpec;
 import io.sandbox4j.api.spi.Launcher;
 import io.sandbox4j.api.spi.SandboxProcess;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Starts a spec that carries no platform extension with a plain {@link ProcessBuilder}. It applies
@@ -58,55 +55,18 @@ final class ProcessBuilderLauncher implements Launcher {
     return new JdkProcess(p);
   }
 
-  /** A {@link SandboxProcess} over a JDK process; killTree reaches only visible descendants. */
-  static final class JdkProcess implements SandboxProcess {
-    private final Process process;
-
+  /** Kills the visible descendants (reparented ones escape: no PROC_TREE_KILL here). */
+  static final class JdkProcess extends JdkSandboxProcess {
     JdkProcess(Process process) {
-      this.process = process;
-    }
-
-    @Override
-    public long pid() {
-      return process.pid();
-    }
-
-    @Override
-    public OutputStream stdin() {
-      return process.getOutputStream();
-    }
-
-    @Override
-    public InputStream stdout() {
-      return process.getInputStream();
-    }
-
-    @Override
-    public InputStream stderr() {
-      return process.getErrorStream();
-    }
-
-    @Override
-    public int waitFor() throws InterruptedException {
-      return process.waitFor();
-    }
-
-    @Override
-    public boolean waitFor(long timeout, TimeUnit unit) throws InterruptedException {
-      return process.waitFor(timeout, unit);
-    }
-
-    @Override
-    public boolean isAlive() {
-      return process.isAlive();
+      super(process);
     }
 
     @Override
     public void killTree() {
-      process.descendants().forEach(ProcessHandle::destroyForcibly);
+      process().descendants().forEach(ProcessHandle::destroyForcibly);
       // Destroying an ended process would close its streams before the caller drained them.
-      if (process.isAlive()) {
-        process.destroyForcibly();
+      if (process().isAlive()) {
+        process().destroyForcibly();
       }
     }
   }

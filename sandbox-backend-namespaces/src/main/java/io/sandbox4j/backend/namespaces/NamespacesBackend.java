@@ -35,8 +35,13 @@ final class NamespacesBackend implements SandboxBackend {
     return isolators;
   }
 
+  /**
+   * First in automatic selection: under --net none a network namespace keeps loopback working
+   * inside the sandbox (local test servers, unix sockets), where seccomp's network isolator must
+   * deny every socket; masking keeps denied paths' parents listable, where Landlock cannot.
+   */
   @Override
   public int priority() {
-    return 300;
+    return 30;
   }
 }

@@ -1,8 +1,6 @@
 package io.sandbox4j.launcher.linux;
 
-import io.sandbox4j.api.spi.SandboxProcess;
-import java.io.InputStream;
-import java.io.OutputStream;
+import io.sandbox4j.core.JdkSandboxProcess;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -14,52 +12,16 @@ import java.util.concurrent.TimeUnit;
  * namespace's init), so reparented, setsid'd and double-forked descendants are still its
  * descendants and are found. Killing the launcher first would orphan them.
  */
-final class NativeSandboxProcess implements SandboxProcess {
+final class NativeSandboxProcess extends JdkSandboxProcess {
   private static final int KILL_ROUNDS = 200;
-  private final Process process;
 
   NativeSandboxProcess(Process process) {
-    this.process = process;
-  }
-
-  @Override
-  public long pid() {
-    return process.pid();
-  }
-
-  @Override
-  public OutputStream stdin() {
-    return process.getOutputStream();
-  }
-
-  @Override
-  public InputStream stdout() {
-    return process.getInputStream();
-  }
-
-  @Override
-  public InputStream stderr() {
-    return process.getErrorStream();
-  }
-
-  @Override
-  public int waitFor() throws InterruptedException {
-    return process.waitFor();
-  }
-
-  @Override
-  public boolean waitFor(long timeout, TimeUnit unit) throws InterruptedException {
-    return process.waitFor(timeout, unit);
-  }
-
-  @Override
-  public boolean isAlive() {
-    return process.isAlive();
+    super(process);
   }
 
   @Override
   public void killTree() {
-    ProcessHandle launcher = process.toHandle();
+    ProcessHandle launcher = process().toHandle();
     for (int round = 0; round < KILL_ROUNDS && launcher.isAlive(); round++) {
       List<ProcessHandle> descendants = launcher.descendants().toList();
       if (descendants.isEmpty()) {
@@ -70,9 +32,9 @@ final class NativeSandboxProcess implements SandboxProcess {
     }
     try {
       // with its descendants gone the launcher exits by itself, after removing its pids cgroup
-      if (!process.waitFor(1, TimeUnit.SECONDS)) {
+      if (!process().waitFor(1, TimeUnit.SECONDS)) {
         launcher.destroyForcibly();
-        process.waitFor(5, TimeUnit.SECONDS);
+        process().waitFor(5, TimeUnit.SECONDS);
       }
     } catch (InterruptedException e) {
       launcher.destroyForcibly();
