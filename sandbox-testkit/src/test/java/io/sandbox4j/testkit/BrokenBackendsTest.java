@@ -1,0 +1,177 @@
+package io.sandbox4j.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sandbox4j.api.Feature;
+import io.sandbox4j.testkit.ScenarioOutcome.Status;
+import io.sandbox4j.testkit.fakes.BrokenBackends;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The testkit tests itself, as the Reactive Streams TCK does: deliberately broken backends must
+ * make the catalogue fail, with messages that name the scenario and what was observed from outside.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class BrokenBackendsTest {
+  private ConformanceReport report;
+
+  @BeforeAll
+  void runCatalogueAgainstBrokenBackends() throws IOException {
+    report =
+        ConformanceRunner.builder()
+            .target(BrokenBackends.alone(BrokenBackends.LaxFilesystem.ID))
+            .target(BrokenBackends.alone(BrokenBackends.LeakyNetwork.ID))
+            .target(BrokenBackends.alone(BrokenBackends.OrphanLeaving.ID))
+            .target(BrokenBackends.alone(BrokenBackends.Silent.ID))
+            .filter(
+                s ->
+                    s.refusal()
+                        || (s.category() != Category.FUNCTIONAL
+                            && s.category() != Category.RESOURCE))
+            .build()
+            .run();
+    Files.createDirectories(Path.of("target"));
+    Files.writeString(Path.of("target", "BrokenBackendsTest-matrix.txt"), report.toTable());
+  }
+
+  private ScenarioOutcome cell(String testName, String target) {
+    return report
+        .outcome(testName, target)
+        .orElseThrow(() -> new AssertionError("no cell " + testName + " / " + target));
+  }
+
+  private void assertFails(String testName, String target, String observed) {
+    ScenarioOutcome o = cell(testName, target);
+    assertThat(o.status()).as(o.toString()).isEqualTo(Status.FAIL);
+    assertThat(o.message()).startsWith(testName + " against " + target + ": ").contains(observed);
+    assertThat(o.blocksConformance()).isTrue();
+  }
+
+  @Test
+  void lyingFilesystemBackendFailsWithWhatWasObserved() {
+    String t = BrokenBackends.LaxFilesystem.ID;
+    assertFails(
+        "required_filesystem_writeOutsideWorkspaceIsRefused",
+        t,
+        "was created outside the workspace");
+    assertFails(
+        "required_filesystem_probeWriteOutsideWorkspaceIsRefused", t, "created-by-java.txt");
+    assertFails(
+        "required_filesystem_truncateOfOutsideFileIsRefused",
+        t,
+        "was modified: it now holds nothing");
+    assertFails("required_filesystem_hardLinkOutOfWorkspaceIsRefused", t, "was modified");
+    assertFails("required_filesystem_renameOfOutsideFileIsRefused", t, "was removed or replaced");
+    assertFails(
+        "required_filesystem_plantedSymlinkToOutsideIsRefused", t, "via-link.txt was created");
+    assertFails("required_filesystem_procSelfRootPathIsRefused", t, "via-proc.txt was created");
+    assertFails("required_filesystem_gitHooksAreReadOnly", t, ".git/hooks/pre-commit was created");
+    assertFails("required_filesystem_gitConfigIsReadOnly", t, "fsmonitor");
+    assertFails("required_filesystem_gitDirectorySwapIsRefused", t, "after swapping .git");
+    assertFails("required_filesystem_credentialStoresAreUnreadable", t, "the secret was read");
+    assertFails(
+        "required_filesystem_credentialReadThroughHardLinkIsRefused", t, "the secret was read");
+    assertFails("required_filesystem_privateTmpIsNotShared", t, "temporary");
+    assertThat(report.blocking().stream().filter(o -> o.target().equals(t)).count())
+        .isGreaterThanOrEqualTo(15);
+  }
+
+  @Test
+  void leakyNetworkBackendFailsWithWhatTheListenerSaw() {
+    String t = BrokenBackends.LeakyNetwork.ID;
+    assertFails(
+        "required_network_tcpV4LoopbackListenerSeesNoConnection", t, "accepted a connection from");
+    assertFails("required_network_udpV4DatagramIsNotDelivered", t, "received a datagram");
+    assertFails("required_network_probeTcpConnectIsRefused", t, "accepted a connection");
+    assertFails("required_network_dnsQueryToLoopbackResolverIsNotDelivered", t, ".exfil.example");
+    assertFails("required_network_abstractUnixSocketSeesNoConnection", t, "abstract unix socket");
+    assertFails("required_network_detachedChildCannotConnect", t, "accepted a connection");
+    // An optional scenario that is not met is reported as skipped, with the observation.
+    ScenarioOutcome unix =
+        cell("optional_network_pathnameUnixSocketOutsideWorkspaceSeesNoConnection", t);
+    assertThat(unix.status()).as(unix.message()).isEqualTo(Status.SKIP);
+    assertThat(unix.message()).startsWith("optional, not met: ").contains("accepted a connection");
+    assertThat(unix.blocksConformance()).isFalse();
+  }
+
+  @Test
+  void orphanLeavingBackendFailsNamingTheSurvivors() {
+    String t = BrokenBackends.OrphanLeaving.ID;
+    assertFails("required_process_setsidOrphanDoesNotOutliveRun", t, "outlived the run by");
+    assertFails("required_process_probeOrphanDoesNotOutliveRun", t, "outlived the run by");
+    assertThat(cell("required_process_setsidOrphanDoesNotOutliveRun", t).message())
+        .contains("-orphan");
+    // The orphans were cleaned up by the testkit afterwards.
+    assertThat(
+            HostProcesses.withToken("sbx4j").stream()
+                .filter(p -> p.commandLine().contains("-orphan"))
+                .toList())
+        .isEmpty();
+  }
+
+  @Test
+  void lyingBackendsAreOnlyJudgedOnWhatTheyDeclare() {
+    ScenarioOutcome o =
+        cell(
+            "required_network_tcpV4LoopbackListenerSeesNoConnection",
+            BrokenBackends.LaxFilesystem.ID);
+    assertThat(o.status()).isEqualTo(Status.SKIP);
+    assertThat(o.applicable()).isFalse();
+    assertThat(o.message()).contains("does not declare [NET_DENY_ALL]");
+  }
+
+  @Test
+  void backendDeclaringNothingShowsEveryFeatureNeedingPolicyRefused() {
+    String t = BrokenBackends.Silent.ID;
+    List<Feature> coreFeatures = List.of(Feature.PROC_ENV_SCRUB, Feature.RES_TIMEOUT);
+    for (Feature f : Feature.values()) {
+      String name =
+          "required_"
+              + Category.of(f.aspect()).displayName()
+              + "_undeclared"
+              + RefusalScenarios.camel(f)
+              + "IsRefused";
+      ScenarioOutcome o = cell(name, t);
+      if (coreFeatures.contains(f)) {
+        assertThat(o.status()).as(name).isEqualTo(Status.SKIP);
+        assertThat(o.message()).contains("declares");
+      } else {
+        assertThat(o.status()).as(name + ": " + o.message()).isEqualTo(Status.PASS);
+      }
+    }
+    // Everything else it cannot be judged on is skipped, never passed.
+    assertThat(
+            report.outcomes().stream()
+                .filter(o -> o.target().equals(t))
+                .filter(o -> !o.scenario().refusal())
+                .filter(o -> !o.scenario().features().isEmpty())
+                .filter(
+                    o ->
+                        !List.of(Feature.PROC_ENV_SCRUB, Feature.RES_TIMEOUT)
+                            .containsAll(o.scenario().features()))
+                .filter(o -> o.status() != Status.SKIP))
+        .isEmpty();
+    assertThat(
+            report.outcomes().stream()
+                .filter(o -> o.target().equals(t))
+                .filter(ScenarioOutcome::blocksConformance))
+        .isEmpty();
+  }
+
+  @Test
+  void reportFailsOverallAndPrintsTheMatrix() {
+    assertThat(report.conforms()).isFalse();
+    String table = report.toTable();
+    assertThat(table)
+        .contains("required_filesystem_hardLinkOutOfWorkspaceIsRefused")
+        .contains(BrokenBackends.LaxFilesystem.ID)
+        .contains("Reasons:")
+        .contains("FAIL [fake-lax-fs] required_filesystem_writeOutsideWorkspaceIsRefused");
+  }
+}
