@@ -189,7 +189,19 @@ public final class ConformanceRunner {
     ScenarioContext ctx = null;
     try {
       ctx = new ScenarioContext(s, session, Files.createDirectories(dir));
-      s.body().run(ctx);
+      try {
+        s.body().run(ctx);
+      } catch (ExecutionException | java.util.concurrent.CompletionException e) {
+        // A scenario's own parallel work: judge by what went wrong inside.
+        Throwable cause = e.getCause();
+        if (cause instanceof Error err) {
+          throw err;
+        }
+        if (cause instanceof RuntimeException re) {
+          throw re;
+        }
+        throw e;
+      }
       return outcome(s, session, Status.PASS, "", true, since(start));
     } catch (TestAbortedException e) {
       return outcome(s, session, Status.SKIP, e.getMessage(), true, since(start));

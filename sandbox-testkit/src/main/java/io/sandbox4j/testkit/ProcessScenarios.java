@@ -178,10 +178,10 @@ final class ProcessScenarios {
                 ctx -> {
                   String mySession =
                       new HostProcess(ProcessHandle.current().pid(), "").stat(6).orElse("?");
-                  try (SandboxExecution ex =
-                      ctx.start(ctx.policy().build(), ctx.sh("sleep 5; :"))) {
+                  List<String> command = ctx.sh("sleep 5; :");
+                  try (SandboxExecution ex = ctx.start(ctx.policy().build(), command)) {
                     ex.stdin().close();
-                    HostProcess p = found(ctx, ex);
+                    HostProcess p = found(ctx, ex, command);
                     String session = p.stat(6).orElse("?");
                     String tty = p.stat(7).orElse("?");
                     ctx.check(
@@ -200,10 +200,10 @@ final class ProcessScenarios {
                     + " and has no_new_privs set, even when the host runs as root")
             .body(
                 ctx -> {
-                  try (SandboxExecution ex =
-                      ctx.start(ctx.policy().build(), ctx.sh("sleep 5; :"))) {
+                  List<String> command = ctx.sh("sleep 5; :");
+                  try (SandboxExecution ex = ctx.start(ctx.policy().build(), command)) {
                     ex.stdin().close();
-                    HostProcess p = found(ctx, ex);
+                    HostProcess p = found(ctx, ex, command);
                     for (String cap : List.of("CapEff", "CapPrm", "CapAmb")) {
                       String v = p.status(cap).orElse("?");
                       ctx.check(
@@ -307,13 +307,14 @@ final class ProcessScenarios {
   }
 
   /** The sandboxed shell carrying the scenario's token, as the host sees it. */
-  private static HostProcess found(ScenarioContext ctx, SandboxExecution ex)
+  private static HostProcess found(ScenarioContext ctx, SandboxExecution ex, List<String> command)
       throws InterruptedException {
-    // The shell itself, not a launcher helper whose command line may carry the same arguments.
+    // The command itself, not a launcher helper whose command line carries the same arguments.
+    String exact = String.join(" ", command);
     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
     while (System.nanoTime() < end && ex.isAlive()) {
       for (HostProcess p : HostProcesses.withToken(ctx.token())) {
-        if (p.commandLine().startsWith("/bin/sh -c")) {
+        if (p.commandLine().equals(exact)) {
           return p;
         }
       }

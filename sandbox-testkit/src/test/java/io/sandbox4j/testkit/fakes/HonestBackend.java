@@ -21,14 +21,17 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
- * An honest fake: enforces what it declares (file size, open files, CPU time, a new session) with
- * util-linux {@code prlimit} and {@code setsid}, so the testkit can show that its scenarios pass
- * against a backend that does what it says.
+ * An honest fake: enforces what it declares with util-linux wrappers ({@code setsid}, {@code
+ * prlimit}, {@code unshare}, {@code setpriv}), so the testkit can show that its scenarios pass
+ * against a backend that does what it says. The namespace and privilege isolators need root
+ * (unshare of pid and network namespaces); elsewhere they are unavailable and say so.
  */
-public final class RlimitBackend implements SandboxBackend {
-  public static final String ID = "fake-rlimit";
+public final class HonestBackend implements SandboxBackend {
+  public static final String ID = "fake-honest";
   private static final Path PRLIMIT = Path.of("/usr/bin/prlimit");
   private static final Path SETSID = Path.of("/usr/bin/setsid");
+  private static final Path UNSHARE = Path.of("/usr/bin/unshare");
+  private static final Path SETPRIV = Path.of("/usr/bin/setpriv");
 
   @Override
   public String id() {
@@ -37,12 +40,12 @@ public final class RlimitBackend implements SandboxBackend {
 
   @Override
   public String description() {
-    return "util-linux prlimit and setsid (test fake)";
+    return "util-linux setsid, prlimit, unshare and setpriv (test fake)";
   }
 
   @Override
   public List<Isolator> isolators() {
-    return List.of(new Limits(), new Session());
+    return List.of(new Limits(), new Session(), new Namespaces(), new Privileges());
   }
 
   static Availability tools() {
@@ -51,9 +54,103 @@ public final class RlimitBackend implements SandboxBackend {
         : Availability.unavailable("requires util-linux prlimit and setsid in /usr/bin");
   }
 
-  /** The launch extension: the wrapper prefix the launcher puts before the command. */
+  static Availability asRoot() {
+    if (!"root".equals(System.getProperty("user.name"))) {
+      return Availability.unavailable(
+          "this test fake unshares pid and network namespaces as root only");
+    }
+    return Files.isExecutable(UNSHARE) && Files.isExecutable(SETPRIV)
+        ? Availability.available("unshare and setpriv")
+        : Availability.unavailable("requires util-linux unshare and setpriv in /usr/bin");
+  }
+
+  /** The launch extension: wrapper programs the launcher puts before the command, in order. */
   static final class Wrapper {
-    final List<String> prefix = new ArrayList<>();
+    private final java.util.TreeMap<Integer, List<String>> parts = new java.util.TreeMap<>();
+
+    void add(int order, List<String> words) {
+      parts.put(order, List.copyOf(words));
+    }
+
+    List<String> prefix() {
+      List<String> all = new ArrayList<>();
+      parts.values().forEach(all::addAll);
+      return all;
+    }
+  }
+
+  static final class Namespaces implements Isolator {
+    @Override
+    public String id() {
+      return "namespaces";
+    }
+
+    @Override
+    public Aspect aspect() {
+      return Aspect.PROCESS;
+    }
+
+    @Override
+    public Set<Feature> features() {
+      return Set.of(Feature.PROC_TREE_KILL, Feature.PROC_ISOLATION, Feature.NET_DENY_ALL);
+    }
+
+    @Override
+    public Availability probe() {
+      return asRoot();
+    }
+
+    @Override
+    public void contribute(SandboxPolicy policy, LaunchSpec spec) {
+      List<String> words =
+          new ArrayList<>(
+              List.of(
+                  UNSHARE.toString(), "--pid", "--fork", "--kill-child", "--mount-proc", "--ipc"));
+      if (policy.network().mode() == io.sandbox4j.api.NetworkMode.NONE) {
+        words.add("--net");
+      }
+      words.add("--");
+      // The command must not be the namespace's init: init ignores signals it has no handler for,
+      // so 'kill -TERM $$' would do nothing. A shell that does not exec its last command is init.
+      words.addAll(List.of("/bin/sh", "-c", "\"$@\"; exit $?", "sbx4j-init"));
+      spec.extension(Wrapper.class, Wrapper::new).add(3, words);
+    }
+  }
+
+  static final class Privileges implements Isolator {
+    @Override
+    public String id() {
+      return "privileges";
+    }
+
+    @Override
+    public Aspect aspect() {
+      return Aspect.PROCESS;
+    }
+
+    @Override
+    public Set<Feature> features() {
+      return Set.of(Feature.PROC_NO_PRIVILEGES);
+    }
+
+    @Override
+    public Availability probe() {
+      return asRoot();
+    }
+
+    @Override
+    public void contribute(SandboxPolicy policy, LaunchSpec spec) {
+      spec.extension(Wrapper.class, Wrapper::new)
+          .add(
+              4,
+              List.of(
+                  SETPRIV.toString(),
+                  "--no-new-privs",
+                  "--inh-caps=-all",
+                  "--ambient-caps=-all",
+                  "--bounding-set=-all",
+                  "--"));
+    }
   }
 
   static final class Limits implements Isolator {
@@ -86,9 +183,11 @@ public final class RlimitBackend implements SandboxBackend {
       r.maxOpenFiles().ifPresent(v -> args.add("--nofile=" + v));
       r.cpuTime().ifPresent(d -> args.add("--cpu=" + Math.max(1, (d.toMillis() + 999) / 1000)));
       if (!args.isEmpty()) {
-        w.prefix.add(PRLIMIT.toString());
-        w.prefix.addAll(args);
-        w.prefix.add("--");
+        List<String> words = new ArrayList<>();
+        words.add(PRLIMIT.toString());
+        words.addAll(args);
+        words.add("--");
+        w.add(1, words);
       }
     }
   }
@@ -116,9 +215,7 @@ public final class RlimitBackend implements SandboxBackend {
 
     @Override
     public void contribute(SandboxPolicy policy, LaunchSpec spec) {
-      Wrapper w = spec.extension(Wrapper.class, Wrapper::new);
-      w.prefix.add(0, SETSID.toString());
-      w.prefix.add(1, "--wait");
+      spec.extension(Wrapper.class, Wrapper::new).add(0, List.of(SETSID.toString(), "--wait"));
     }
   }
 
@@ -142,7 +239,7 @@ public final class RlimitBackend implements SandboxBackend {
     @Override
     public SandboxProcess launch(LaunchSpec spec) throws IOException {
       List<String> cmd = new ArrayList<>();
-      spec.findExtension(Wrapper.class).ifPresent(w -> cmd.addAll(w.prefix));
+      spec.findExtension(Wrapper.class).ifPresent(w -> cmd.addAll(w.prefix()));
       cmd.addAll(spec.command());
       ProcessBuilder pb = new ProcessBuilder(cmd);
       pb.directory(spec.workingDirectory().toFile());
@@ -199,7 +296,7 @@ public final class RlimitBackend implements SandboxBackend {
   public static final class Module extends BackendModule {
     @Override
     protected void configure() {
-      addBackend(RlimitBackend.class);
+      addBackend(HonestBackend.class);
       addLauncher(WrapperLauncher.class);
     }
   }
