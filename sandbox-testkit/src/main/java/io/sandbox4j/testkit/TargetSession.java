@@ -58,6 +58,7 @@ final class TargetSession {
             "-Xshare:auto",
             "-XX:TieredStopAtLevel=1",
             "-XX:+UseSerialGC",
+            "-XX:-UsePerfData", // no hsperfdata file in /tmp, which a sandbox may not let it write
             "-Xmx64m",
             "-cp",
             probeClassPath.toString(),

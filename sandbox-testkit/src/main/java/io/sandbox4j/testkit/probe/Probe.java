@@ -166,6 +166,7 @@ public final class Probe {
         "-Xshare:auto",
         "-XX:TieredStopAtLevel=1",
         "-XX:+UseSerialGC",
+        "-XX:-UsePerfData",
         "-cp",
         System.getProperty("java.class.path"),
         Probe.class.getName());
