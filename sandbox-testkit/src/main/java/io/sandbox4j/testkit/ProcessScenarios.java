@@ -155,6 +155,8 @@ final class ProcessScenarios {
                           "exec 3<\"$1\"; rm -f \"$1\"; exec sleep 60",
                           "victim",
                           secretFile.toString());
+                  // Only the secret: a failure message must not carry the host's real environment.
+                  pb.environment().clear();
                   pb.environment().put("HOST_SECRET", ctx.secret());
                   Process victim = ctx.closeLater(new HostProcessHandle(pb.start())).process();
                   long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
@@ -191,6 +193,65 @@ final class ProcessScenarios {
                         tty.equals("0"),
                         "the command has a controlling terminal (tty_nr " + tty + ")");
                   }
+                }),
+        Scenario.builder("terminalInjectionIsRefused")
+            .judges(PROC_NEW_SESSION, PROC_NO_PRIVILEGES)
+            .linux()
+            .description(
+                "with a terminal of the host as standard input, python pushes a command into its"
+                    + " input queue with TIOCSTI; the host reading that terminal must see nothing")
+            .body(
+                ctx -> {
+                  Path python = ctx.requireTool("python3");
+                  Path marker = ctx.outside().resolve("injected");
+                  Process terminal =
+                      new ProcessBuilder(
+                              python.toString(),
+                              "-c",
+                              "import os,pty,sys,time,select,tty\n"
+                                  + "m,s=pty.openpty()\n"
+                                  + "tty.setraw(s)\n"
+                                  + "print(os.ttyname(s),flush=True)\n"
+                                  + "buf=b''\n"
+                                  + "end=time.time()+20\n"
+                                  + "while time.time()<end:\n"
+                                  + "  r,_,_=select.select([s],[],[],0.1)\n"
+                                  + "  if r:\n"
+                                  + "    buf+=os.read(s,256)\n"
+                                  + "    open(sys.argv[1],'wb').write(buf)\n",
+                              marker.toString())
+                          .redirectErrorStream(true)
+                          .start();
+                  ctx.closeLater(new HostProcessHandle(terminal));
+                  String pts =
+                      new java.io.BufferedReader(
+                              new java.io.InputStreamReader(terminal.getInputStream()))
+                          .readLine();
+                  ctx.assume(
+                      pts != null && pts.startsWith("/dev/"),
+                      "could not open a pseudo-terminal on the host");
+                  try (SandboxExecution ex =
+                      ctx.start(
+                          ctx.policy().build(),
+                          List.of(
+                              python.toString(),
+                              "-c",
+                              "import fcntl,termios\n"
+                                  + "for c in b'echo sbx4j-injected\\n':\n"
+                                  + "  fcntl.ioctl(0,termios.TIOCSTI,bytes([c]))\n"),
+                          ProcessBuilder.Redirect.from(new java.io.File(pts)),
+                          ProcessBuilder.Redirect.DISCARD,
+                          ProcessBuilder.Redirect.DISCARD)) {
+                    ex.waitFor(Duration.ofSeconds(20));
+                  }
+                  Thread.sleep(200);
+                  ctx.check(
+                      !Files.exists(marker),
+                      "the host's terminal "
+                          + pts
+                          + " received injected input: '"
+                          + ScenarioContext.content(marker).orElse("").strip()
+                          + "'");
                 }),
         Scenario.builder("noCapabilitiesAndNoNewPrivileges")
             .judges(PROC_NO_PRIVILEGES)

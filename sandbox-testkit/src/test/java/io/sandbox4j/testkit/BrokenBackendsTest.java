@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -29,6 +30,7 @@ class BrokenBackendsTest {
             .target(BrokenBackends.alone(BrokenBackends.LeakyNetwork.ID))
             .target(BrokenBackends.alone(BrokenBackends.OrphanLeaving.ID))
             .target(BrokenBackends.alone(BrokenBackends.Silent.ID))
+            .target(BrokenBackends.alone(BrokenBackends.Privileged.ID))
             .filter(
                 s ->
                     s.refusal()
@@ -113,6 +115,29 @@ class BrokenBackendsTest {
                 .filter(p -> p.commandLine().contains("-orphan"))
                 .toList())
         .isEmpty();
+  }
+
+  @Test
+  void lyingProcessBackendFailsSeenFromTheHost() {
+    String t = BrokenBackends.Privileged.ID;
+    ScenarioOutcome caps = cell("required_process_noCapabilitiesAndNoNewPrivileges", t);
+    assertThat(caps.status()).isEqualTo(Status.FAIL);
+    assertThat(caps.message()).containsAnyOf("holds capabilities: CapEff", "has NoNewPrivs 0");
+    assertFails(
+        "required_process_commandRunsInNewSessionWithoutTerminal",
+        t,
+        "shares the caller's session");
+    Assumptions.assumeTrue(
+        "root".equals(System.getProperty("user.name")),
+        "the remaining attacks only succeed without a sandbox when the host runs as root");
+    assertFails("required_process_terminalInjectionIsRefused", t, "received injected input");
+    assertFails("required_process_hostProcessCannotBeSignalled", t, "from inside the sandbox");
+    assertFails(
+        "required_process_hostProcessCannotBeTraced", t, "was traced from inside the sandbox");
+    assertFails("required_process_hostProcessProcFilesAreUnreadable", t, "the secret was read");
+    assertFails("required_process_setuidBinaryGainsNothing", t, "wrote as its owner");
+    assertFails("required_process_nestedUserNamespaceGivesNoCapabilities", t, "holds CapEff");
+    assertFails("required_process_deviceNodeCannotBeCreated", t, "character device node");
   }
 
   @Test

@@ -86,6 +86,33 @@ public final class BrokenBackends {
     }
   }
 
+  /** Claims the process aspect (privileges, session, isolation), enforces none of it. */
+  public static final class Privileged implements SandboxBackend {
+    public static final String ID = "fake-privileged";
+
+    @Override
+    public String id() {
+      return ID;
+    }
+
+    @Override
+    public String description() {
+      return "claims no privileges, a new session and process isolation, enforces none";
+    }
+
+    @Override
+    public List<Isolator> isolators() {
+      return List.of(
+          new DeclaringIsolator(
+              "process",
+              Aspect.PROCESS,
+              Set.of(
+                  io.sandbox4j.api.Feature.PROC_NO_PRIVILEGES,
+                  io.sandbox4j.api.Feature.PROC_NEW_SESSION,
+                  io.sandbox4j.api.Feature.PROC_ISOLATION)));
+    }
+  }
+
   /** Declares nothing at all. */
   public static final class Silent implements SandboxBackend {
     public static final String ID = "fake-silent";
@@ -114,6 +141,7 @@ public final class BrokenBackends {
       addBackend(LeakyNetwork.class);
       addBackend(OrphanLeaving.class);
       addBackend(Silent.class);
+      addBackend(Privileged.class);
     }
   }
 
