@@ -71,7 +71,10 @@ final class FunctionalScenarios {
                           List.of(
                               "/bin/sh",
                               "-c",
-                              "\"$1\" add README && \"$1\" commit -q -m 'from the sandbox'",
+                              // safe.directory: under a mapped uid the host's repository looks
+                              // foreign to git.
+                              "\"$1\" -c safe.directory='*' add README"
+                                  + " && \"$1\" -c safe.directory='*' commit -q -m 'from the sandbox'",
                               "git",
                               git.toString()));
                   Process log =

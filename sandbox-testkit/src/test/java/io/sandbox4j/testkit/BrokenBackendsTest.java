@@ -13,12 +13,18 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 
 /**
  * The testkit tests itself, as the Reactive Streams TCK does: deliberately broken backends must
  * make the catalogue fail, with messages that name the scenario and what was observed from outside.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@EnabledOnOs(
+    value = OS.LINUX,
+    disabledReason =
+        "the Linux scenarios are asserted here; BrokenBackendsPortableTest covers every OS")
 class BrokenBackendsTest {
   private ConformanceReport report;
 

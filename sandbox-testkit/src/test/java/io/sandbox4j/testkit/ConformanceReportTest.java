@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.sandbox4j.testkit.fakes.BrokenBackends;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+@EnabledOnOs(value = OS.LINUX, disabledReason = "the report is built from Linux scenarios")
 class ConformanceReportTest {
 
   private static ConformanceReport run(List<String> names) {
