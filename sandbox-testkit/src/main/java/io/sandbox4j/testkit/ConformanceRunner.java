@@ -64,12 +64,11 @@ public final class ConformanceRunner {
       throw new UncheckedIOException("cannot create the conformance scratch directory", e);
     }
     try {
-      Path probe = Scratch.extractProbe(Files.createDirectories(root.resolve("probe")));
       List<ConformanceReport.TargetInfo> infos = new ArrayList<>();
       List<ScenarioOutcome> outcomes = new ArrayList<>();
       int t = 0;
       for (BackendUnderTest target : targets) {
-        TargetSession session = new TargetSession(target, probe);
+        TargetSession session = new TargetSession(target);
         infos.add(
             new ConformanceReport.TargetInfo(
                 target.label(), target.backendIds(), session.declared(), session.notes()));

@@ -60,21 +60,26 @@ final class ResourceScenarios {
             .linux()
             .exclusive()
             .description(
-                "under max-procs 16 the command starts 64 sleeping children; the host counts"
+                "under max-procs 16 the command starts 64 waiting children; the host counts"
                     + " them")
             .body(
                 ctx -> {
                   SandboxPolicy p =
                       ctx.policy().resources(limits(ctx).withMaxProcesses(16)).build();
                   int max = 0;
+                  Path bash = ctx.requireTool("bash");
+                  // Children that do not fork themselves (bash's read builtin waits on a FIFO),
+                  // so that each one the limit lets start stays visible for two seconds.
                   try (SandboxExecution ex =
                       ctx.start(
                           p,
                           ctx.sh(
-                              "i=0; while [ $i -lt 64 ]; do sh -c 'sleep 2; :' \"$0-child\" &"
-                                  + " i=$((i+1)); done 2>/dev/null; wait"))) {
+                              "mkfifo hold; i=0; while [ $i -lt 64 ]; do"
+                                  + " \"$1\" -c 'exec 3<>hold; read -t 2 -u 3 x; :' \"$0-child\" &"
+                                  + " i=$((i+1)); done 2>/dev/null; wait",
+                              bash.toString()))) {
                     ex.stdin().close();
-                    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(4);
+                    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
                     while (ex.isAlive() && System.nanoTime() < end) {
                       max = Math.max(max, HostProcesses.withToken(ctx.token() + "-child").size());
                       Thread.sleep(50);

@@ -47,6 +47,9 @@ public final class ScenarioContext {
   /** The wall-clock bound on every command a scenario runs, unless the scenario sets one. */
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
 
+  /** The workspace directory holding the probe's class file. */
+  public static final String PROBE_DIR = ".sbx4j-probe";
+
   private final Scenario scenario;
   private final TargetSession session;
   private final Path root;
@@ -54,6 +57,7 @@ public final class ScenarioContext {
   private final Path outside;
   private final Path home;
   private final String token;
+  private final Path probeClassPath;
   private final String secret;
   private final Map<String, String> callerEnvironment = new LinkedHashMap<>();
   private final List<AutoCloseable> cleanups = new ArrayList<>();
@@ -67,6 +71,9 @@ public final class ScenarioContext {
     this.home = Files.createDirectories(root.resolve("home"));
     this.token = "sbx4j" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
     this.secret = "s3cr3t" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+    // The probe lives in the workspace: the one place every backend must let the command read,
+    // whatever it hides (a mount namespace may show nothing of the scratch directory around it).
+    this.probeClassPath = Scratch.extractProbe(workspace.resolve(PROBE_DIR));
     callerEnvironment.putAll(System.getenv());
     callerEnvironment.put("HOME", home.toString());
   }
@@ -123,9 +130,26 @@ public final class ScenarioContext {
    * #home()}, with the {@link #DEFAULT_TIMEOUT}.
    */
   public SandboxPolicy.Builder policy() {
-    return SandboxPolicy.builder(workspace)
-        .denyCredentialStores(true, callerEnvironment)
-        .resources(io.sandbox4j.api.ResourceLimits.NONE.withTimeout(DEFAULT_TIMEOUT));
+    SandboxPolicy.Builder b =
+        SandboxPolicy.builder(workspace)
+            .denyCredentialStores(true, callerEnvironment)
+            .resources(io.sandbox4j.api.ResourceLimits.NONE.withTimeout(DEFAULT_TIMEOUT));
+    if (!session.target().automaticCombination()
+        && !session.declared().contains(Feature.FS_PRIVATE_TMP)) {
+      // The private temporary directory is waived for this target: give programs a temporary
+      // directory in the workspace, as a user would, so that no scenario fails for a waived
+      // feature.
+      b.setEnv("TMPDIR", tmpInWorkspace().toString());
+    }
+    return b;
+  }
+
+  private Path tmpInWorkspace() {
+    try {
+      return Files.createDirectories(workspace.resolve(".tmp"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** Runs {@code command} under the default {@link #policy()}. */
@@ -276,6 +300,9 @@ public final class ScenarioContext {
   /** The command that runs the portable probe with these arguments in the current JVM. */
   public List<String> probe(String... args) {
     List<String> cmd = new ArrayList<>(session.probeCommand());
+    cmd.add("-cp");
+    cmd.add(probeClassPath.toString());
+    cmd.add("io.sandbox4j.testkit.probe.Probe");
     cmd.addAll(List.of(args));
     return cmd;
   }

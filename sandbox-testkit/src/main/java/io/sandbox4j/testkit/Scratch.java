@@ -27,7 +27,14 @@ final class Scratch {
     } else if (Files.isDirectory(Path.of("target"))) {
       base = Path.of("target", "sandbox4j-conformance");
     } else {
-      base = Path.of(System.getProperty("java.io.tmpdir"));
+      // Not /tmp: a backend giving the command a private /tmp would hide the scenario's own
+      // directories there, and filesystem scenarios would pass for the wrong reason.
+      String cache = System.getenv("XDG_CACHE_HOME");
+      base =
+          (cache != null && Path.of(cache).isAbsolute()
+                  ? Path.of(cache)
+                  : Path.of(System.getProperty("user.home"), ".cache"))
+              .resolve("sandbox4j-conformance");
     }
     Files.createDirectories(base);
     return Files.createTempDirectory(base.toAbsolutePath(), "run-").toRealPath();

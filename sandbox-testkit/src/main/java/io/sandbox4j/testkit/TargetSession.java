@@ -21,7 +21,7 @@ final class TargetSession {
   private final List<String> notes;
   private final List<String> probeCommand;
 
-  TargetSession(BackendUnderTest target, Path probeClassPath) {
+  TargetSession(BackendUnderTest target) {
     this.target = target;
     this.sandbox = target.createSandbox();
     Set<Feature> d = EnumSet.noneOf(Feature.class);
@@ -59,10 +59,7 @@ final class TargetSession {
             "-XX:TieredStopAtLevel=1",
             "-XX:+UseSerialGC",
             "-XX:-UsePerfData", // no hsperfdata file in /tmp, which a sandbox may not let it write
-            "-Xmx64m",
-            "-cp",
-            probeClassPath.toString(),
-            "io.sandbox4j.testkit.probe.Probe");
+            "-Xmx64m");
   }
 
   BackendUnderTest target() {
@@ -83,6 +80,7 @@ final class TargetSession {
     return notes;
   }
 
+  /** The JVM and its options; the class path and probe class follow. */
   List<String> probeCommand() {
     return probeCommand;
   }

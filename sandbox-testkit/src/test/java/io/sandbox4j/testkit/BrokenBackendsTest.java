@@ -147,6 +147,33 @@ class BrokenBackendsTest {
   }
 
   @Test
+  void lyingLimitsBackendFailsWithWhatTheHostCounted() {
+    String t = BrokenBackends.LaxLimits.ID;
+    ConformanceReport limits =
+        ConformanceRunner.builder()
+            .target(BrokenBackends.alone(t))
+            .filter(
+                s ->
+                    s.testName().equals("required_resource_forkStormIsCapped")
+                        || s.testName().equals("required_resource_memoryLimitStopsLargeAllocation"))
+            .build()
+            .run();
+    ScenarioOutcome fork = limits.outcome("required_resource_forkStormIsCapped", t).orElseThrow();
+    assertThat(fork.status()).as(fork.message()).isEqualTo(Status.FAIL);
+    assertThat(fork.message())
+        .containsPattern("\\d+ sandboxed processes ran at once under max-procs 16");
+    ScenarioOutcome mem =
+        limits.outcome("required_resource_memoryLimitStopsLargeAllocation", t).orElseThrow();
+    assertThat(mem.status()).as(mem.message()).isIn(Status.FAIL, Status.SKIP);
+    if (mem.status() == Status.FAIL) {
+      assertThat(mem.message())
+          .contains("768 MiB were allocated and touched under a 256 MiB limit");
+    } else {
+      assertThat(mem.message()).isEqualTo("requires 'python3' on the PATH");
+    }
+  }
+
+  @Test
   void lyingBackendsAreOnlyJudgedOnWhatTheyDeclare() {
     ScenarioOutcome o =
         cell(

@@ -113,6 +113,30 @@ public final class BrokenBackends {
     }
   }
 
+  /** Claims memory and process-count limits, enforces neither. */
+  public static final class LaxLimits implements SandboxBackend {
+    public static final String ID = "fake-lax-limits";
+
+    @Override
+    public String id() {
+      return ID;
+    }
+
+    @Override
+    public String description() {
+      return "claims memory and process-count limits, enforces neither";
+    }
+
+    @Override
+    public List<Isolator> isolators() {
+      return List.of(
+          new DeclaringIsolator(
+              "limits",
+              Aspect.RESOURCE,
+              Set.of(io.sandbox4j.api.Feature.RES_MEMORY, io.sandbox4j.api.Feature.RES_MAX_PROCS)));
+    }
+  }
+
   /** Declares nothing at all. */
   public static final class Silent implements SandboxBackend {
     public static final String ID = "fake-silent";
@@ -142,6 +166,7 @@ public final class BrokenBackends {
       addBackend(OrphanLeaving.class);
       addBackend(Silent.class);
       addBackend(Privileged.class);
+      addBackend(LaxLimits.class);
     }
   }
 
