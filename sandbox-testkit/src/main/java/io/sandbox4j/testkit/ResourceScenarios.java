@@ -69,14 +69,16 @@ final class ResourceScenarios {
                   int max = 0;
                   Path bash = ctx.requireTool("bash");
                   // Children that do not fork themselves (bash's read builtin waits on a FIFO),
-                  // so that each one the limit lets start stays visible for two seconds.
+                  // so that each one the limit lets start stays visible for two seconds; the loop
+                  // is bash's, which survives a failed fork (dash exits, and its namespace with
+                  // it).
                   try (SandboxExecution ex =
                       ctx.start(
                           p,
-                          ctx.sh(
-                              "mkfifo hold; i=0; while [ $i -lt 64 ]; do"
+                          ctx.bash(
+                              "mkfifo hold; for i in $(seq 64); do"
                                   + " \"$1\" -c 'exec 3<>hold; read -t 2 -u 3 x; :' \"$0-child\" &"
-                                  + " i=$((i+1)); done 2>/dev/null; wait",
+                                  + " done 2>/dev/null; wait",
                               bash.toString()))) {
                     ex.stdin().close();
                     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
