@@ -32,7 +32,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apiguardian.api.API;
-import org.opentest4j.TestAbortedException;
 
 /**
  * Everything a scenario needs: fresh directories (a workspace, a directory outside it, a fake
@@ -285,7 +284,7 @@ public final class ScenarioContext {
     if (session.target().automaticCombination()
         && e.exitCode() == SandboxException.EXIT_CANNOT_SANDBOX) {
       // Strict mode: the host cannot enforce this scenario's whole policy. Not a pass.
-      return new TestAbortedException(
+      return new ScenarioSkipped(
           "the engine refused the scenario's policy: " + e.getMessage().replace('\n', ' '));
     }
     throw new ScenarioFailure(
@@ -353,13 +352,12 @@ public final class ScenarioContext {
 
   /** A program on the host's PATH, or the scenario is skipped saying which one is missing. */
   public Path requireTool(String name) {
-    return tool(name)
-        .orElseThrow(() -> new TestAbortedException("requires '" + name + "' on the PATH"));
+    return tool(name).orElseThrow(() -> new ScenarioSkipped("requires '" + name + "' on the PATH"));
   }
 
   /** Skips the scenario: it cannot run here, for this reason. */
   public void skip(String reason) {
-    throw new TestAbortedException(reason);
+    throw new ScenarioSkipped(reason);
   }
 
   /** Skips the scenario unless {@code condition} holds. */
