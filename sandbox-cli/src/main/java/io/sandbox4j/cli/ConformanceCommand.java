@@ -107,7 +107,7 @@ public final class ConformanceCommand implements Callable<Integer> {
         err.println(
             "conformance: "
                 + report.blocking().size()
-                + " required scenario(s) did not pass; see the reasons above");
+                + " required scenario(s) did not pass; the matrix says which and why");
         return EXIT_NOT_CONFORMING;
       }
       return 0;
