@@ -174,6 +174,49 @@ class BrokenBackendsTest {
   }
 
   @Test
+  void combinationIsJudgedOnTheUnionOfItsDeclarations() {
+    List<com.google.inject.Module> modules = List.of(new BrokenBackends.Module());
+    BackendUnderTest both =
+        BackendUnderTest.of(
+            "lax+leaky",
+            modules,
+            List.of(BrokenBackends.LaxFilesystem.ID, BrokenBackends.LeakyNetwork.ID));
+    ConformanceReport r =
+        ConformanceRunner.builder()
+            .target(both)
+            .filter(
+                s ->
+                    List.of(
+                            "required_filesystem_mkdirOutsideIsRefused",
+                            "required_network_probeTcpConnectIsRefused",
+                            "required_process_undeclaredProcTreeKillIsRefused",
+                            "required_network_undeclaredNetDenyAllIsRefused")
+                        .contains(s.testName()))
+            .build()
+            .run();
+    assertThat(
+            r.outcome("required_filesystem_mkdirOutsideIsRefused", "lax+leaky")
+                .orElseThrow()
+                .status())
+        .isEqualTo(Status.FAIL);
+    assertThat(
+            r.outcome("required_network_probeTcpConnectIsRefused", "lax+leaky")
+                .orElseThrow()
+                .status())
+        .isEqualTo(Status.FAIL);
+    assertThat(
+            r.outcome("required_process_undeclaredProcTreeKillIsRefused", "lax+leaky")
+                .orElseThrow()
+                .status())
+        .isEqualTo(Status.PASS);
+    assertThat(
+            r.outcome("required_network_undeclaredNetDenyAllIsRefused", "lax+leaky")
+                .orElseThrow()
+                .status())
+        .isEqualTo(Status.SKIP);
+  }
+
+  @Test
   void lyingBackendsAreOnlyJudgedOnWhatTheyDeclare() {
     ScenarioOutcome o =
         cell(
