@@ -182,21 +182,36 @@ public final class ScenarioContext {
       ex.stdin().close();
       CompletableFuture<byte[]> out = drain(ex.stdout());
       CompletableFuture<byte[]> err = drain(ex.stderr());
-      long bound = DEFAULT_TIMEOUT.plusSeconds(10).toNanos();
-      long end = System.nanoTime() + bound;
-      try {
-        CompletableFuture.allOf(out, err).get(bound, TimeUnit.NANOSECONDS);
-      } catch (TimeoutException e) {
-        // A descendant still holds the pipes; judge by the process instead.
-        while (ex.isAlive() && System.nanoTime() < end) {
-          Thread.sleep(10);
+      // Bounded by the run's own timeout (which the engine enforces) plus a margin.
+      Duration limit = policy.resources().timeout().orElse(DEFAULT_TIMEOUT).plusSeconds(10);
+      long end = System.nanoTime() + limit.toNanos();
+      CompletableFuture<Void> both = CompletableFuture.allOf(out, err);
+      while (System.nanoTime() < end) {
+        try {
+          both.get(10, TimeUnit.MILLISECONDS);
+          break; // all output read
+        } catch (TimeoutException e) {
+          if (!ex.isAlive()) {
+            // Ended; a descendant may still hold the pipes: take what arrives within a moment.
+            try {
+              both.get(500, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException stillHeld) {
+              // Judge with what was read.
+            }
+            break;
+          }
         }
       }
-      Optional<SandboxResult> ended = ex.waitFor(Duration.ofSeconds(5));
+      long left = Math.max(TimeUnit.SECONDS.toNanos(1), end - System.nanoTime());
+      Optional<SandboxResult> ended = ex.waitFor(Duration.ofNanos(left));
       if (ended.isEmpty()) {
         ex.kill();
         throw new ScenarioFailure(
-            "the command did not end within " + DEFAULT_TIMEOUT.plusSeconds(15).toSeconds() + " s");
+            "the command did not end within "
+                + limit.toSeconds()
+                + " s although its timeout is "
+                + policy.resources().timeout().orElse(DEFAULT_TIMEOUT).toSeconds()
+                + " s");
       }
       return new SandboxResult(
           ended.get().exitCode(),
