@@ -15,7 +15,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.lang.ProcessBuilder.Redirect;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -158,8 +157,8 @@ public final class ScenarioContext {
 
   /**
    * Runs a command to its end under {@code policy} against the target: standard input empty, the
-   * output collected. A command the sandbox cannot start (126, 127) comes back as a result with
-   * that code; any other refusal ends the scenario (see {@link #refused}).
+   * output collected. A command the sandbox cannot start at all fails the scenario (over-blocked);
+   * a refusal (125) fails it too, or skips it for the strict automatic target.
    */
   public SandboxResult run(SandboxPolicy policy, List<String> command) {
     SandboxExecution ex;
@@ -167,12 +166,10 @@ public final class ScenarioContext {
       ex = session.sandbox().start(request(policy, command));
     } catch (SandboxException e) {
       if (e.exitCode() == 126 || e.exitCode() == 127) {
-        return new SandboxResult(
-            e.exitCode(),
-            false,
-            Duration.ZERO,
-            new byte[0],
-            e.getMessage().getBytes(StandardCharsets.UTF_8));
+        // Every command a scenario starts is an ordinary program (sh, bash, java, python3): one
+        // that cannot even start would make a denial pass for the wrong reason.
+        throw new ScenarioFailure(
+            "the sandbox could not start " + command.get(0) + " (over-blocked): " + e.getMessage());
       }
       throw refused(policy, e);
     }
