@@ -298,6 +298,11 @@ final class FilesystemScenarios {
             .body(
                 ctx -> {
                   String name = "sbx4j-tmp-" + ctx.token();
+                  for (Path tmp :
+                      List.of(Path.of("/tmp"), Path.of(System.getProperty("java.io.tmpdir")))) {
+                    // A sandbox that fails this scenario leaves the file in the host's /tmp.
+                    ctx.closeLater(() -> Files.deleteIfExists(tmp.resolve(name)));
+                  }
                   SandboxResult first =
                       ctx.run(
                           ctx.sh(
