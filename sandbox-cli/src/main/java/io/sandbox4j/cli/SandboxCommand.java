@@ -14,6 +14,7 @@ import picocli.CommandLine.Option;
       RunCommand.class,
       BackendsCommand.class,
       ExplainCommand.class,
+      ConformanceCommand.class,
       GenerateCompletion.class
     })
 final class SandboxCommand {
