@@ -15,6 +15,7 @@
 #include <windows.h>
 #include <winnt.h>
 #include <aclapi.h>
+#include <sddl.h>
 #include <userenv.h>
 #include <fwpmu.h>
 #include <stddef.h>
@@ -245,6 +246,7 @@ void sandbox4j_abi_table(void) {
   K(TOKEN_ADJUST_DEFAULT);
   K(TOKEN_ADJUST_SESSIONID);
   K(GRANT_ACCESS);
+  K(REVOKE_ACCESS);
   K(SET_ACCESS);
   K(DENY_ACCESS);
   K(NO_INHERITANCE);
@@ -254,6 +256,9 @@ void sandbox4j_abi_table(void) {
   K(NO_MULTIPLE_TRUSTEE);
   K(SE_FILE_OBJECT);
   K(DACL_SECURITY_INFORMATION);
+  K(LABEL_SECURITY_INFORMATION);
+  K(PROTECTED_DACL_SECURITY_INFORMATION);
+  K(SDDL_REVISION_1);
   K(FILE_GENERIC_READ);
   K(FILE_GENERIC_WRITE);
   K(FILE_GENERIC_EXECUTE);
@@ -276,6 +281,8 @@ void sandbox4j_abi_table(void) {
   K(DESKTOP_WRITEOBJECTS);
   K(DESKTOP_SWITCHDESKTOP);
   K(GENERIC_ALL);
+  K(GENERIC_READ);
+  K(ERROR_ACCESS_DENIED);
   K(WAIT_OBJECT_0);
   K(WAIT_TIMEOUT);
   K(STILL_ACTIVE);
