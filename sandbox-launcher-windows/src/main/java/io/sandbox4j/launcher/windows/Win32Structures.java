@@ -76,7 +76,7 @@ final class Win32Structures {
     public HANDLE hStdError;
     public Pointer lpAttributeList;
 
-    STARTUPINFOEXW() {
+    public STARTUPINFOEXW() {
       cb = size();
     }
   }
@@ -162,11 +162,11 @@ final class Win32Structures {
     public Pointer Sid;
     public int Attributes;
 
-    SID_AND_ATTRIBUTES() {
+    public SID_AND_ATTRIBUTES() {
       super();
     }
 
-    SID_AND_ATTRIBUTES(Pointer p) {
+    public SID_AND_ATTRIBUTES(Pointer p) {
       super(p);
     }
   }
@@ -211,11 +211,11 @@ final class Win32Structures {
     public int grfInheritance;
     public TRUSTEE_W Trustee = new TRUSTEE_W();
 
-    EXPLICIT_ACCESS_W() {
+    public EXPLICIT_ACCESS_W() {
       super();
     }
 
-    EXPLICIT_ACCESS_W(Pointer p) {
+    public EXPLICIT_ACCESS_W(Pointer p) {
       super(p);
     }
   }
@@ -291,11 +291,11 @@ final class Win32Structures {
     public int matchType;
     public FWP_CONDITION_VALUE0 conditionValue = new FWP_CONDITION_VALUE0();
 
-    FWPM_FILTER_CONDITION0() {
+    public FWPM_FILTER_CONDITION0() {
       super();
     }
 
-    FWPM_FILTER_CONDITION0(Pointer p) {
+    public FWPM_FILTER_CONDITION0(Pointer p) {
       super(p);
     }
   }
