@@ -321,8 +321,7 @@ final class NativeLaunch {
         Win32Constants.TOKEN_DUPLICATE
             | Win32Constants.TOKEN_QUERY
             | Win32Constants.TOKEN_ASSIGN_PRIMARY
-            | Win32Constants.TOKEN_ADJUST_DEFAULT
-            | Win32Constants.TOKEN_ADJUST_SESSIONID;
+            | Win32Constants.TOKEN_ADJUST_DEFAULT;
     if (!Advapi32.INSTANCE.OpenProcessToken(k32.GetCurrentProcess(), access, ref)) {
       throw SandboxException.cannotSandbox(
           "OpenProcessToken failed: error " + Native.getLastError());
