@@ -6,6 +6,9 @@ import java.nio.file.Path;
  * One ACE the workspace setup puts on a file or directory for a sandbox trustee SID (applied once
  * per workspace through SetEntriesInAclW/SetNamedSecurityInfoW, recorded, reverted by cleanup).
  *
+ * <p>Windows' canonical ACE order puts explicit deny ACEs before allow ACEs, whatever the order in
+ * which they are added.
+ *
  * @param path absolute path of the object
  * @param trustee the SID the ACE names (an AppContainer SID or a sandbox restricting SID)
  * @param mode allow or deny
@@ -17,7 +20,12 @@ public record AccessGrant(Path path, Sid trustee, Mode mode, int accessMask, boo
   /** Allow or deny ACE. */
   public enum Mode {
     ALLOW,
-    DENY
+    DENY,
+    /**
+     * Not an ACE but the object's mandatory label: low integrity, no-write-up, inherited, so a
+     * low-integrity sandbox can write there. The trustee is {@link Sid#LOW_INTEGRITY}.
+     */
+    LOW_INTEGRITY_LABEL
   }
 
   /** Read, execute and list: FILE_GENERIC_READ | FILE_GENERIC_EXECUTE. */

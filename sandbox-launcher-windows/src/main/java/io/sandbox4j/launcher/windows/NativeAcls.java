@@ -50,6 +50,10 @@ final class NativeAcls implements WindowsWorkspaceSetup.Operations {
 
   @Override
   public void apply(AccessGrant g) {
+    if (g.mode() == AccessGrant.Mode.LOW_INTEGRITY_LABEL) {
+      label(g.path(), "S:(ML;OICI;NW;;;LW)");
+      return;
+    }
     edit(
         g,
         g.mode() == AccessGrant.Mode.ALLOW
@@ -59,7 +63,41 @@ final class NativeAcls implements WindowsWorkspaceSetup.Operations {
 
   @Override
   public void revoke(AccessGrant g) {
+    if (g.mode() == AccessGrant.Mode.LOW_INTEGRITY_LABEL) {
+      // An empty SACL under LABEL_SECURITY_INFORMATION removes the label (back to medium).
+      label(g.path(), "S:");
+      return;
+    }
     edit(g, Win32Constants.REVOKE_ACCESS);
+  }
+
+  /** Sets the mandatory label of {@code path} from the SACL of an SDDL string. */
+  private void label(Path path, String sddl) {
+    Pointer sd = securityDescriptor(sddl);
+    try {
+      IntByReference present = new IntByReference();
+      IntByReference defaulted = new IntByReference();
+      PointerByReference sacl = new PointerByReference();
+      if (!lib.advapi32().GetSecurityDescriptorSacl(sd, present, sacl, defaulted)) {
+        throw SandboxException.cannotSandbox(
+            "GetSecurityDescriptorSacl(" + sddl + ") failed: error " + Native.getLastError());
+      }
+      int rc =
+          Advapi32.INSTANCE.SetNamedSecurityInfo(
+              path.toString(),
+              Win32Constants.SE_FILE_OBJECT,
+              Win32Constants.LABEL_SECURITY_INFORMATION,
+              null,
+              null,
+              null,
+              sacl.getValue());
+      if (rc != 0) {
+        throw SandboxException.cannotSandbox(
+            "SetNamedSecurityInfoW(" + path + ", label " + sddl + ") failed: error " + rc);
+      }
+    } finally {
+      Kernel32.INSTANCE.LocalFree(sd);
+    }
   }
 
   /**

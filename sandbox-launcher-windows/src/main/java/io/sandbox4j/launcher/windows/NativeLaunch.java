@@ -145,6 +145,16 @@ final class NativeLaunch {
               plan.protectedPlaceholders());
         }
         Path exeDir = Path.of(exe).getParent();
+        for (Path p : plan.mustBeUnreadable()) {
+          if (Files.exists(p) && acls.readableBy(p, container, ac.lessPrivileged())) {
+            throw SandboxException.cannotSandbox(
+                "the AppContainer could read "
+                    + p
+                    + ", which the policy denies: its ACL grants "
+                    + (ac.lessPrivileged() ? container : "ALL APPLICATION PACKAGES or " + container)
+                    + " read access; remove that ACE or move the file");
+          }
+        }
         for (Path dir : concat(plan.mustBeReadable(), exeDir)) {
           if (!acls.readableBy(dir, container, ac.lessPrivileged())) {
             throw SandboxException.cannotSandbox(

@@ -110,6 +110,12 @@ final class Win32Libraries {
         WString sddl, int revision, PointerByReference descriptor, IntByReference size);
 
     Pointer FreeSid(Pointer sid);
+
+    boolean GetSecurityDescriptorSacl(
+        Pointer descriptor,
+        IntByReference saclPresent,
+        PointerByReference sacl,
+        IntByReference saclDefaulted);
   }
 
   /** userenv.dll: AppContainer profiles. Every function returns an HRESULT. */

@@ -24,6 +24,8 @@ public final class WindowsLaunchPlan {
   private Sid privateTmpSid;
   private Path privateTmpParent;
   private final Set<Path> mustBeReadable = new LinkedHashSet<>();
+  private final Set<Path> mustBeUnreadable = new LinkedHashSet<>();
+  private Sid runSid;
 
   /** Sets the restricted token; only one isolator may set it. */
   public void restrictedToken(RestrictedTokenSpec spec) {
@@ -146,5 +148,25 @@ public final class WindowsLaunchPlan {
 
   public List<Path> mustBeReadable() {
     return List.copyOf(mustBeReadable);
+  }
+
+  /**
+   * Paths the sandboxed process must not be able to read: checked before launch (an AppContainer
+   * run is refused if the container or ALL APPLICATION PACKAGES may read one of them).
+   */
+  public void requireUnreadable(Path path) {
+    mustBeUnreadable.add(path);
+  }
+
+  public List<Path> mustBeUnreadable() {
+    return List.copyOf(mustBeUnreadable);
+  }
+
+  /** A SID unique to this run (random, made on first use), shared by every isolator of the run. */
+  public Sid runSid() {
+    if (runSid == null) {
+      runSid = Sid.random(new java.security.SecureRandom());
+    }
+    return runSid;
   }
 }
