@@ -4,7 +4,8 @@
 #                                            Windows SDK headers (layouts.c, compiled with -S, never run)
 #   src/test/resources/abi/exports/<lib>.txt functions exported by each mingw import library
 # and fails (exit 1, unified diff shown) when they differ from the committed files.
-# Usage: regenerate.sh [--update]   (--update rewrites the committed files instead of failing)
+# Usage: regenerate.sh [--check|--update]
+#   --check (the default) compares and fails on a difference; --update rewrites the committed files.
 # Needs: gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 mingw-w64-x86-64-dev (Debian/Ubuntu).
 set -euo pipefail
 
@@ -17,9 +18,11 @@ libdir="${MINGW_LIBDIR:-/usr/x86_64-w64-mingw32/lib}"
 libs=(kernel32 advapi32 userenv fwpuclnt user32)
 
 update=0
-if [[ "${1:-}" == "--update" ]]; then update=1; elif [[ $# -gt 0 ]]; then
-  echo "usage: $0 [--update]" >&2; exit 2
-fi
+case "${1:-}" in
+  --update) update=1 ;;
+  --check | "") ;;
+  *) echo "usage: $0 [--check|--update]" >&2; exit 2 ;;
+esac
 for tool in "$cc" "$nm"; do
   if ! command -v "$tool" >/dev/null; then
     echo "$tool not found: apt-get install -y gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 mingw-w64-x86-64-dev" >&2
