@@ -227,7 +227,8 @@ final class NativeLaunch {
               | Win32Constants.CREATE_SUSPENDED
               | Win32Constants.CREATE_NO_WINDOW
               | Win32Constants.CREATE_NEW_PROCESS_GROUP;
-      char[] cmdLine = (CommandLines.join(commandWith(exe, spec.command())) + "\0").toCharArray();
+      // CreateProcessW may write into the command line: it must be writable native memory.
+      Memory cmdLine = NativeAcls.wide(CommandLines.join(commandWith(exe, spec.command())));
       char[] block = CommandLines.environmentBlock(env);
       Memory envBlock = new Memory(block.length * 2L);
       envBlock.write(0, block, 0, block.length);
@@ -263,14 +264,15 @@ final class NativeLaunch {
       HANDLE thread = pi.hThread;
       run.add(() -> k32.CloseHandle(process));
       try {
-        // JOB_LIST already put the process in the job; assigning again verifies it (a process
-        // already in this job succeeds) before any of its code runs.
-        if (!lib.kernel32().AssignProcessToJobObject(job, process)) {
+        // JOB_LIST put the process in the job at creation; verify it before any of its code
+        // runs (the process is still suspended), and never run it outside the job.
+        com.sun.jna.ptr.IntByReference inJob = new com.sun.jna.ptr.IntByReference();
+        if (!lib.kernel32().IsProcessInJob(process, job, inJob) || inJob.getValue() == 0) {
           k32.TerminateProcess(process, 125);
           throw SandboxException.cannotSandbox(
-              "AssignProcessToJobObject failed: error "
+              "the new process is not in its job object (IsProcessInJob error "
                   + Native.getLastError()
-                  + " (if this JVM runs in a job that forbids nested jobs, run it outside that job)");
+                  + "); if this JVM runs in a job that forbids nested jobs, run it outside that job");
         }
         if (lib.kernel32().ResumeThread(thread) == -1) {
           k32.TerminateProcess(process, 125);
@@ -317,12 +319,21 @@ final class NativeLaunch {
   private static String resolveExecutable(LaunchSpec spec, Map<String, String> env) {
     String path = env.getOrDefault("PATH", env.getOrDefault("Path", System.getenv("PATH")));
     String pathext = env.getOrDefault("PATHEXT", ".COM;.EXE;.BAT;.CMD");
-    return CommandLines.resolve(spec.command().get(0), path, pathext)
-        .map(Path::toString)
-        .orElseThrow(
-            () ->
-                SandboxException.cannotSandbox(
-                    "command '" + spec.command().get(0) + "' not found on PATH " + path));
+    String exe =
+        CommandLines.resolve(spec.command().get(0), path, pathext)
+            .map(Path::toString)
+            .orElseThrow(
+                () ->
+                    SandboxException.cannotSandbox(
+                        "command '" + spec.command().get(0) + "' not found on PATH " + path));
+    String lower = exe.toLowerCase(java.util.Locale.ROOT);
+    if (lower.endsWith(".bat") || lower.endsWith(".cmd")) {
+      // CreateProcessW cannot start a batch file itself, and cmd.exe's quoting rules differ from
+      // CommandLineToArgvW's: refuse rather than guess how the arguments would be split.
+      throw SandboxException.cannotSandbox(
+          "'" + exe + "' is a batch file: run it explicitly as cmd.exe /d /c " + exe + " ...");
+    }
+    return exe;
   }
 
   private HANDLE currentToken(Releases now) {

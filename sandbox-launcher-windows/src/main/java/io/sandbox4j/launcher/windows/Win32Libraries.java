@@ -59,7 +59,7 @@ final class Win32Libraries {
 
     boolean CreateProcessW(
         WString applicationName,
-        char[] commandLine,
+        Pointer commandLine,
         SECURITY_ATTRIBUTES processAttributes,
         SECURITY_ATTRIBUTES threadAttributes,
         boolean inheritHandles,
@@ -70,6 +70,8 @@ final class Win32Libraries {
         PROCESS_INFORMATION processInformation);
 
     boolean CreateDirectoryW(WString path, SECURITY_ATTRIBUTES attributes);
+
+    boolean IsProcessInJob(HANDLE process, HANDLE job, IntByReference result);
   }
 
   /** advapi32.dll: restricted tokens, token information, ACL editing, SDDL. */
@@ -92,7 +94,7 @@ final class Win32Libraries {
     boolean CreateProcessAsUserW(
         HANDLE token,
         WString applicationName,
-        char[] commandLine,
+        Pointer commandLine,
         SECURITY_ATTRIBUTES processAttributes,
         SECURITY_ATTRIBUTES threadAttributes,
         boolean inheritHandles,
