@@ -89,16 +89,22 @@ class WindowsLauncherTest {
 
   @Test
   @EnabledOnOs(value = OS.WINDOWS, disabledReason = "runs a command through the Win32 launcher")
-  void theActiveProcessLimitStopsASecondProcess() throws Exception {
-    SandboxProcess p =
-        new WindowsLauncher()
-            .launch(
-                jobOnlySpec(
-                    ws,
-                    List.of("cmd.exe", "/c", "cmd.exe /c exit 0 && echo spawned"),
-                    ResourceLimits.NONE.withMaxProcesses(1)));
+  void theActiveProcessLimitStopsFurtherProcesses() throws Exception {
+    // Three nested cmd.exe: without a limit the innermost prints; with two processes allowed it
+    // cannot start (whether or not the console host counts against the job).
+    List<String> nested = List.of("cmd.exe", "/c", "cmd.exe /c cmd.exe /c echo spawned");
+    assertThat(output(new WindowsLauncher().launch(jobOnlySpec(ws, nested, ResourceLimits.NONE))))
+        .contains("spawned");
+    assertThat(
+            output(
+                new WindowsLauncher()
+                    .launch(jobOnlySpec(ws, nested, ResourceLimits.NONE.withMaxProcesses(2)))))
+        .doesNotContain("spawned");
+  }
+
+  private static String output(SandboxProcess p) throws Exception {
     String out = new String(p.stdout().readAllBytes(), StandardCharsets.UTF_8);
     p.waitFor();
-    assertThat(out).doesNotContain("spawned");
+    return out;
   }
 }
