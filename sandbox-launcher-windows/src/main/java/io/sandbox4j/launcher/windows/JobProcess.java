@@ -13,7 +13,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * A command running in a job object. The exit code is the command's own (GetExitCodeProcess). When
  * the command ends, the rest of its tree is terminated with the job and everything the run owns
- * (job, completion port, WFP session, desktop, private temp directory, pipes) is released, once.
+ * (job, completion port, WFP session, desktop, private temp directory, the stdin pipe) is released,
+ * once. The stdout/stderr pipes stay readable until end of stream or close(), as with
+ * java.lang.Process.
  */
 final class JobProcess implements SandboxProcess {
   private final Kernel32 k32;
@@ -177,12 +179,24 @@ final class JobProcess implements SandboxProcess {
     }
   }
 
-  /** Reads a pipe handle with ReadFile; end of stream when the child closes its end. */
+  /**
+   * Reads a pipe handle with ReadFile; end of stream when every writer in the job has closed its
+   * end. The handle is closed at end of stream or on close(), whichever comes first.
+   */
   private final class HandleIn extends InputStream {
     private final HANDLE h;
+    private boolean closed;
 
     HandleIn(HANDLE h) {
       this.h = h;
+    }
+
+    @Override
+    public synchronized void close() {
+      if (!closed) {
+        closed = true;
+        k32.CloseHandle(h);
+      }
     }
 
     @Override
@@ -197,16 +211,21 @@ final class JobProcess implements SandboxProcess {
       if (len == 0) {
         return 0;
       }
+      if (closed) {
+        return -1;
+      }
       byte[] buf = new byte[Math.min(len, 65536)];
       IntByReference read = new IntByReference();
       if (!k32.ReadFile(h, buf, buf.length, read, null)) {
         int err = Native.getLastError();
         if (err == com.sun.jna.platform.win32.WinError.ERROR_BROKEN_PIPE) {
+          close();
           return -1;
         }
         throw new IOException("ReadFile failed: error " + err);
       }
       if (read.getValue() == 0) {
+        close();
         return -1;
       }
       System.arraycopy(buf, 0, b, off, read.getValue());

@@ -115,6 +115,7 @@ final class NativeLaunch {
   SandboxProcess launch(LaunchSpec spec, WindowsLaunchPlan plan) throws IOException {
     Releases now = new Releases(); // freed once the process is created (or on failure)
     Releases run = new Releases(); // owned by the process: freed when the run ends
+    Releases onFailure = new Releases(); // owned by the process's streams once it runs
     try {
       NativeAcls acls = new NativeAcls(lib);
       WindowsWorkspaceSetup setup =
@@ -209,7 +210,7 @@ final class NativeLaunch {
                 + " alone would allow every destination");
       }
 
-      Stdio stdio = Stdio.open(spec, k32, now, run);
+      Stdio stdio = Stdio.open(spec, k32, now, onFailure);
 
       STARTUPINFOEXW si = new STARTUPINFOEXW();
       si.dwFlags = Win32Constants.STARTF_USESTDHANDLES;
@@ -290,6 +291,11 @@ final class NativeLaunch {
     } catch (RuntimeException | IOException e) {
       try {
         now.runAll();
+      } catch (RuntimeException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      try {
+        onFailure.runAll();
       } catch (RuntimeException suppressed) {
         e.addSuppressed(suppressed);
       }

@@ -27,10 +27,10 @@ record Stdio(
     HANDLE parentErr) {
 
   static Stdio open(
-      LaunchSpec spec, Kernel32 k32, NativeLaunch.Releases now, NativeLaunch.Releases run) {
-    HANDLE[] in = end(spec.stdin(), true, Kernel32.STD_INPUT_HANDLE, k32, now, run);
-    HANDLE[] out = end(spec.stdout(), false, Kernel32.STD_OUTPUT_HANDLE, k32, now, run);
-    HANDLE[] err = end(spec.stderr(), false, Kernel32.STD_ERROR_HANDLE, k32, now, run);
+      LaunchSpec spec, Kernel32 k32, NativeLaunch.Releases now, NativeLaunch.Releases onFailure) {
+    HANDLE[] in = end(spec.stdin(), true, Kernel32.STD_INPUT_HANDLE, k32, now, onFailure);
+    HANDLE[] out = end(spec.stdout(), false, Kernel32.STD_OUTPUT_HANDLE, k32, now, onFailure);
+    HANDLE[] err = end(spec.stderr(), false, Kernel32.STD_ERROR_HANDLE, k32, now, onFailure);
     return new Stdio(in[0], out[0], err[0], in[1], out[1], err[1]);
   }
 
@@ -52,7 +52,7 @@ record Stdio(
       int stdId,
       Kernel32 k32,
       NativeLaunch.Releases now,
-      NativeLaunch.Releases run) {
+      NativeLaunch.Releases onFailure) {
     SECURITY_ATTRIBUTES sa = new SECURITY_ATTRIBUTES();
     sa.bInheritHandle = true;
     if (r.type() == Redirect.Type.PIPE) {
@@ -64,9 +64,10 @@ record Stdio(
       HANDLE child = input ? read.getValue() : write.getValue();
       HANDLE parent = input ? write.getValue() : read.getValue();
       now.add(() -> k32.CloseHandle(child)); // the child holds its own copy once created
-      if (!input) {
-        run.add(() -> k32.CloseHandle(parent));
-      } // the stdin end is closed by the process's stdin stream (so the child sees EOF)
+      // On success the parent end belongs to the process's stream, which closes it at EOF or on
+      // close() (like java.lang.Process, buffered output stays readable after the command ends);
+      // on a failed launch it is closed with everything else.
+      onFailure.add(() -> k32.CloseHandle(parent));
       if (!k32.SetHandleInformation(parent, Win32Constants.HANDLE_FLAG_INHERIT, 0)) {
         throw SandboxException.cannotSandbox(
             "SetHandleInformation failed: error " + Native.getLastError());
