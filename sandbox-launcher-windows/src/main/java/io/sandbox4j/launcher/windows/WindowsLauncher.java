@@ -16,14 +16,20 @@ import java.util.Set;
  */
 public final class WindowsLauncher implements Launcher {
   private final String osName;
+  private final String osVersion;
 
   @Inject
   public WindowsLauncher() {
-    this(System.getProperty("os.name", "unknown"));
+    this(System.getProperty("os.name", "unknown"), System.getProperty("os.version", ""));
   }
 
   WindowsLauncher(String osName) {
+    this(osName, "");
+  }
+
+  WindowsLauncher(String osName, String osVersion) {
     this.osName = osName;
+    this.osVersion = osVersion;
   }
 
   /** Whether {@code osName} (the os.name property) names Windows. */
@@ -48,10 +54,12 @@ public final class WindowsLauncher implements Launcher {
 
   @Override
   public Availability probe() {
-    if (!isWindows(osName)) {
-      return Availability.unavailable(requiresWindows(osName));
+    Availability os = WindowsHost.probeOs(osName, osVersion);
+    if (!os.available()) {
+      return os;
     }
-    return Availability.available("CreateProcessAsUserW with job objects through JNA");
+    return Availability.available(
+        "CreateProcess(AsUser)W with job objects through JNA on " + os.detail());
   }
 
   @Override
