@@ -62,6 +62,44 @@ final class NativeAcls implements WindowsWorkspaceSetup.Operations {
   }
 
   @Override
+  public boolean inPlace(AccessGrant g) {
+    if (!Files.exists(g.path())) {
+      return false;
+    }
+    if (g.mode() == AccessGrant.Mode.LOW_INTEGRITY_LABEL) {
+      return true; // a label survives with its object; a re-created object fails the ACE checks
+    }
+    int rights = effectiveRights(g.path(), g.trustee());
+    return g.mode() == AccessGrant.Mode.ALLOW
+        ? (rights & g.accessMask()) == g.accessMask()
+        : (rights & g.accessMask()) == 0;
+  }
+
+  private int effectiveRights(Path path, Sid trustee) {
+    PointerByReference dacl = new PointerByReference();
+    PointerByReference sd = new PointerByReference();
+    int rc =
+        Advapi32.INSTANCE.GetNamedSecurityInfo(
+            path.toString(),
+            Win32Constants.SE_FILE_OBJECT,
+            Win32Constants.DACL_SECURITY_INFORMATION,
+            null,
+            null,
+            dacl,
+            null,
+            sd);
+    if (rc != 0) {
+      throw SandboxException.cannotSandbox(
+          "GetNamedSecurityInfoW(" + path + ") failed: error " + rc);
+    }
+    try {
+      return rightsMask(dacl.getValue(), trustee);
+    } finally {
+      Kernel32.INSTANCE.LocalFree(sd.getValue());
+    }
+  }
+
+  @Override
   public void revoke(AccessGrant g) {
     if (g.mode() == AccessGrant.Mode.LOW_INTEGRITY_LABEL) {
       // An empty SACL under LABEL_SECURITY_INFORMATION removes the label (back to medium).
@@ -201,6 +239,10 @@ final class NativeAcls implements WindowsWorkspaceSetup.Operations {
   }
 
   private boolean rights(Pointer acl, Sid trustee) {
+    return (rightsMask(acl, trustee) & AccessGrant.READ_EXECUTE) == AccessGrant.READ_EXECUTE;
+  }
+
+  private int rightsMask(Pointer acl, Sid trustee) {
     Pointer sid = sid(trustee.value());
     try {
       TRUSTEE_W t = new TRUSTEE_W();
@@ -213,7 +255,7 @@ final class NativeAcls implements WindowsWorkspaceSetup.Operations {
       if (rc != 0) {
         throw SandboxException.cannotSandbox("GetEffectiveRightsFromAclW failed: error " + rc);
       }
-      return (mask.getValue() & AccessGrant.READ_EXECUTE) == AccessGrant.READ_EXECUTE;
+      return mask.getValue();
     } finally {
       Kernel32.INSTANCE.LocalFree(sid);
     }

@@ -17,14 +17,22 @@ import java.util.List;
  * %LOCALAPPDATA%\sandbox4j\workspaces\<hash>.txt}) as soon as it is done, so {@link #revert(Path)}
  * can undo exactly what was done, even after a crash half-way through.
  *
- * <p>Per command, {@link #ensure} only reads the small record file and finds nothing to do: no ACL
- * is rewritten, no profile created.
+ * <p>Per command, {@link #ensure} reads the small record file and checks each recorded grant on its
+ * own object (a path that was deleted and re-created, e.g. by a fresh clone, has lost its ACE and
+ * gets it again); nothing is rewritten when all hold, nothing recursive is done, no profile is
+ * created.
  */
 public final class WindowsWorkspaceSetup {
 
   /** The native operations, a seam so that the recording logic is tested on any OS. */
   interface Operations {
     void apply(AccessGrant grant);
+
+    /**
+     * Whether a recorded grant still holds: its path exists and its trustee has (ALLOW) or lacks
+     * (DENY) the rights. One ACL read of one object: cheap enough for every command.
+     */
+    boolean inPlace(AccessGrant grant);
 
     void revoke(AccessGrant grant);
 
@@ -89,7 +97,10 @@ public final class WindowsWorkspaceSetup {
     }
     for (Path p : placeholders) {
       String line = "placeholder " + p;
-      if (!record.contains(line)) {
+      if (record.contains(line) && !Files.isDirectory(p)) {
+        record.remove(line); // deleted since: create it again
+      }
+      if (!record.contains(line) && !Files.exists(p)) {
         try {
           ops.createPlaceholder(p);
         } catch (IOException e) {
@@ -102,7 +113,24 @@ public final class WindowsWorkspaceSetup {
     }
     for (AccessGrant g : grants) {
       String line = "grant " + g.toRecord();
+      if (record.contains(line) && !ops.inPlace(g)) {
+        record.remove(line); // the object lost its ACE (deleted and re-created): apply again
+      }
       if (!record.contains(line)) {
+        if (!Files.exists(g.path())) {
+          if (g.mode() == AccessGrant.Mode.DENY) {
+            throw SandboxException.cannotSandbox(
+                "protected path "
+                    + g.path()
+                    + " does not exist and has no placeholder: cannot"
+                    + " place its deny ACE");
+          }
+          throw SandboxException.cannotSandbox(
+              "writable root "
+                  + g.path()
+                  + " does not exist: create it or remove it from the"
+                  + " policy");
+        }
         ops.apply(g);
         record.add(line);
         write(workspace, record);
@@ -141,7 +169,12 @@ public final class WindowsWorkspaceSetup {
       String value = line.substring(space + 1);
       try {
         switch (kind) {
-          case "grant" -> ops.revoke(AccessGrant.fromRecord(value, workspace.getFileSystem()));
+          case "grant" -> {
+            AccessGrant g = AccessGrant.fromRecord(value, workspace.getFileSystem());
+            if (Files.exists(g.path())) { // a deleted object took its ACE with it
+              ops.revoke(g);
+            }
+          }
           case "placeholder" -> ops.deletePlaceholder(workspace.getFileSystem().getPath(value));
           case "profile" -> ops.deleteProfile(value);
           case "workspace" -> {

@@ -19,10 +19,20 @@ class WindowsWorkspaceSetupTest {
   /** Records every native call; can be told to fail one revoke. */
   static final class FakeOperations implements WindowsWorkspaceSetup.Operations {
     final List<String> calls = new ArrayList<>();
+
+    /** The objects that carry an ACE of ours; a newly created object carries none. */
+    final java.util.Set<Path> withAce = new java.util.HashSet<>();
+
     Path failRevokeOn;
 
     @Override
+    public boolean inPlace(AccessGrant g) {
+      return Files.exists(g.path()) && withAce.contains(g.path());
+    }
+
+    @Override
     public void apply(AccessGrant g) {
+      withAce.add(g.path());
       calls.add("apply " + g.mode() + " " + g.path().getFileName());
     }
 
@@ -37,6 +47,7 @@ class WindowsWorkspaceSetupTest {
     @Override
     public void createPlaceholder(Path p) throws IOException {
       Files.createDirectories(p);
+      withAce.remove(p);
       calls.add("create " + p.getFileName());
     }
 
@@ -76,6 +87,35 @@ class WindowsWorkspaceSetupTest {
   }
 
   @Test
+  void aDeletedPlaceholderOrALostAceIsPutBackOnTheNextRun() throws Exception {
+    FakeOperations ops = new FakeOperations();
+    WindowsWorkspaceSetup setup = new WindowsWorkspaceSetup(records, ops);
+    Sid sid = WindowsPlanner.workspaceSid(ws);
+    setup.ensure(ws, grants(sid), List.of(ws.resolve(".sandbox4j")));
+    ops.calls.clear();
+    Files.delete(ws.resolve(".sandbox4j"));
+    ops.withAce.remove(ws); // e.g. an ACL reset by another tool
+    setup.ensure(ws, grants(sid), List.of(ws.resolve(".sandbox4j")));
+    assertThat(ops.calls)
+        .containsExactly(
+            "create .sandbox4j", "apply ALLOW " + ws.getFileName(), "apply DENY .sandbox4j");
+    assertThat(setup.read(ws)).filteredOn(l -> l.startsWith("grant ")).hasSize(2);
+  }
+
+  @Test
+  void aMissingWritableRootIsRefusedNotSilentlySkipped() {
+    WindowsWorkspaceSetup setup = new WindowsWorkspaceSetup(records, new FakeOperations());
+    Path missing = ws.resolve("nope");
+    AccessGrant g =
+        new AccessGrant(
+            missing, Sid.derived("a", "b"), AccessGrant.Mode.ALLOW, AccessGrant.MODIFY, true);
+    assertThatThrownBy(() -> setup.ensure(ws, List.of(g), List.of()))
+        .isInstanceOf(SandboxException.class)
+        .hasMessage(
+            "writable root " + missing + " does not exist: create it or remove it from the policy");
+  }
+
+  @Test
   void revertUndoesEveryRecordedStepLastFirstAndForgetsTheWorkspace() {
     FakeOperations ops = new FakeOperations();
     WindowsWorkspaceSetup setup = new WindowsWorkspaceSetup(records, ops);
@@ -100,7 +140,7 @@ class WindowsWorkspaceSetupTest {
     FakeOperations ops = new FakeOperations();
     WindowsWorkspaceSetup setup = new WindowsWorkspaceSetup(records, ops);
     Sid sid = WindowsPlanner.workspaceSid(ws);
-    setup.ensure(ws, grants(sid), List.of());
+    setup.ensure(ws, grants(sid), List.of(ws.resolve(".sandbox4j")));
     ops.failRevokeOn = ws;
     assertThatThrownBy(() -> setup.revert(ws))
         .isInstanceOf(SandboxException.class)
@@ -108,6 +148,7 @@ class WindowsWorkspaceSetupTest {
         .hasMessageContaining("access denied");
     assertThat(setup.read(ws)).anyMatch(l -> l.startsWith("grant ALLOW"));
     assertThat(setup.read(ws)).noneMatch(l -> l.startsWith("grant DENY"));
+    assertThat(setup.read(ws)).noneMatch(l -> l.startsWith("placeholder"));
     ops.failRevokeOn = null;
     setup.revert(ws);
     assertThat(setup.recordFile(ws)).doesNotExist();
