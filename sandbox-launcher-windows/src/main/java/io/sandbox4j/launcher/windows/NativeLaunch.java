@@ -181,7 +181,12 @@ final class NativeLaunch {
       HANDLE token = null;
       String userSid = Advapi32Util.getTokenAccount(currentToken(now)).sidString;
       if (plan.restrictedToken().isPresent()) {
-        token = restrictedToken(plan.restrictedToken().get(), userSid, now);
+        RestrictedTokenSpec ts = plan.restrictedToken().get();
+        token =
+            restrictedToken(
+                plan.appContainer().isPresent() ? WindowsPlanner.forAppContainer(ts) : ts,
+                userSid,
+                now);
       }
 
       Path tmp = null;
@@ -573,13 +578,7 @@ final class NativeLaunch {
 
   private String privateDesktop(
       WindowsLaunchPlan plan, String userSid, NativeAcls acls, Releases now, Releases run) {
-    Sid runSid =
-        plan.privateTmpSid()
-            .orElseGet(
-                () ->
-                    plan.restrictedToken()
-                        .map(t -> t.restrictingSids().get(1))
-                        .orElse(Sid.RESTRICTED_CODE));
+    Sid runSid = plan.runSid();
     Pointer sd = acls.securityDescriptor(WindowsPlanner.desktopSddl(userSid, runSid));
     now.add(() -> k32.LocalFree(sd));
     SECURITY_ATTRIBUTES sa = new SECURITY_ATTRIBUTES();
@@ -763,9 +762,11 @@ final class NativeLaunch {
         AppContainerSpec ac = plan.appContainer().orElseThrow();
         SECURITY_CAPABILITIES sc = new SECURITY_CAPABILITIES();
         sc.AppContainerSid = containerSid;
-        // The run's private temp SID travels as one more capability of the container.
+        // The run SID travels as one more capability of the container: it is what the private
+        // temp directory and the private desktop grant.
         java.util.ArrayList<Sid> all = new java.util.ArrayList<>(ac.capabilities());
-        plan.privateTmpSid().ifPresent(all::add);
+        all.add(plan.runSid());
+        plan.privateTmpSid().filter(sid -> !sid.equals(plan.runSid())).ifPresent(all::add);
         Memory caps = sidArray(all, Win32Constants.SE_GROUP_ENABLED, now);
         sc.CapabilityCount = all.size();
         sc.Capabilities = caps;

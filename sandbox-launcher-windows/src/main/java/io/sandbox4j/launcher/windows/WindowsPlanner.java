@@ -76,6 +76,21 @@ public final class WindowsPlanner {
   }
 
   /**
+   * The token to derive an AppContainer process from when a run has both: privileges dropped and
+   * administrator-like groups deny-only, but no restricting SIDs and no WRITE_RESTRICTED. The
+   * AppContainer already confines writes (its SID must be granted) and Windows derives its low-box
+   * token from a plain primary token; restricting SIDs would add nothing but a second grant check.
+   */
+  public static RestrictedTokenSpec forAppContainer(RestrictedTokenSpec spec) {
+    return new RestrictedTokenSpec(
+        Win32Constants.DISABLE_MAX_PRIVILEGE,
+        spec.denyOnlySids(),
+        List.of(),
+        spec.integrityLevel(),
+        spec.defaultDaclGrantees());
+  }
+
+  /**
    * The job limits for a policy's resources: kill-on-close always; memory as JOB_MEMORY (the whole
    * tree), CPU time as PerJobUserTimeLimit (100 ns units, whole seconds rounded up), the process
    * count as ActiveProcessLimit; all UI restrictions when {@code restrictUi}.
@@ -289,11 +304,16 @@ public final class WindowsPlanner {
 
   /**
    * The SDDL of a run's private desktop: full control for the caller and the run's SID, RESTRICTED
-   * (a restricting SID of the token), and a low integrity label.
+   * (a restricting SID of the token), ALL APPLICATION PACKAGES (AppContainer runs), and a low
+   * integrity label.
    */
   public static String desktopSddl(String userSid, Sid runSid) {
     new Sid(userSid);
-    return "D:P(A;;GA;;;" + userSid + ")(A;;GA;;;" + runSid + ")(A;;GA;;;RC)S:(ML;;NW;;;LW)";
+    return "D:P(A;;GA;;;"
+        + userSid
+        + ")(A;;GA;;;"
+        + runSid
+        + ")(A;;GA;;;RC)(A;;GA;;;AC)S:(ML;;NW;;;LW)";
   }
 
   static String hash(String s) {

@@ -95,6 +95,17 @@ class WindowsPlannerTest {
   }
 
   @Test
+  void withAnAppContainerTheTokenOnlyDropsPrivilegesAndAdminGroups() {
+    RestrictedTokenSpec full =
+        WindowsPlanner.restrictedToken(WindowsPlanner.workspaceSid(WS), Sid.derived("run", "2"));
+    RestrictedTokenSpec ac = WindowsPlanner.forAppContainer(full);
+    assertThat(ac.flags()).isEqualTo(0x1);
+    assertThat(ac.restrictingSids()).isEmpty();
+    assertThat(ac.denyOnlySids()).isEqualTo(full.denyOnlySids());
+    assertThat(ac.integrityLevel()).isEqualTo(Sid.LOW_INTEGRITY);
+  }
+
+  @Test
   void aTokenSpecThatKeepsPrivilegesIsRejected() {
     assertThatThrownBy(
             () -> new RestrictedTokenSpec(0x8, List.of(), List.of(), Sid.LOW_INTEGRITY, List.of()))
@@ -366,7 +377,7 @@ class WindowsPlannerTest {
             "D:P(A;OICI;FA;;;S-1-5-21-1-2-3-1001)(A;OICI;FA;;;" + run + ")S:(ML;OICI;NW;;;LW)");
     assertThat(WindowsPlanner.desktopSddl("S-1-5-21-1-2-3-1001", run))
         .startsWith("D:P(")
-        .contains("(A;;GA;;;" + run + ")")
+        .contains("(A;;GA;;;" + run + ")", "(A;;GA;;;AC)")
         .endsWith("S:(ML;;NW;;;LW)");
     assertThatThrownBy(() -> WindowsPlanner.privateTmpSddl("bogus", run))
         .isInstanceOf(IllegalArgumentException.class);
