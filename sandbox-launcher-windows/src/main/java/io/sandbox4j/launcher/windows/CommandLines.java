@@ -71,6 +71,37 @@ final class CommandLines {
   }
 
   /**
+   * Variables Windows programs cannot run without (Winsock and the C runtime need SystemRoot; cmd
+   * needs ComSpec and PATHEXT) and that hold no secrets: taken from the caller when the scrubbed
+   * environment lacks them.
+   */
+  static final List<String> ESSENTIALS =
+      List.of(
+          "SystemRoot",
+          "windir",
+          "SystemDrive",
+          "ComSpec",
+          "PATHEXT",
+          "NUMBER_OF_PROCESSORS",
+          "PROCESSOR_ARCHITECTURE",
+          "OS");
+
+  /** {@code env} plus the {@link #ESSENTIALS} it lacks (names compared case-insensitively). */
+  static Map<String, String> withEssentials(Map<String, String> env, Map<String, String> caller) {
+    TreeMap<String, String> present = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    present.putAll(env);
+    TreeMap<String, String> from = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    from.putAll(caller);
+    Map<String, String> out = new java.util.LinkedHashMap<>(env);
+    for (String name : ESSENTIALS) {
+      if (!present.containsKey(name) && from.containsKey(name)) {
+        out.put(name, from.get(name));
+      }
+    }
+    return out;
+  }
+
+  /**
    * The CREATE_UNICODE_ENVIRONMENT block: NAME=value strings sorted case-insensitively (as Windows
    * expects), each NUL-terminated, then a final NUL.
    */

@@ -120,7 +120,8 @@ final class NativeLaunch {
       NativeAcls acls = new NativeAcls(lib);
       WindowsWorkspaceSetup setup =
           new WindowsWorkspaceSetup(WindowsWorkspaceSetup.defaultRecordDir(), acls);
-      Map<String, String> env = new LinkedHashMap<>(spec.environment());
+      Map<String, String> env =
+          new LinkedHashMap<>(CommandLines.withEssentials(spec.environment(), System.getenv()));
       String exe = resolveExecutable(spec, env);
 
       // AppContainer SID first: the workspace grants may name it.

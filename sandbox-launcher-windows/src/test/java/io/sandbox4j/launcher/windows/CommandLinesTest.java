@@ -32,4 +32,22 @@ class CommandLinesTest {
     assertThatThrownBy(() -> CommandLines.environmentBlock(Map.of("X=Y", "1")))
         .hasMessage("invalid environment variable name 'X=Y'");
   }
+
+  @Test
+  void essentialWindowsVariablesAreAddedOnlyWhenMissing() {
+    Map<String, String> caller =
+        Map.of(
+            "SYSTEMROOT",
+            "C:\\Windows",
+            "ComSpec",
+            "C:\\Windows\\system32\\cmd.exe",
+            "SECRET",
+            "x");
+    Map<String, String> env = CommandLines.withEssentials(Map.of("comspec", "mine"), caller);
+    assertThat(env)
+        .containsEntry("SystemRoot", "C:\\Windows")
+        .containsEntry("comspec", "mine")
+        .doesNotContainKey("ComSpec")
+        .doesNotContainKey("SECRET");
+  }
 }
