@@ -15,8 +15,20 @@ public final class WindowsHost {
    * process attribute and AppContainer launch need it). Pure: tested with any strings.
    */
   public static Availability probeOs(String osName, String osVersion) {
+    return probeOs(osName, osVersion, System.getProperty("os.arch", ""));
+  }
+
+  /**
+   * As {@link #probeOs(String, String)}, for a JVM architecture: the hand-mapped structures are
+   * checked against the x64 layouts, which 64-bit ARM Windows shares; a 32-bit JVM is refused.
+   */
+  public static Availability probeOs(String osName, String osVersion, String osArch) {
     if (!WindowsLauncher.isWindows(osName)) {
       return Availability.unavailable(WindowsLauncher.requiresWindows(osName));
+    }
+    if (!java.util.Set.of("amd64", "x86_64", "aarch64").contains(osArch)) {
+      return Availability.unavailable(
+          "requires a 64-bit JVM (amd64 or aarch64); this JVM is " + osArch);
     }
     int major;
     try {

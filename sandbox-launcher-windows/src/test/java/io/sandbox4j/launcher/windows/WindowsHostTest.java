@@ -11,10 +11,13 @@ class WindowsHostTest {
   void onlyWindows10OrLaterQualifies() {
     assertThat(WindowsHost.probeOs("Linux", "6.18.0"))
         .isEqualTo(Availability.unavailable("requires Windows (this host is Linux)"));
-    assertThat(WindowsHost.probeOs("Windows 7", "6.1").detail())
+    assertThat(WindowsHost.probeOs("Windows 7", "6.1", "amd64").detail())
         .isEqualTo("requires Windows 10 / Server 2016 or later (this host is Windows 7 6.1)");
-    assertThat(WindowsHost.probeOs("Windows 11", "10.0").available()).isTrue();
-    assertThat(WindowsHost.probeOs("Windows 11", "x").detail()).contains("cannot read the version");
+    assertThat(WindowsHost.probeOs("Windows 11", "10.0", "amd64").available()).isTrue();
+    assertThat(WindowsHost.probeOs("Windows 11", "x", "amd64").detail())
+        .contains("cannot read the version");
+    assertThat(WindowsHost.probeOs("Windows 11", "10.0", "x86").detail())
+        .isEqualTo("requires a 64-bit JVM (amd64 or aarch64); this JVM is x86");
   }
 
   @Test
