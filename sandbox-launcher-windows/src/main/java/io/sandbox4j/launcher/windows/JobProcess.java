@@ -58,8 +58,29 @@ final class JobProcess implements SandboxProcess {
         stdio.parentErr() == null ? InputStream.nullInputStream() : new HandleIn(stdio.parentErr());
   }
 
-  HANDLE completionPort() {
-    return port;
+  /**
+   * Waits until the job reports JOB_OBJECT_MSG_ACTIVE_PROCESS_ZERO on its completion port (every
+   * process of the tree has ended), at most {@code timeoutMs}. Job messages are best effort, so a
+   * timeout is not an error: closing the job handle afterwards still kills whatever is left.
+   */
+  private boolean awaitJobEmpty(long timeoutMs) {
+    long deadline = System.currentTimeMillis() + timeoutMs;
+    IntByReference message = new IntByReference();
+    com.sun.jna.platform.win32.BaseTSD.ULONG_PTRByReference key =
+        new com.sun.jna.platform.win32.BaseTSD.ULONG_PTRByReference();
+    com.sun.jna.ptr.PointerByReference overlapped = new com.sun.jna.ptr.PointerByReference();
+    while (true) {
+      long left = deadline - System.currentTimeMillis();
+      if (left <= 0) {
+        return false;
+      }
+      if (!k32.GetQueuedCompletionStatus(port, message, key, overlapped, (int) left)) {
+        return false;
+      }
+      if (message.getValue() == Win32Constants.JOB_OBJECT_MSG_ACTIVE_PROCESS_ZERO) {
+        return true;
+      }
+    }
   }
 
   @Override
@@ -130,8 +151,10 @@ final class JobProcess implements SandboxProcess {
             "GetExitCodeProcess failed: error " + Native.getLastError());
       }
       exitCode = code.getValue();
-      // Descendants must not outlive the run: end the whole job, then free what the run owns.
+      // Descendants must not outlive the run: end the whole job, wait until it is empty, then
+      // free what the run owns (closing the job handle kills anything still left).
       k32x.TerminateJobObject(job, exitCode);
+      awaitJobEmpty(5_000);
       release();
     }
   }
