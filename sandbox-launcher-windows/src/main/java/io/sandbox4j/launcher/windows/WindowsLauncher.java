@@ -17,6 +17,7 @@ import java.util.Set;
 public final class WindowsLauncher implements Launcher {
   private final String osName;
   private final String osVersion;
+  private volatile Win32Libraries.Loaded libraries; // loaded on the first launch, on Windows only
 
   @Inject
   public WindowsLauncher() {
@@ -79,6 +80,11 @@ public final class WindowsLauncher implements Launcher {
             "the Windows launcher cannot apply the " + type.getSimpleName() + " extension");
       }
     }
-    return new NativeLaunch(Win32Libraries.Loaded.load()).launch(spec, plan);
+    Win32Libraries.Loaded lib = libraries;
+    if (lib == null) {
+      lib = Win32Libraries.Loaded.load();
+      libraries = lib;
+    }
+    return new NativeLaunch(lib).launch(spec, plan);
   }
 }
