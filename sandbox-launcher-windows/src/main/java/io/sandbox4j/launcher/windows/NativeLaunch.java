@@ -136,7 +136,7 @@ final class NativeLaunch {
         if (!plan.workspaceGrants().isEmpty()) {
           setup.ensure(
               plan.workspace().orElseThrow(),
-              plan.workspaceGrants().stream()
+              WindowsPlanner.effectiveGrants(plan).stream()
                   .map(
                       g ->
                           g.trustee().equals(Sid.RUN_APPCONTAINER)

@@ -91,6 +91,21 @@ public final class WindowsPlanner {
   }
 
   /**
+   * The workspace grants a run actually needs. With an AppContainer only the container's own grants
+   * (trustee {@link Sid#RUN_APPCONTAINER}) matter: its token carries no restricting SIDs (see
+   * {@link #forAppContainer}) and is low-box anyway, so the restricted token's low labels and
+   * workspace-SID grants would only weaken the workspace for other low-integrity processes.
+   */
+  public static List<AccessGrant> effectiveGrants(WindowsLaunchPlan plan) {
+    if (plan.appContainer().isEmpty()) {
+      return plan.workspaceGrants();
+    }
+    return plan.workspaceGrants().stream()
+        .filter(g -> g.trustee().equals(Sid.RUN_APPCONTAINER))
+        .toList();
+  }
+
+  /**
    * The job limits for a policy's resources: kill-on-close always; memory as JOB_MEMORY (the whole
    * tree), CPU time as PerJobUserTimeLimit (100 ns units, whole seconds rounded up), the process
    * count as ActiveProcessLimit; all UI restrictions when {@code restrictUi}.

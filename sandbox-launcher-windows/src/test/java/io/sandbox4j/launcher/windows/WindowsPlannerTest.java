@@ -106,6 +106,19 @@ class WindowsPlannerTest {
   }
 
   @Test
+  void withAnAppContainerOnlyTheContainersGrantsAreApplied() {
+    WindowsLaunchPlan plan = new WindowsLaunchPlan();
+    AccessGrant label =
+        new AccessGrant(WS, Sid.LOW_INTEGRITY, AccessGrant.Mode.LOW_INTEGRITY_LABEL, 1, true);
+    AccessGrant container =
+        new AccessGrant(WS, Sid.RUN_APPCONTAINER, AccessGrant.Mode.ALLOW, AccessGrant.MODIFY, true);
+    plan.addWorkspaceGrants(WS, List.of(label, container));
+    assertThat(WindowsPlanner.effectiveGrants(plan)).containsExactly(label, container);
+    plan.appContainer(new AppContainerSpec("p", List.of(), false));
+    assertThat(WindowsPlanner.effectiveGrants(plan)).containsExactly(container);
+  }
+
+  @Test
   void aTokenSpecThatKeepsPrivilegesIsRejected() {
     assertThatThrownBy(
             () -> new RestrictedTokenSpec(0x8, List.of(), List.of(), Sid.LOW_INTEGRITY, List.of()))
