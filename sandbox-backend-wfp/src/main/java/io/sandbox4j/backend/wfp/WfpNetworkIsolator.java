@@ -17,7 +17,8 @@ import java.util.function.Supplier;
  * Network: block filters at ALE_AUTH_CONNECT_V4/V6 and ALE_AUTH_RECV_ACCEPT_V4/V6 for the run's
  * package SID, and permits (higher weight, same sublayer) for each allow-listed address and port.
  * The filters live in a dynamic session: they vanish when the run ends or this JVM dies. They match
- * only an AppContainer process, so the launcher refuses a run with filters but no AppContainer.
+ * only an AppContainer process, so this isolator runs the command in the workspace's AppContainer
+ * (no network capability in mode none, internetClient with an allow-list).
  */
 final class WfpNetworkIsolator implements Isolator {
   private final String osName;
@@ -67,7 +68,10 @@ final class WfpNetworkIsolator implements Isolator {
 
   @Override
   public void contribute(SandboxPolicy policy, LaunchSpec spec) {
-    spec.extension(WindowsLaunchPlan.class, WindowsLaunchPlan::new)
-        .addWfpFilters(WindowsPlanner.wfpFilters(policy.network(), resolver));
+    WindowsLaunchPlan plan = spec.extension(WindowsLaunchPlan.class, WindowsLaunchPlan::new);
+    // The filters match the package SID of the workspace's AppContainer and nothing else, so the
+    // command runs in that container (the same one the appcontainer backend would use).
+    WindowsPlanner.containWorkspace(policy, plan);
+    plan.addWfpFilters(WindowsPlanner.wfpFilters(policy.network(), resolver));
   }
 }

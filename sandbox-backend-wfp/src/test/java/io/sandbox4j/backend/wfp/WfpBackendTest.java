@@ -76,7 +76,11 @@ class WfpBackendTest {
             .build();
     LaunchSpec spec = new LaunchSpec(p, List.of("cmd.exe"), WS, Map.of());
     i.contribute(p, spec);
-    List<WfpFilter> f = spec.findExtension(WindowsLaunchPlan.class).orElseThrow().wfpFilters();
+    WindowsLaunchPlan plan = spec.findExtension(WindowsLaunchPlan.class).orElseThrow();
+    assertThat(plan.appContainer().orElseThrow().capabilities())
+        .as("filters need a package SID to match: the command runs in the workspace container")
+        .containsExactly(io.sandbox4j.launcher.windows.Sid.CAPABILITY_INTERNET_CLIENT);
+    List<WfpFilter> f = plan.wfpFilters();
     assertThat(f).filteredOn(x -> x.action() == WfpFilter.Action.BLOCK).hasSize(4);
     assertThat(f)
         .filteredOn(x -> x.action() == WfpFilter.Action.PERMIT)

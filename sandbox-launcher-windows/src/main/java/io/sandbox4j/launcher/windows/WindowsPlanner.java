@@ -91,6 +91,25 @@ public final class WindowsPlanner {
   }
 
   /**
+   * Puts the run in the workspace's AppContainer: the per-workspace profile with exactly the
+   * capabilities the network mode needs, the container's one-time grants on the writable roots (it
+   * could write nothing otherwise) with the protected-path denials and placeholders, and a
+   * kill-on-close job. Used by every appcontainer isolator, and by the wfp backend, whose filters
+   * match the container's package SID and nothing else.
+   */
+  public static WindowsLaunchPlan containWorkspace(
+      io.sandbox4j.api.SandboxPolicy policy, WindowsLaunchPlan plan) {
+    FilesystemPolicy fs = policy.filesystem();
+    plan.appContainer(
+        new AppContainerSpec(
+            profileName(fs.workspace()), networkCapabilities(policy.network().mode()), false));
+    plan.addWorkspaceGrants(fs.workspace(), writeGrants(fs, Sid.RUN_APPCONTAINER));
+    plan.addProtectedPlaceholders(missingProtectedPaths(fs));
+    plan.limitJob(JobLimits.KILL_ON_CLOSE);
+    return plan;
+  }
+
+  /**
    * The workspace grants a run actually needs. With an AppContainer only the container's own grants
    * (trustee {@link Sid#RUN_APPCONTAINER}) matter: its token carries no restricting SIDs (see
    * {@link #forAppContainer}) and is low-box anyway, so the restricted token's low labels and
