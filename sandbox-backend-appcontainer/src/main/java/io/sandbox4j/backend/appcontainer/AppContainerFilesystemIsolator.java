@@ -1,0 +1,60 @@
+package io.sandbox4j.backend.appcontainer;
+
+import io.sandbox4j.api.Aspect;
+import io.sandbox4j.api.Feature;
+import io.sandbox4j.api.SandboxException;
+import io.sandbox4j.api.SandboxPolicy;
+import io.sandbox4j.api.spi.LaunchSpec;
+import io.sandbox4j.launcher.windows.WindowsLaunchPlan;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * Files: the container SID may write only the writable roots (one-time inherited grants), protected
+ * paths carry deny ACEs for it, read-denied paths inside granted roots carry deny ACEs and every
+ * other read-denied path is checked unreadable by the container before launch; the run gets a
+ * private temporary directory that only the caller and the run's own capability SID can open.
+ */
+final class AppContainerFilesystemIsolator extends AppContainerIsolatorBase {
+
+  AppContainerFilesystemIsolator(AppContainerBackend.HostFacts host) {
+    super(host);
+  }
+
+  @Override
+  public String id() {
+    return "filesystem";
+  }
+
+  @Override
+  public Aspect aspect() {
+    return Aspect.FILESYSTEM;
+  }
+
+  @Override
+  public Set<Feature> features() {
+    return EnumSet.of(
+        Feature.FS_WRITE_CONFINEMENT,
+        Feature.FS_READ_DENY,
+        Feature.FS_PROTECTED_PATHS,
+        Feature.FS_PRIVATE_TMP);
+  }
+
+  @Override
+  public void contribute(SandboxPolicy policy, LaunchSpec spec) {
+    WindowsLaunchPlan plan = AppContainerPlans.ensure(policy, spec);
+    for (Path p : policy.filesystem().readDeny()) {
+      plan.requireUnreadable(p);
+    }
+    if (policy.filesystem().privateTmp()) {
+      String local = host().environment().get("LOCALAPPDATA");
+      if (local == null || local.isBlank()) {
+        throw SandboxException.cannotSandbox(
+            "LOCALAPPDATA is not set: the private temporary directory lives under"
+                + " %LOCALAPPDATA%\\sandbox4j\\tmp");
+      }
+      plan.privateTmp(Path.of(local, "sandbox4j", "tmp"), plan.runSid());
+    }
+  }
+}

@@ -1,0 +1,40 @@
+package io.sandbox4j.backend.appcontainer;
+
+import io.sandbox4j.api.Aspect;
+import io.sandbox4j.api.Feature;
+import io.sandbox4j.api.SandboxPolicy;
+import io.sandbox4j.api.spi.LaunchSpec;
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * Processes: an AppContainer process cannot open the caller's other processes (their DACLs grant
+ * neither its container SID nor ALL APPLICATION PACKAGES); it starts in a kill-on-close job through
+ * the job-list attribute (no breakaway), without a console of the caller's.
+ */
+final class AppContainerProcessIsolator extends AppContainerIsolatorBase {
+
+  AppContainerProcessIsolator(AppContainerBackend.HostFacts host) {
+    super(host);
+  }
+
+  @Override
+  public String id() {
+    return "process";
+  }
+
+  @Override
+  public Aspect aspect() {
+    return Aspect.PROCESS;
+  }
+
+  @Override
+  public Set<Feature> features() {
+    return EnumSet.of(Feature.PROC_ISOLATION, Feature.PROC_TREE_KILL, Feature.PROC_NEW_SESSION);
+  }
+
+  @Override
+  public void contribute(SandboxPolicy policy, LaunchSpec spec) {
+    AppContainerPlans.ensure(policy, spec);
+  }
+}

@@ -1,0 +1,145 @@
+package io.sandbox4j.backend.appcontainer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.inject.Guice;
+import com.google.inject.Injector;
+import com.google.inject.Key;
+import com.google.inject.TypeLiteral;
+import io.sandbox4j.api.Feature;
+import io.sandbox4j.api.HostPort;
+import io.sandbox4j.api.NetworkPolicy;
+import io.sandbox4j.api.SandboxException;
+import io.sandbox4j.api.SandboxPolicy;
+import io.sandbox4j.api.spi.Isolator;
+import io.sandbox4j.api.spi.LaunchSpec;
+import io.sandbox4j.api.spi.Launcher;
+import io.sandbox4j.api.spi.SandboxBackend;
+import io.sandbox4j.core.BackendModule;
+import io.sandbox4j.launcher.windows.AccessGrant;
+import io.sandbox4j.launcher.windows.Sid;
+import io.sandbox4j.launcher.windows.WindowsLaunchPlan;
+import io.sandbox4j.launcher.windows.WindowsLauncher;
+import io.sandbox4j.launcher.windows.WindowsPlanner;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class AppContainerBackendTest {
+  private static final Path WS = Path.of("/work/ws");
+  private static final AppContainerBackend.HostFacts WINDOWS =
+      new AppContainerBackend.HostFacts(
+          "Windows 11", "10.0", Map.of("LOCALAPPDATA", "/users/u/AppData/Local"));
+
+  private static Isolator isolator(String id) {
+    return new AppContainerBackend(WINDOWS)
+        .isolators().stream().filter(i -> i.id().equals(id)).findFirst().orElseThrow();
+  }
+
+  private static LaunchSpec spec(SandboxPolicy p) {
+    return new LaunchSpec(p, List.of("cmd.exe"), WS, Map.of());
+  }
+
+  @Test
+  void onLinuxEveryIsolatorSaysItRequiresWindows() {
+    AppContainerBackend b =
+        new AppContainerBackend(new AppContainerBackend.HostFacts("Linux", "6.18", Map.of()));
+    assertThat(b.id()).isEqualTo("appcontainer");
+    assertThat(b.isolators())
+        .hasSize(3)
+        .allSatisfy(
+            i -> {
+              assertThat(i.probe().available()).isFalse();
+              assertThat(i.probe().detail()).isEqualTo("requires Windows (this host is Linux)");
+            });
+  }
+
+  @Test
+  void isolatorsDeclareExactlyWhatTheyEnforce() {
+    assertThat(isolator("filesystem").features())
+        .containsExactlyInAnyOrder(
+            Feature.FS_WRITE_CONFINEMENT,
+            Feature.FS_READ_DENY,
+            Feature.FS_PROTECTED_PATHS,
+            Feature.FS_PRIVATE_TMP);
+    assertThat(isolator("network").features()).containsExactly(Feature.NET_DENY_ALL);
+    assertThat(isolator("process").features())
+        .containsExactlyInAnyOrder(
+            Feature.PROC_ISOLATION, Feature.PROC_TREE_KILL, Feature.PROC_NEW_SESSION);
+    assertThat(isolator("filesystem").probe().available()).isTrue();
+  }
+
+  @Test
+  void filesystemContributionGrantsTheContainerTheWorkspaceAndAPrivateTemp() {
+    SandboxPolicy p =
+        SandboxPolicy.builder(WS)
+            .denyCredentialStores(false, Map.of())
+            .denyRead(Path.of("/users/u/.ssh"))
+            .build();
+    LaunchSpec spec = spec(p);
+    isolator("filesystem").contribute(p, spec);
+    WindowsLaunchPlan plan = spec.findExtension(WindowsLaunchPlan.class).orElseThrow();
+    assertThat(plan.appContainer().orElseThrow().profileName())
+        .isEqualTo(WindowsPlanner.profileName(WS));
+    assertThat(plan.appContainer().orElseThrow().capabilities()).as("no network").isEmpty();
+    assertThat(plan.workspaceGrants())
+        .contains(
+            new AccessGrant(
+                WS, Sid.RUN_APPCONTAINER, AccessGrant.Mode.ALLOW, AccessGrant.MODIFY, true));
+    assertThat(plan.workspaceGrants())
+        .filteredOn(g -> g.mode() == AccessGrant.Mode.DENY)
+        .extracting(AccessGrant::path)
+        .contains(WS.resolve(".git/hooks"), WS.resolve(".sandbox4j"));
+    assertThat(plan.mustBeUnreadable()).containsExactly(Path.of("/users/u/.ssh"));
+    assertThat(plan.privateTmpParent()).contains(Path.of("/users/u/AppData/Local/sandbox4j/tmp"));
+    assertThat(plan.privateTmpSid()).contains(plan.runSid());
+    assertThat(plan.jobLimits().limitFlags() & 0x2000).isNotZero();
+  }
+
+  @Test
+  void anAllowListGetsTheClientCapabilityButNotFromTheNetworkIsolator() {
+    SandboxPolicy p =
+        SandboxPolicy.builder(WS)
+            .network(NetworkPolicy.allow(List.of(HostPort.parse("10.0.0.1:443"))))
+            .build();
+    LaunchSpec spec = spec(p);
+    isolator("process").contribute(p, spec);
+    assertThat(
+            spec.findExtension(WindowsLaunchPlan.class)
+                .orElseThrow()
+                .appContainer()
+                .orElseThrow()
+                .capabilities())
+        .containsExactly(Sid.CAPABILITY_INTERNET_CLIENT);
+    assertThatThrownBy(() -> isolator("network").contribute(p, spec(p)))
+        .isInstanceOf(SandboxException.class)
+        .hasMessageContaining("needs the wfp backend");
+  }
+
+  @Test
+  void withoutLocalAppDataThePrivateTempIsRefused() {
+    Isolator fs =
+        new AppContainerBackend(new AppContainerBackend.HostFacts("Windows 11", "10.0", Map.of()))
+            .isolators()
+            .get(0);
+    SandboxPolicy p = SandboxPolicy.defaults(WS);
+    assertThatThrownBy(() -> fs.contribute(p, spec(p)))
+        .isInstanceOf(SandboxException.class)
+        .hasMessageContaining("LOCALAPPDATA is not set");
+  }
+
+  @Test
+  void theModuleRegistersTheBackendAndTheWindowsLauncher() {
+    assertThat(ServiceLoader.load(BackendModule.class).stream().map(ServiceLoader.Provider::type))
+        .contains(AppContainerBackendModule.class);
+    Injector injector = Guice.createInjector(new AppContainerBackendModule());
+    Set<SandboxBackend> backends = injector.getInstance(Key.get(new TypeLiteral<>() {}));
+    Set<Launcher> launchers = injector.getInstance(Key.get(new TypeLiteral<>() {}));
+    assertThat(backends).extracting(SandboxBackend::id).containsExactly("appcontainer");
+    assertThat(launchers).singleElement().isInstanceOf(WindowsLauncher.class);
+  }
+}

@@ -1,0 +1,54 @@
+package io.sandbox4j.backend.restrictedtoken;
+
+import io.sandbox4j.api.Aspect;
+import io.sandbox4j.api.Feature;
+import io.sandbox4j.api.SandboxException;
+import io.sandbox4j.api.SandboxPolicy;
+import io.sandbox4j.api.spi.LaunchSpec;
+import io.sandbox4j.launcher.windows.WindowsLaunchPlan;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * File writes: with WRITE_RESTRICTED every write must also be granted to a restricting SID, and
+ * only the writable roots grant the workspace SID; low integrity additionally blocks writes to
+ * anything not labelled low. Reads are not restricted (this backend declares no read feature). The
+ * private temporary directory is granted to the run SID only.
+ */
+final class TokenFilesystemIsolator extends TokenIsolatorBase {
+
+  TokenFilesystemIsolator(RestrictedTokenBackend.HostFacts host) {
+    super(host);
+  }
+
+  @Override
+  public String id() {
+    return "filesystem";
+  }
+
+  @Override
+  public Aspect aspect() {
+    return Aspect.FILESYSTEM;
+  }
+
+  @Override
+  public Set<Feature> features() {
+    return EnumSet.of(
+        Feature.FS_WRITE_CONFINEMENT, Feature.FS_PROTECTED_PATHS, Feature.FS_PRIVATE_TMP);
+  }
+
+  @Override
+  public void contribute(SandboxPolicy policy, LaunchSpec spec) {
+    WindowsLaunchPlan plan = TokenPlans.ensure(policy, spec);
+    if (policy.filesystem().privateTmp()) {
+      String local = host().environment().get("LOCALAPPDATA");
+      if (local == null || local.isBlank()) {
+        throw SandboxException.cannotSandbox(
+            "LOCALAPPDATA is not set: the private temporary directory lives under"
+                + " %LOCALAPPDATA%\\sandbox4j\\tmp");
+      }
+      plan.privateTmp(Path.of(local, "sandbox4j", "tmp"), plan.runSid());
+    }
+  }
+}

@@ -1,0 +1,49 @@
+package io.sandbox4j.backend.restrictedtoken;
+
+import io.sandbox4j.api.Aspect;
+import io.sandbox4j.api.Feature;
+import io.sandbox4j.api.SandboxPolicy;
+import io.sandbox4j.api.spi.LaunchSpec;
+import io.sandbox4j.launcher.windows.JobLimits;
+import io.sandbox4j.launcher.windows.WindowsLaunchPlan;
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * Processes: DISABLE_MAX_PRIVILEGE and deny-only administrator groups (no privileges, no admin
+ * rights), low integrity (no reading or writing the caller's medium-integrity processes), a
+ * kill-on-close job entered at creation with all UI restrictions, and a private desktop (no window
+ * messages to or from the caller's desktop).
+ */
+final class TokenProcessIsolator extends TokenIsolatorBase {
+
+  TokenProcessIsolator(RestrictedTokenBackend.HostFacts host) {
+    super(host);
+  }
+
+  @Override
+  public String id() {
+    return "process";
+  }
+
+  @Override
+  public Aspect aspect() {
+    return Aspect.PROCESS;
+  }
+
+  @Override
+  public Set<Feature> features() {
+    return EnumSet.of(
+        Feature.PROC_NO_PRIVILEGES,
+        Feature.PROC_ISOLATION,
+        Feature.PROC_TREE_KILL,
+        Feature.PROC_NEW_SESSION);
+  }
+
+  @Override
+  public void contribute(SandboxPolicy policy, LaunchSpec spec) {
+    WindowsLaunchPlan plan = TokenPlans.ensure(policy, spec);
+    plan.limitJob(new JobLimits(0, 0, 0, 0, 0xFF /* JOB_OBJECT_UILIMIT_ALL */));
+    plan.privateDesktop(true);
+  }
+}

@@ -1,0 +1,102 @@
+package io.sandbox4j.backend.restrictedtoken;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.inject.Guice;
+import com.google.inject.Injector;
+import com.google.inject.Key;
+import com.google.inject.TypeLiteral;
+import io.sandbox4j.api.Feature;
+import io.sandbox4j.api.ResourceLimits;
+import io.sandbox4j.api.SandboxPolicy;
+import io.sandbox4j.api.spi.Isolator;
+import io.sandbox4j.api.spi.LaunchSpec;
+import io.sandbox4j.api.spi.Launcher;
+import io.sandbox4j.api.spi.SandboxBackend;
+import io.sandbox4j.core.BackendModule;
+import io.sandbox4j.launcher.windows.AccessGrant;
+import io.sandbox4j.launcher.windows.Sid;
+import io.sandbox4j.launcher.windows.WindowsLaunchPlan;
+import io.sandbox4j.launcher.windows.WindowsLauncher;
+import io.sandbox4j.launcher.windows.WindowsPlanner;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class RestrictedTokenBackendTest {
+  private static final Path WS = Path.of("/work/ws");
+  private static final RestrictedTokenBackend.HostFacts WINDOWS =
+      new RestrictedTokenBackend.HostFacts(
+          "Windows Server 2022", "10.0", Map.of("LOCALAPPDATA", "/users/u/AppData/Local"));
+
+  private static Isolator isolator(String id) {
+    return new RestrictedTokenBackend(WINDOWS)
+        .isolators().stream().filter(i -> i.id().equals(id)).findFirst().orElseThrow();
+  }
+
+  @Test
+  void onLinuxEveryIsolatorSaysItRequiresWindows() {
+    RestrictedTokenBackend b =
+        new RestrictedTokenBackend(new RestrictedTokenBackend.HostFacts("Linux", "6.18", Map.of()));
+    assertThat(b.id()).isEqualTo("restrictedtoken");
+    assertThat(b.isolators())
+        .hasSize(3)
+        .allSatisfy(
+            i -> assertThat(i.probe().detail()).isEqualTo("requires Windows (this host is Linux)"));
+  }
+
+  @Test
+  void isolatorsDeclareExactlyWhatTheyEnforce() {
+    assertThat(isolator("filesystem").features())
+        .containsExactlyInAnyOrder(
+            Feature.FS_WRITE_CONFINEMENT, Feature.FS_PROTECTED_PATHS, Feature.FS_PRIVATE_TMP);
+    assertThat(isolator("process").features())
+        .containsExactlyInAnyOrder(
+            Feature.PROC_NO_PRIVILEGES,
+            Feature.PROC_ISOLATION,
+            Feature.PROC_TREE_KILL,
+            Feature.PROC_NEW_SESSION);
+    assertThat(isolator("resource").features())
+        .containsExactlyInAnyOrder(Feature.RES_MEMORY, Feature.RES_CPU_TIME, Feature.RES_MAX_PROCS);
+  }
+
+  @Test
+  void oneRunGetsOneTokenOneJobAndTheWorkspaceGrants() {
+    SandboxPolicy p =
+        SandboxPolicy.builder(WS)
+            .resources(ResourceLimits.NONE.withMaxProcesses(4).withMemoryBytes(1L << 30))
+            .build();
+    LaunchSpec spec = new LaunchSpec(p, List.of("cmd.exe"), WS, Map.of());
+    for (Isolator i : new RestrictedTokenBackend(WINDOWS).isolators()) {
+      i.contribute(p, spec);
+    }
+    WindowsLaunchPlan plan = spec.findExtension(WindowsLaunchPlan.class).orElseThrow();
+    Sid ws = WindowsPlanner.workspaceSid(WS);
+    assertThat(plan.restrictedToken().orElseThrow().restrictingSids())
+        .containsExactly(ws, plan.runSid(), Sid.RESTRICTED_CODE);
+    assertThat(plan.appContainer()).isEmpty();
+    assertThat(plan.jobLimits().limitFlags()).isEqualTo(0x2000 | 0x400 | 0x8 | 0x200);
+    assertThat(plan.jobLimits().activeProcessLimit()).isEqualTo(4);
+    assertThat(plan.jobLimits().uiRestrictions()).isEqualTo(0xFF);
+    assertThat(plan.privateDesktop()).isTrue();
+    assertThat(plan.privateTmpSid()).contains(plan.runSid());
+    assertThat(plan.workspaceGrants())
+        .startsWith(
+            new AccessGrant(WS, Sid.LOW_INTEGRITY, AccessGrant.Mode.LOW_INTEGRITY_LABEL, 1, true),
+            new AccessGrant(WS, ws, AccessGrant.Mode.ALLOW, AccessGrant.MODIFY, true));
+  }
+
+  @Test
+  void theModuleRegistersTheBackendAndTheWindowsLauncher() {
+    assertThat(ServiceLoader.load(BackendModule.class).stream().map(ServiceLoader.Provider::type))
+        .contains(RestrictedTokenBackendModule.class);
+    Injector injector = Guice.createInjector(new RestrictedTokenBackendModule());
+    Set<SandboxBackend> backends = injector.getInstance(Key.get(new TypeLiteral<>() {}));
+    Set<Launcher> launchers = injector.getInstance(Key.get(new TypeLiteral<>() {}));
+    assertThat(backends).extracting(SandboxBackend::id).containsExactly("restrictedtoken");
+    assertThat(launchers).singleElement().isInstanceOf(WindowsLauncher.class);
+  }
+}

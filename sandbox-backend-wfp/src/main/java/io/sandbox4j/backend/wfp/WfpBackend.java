@@ -1,0 +1,56 @@
+package io.sandbox4j.backend.wfp;
+
+import io.sandbox4j.api.spi.Availability;
+import io.sandbox4j.api.spi.Isolator;
+import io.sandbox4j.api.spi.SandboxBackend;
+import io.sandbox4j.launcher.windows.WindowsHost;
+import io.sandbox4j.launcher.windows.WindowsPlanner;
+import jakarta.inject.Inject;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * Windows Filtering Platform: per-run filters in a dynamic session at the ALE connect and accept
+ * layers, keyed by the run's AppContainer package SID, blocking by default and permitting the
+ * allow-list.
+ */
+final class WfpBackend implements SandboxBackend {
+  private final List<Isolator> isolators;
+
+  @Inject
+  WfpBackend() {
+    this(
+        System.getProperty("os.name", "unknown"),
+        System.getProperty("os.version", ""),
+        WindowsHost::probeWfp,
+        WindowsPlanner.HostResolver.SYSTEM);
+  }
+
+  WfpBackend(
+      String osName,
+      String osVersion,
+      Supplier<Availability> wfpRights,
+      WindowsPlanner.HostResolver resolver) {
+    this.isolators = List.of(new WfpNetworkIsolator(osName, osVersion, wfpRights, resolver));
+  }
+
+  @Override
+  public String id() {
+    return "wfp";
+  }
+
+  @Override
+  public String description() {
+    return "Windows Filtering Platform (network deny and allow-list, with appcontainer)";
+  }
+
+  @Override
+  public List<Isolator> isolators() {
+    return isolators;
+  }
+
+  @Override
+  public int priority() {
+    return 70;
+  }
+}

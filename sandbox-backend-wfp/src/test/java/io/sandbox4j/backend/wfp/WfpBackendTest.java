@@ -1,0 +1,99 @@
+package io.sandbox4j.backend.wfp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.inject.Guice;
+import com.google.inject.Injector;
+import com.google.inject.Key;
+import com.google.inject.TypeLiteral;
+import io.sandbox4j.api.Feature;
+import io.sandbox4j.api.HostPort;
+import io.sandbox4j.api.NetworkPolicy;
+import io.sandbox4j.api.SandboxPolicy;
+import io.sandbox4j.api.spi.Availability;
+import io.sandbox4j.api.spi.Isolator;
+import io.sandbox4j.api.spi.LaunchSpec;
+import io.sandbox4j.api.spi.SandboxBackend;
+import io.sandbox4j.core.BackendModule;
+import io.sandbox4j.launcher.windows.WfpFilter;
+import io.sandbox4j.launcher.windows.WfpLayer;
+import io.sandbox4j.launcher.windows.WindowsLaunchPlan;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class WfpBackendTest {
+  private static final Path WS = Path.of("/work/ws");
+
+  @Test
+  void onLinuxItSaysItRequiresWindowsWithoutTouchingWfp() {
+    AtomicInteger calls = new AtomicInteger();
+    WfpBackend b =
+        new WfpBackend(
+            "Linux",
+            "6.18",
+            () -> {
+              calls.incrementAndGet();
+              return Availability.available("");
+            },
+            h -> List.of());
+    assertThat(b.id()).isEqualTo("wfp");
+    assertThat(b.isolators().get(0).probe().detail())
+        .isEqualTo("requires Windows (this host is Linux)");
+    assertThat(calls).hasValue(0);
+  }
+
+  @Test
+  void withoutAdministratorRightsItIsUnavailableWithThatReason() {
+    Isolator i =
+        new WfpBackend(
+                "Windows 11",
+                "10.0",
+                () -> Availability.unavailable("requires administrator rights to add WFP filters"),
+                h -> List.of())
+            .isolators()
+            .get(0);
+    assertThat(i.probe().available()).isFalse();
+    assertThat(i.probe().detail()).contains("administrator");
+    assertThat(i.features()).containsExactlyInAnyOrder(Feature.NET_DENY_ALL, Feature.NET_ALLOWLIST);
+  }
+
+  @Test
+  void contributesBlocksAndPermitsForTheAllowList() throws Exception {
+    InetAddress a = InetAddress.getByName("192.0.2.10");
+    Isolator i =
+        new WfpBackend("Windows 11", "10.0", () -> Availability.available(""), h -> List.of(a))
+            .isolators()
+            .get(0);
+    SandboxPolicy p =
+        SandboxPolicy.builder(WS)
+            .network(NetworkPolicy.allow(List.of(HostPort.parse("api.example:443"))))
+            .build();
+    LaunchSpec spec = new LaunchSpec(p, List.of("cmd.exe"), WS, Map.of());
+    i.contribute(p, spec);
+    WindowsLaunchPlan plan = spec.findExtension(WindowsLaunchPlan.class).orElseThrow();
+    assertThat(plan.appContainer().orElseThrow().capabilities())
+        .as("filters need a package SID to match: the command runs in the workspace container")
+        .containsExactly(io.sandbox4j.launcher.windows.Sid.CAPABILITY_INTERNET_CLIENT);
+    List<WfpFilter> f = plan.wfpFilters();
+    assertThat(f).filteredOn(x -> x.action() == WfpFilter.Action.BLOCK).hasSize(4);
+    assertThat(f)
+        .filteredOn(x -> x.action() == WfpFilter.Action.PERMIT)
+        .singleElement()
+        .satisfies(x -> assertThat(x.layer()).isEqualTo(WfpLayer.ALE_AUTH_CONNECT_V4));
+  }
+
+  @Test
+  void theModuleRegistersTheBackend() {
+    assertThat(ServiceLoader.load(BackendModule.class).stream().map(ServiceLoader.Provider::type))
+        .contains(WfpBackendModule.class);
+    Injector injector = Guice.createInjector(new WfpBackendModule());
+    Set<SandboxBackend> backends = injector.getInstance(Key.get(new TypeLiteral<>() {}));
+    assertThat(backends).extracting(SandboxBackend::id).containsExactly("wfp");
+  }
+}

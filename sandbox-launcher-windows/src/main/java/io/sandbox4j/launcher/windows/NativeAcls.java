@@ -1,0 +1,314 @@
+package io.sandbox4j.launcher.windows;
+
+import com.sun.jna.Memory;
+import com.sun.jna.Native;
+import com.sun.jna.Pointer;
+import com.sun.jna.WString;
+import com.sun.jna.platform.win32.Advapi32;
+import com.sun.jna.platform.win32.Kernel32;
+import com.sun.jna.platform.win32.WinNT.PSID;
+import com.sun.jna.platform.win32.WinNT.PSIDByReference;
+import com.sun.jna.ptr.IntByReference;
+import com.sun.jna.ptr.PointerByReference;
+import io.sandbox4j.api.SandboxException;
+import io.sandbox4j.launcher.windows.Win32Structures.EXPLICIT_ACCESS_W;
+import io.sandbox4j.launcher.windows.Win32Structures.TRUSTEE_W;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** ACL and SID operations through JNA; the only place ACLs are changed. Windows only. */
+final class NativeAcls implements WindowsWorkspaceSetup.Operations {
+  private final Win32Libraries.Loaded lib;
+
+  NativeAcls(Win32Libraries.Loaded lib) {
+    this.lib = lib;
+  }
+
+  /** A SID converted from its string form; must be released with LocalFree. */
+  static Pointer sid(String sid) {
+    PSIDByReference ref = new PSIDByReference();
+    if (!Advapi32.INSTANCE.ConvertStringSidToSid(sid, ref)) {
+      throw SandboxException.cannotSandbox(
+          "ConvertStringSidToSidW(" + sid + ") failed: error " + Native.getLastError());
+    }
+    return ref.getValue().getPointer();
+  }
+
+  static String sidString(Pointer sid) {
+    PointerByReference out = new PointerByReference();
+    if (!Advapi32.INSTANCE.ConvertSidToStringSid(new PSID(sid), out)) {
+      throw SandboxException.cannotSandbox(
+          "ConvertSidToStringSidW failed: error " + Native.getLastError());
+    }
+    try {
+      return out.getValue().getWideString(0);
+    } finally {
+      Kernel32.INSTANCE.LocalFree(out.getValue());
+    }
+  }
+
+  @Override
+  public void apply(AccessGrant g) {
+    if (g.mode() == AccessGrant.Mode.LOW_INTEGRITY_LABEL) {
+      label(g.path(), "S:(ML;OICI;NW;;;LW)");
+      return;
+    }
+    edit(
+        g,
+        g.mode() == AccessGrant.Mode.ALLOW
+            ? Win32Constants.GRANT_ACCESS
+            : Win32Constants.DENY_ACCESS);
+  }
+
+  @Override
+  public boolean inPlace(AccessGrant g) {
+    if (!Files.exists(g.path())) {
+      return false;
+    }
+    if (g.mode() == AccessGrant.Mode.LOW_INTEGRITY_LABEL) {
+      return true; // a label survives with its object; a re-created object fails the ACE checks
+    }
+    int rights = effectiveRights(g.path(), g.trustee());
+    return g.mode() == AccessGrant.Mode.ALLOW
+        ? (rights & g.accessMask()) == g.accessMask()
+        : (rights & g.accessMask()) == 0;
+  }
+
+  private int effectiveRights(Path path, Sid trustee) {
+    PointerByReference dacl = new PointerByReference();
+    PointerByReference sd = new PointerByReference();
+    int rc =
+        Advapi32.INSTANCE.GetNamedSecurityInfo(
+            path.toString(),
+            Win32Constants.SE_FILE_OBJECT,
+            Win32Constants.DACL_SECURITY_INFORMATION,
+            null,
+            null,
+            dacl,
+            null,
+            sd);
+    if (rc != 0) {
+      throw SandboxException.cannotSandbox(
+          "GetNamedSecurityInfoW(" + path + ") failed: error " + rc);
+    }
+    try {
+      return rightsMask(dacl.getValue(), trustee);
+    } finally {
+      Kernel32.INSTANCE.LocalFree(sd.getValue());
+    }
+  }
+
+  @Override
+  public void revoke(AccessGrant g) {
+    if (g.mode() == AccessGrant.Mode.LOW_INTEGRITY_LABEL) {
+      // An empty SACL under LABEL_SECURITY_INFORMATION removes the label (back to medium).
+      label(g.path(), "S:");
+      return;
+    }
+    edit(g, Win32Constants.REVOKE_ACCESS);
+  }
+
+  /** Sets the mandatory label of {@code path} from the SACL of an SDDL string. */
+  private void label(Path path, String sddl) {
+    Pointer sd = securityDescriptor(sddl);
+    try {
+      IntByReference present = new IntByReference();
+      IntByReference defaulted = new IntByReference();
+      PointerByReference sacl = new PointerByReference();
+      if (!lib.advapi32().GetSecurityDescriptorSacl(sd, present, sacl, defaulted)) {
+        throw SandboxException.cannotSandbox(
+            "GetSecurityDescriptorSacl(" + sddl + ") failed: error " + Native.getLastError());
+      }
+      int rc =
+          Advapi32.INSTANCE.SetNamedSecurityInfo(
+              path.toString(),
+              Win32Constants.SE_FILE_OBJECT,
+              Win32Constants.LABEL_SECURITY_INFORMATION,
+              null,
+              null,
+              null,
+              sacl.getValue());
+      if (rc != 0) {
+        throw SandboxException.cannotSandbox(
+            "SetNamedSecurityInfoW(" + path + ", label " + sddl + ") failed: error " + rc);
+      }
+    } finally {
+      Kernel32.INSTANCE.LocalFree(sd);
+    }
+  }
+
+  /**
+   * GetNamedSecurityInfoW -> SetEntriesInAclW -> SetNamedSecurityInfoW. The set call propagates
+   * inheritable ACEs to existing children: the one recursive step, done once per workspace.
+   */
+  private void edit(AccessGrant g, int accessMode) {
+    String path = g.path().toString();
+    PointerByReference dacl = new PointerByReference();
+    PointerByReference sd = new PointerByReference();
+    int rc =
+        Advapi32.INSTANCE.GetNamedSecurityInfo(
+            path,
+            Win32Constants.SE_FILE_OBJECT,
+            Win32Constants.DACL_SECURITY_INFORMATION,
+            null,
+            null,
+            dacl,
+            null,
+            sd);
+    if (rc != 0) {
+      throw SandboxException.cannotSandbox(
+          "GetNamedSecurityInfoW(" + path + ") failed: error " + rc);
+    }
+    Pointer sid = sid(g.trustee().value());
+    PointerByReference newAcl = new PointerByReference();
+    try {
+      EXPLICIT_ACCESS_W ea = new EXPLICIT_ACCESS_W();
+      ea.grfAccessPermissions = accessMode == Win32Constants.REVOKE_ACCESS ? 0 : g.accessMask();
+      ea.grfAccessMode = accessMode;
+      ea.grfInheritance =
+          g.inherit()
+              ? Win32Constants.SUB_CONTAINERS_AND_OBJECTS_INHERIT
+              : Win32Constants.NO_INHERITANCE;
+      ea.Trustee.MultipleTrusteeOperation = Win32Constants.NO_MULTIPLE_TRUSTEE;
+      ea.Trustee.TrusteeForm = Win32Constants.TRUSTEE_IS_SID;
+      ea.Trustee.TrusteeType = Win32Constants.TRUSTEE_IS_UNKNOWN;
+      ea.Trustee.ptstrName = sid;
+      ea.write();
+      rc = lib.advapi32().SetEntriesInAclW(1, ea.getPointer(), dacl.getValue(), newAcl);
+      if (rc != 0) {
+        throw SandboxException.cannotSandbox("SetEntriesInAclW(" + path + ") failed: error " + rc);
+      }
+      rc =
+          Advapi32.INSTANCE.SetNamedSecurityInfo(
+              path,
+              Win32Constants.SE_FILE_OBJECT,
+              Win32Constants.DACL_SECURITY_INFORMATION,
+              null,
+              null,
+              newAcl.getValue(),
+              null);
+      if (rc != 0) {
+        throw SandboxException.cannotSandbox(
+            "SetNamedSecurityInfoW("
+                + path
+                + ") failed: error "
+                + rc
+                + (rc == Win32Constants.ERROR_ACCESS_DENIED
+                    ? " (access denied: you must own the path or hold WRITE_DAC on it)"
+                    : ""));
+      }
+    } finally {
+      if (newAcl.getValue() != null) {
+        Kernel32.INSTANCE.LocalFree(newAcl.getValue());
+      }
+      Kernel32.INSTANCE.LocalFree(sid);
+      Kernel32.INSTANCE.LocalFree(sd.getValue());
+    }
+  }
+
+  /**
+   * Whether {@code trustee} (or, unless LPAC, ALL APPLICATION PACKAGES) may read and execute in
+   * {@code dir}, by GetEffectiveRightsFromAclW on the directory's DACL.
+   */
+  boolean readableBy(Path dir, Sid trustee, boolean lessPrivileged) {
+    PointerByReference dacl = new PointerByReference();
+    PointerByReference sd = new PointerByReference();
+    int rc =
+        Advapi32.INSTANCE.GetNamedSecurityInfo(
+            dir.toString(),
+            Win32Constants.SE_FILE_OBJECT,
+            Win32Constants.DACL_SECURITY_INFORMATION,
+            null,
+            null,
+            dacl,
+            null,
+            sd);
+    if (rc != 0) {
+      throw SandboxException.cannotSandbox(
+          "GetNamedSecurityInfoW(" + dir + ") failed: error " + rc);
+    }
+    try {
+      if (rights(dacl.getValue(), trustee)) {
+        return true;
+      }
+      return !lessPrivileged && rights(dacl.getValue(), Sid.ALL_APPLICATION_PACKAGES);
+    } finally {
+      Kernel32.INSTANCE.LocalFree(sd.getValue());
+    }
+  }
+
+  private boolean rights(Pointer acl, Sid trustee) {
+    return (rightsMask(acl, trustee) & AccessGrant.READ_EXECUTE) == AccessGrant.READ_EXECUTE;
+  }
+
+  private int rightsMask(Pointer acl, Sid trustee) {
+    Pointer sid = sid(trustee.value());
+    try {
+      TRUSTEE_W t = new TRUSTEE_W();
+      t.MultipleTrusteeOperation = Win32Constants.NO_MULTIPLE_TRUSTEE;
+      t.TrusteeForm = Win32Constants.TRUSTEE_IS_SID;
+      t.TrusteeType = Win32Constants.TRUSTEE_IS_UNKNOWN;
+      t.ptstrName = sid;
+      IntByReference mask = new IntByReference();
+      int rc = lib.advapi32().GetEffectiveRightsFromAclW(acl, t, mask);
+      if (rc != 0) {
+        throw SandboxException.cannotSandbox("GetEffectiveRightsFromAclW failed: error " + rc);
+      }
+      return mask.getValue();
+    } finally {
+      Kernel32.INSTANCE.LocalFree(sid);
+    }
+  }
+
+  /** A security descriptor from SDDL; release with LocalFree. */
+  Pointer securityDescriptor(String sddl) {
+    PointerByReference sd = new PointerByReference();
+    if (!lib.advapi32()
+        .ConvertStringSecurityDescriptorToSecurityDescriptorW(
+            new WString(sddl), Win32Constants.SDDL_REVISION_1, sd, null)) {
+      throw SandboxException.cannotSandbox(
+          "ConvertStringSecurityDescriptorToSecurityDescriptorW("
+              + sddl
+              + ") failed: error "
+              + Native.getLastError());
+    }
+    return sd.getValue();
+  }
+
+  @Override
+  public void createPlaceholder(Path path) throws IOException {
+    Files.createDirectories(path);
+  }
+
+  @Override
+  public void deletePlaceholder(Path path) throws IOException {
+    // Only if still empty: the user may have put something there since.
+    try (var s = Files.list(path)) {
+      if (s.findAny().isPresent()) {
+        throw new IOException(path + " is no longer empty; left in place");
+      }
+    } catch (java.nio.file.NoSuchFileException e) {
+      return;
+    }
+    Files.delete(path);
+  }
+
+  @Override
+  public void deleteProfile(String profileName) {
+    int hr = lib.userenv().DeleteAppContainerProfile(new WString(profileName));
+    if (hr != 0) {
+      throw SandboxException.cannotSandbox(
+          "DeleteAppContainerProfile("
+              + profileName
+              + ") failed: HRESULT 0x"
+              + Integer.toHexString(hr));
+    }
+  }
+
+  static Memory wide(String s) {
+    Memory m = new Memory((s.length() + 1L) * 2);
+    m.setWideString(0, s);
+    return m;
+  }
+}

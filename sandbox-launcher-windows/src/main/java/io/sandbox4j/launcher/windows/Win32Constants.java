@@ -1,0 +1,127 @@
+package io.sandbox4j.launcher.windows;
+
+/**
+ * Win32 constants used by the launcher, with the exact names of the Windows SDK. Every constant
+ * here that mingw-w64 defines is compared by {@code AbiLayoutTest} with the value the mingw-w64
+ * headers give (src/test/resources/abi/layouts.tsv); the few mingw lacks are in {@link
+ * WfpConstants} with their documentation source.
+ */
+final class Win32Constants {
+  private Win32Constants() {}
+
+  static final int EXTENDED_STARTUPINFO_PRESENT = 0x80000;
+  static final int CREATE_SUSPENDED = 4;
+  static final int CREATE_UNICODE_ENVIRONMENT = 1024;
+  static final int CREATE_NO_WINDOW = 0x8000000;
+  static final int CREATE_NEW_PROCESS_GROUP = 512;
+  static final int STARTF_USESTDHANDLES = 256;
+  static final int HANDLE_FLAG_INHERIT = 1;
+  static final int PROC_THREAD_ATTRIBUTE_HANDLE_LIST = 0x20002;
+  static final int PROC_THREAD_ATTRIBUTE_SECURITY_CAPABILITIES = 0x20009;
+  static final int PROC_THREAD_ATTRIBUTE_JOB_LIST = 0x2000D;
+  static final int PROC_THREAD_ATTRIBUTE_ALL_APPLICATION_PACKAGES_POLICY = 0x2000F;
+  static final int PROCESS_CREATION_ALL_APPLICATION_PACKAGES_OPT_OUT = 1;
+  static final int JOB_OBJECT_LIMIT_WORKINGSET = 1;
+  static final int JOB_OBJECT_LIMIT_PROCESS_TIME = 2;
+  static final int JOB_OBJECT_LIMIT_JOB_TIME = 4;
+  static final int JOB_OBJECT_LIMIT_ACTIVE_PROCESS = 8;
+  static final int JOB_OBJECT_LIMIT_PROCESS_MEMORY = 256;
+  static final int JOB_OBJECT_LIMIT_JOB_MEMORY = 512;
+  static final int JOB_OBJECT_LIMIT_DIE_ON_UNHANDLED_EXCEPTION = 1024;
+  static final int JOB_OBJECT_LIMIT_BREAKAWAY_OK = 2048;
+  static final int JOB_OBJECT_LIMIT_SILENT_BREAKAWAY_OK = 0x1000;
+  static final int JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE = 0x2000;
+  static final int JOB_OBJECT_UILIMIT_HANDLES = 1;
+  static final int JOB_OBJECT_UILIMIT_READCLIPBOARD = 2;
+  static final int JOB_OBJECT_UILIMIT_WRITECLIPBOARD = 4;
+  static final int JOB_OBJECT_UILIMIT_SYSTEMPARAMETERS = 8;
+  static final int JOB_OBJECT_UILIMIT_DISPLAYSETTINGS = 16;
+  static final int JOB_OBJECT_UILIMIT_GLOBALATOMS = 32;
+  static final int JOB_OBJECT_UILIMIT_DESKTOP = 64;
+  static final int JOB_OBJECT_UILIMIT_EXITWINDOWS = 128;
+  static final int JOB_OBJECT_UILIMIT_ALL = 255;
+  static final int JOB_OBJECT_CPU_RATE_CONTROL_ENABLE = 1;
+  static final int JOB_OBJECT_CPU_RATE_CONTROL_HARD_CAP = 4;
+  static final int JOB_OBJECT_MSG_END_OF_JOB_TIME = 1;
+  static final int JOB_OBJECT_MSG_ACTIVE_PROCESS_LIMIT = 3;
+  static final int JOB_OBJECT_MSG_ACTIVE_PROCESS_ZERO = 4;
+  static final int JOB_OBJECT_MSG_JOB_MEMORY_LIMIT = 10;
+  static final int JobObjectBasicUIRestrictions = 4;
+  static final int JobObjectAssociateCompletionPortInformation = 7;
+  static final int JobObjectExtendedLimitInformation = 9;
+  static final int JobObjectCpuRateControlInformation = 15;
+  static final int DISABLE_MAX_PRIVILEGE = 1;
+  static final int SANDBOX_INERT = 2;
+  static final int LUA_TOKEN = 4;
+  static final int WRITE_RESTRICTED = 8;
+  static final int SE_GROUP_ENABLED = 4;
+  static final int SE_GROUP_USE_FOR_DENY_ONLY = 16;
+  static final int SE_GROUP_INTEGRITY = 32;
+  static final int SE_GROUP_LOGON_ID = 0xC0000000;
+  static final int TokenGroups = 2;
+  static final int TokenDefaultDacl = 6;
+  static final int TokenRestrictedSids = 11;
+  static final int TokenIntegrityLevel = 25;
+  static final int TokenIsAppContainer = 29;
+  static final int TokenCapabilities = 30;
+  static final int TokenAppContainerSid = 31;
+  static final int TOKEN_DUPLICATE = 2;
+  static final int TOKEN_QUERY = 8;
+  static final int TOKEN_ASSIGN_PRIMARY = 1;
+  static final int TOKEN_ADJUST_DEFAULT = 128;
+  static final int TOKEN_ADJUST_SESSIONID = 256;
+  static final int GRANT_ACCESS = 1;
+  static final int REVOKE_ACCESS = 4;
+  static final int SET_ACCESS = 2;
+  static final int DENY_ACCESS = 3;
+  static final int NO_INHERITANCE = 0;
+  static final int SUB_CONTAINERS_AND_OBJECTS_INHERIT = 3;
+  static final int TRUSTEE_IS_SID = 0;
+  static final int TRUSTEE_IS_UNKNOWN = 0;
+  static final int NO_MULTIPLE_TRUSTEE = 0;
+  static final int SE_FILE_OBJECT = 1;
+  static final int DACL_SECURITY_INFORMATION = 4;
+  static final int LABEL_SECURITY_INFORMATION = 16;
+  static final int PROTECTED_DACL_SECURITY_INFORMATION = 0x80000000;
+  static final int SDDL_REVISION_1 = 1;
+  static final int FILE_GENERIC_READ = 0x120089;
+  static final int FILE_GENERIC_WRITE = 0x120116;
+  static final int FILE_GENERIC_EXECUTE = 0x1200A0;
+  static final int FILE_DELETE_CHILD = 64;
+  static final int FILE_WRITE_DATA = 2;
+  static final int FILE_APPEND_DATA = 4;
+  static final int FILE_WRITE_EA = 16;
+  static final int FILE_WRITE_ATTRIBUTES = 256;
+  static final int DELETE = 0x10000;
+  static final int WRITE_DAC = 0x40000;
+  static final int WRITE_OWNER = 0x80000;
+  static final int SECURITY_MANDATORY_LOW_RID = 0x1000;
+  static final int WinCapabilityInternetClientSid = 85;
+  static final int WinCapabilityInternetClientServerSid = 86;
+  static final int WinCapabilityPrivateNetworkClientServerSid = 87;
+  static final int WinLowLabelSid = 66;
+  static final int WINSTA_ALL_ACCESS = 895;
+  static final int DESKTOP_CREATEWINDOW = 2;
+  static final int DESKTOP_READOBJECTS = 1;
+  static final int DESKTOP_WRITEOBJECTS = 128;
+  static final int DESKTOP_SWITCHDESKTOP = 256;
+  static final int GENERIC_ALL = 0x10000000;
+  static final int GENERIC_READ = 0x80000000;
+  static final int ERROR_ACCESS_DENIED = 5;
+  static final int WAIT_OBJECT_0 = 0;
+  static final int WAIT_TIMEOUT = 258;
+  static final int STILL_ACTIVE = 259;
+  static final int ERROR_INSUFFICIENT_BUFFER = 122;
+  static final int ERROR_ALREADY_EXISTS = 183;
+  static final int RPC_C_AUTHN_WINNT = 10;
+  static final int FWP_ACTION_BLOCK = 0x1001;
+  static final int FWP_ACTION_PERMIT = 0x1002;
+  static final int FWP_EMPTY = 0;
+  static final int FWP_UINT8 = 1;
+  static final int FWP_UINT16 = 2;
+  static final int FWP_UINT32 = 3;
+  static final int FWP_UINT64 = 4;
+  static final int FWP_BYTE_ARRAY16_TYPE = 11;
+  static final int FWP_SID = 13;
+  static final int FWP_MATCH_EQUAL = 0;
+}

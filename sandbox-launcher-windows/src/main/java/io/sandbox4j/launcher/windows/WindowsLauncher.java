@@ -1,0 +1,90 @@
+package io.sandbox4j.launcher.windows;
+
+import io.sandbox4j.api.SandboxException;
+import io.sandbox4j.api.spi.Availability;
+import io.sandbox4j.api.spi.LaunchSpec;
+import io.sandbox4j.api.spi.Launcher;
+import io.sandbox4j.api.spi.SandboxProcess;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The Windows launcher shared by the appcontainer, restrictedtoken and wfp backends: applies a
+ * {@link WindowsLaunchPlan} with one CreateProcess(AsUser)W (see {@link NativeLaunch}).
+ */
+public final class WindowsLauncher implements Launcher {
+  private final String osName;
+  private final String osVersion;
+  private volatile Win32Libraries.Loaded libraries; // loaded on the first launch, on Windows only
+
+  @Inject
+  public WindowsLauncher() {
+    this(System.getProperty("os.name", "unknown"), System.getProperty("os.version", ""));
+  }
+
+  WindowsLauncher(String osName) {
+    this(osName, "");
+  }
+
+  WindowsLauncher(String osName, String osVersion) {
+    this.osName = osName;
+    this.osVersion = osVersion;
+  }
+
+  /** Whether {@code osName} (the os.name property) names Windows. */
+  public static boolean isWindows(String osName) {
+    return osName.toLowerCase(Locale.ROOT).startsWith("windows");
+  }
+
+  /** The reason every Windows isolator gives on another OS. */
+  public static String requiresWindows(String osName) {
+    return "requires Windows (this host is " + osName + ")";
+  }
+
+  @Override
+  public String id() {
+    return "windows-native";
+  }
+
+  @Override
+  public Set<Class<?>> extensionTypes() {
+    return Set.of(WindowsLaunchPlan.class);
+  }
+
+  @Override
+  public Availability probe() {
+    Availability os = WindowsHost.probeOs(osName, osVersion);
+    if (!os.available()) {
+      return os;
+    }
+    return Availability.available(
+        "CreateProcess(AsUser)W with job objects through JNA on " + os.detail());
+  }
+
+  @Override
+  public SandboxProcess launch(LaunchSpec spec) throws IOException {
+    if (!isWindows(osName)) {
+      throw SandboxException.cannotSandbox("the Windows launcher " + requiresWindows(osName));
+    }
+    WindowsLaunchPlan plan =
+        spec.findExtension(WindowsLaunchPlan.class)
+            .orElseThrow(
+                () ->
+                    SandboxException.cannotSandbox(
+                        "no Windows launch plan: no Windows isolator contributed to this run"));
+    for (Class<?> type : spec.extensionTypes()) {
+      if (!extensionTypes().contains(type)) {
+        throw SandboxException.cannotSandbox(
+            "the Windows launcher cannot apply the " + type.getSimpleName() + " extension");
+      }
+    }
+    Win32Libraries.Loaded lib = libraries;
+    if (lib == null) {
+      lib = Win32Libraries.Loaded.load();
+      libraries = lib;
+    }
+    return new NativeLaunch(lib).launch(spec, plan);
+  }
+}

@@ -1,0 +1,362 @@
+package io.sandbox4j.launcher.windows;
+
+import io.sandbox4j.api.FilesystemPolicy;
+import io.sandbox4j.api.HostPort;
+import io.sandbox4j.api.NetworkMode;
+import io.sandbox4j.api.NetworkPolicy;
+import io.sandbox4j.api.ResourceLimits;
+import io.sandbox4j.api.SandboxException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The pure-Java translation from a sandbox policy to Win32 parameters: SID lists, ACE sets, job
+ * limit values and WFP filters. No native calls, so it is unit-tested on any OS; {@link
+ * WindowsLauncher} executes what it produces.
+ */
+public final class WindowsPlanner {
+  /** Weight of the per-layer default block filter inside the sandbox sublayer. */
+  static final int BLOCK_WEIGHT = 0;
+
+  /** Weight of allow-list permits: above the block, so they win inside the sandbox sublayer. */
+  static final int PERMIT_WEIGHT = 15;
+
+  private WindowsPlanner() {}
+
+  /** Resolves allow-list host names to addresses (a seam: tests pass a fixed table). */
+  @FunctionalInterface
+  public interface HostResolver {
+    List<InetAddress> resolve(String host) throws UnknownHostException;
+
+    HostResolver SYSTEM = host -> List.of(InetAddress.getAllByName(host));
+  }
+
+  /**
+   * The per-workspace AppContainer profile name: "sandbox4j." and 32 hex digits of the SHA-256 of
+   * the workspace path, so one workspace always gets the same profile (and container SID).
+   */
+  public static String profileName(Path workspace) {
+    return "sandbox4j." + hash(workspace.toAbsolutePath().normalize().toString()).substring(0, 32);
+  }
+
+  /** The restricting SID that stands for "this workspace" in the restricted-token backend. */
+  public static Sid workspaceSid(Path workspace) {
+    return Sid.derived("sandbox4j-workspace", workspace.toAbsolutePath().normalize().toString());
+  }
+
+  /**
+   * The restricted token: all privileges but SeChangeNotify dropped, administrator-like groups made
+   * deny-only, low integrity, writes restricted to what is granted to the workspace SID, the run
+   * SID or the RESTRICTED SID (WRITE_RESTRICTED leaves reads to the normal access check).
+   */
+  public static RestrictedTokenSpec restrictedToken(Sid workspaceSid, Sid runSid) {
+    return new RestrictedTokenSpec(
+        Win32Constants.DISABLE_MAX_PRIVILEGE | Win32Constants.WRITE_RESTRICTED,
+        List.of(
+            Sid.BUILTIN_ADMINISTRATORS,
+            Sid.LOCAL_ACCOUNT_AND_ADMIN,
+            Sid.BUILTIN_POWER_USERS,
+            Sid.BUILTIN_BACKUP_OPERATORS,
+            Sid.BUILTIN_NETWORK_CONFIGURATION_OPERATORS,
+            Sid.BUILTIN_HYPER_V_ADMINISTRATORS),
+        List.of(workspaceSid, runSid, Sid.RESTRICTED_CODE),
+        Sid.LOW_INTEGRITY,
+        List.of(Sid.RESTRICTED_CODE, runSid));
+  }
+
+  /**
+   * The token to derive an AppContainer process from when a run has both: privileges dropped and
+   * administrator-like groups deny-only, but no restricting SIDs and no WRITE_RESTRICTED. The
+   * AppContainer already confines writes (its SID must be granted) and Windows derives its low-box
+   * token from a plain primary token; restricting SIDs would add nothing but a second grant check.
+   */
+  public static RestrictedTokenSpec forAppContainer(RestrictedTokenSpec spec) {
+    return new RestrictedTokenSpec(
+        Win32Constants.DISABLE_MAX_PRIVILEGE,
+        spec.denyOnlySids(),
+        List.of(),
+        spec.integrityLevel(),
+        spec.defaultDaclGrantees());
+  }
+
+  /**
+   * Puts the run in the workspace's AppContainer: the per-workspace profile with exactly the
+   * capabilities the network mode needs, the container's one-time grants on the writable roots (it
+   * could write nothing otherwise) with the protected-path denials and placeholders, and a
+   * kill-on-close job. Used by every appcontainer isolator, and by the wfp backend, whose filters
+   * match the container's package SID and nothing else.
+   */
+  public static WindowsLaunchPlan containWorkspace(
+      io.sandbox4j.api.SandboxPolicy policy, WindowsLaunchPlan plan) {
+    FilesystemPolicy fs = policy.filesystem();
+    plan.appContainer(
+        new AppContainerSpec(
+            profileName(fs.workspace()), networkCapabilities(policy.network().mode()), false));
+    plan.addWorkspaceGrants(fs.workspace(), writeGrants(fs, Sid.RUN_APPCONTAINER));
+    plan.addProtectedPlaceholders(missingProtectedPaths(fs));
+    plan.limitJob(JobLimits.KILL_ON_CLOSE);
+    return plan;
+  }
+
+  /**
+   * The workspace grants a run actually needs. With an AppContainer only the container's own grants
+   * (trustee {@link Sid#RUN_APPCONTAINER}) matter: its token carries no restricting SIDs (see
+   * {@link #forAppContainer}) and is low-box anyway, so the restricted token's low labels and
+   * workspace-SID grants would only weaken the workspace for other low-integrity processes.
+   */
+  public static List<AccessGrant> effectiveGrants(WindowsLaunchPlan plan) {
+    if (plan.appContainer().isEmpty()) {
+      return plan.workspaceGrants();
+    }
+    return plan.workspaceGrants().stream()
+        .filter(g -> g.trustee().equals(Sid.RUN_APPCONTAINER))
+        .toList();
+  }
+
+  /**
+   * The job limits for a policy's resources: kill-on-close always; memory as JOB_MEMORY (the whole
+   * tree), CPU time as PerJobUserTimeLimit (100 ns units, whole seconds rounded up), the process
+   * count as ActiveProcessLimit; all UI restrictions when {@code restrictUi}.
+   */
+  public static JobLimits jobLimits(ResourceLimits r, boolean restrictUi) {
+    int flags = Win32Constants.JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE;
+    flags |= Win32Constants.JOB_OBJECT_LIMIT_DIE_ON_UNHANDLED_EXCEPTION;
+    int procs = 0;
+    long memory = 0;
+    long time = 0;
+    if (r.maxProcesses().isPresent()) {
+      flags |= Win32Constants.JOB_OBJECT_LIMIT_ACTIVE_PROCESS;
+      procs = r.maxProcesses().getAsInt();
+    }
+    if (r.memoryBytes().isPresent()) {
+      flags |= Win32Constants.JOB_OBJECT_LIMIT_JOB_MEMORY;
+      memory = r.memoryBytes().getAsLong();
+    }
+    if (r.cpuTime().isPresent()) {
+      Duration d = r.cpuTime().get();
+      long seconds = d.getSeconds() + (d.getNano() > 0 ? 1 : 0);
+      flags |= Win32Constants.JOB_OBJECT_LIMIT_JOB_TIME;
+      time = Math.multiplyExact(seconds, 10_000_000L);
+    }
+    return new JobLimits(
+        flags, procs, memory, time, restrictUi ? Win32Constants.JOB_OBJECT_UILIMIT_ALL : 0);
+  }
+
+  /**
+   * The one-time ACE set for write confinement and protected paths, for {@code trustee}.
+   *
+   * <ul>
+   *   <li>every writable root: allow MODIFY (no FILE_DELETE_CHILD), inherited;
+   *   <li>every protected path: deny ALL_WRITES, inherited, so nothing beneath can change;
+   *   <li>every directory from a writable root down to a protected path's parent, the root
+   *       included: deny DELETE on that object only, so no ancestor can be renamed away and
+   *       re-created without its protection.
+   * </ul>
+   */
+  public static List<AccessGrant> writeGrants(FilesystemPolicy fs, Sid trustee) {
+    List<AccessGrant> grants = new ArrayList<>();
+    for (Path root : fs.allWritableRoots()) {
+      grants.add(new AccessGrant(root, trustee, AccessGrant.Mode.ALLOW, AccessGrant.MODIFY, true));
+    }
+    Set<Path> ancestors = new LinkedHashSet<>();
+    for (Path p : fs.protectedPaths()) {
+      grants.add(new AccessGrant(p, trustee, AccessGrant.Mode.DENY, AccessGrant.ALL_WRITES, true));
+      for (Path root : fs.allWritableRoots()) {
+        if (p.startsWith(root) && !p.equals(root)) {
+          for (Path a = p.getParent(); a != null && a.startsWith(root); a = a.getParent()) {
+            ancestors.add(a);
+          }
+        }
+      }
+    }
+    for (Path a : ancestors) {
+      grants.add(new AccessGrant(a, trustee, AccessGrant.Mode.DENY, Win32Constants.DELETE, false));
+    }
+    return List.copyOf(grants);
+  }
+
+  /**
+   * Deny-read ACEs for read deny-list paths that lie beneath a path the container was granted:
+   * elsewhere an AppContainer cannot read a user's files anyway, because nothing grants its SID.
+   */
+  public static List<AccessGrant> readDenyGrants(FilesystemPolicy fs, Sid trustee) {
+    List<AccessGrant> grants = new ArrayList<>();
+    for (Path p : fs.readDeny()) {
+      for (Path root : fs.allWritableRoots()) {
+        if (p.startsWith(root)) {
+          grants.add(
+              new AccessGrant(
+                  p,
+                  trustee,
+                  AccessGrant.Mode.DENY,
+                  Win32Constants.GENERIC_ALL | AccessGrant.READ_EXECUTE | AccessGrant.ALL_WRITES,
+                  true));
+          break;
+        }
+      }
+    }
+    return List.copyOf(grants);
+  }
+
+  /** Protected paths that do not exist: they get created as placeholders so ACEs can hold them. */
+  public static List<Path> missingProtectedPaths(FilesystemPolicy fs) {
+    List<Path> missing = new ArrayList<>();
+    for (Path p : fs.protectedPaths()) {
+      if (!Files.exists(p)) {
+        missing.add(p);
+      }
+    }
+    return List.copyOf(missing);
+  }
+
+  /** The AppContainer capabilities a network mode needs: none at all for no network. */
+  public static List<Sid> networkCapabilities(NetworkMode mode) {
+    return switch (mode) {
+      case NONE -> List.of();
+      case ALLOW -> List.of(Sid.CAPABILITY_INTERNET_CLIENT);
+      case ALL ->
+          List.of(
+              Sid.CAPABILITY_INTERNET_CLIENT,
+              Sid.CAPABILITY_INTERNET_CLIENT_SERVER,
+              Sid.CAPABILITY_PRIVATE_NETWORK_CLIENT_SERVER);
+    };
+  }
+
+  /**
+   * The WFP filters for a network policy, keyed by the run's AppContainer package SID: a block at
+   * each of the four ALE layers (connect and accept, IPv4 and IPv6), plus, in allow-list mode, one
+   * permit per resolved address and port at the connect layer of its family. Mode ALL gives none.
+   *
+   * @throws SandboxException (exit 2) when an allow-list host cannot be resolved
+   */
+  public static List<WfpFilter> wfpFilters(NetworkPolicy network, HostResolver resolver) {
+    if (network.mode() == NetworkMode.ALL) {
+      return List.of();
+    }
+    List<WfpFilter> filters = new ArrayList<>();
+    for (WfpLayer layer : WfpLayer.values()) {
+      filters.add(
+          new WfpFilter(
+              layer, WfpFilter.Action.BLOCK, BLOCK_WEIGHT, List.of(WfpCondition.packageId())));
+    }
+    if (network.mode() == NetworkMode.ALLOW) {
+      for (HostPort hp : network.allow()) {
+        List<InetAddress> addresses;
+        if (hp.host().equals("*")) {
+          addresses = List.of();
+        } else {
+          try {
+            addresses = resolver.resolve(hp.host());
+          } catch (UnknownHostException e) {
+            throw SandboxException.invalid(
+                "network allow-list host '"
+                    + hp.host()
+                    + "' cannot be resolved: "
+                    + e.getMessage());
+          }
+          if (addresses.isEmpty()) {
+            throw SandboxException.invalid(
+                "network allow-list host '" + hp.host() + "' resolved to no address");
+          }
+        }
+        for (WfpLayer layer : List.of(WfpLayer.ALE_AUTH_CONNECT_V4, WfpLayer.ALE_AUTH_CONNECT_V6)) {
+          if (addresses.isEmpty()) {
+            // "*:port": any destination on that port (HostPort guarantees a port is given or
+            // the entry would mean "everything", which mode ALL expresses instead).
+            if (hp.port().isEmpty()) {
+              throw SandboxException.invalid(
+                  "network allow-list entry '*' needs a port; use network mode 'all' for"
+                      + " everything");
+            }
+            filters.add(
+                new WfpFilter(
+                    layer,
+                    WfpFilter.Action.PERMIT,
+                    PERMIT_WEIGHT,
+                    List.of(
+                        WfpCondition.packageId(), WfpCondition.remotePort(hp.port().getAsInt()))));
+            continue;
+          }
+          for (InetAddress a : addresses) {
+            List<WfpCondition> conditions = new ArrayList<>();
+            conditions.add(WfpCondition.packageId());
+            WfpCondition addr = WfpCondition.remoteAddress(a);
+            if (!addr.fits(layer)) {
+              continue;
+            }
+            conditions.add(addr);
+            hp.port().ifPresent(port -> conditions.add(WfpCondition.remotePort(port)));
+            filters.add(new WfpFilter(layer, WfpFilter.Action.PERMIT, PERMIT_WEIGHT, conditions));
+          }
+        }
+      }
+    }
+    return List.copyOf(filters);
+  }
+
+  /**
+   * The PROC_THREAD_ATTRIBUTE_* entries the launcher puts in the attribute list, in order: the
+   * handle list always (only the three standard handles are inherited), SECURITY_CAPABILITIES for
+   * an AppContainer, ALL_APPLICATION_PACKAGES_POLICY for LPAC, and JOB_LIST (the job is assigned at
+   * creation, so no code of the command runs outside it).
+   */
+  public static List<Integer> attributeList(WindowsLaunchPlan plan) {
+    List<Integer> attrs = new ArrayList<>();
+    attrs.add(Win32Constants.PROC_THREAD_ATTRIBUTE_HANDLE_LIST);
+    plan.appContainer()
+        .ifPresent(
+            ac -> {
+              attrs.add(Win32Constants.PROC_THREAD_ATTRIBUTE_SECURITY_CAPABILITIES);
+              if (ac.lessPrivileged()) {
+                attrs.add(Win32Constants.PROC_THREAD_ATTRIBUTE_ALL_APPLICATION_PACKAGES_POLICY);
+              }
+            });
+    attrs.add(Win32Constants.PROC_THREAD_ATTRIBUTE_JOB_LIST);
+    return List.copyOf(attrs);
+  }
+
+  /**
+   * The SDDL of a private temporary directory: protected DACL (nothing inherited from the parent),
+   * full control for the caller ({@code userSid}) and the run's SID only; low integrity label so a
+   * low-integrity sandbox can write it.
+   */
+  public static String privateTmpSddl(String userSid, Sid runSid) {
+    new Sid(userSid);
+    return "D:P(A;OICI;FA;;;" + userSid + ")(A;OICI;FA;;;" + runSid + ")S:(ML;OICI;NW;;;LW)";
+  }
+
+  /**
+   * The SDDL of a run's private desktop: full control for the caller and the run's SID, RESTRICTED
+   * (a restricting SID of the token), ALL APPLICATION PACKAGES (AppContainer runs), and a low
+   * integrity label.
+   */
+  public static String desktopSddl(String userSid, Sid runSid) {
+    new Sid(userSid);
+    return "D:P(A;;GA;;;"
+        + userSid
+        + ")(A;;GA;;;"
+        + runSid
+        + ")(A;;GA;;;RC)(A;;GA;;;AC)S:(ML;;NW;;;LW)";
+  }
+
+  static String hash(String s) {
+    try {
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JDK", e);
+    }
+  }
+}
