@@ -30,6 +30,9 @@ public final class Main {
             if (cls == ExplainCommand.class) {
               return cls.cast(new ExplainCommand(context));
             }
+            if (cls == CleanupCommand.class) {
+              return cls.cast(new CleanupCommand(context));
+            }
             return defaults.create(cls);
           }
         };

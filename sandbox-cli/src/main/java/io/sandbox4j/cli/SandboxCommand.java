@@ -15,6 +15,7 @@ import picocli.CommandLine.Option;
       BackendsCommand.class,
       ExplainCommand.class,
       ConformanceCommand.class,
+      CleanupCommand.class,
       GenerateCompletion.class
     })
 final class SandboxCommand {

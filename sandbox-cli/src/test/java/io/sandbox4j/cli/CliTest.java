@@ -224,4 +224,10 @@ class CliTest {
     assertThat(run(true, "backends")).isZero();
     assertThat(out.toString()).contains("pretend - test double", "everything", "FS_READ_DENY");
   }
+
+  @Test
+  void cleanupWithNothingLeftSaysSo() {
+    assertThat(run(true, "cleanup")).isZero();
+    assertThat(out.toString()).isEqualTo("nothing to clean up for " + dir + "\n");
+  }
 }

@@ -6,6 +6,7 @@ import com.google.inject.AbstractModule;
 import com.google.inject.multibindings.Multibinder;
 import io.sandbox4j.api.spi.Launcher;
 import io.sandbox4j.api.spi.SandboxBackend;
+import io.sandbox4j.api.spi.WorkspaceCleanup;
 import org.apiguardian.api.API;
 
 /**
@@ -28,6 +29,14 @@ public abstract class BackendModule extends AbstractModule {
   /** Registers a backend; its id must be unique among all installed backends. */
   protected final void addBackend(Class<? extends SandboxBackend> backend) {
     Multibinder.newSetBinder(binder(), SandboxBackend.class).addBinding().to(backend);
+  }
+
+  /** Registers what reverts this backend's per-workspace state ({@code sandbox cleanup}). */
+  protected final void addWorkspaceCleanup(Class<? extends WorkspaceCleanup> cleanup) {
+    Multibinder<WorkspaceCleanup> cleanups =
+        Multibinder.newSetBinder(binder(), WorkspaceCleanup.class);
+    cleanups.permitDuplicates();
+    cleanups.addBinding().to(cleanup);
   }
 
   /** Registers a launcher; several backends may register the same launcher class. */

@@ -6,6 +6,7 @@ import io.sandbox4j.api.SandboxException;
 import io.sandbox4j.api.spi.Isolator;
 import io.sandbox4j.api.spi.Launcher;
 import io.sandbox4j.api.spi.SandboxBackend;
+import io.sandbox4j.api.spi.WorkspaceCleanup;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.util.ArrayList;
@@ -27,8 +28,12 @@ public final class BackendRegistry {
   private final List<String> order;
   private final List<Launcher> launchers;
 
+  private final List<WorkspaceCleanup> cleanups;
+
   @Inject
-  public BackendRegistry(Set<SandboxBackend> backends, Set<Launcher> launchers) {
+  public BackendRegistry(
+      Set<SandboxBackend> backends, Set<Launcher> launchers, Set<WorkspaceCleanup> cleanups) {
+    this.cleanups = List.copyOf(cleanups);
     List<SandboxBackend> sorted = new ArrayList<>(backends);
     sorted.sort(
         Comparator.comparingInt(SandboxBackend::priority).thenComparing(SandboxBackend::id));
@@ -98,5 +103,10 @@ public final class BackendRegistry {
 
   public List<Launcher> launchers() {
     return launchers;
+  }
+
+  /** What reverts backends' per-workspace state. */
+  public List<WorkspaceCleanup> workspaceCleanups() {
+    return cleanups;
   }
 }

@@ -4,6 +4,7 @@ import com.google.inject.AbstractModule;
 import com.google.inject.multibindings.Multibinder;
 import io.sandbox4j.api.spi.Launcher;
 import io.sandbox4j.api.spi.SandboxBackend;
+import io.sandbox4j.api.spi.WorkspaceCleanup;
 
 /** The engine's own bindings: the built-in backend and the plain ProcessBuilder launcher. */
 final class CoreModule extends AbstractModule {
@@ -13,5 +14,6 @@ final class CoreModule extends AbstractModule {
     Multibinder<Launcher> launchers = Multibinder.newSetBinder(binder(), Launcher.class);
     launchers.permitDuplicates();
     launchers.addBinding().to(ProcessBuilderLauncher.class);
+    Multibinder.newSetBinder(binder(), WorkspaceCleanup.class);
   }
 }

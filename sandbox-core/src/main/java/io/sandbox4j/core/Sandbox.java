@@ -12,11 +12,13 @@ import io.sandbox4j.api.SandboxPolicy;
 import io.sandbox4j.api.spi.LaunchSpec;
 import io.sandbox4j.api.spi.Launcher;
 import io.sandbox4j.api.spi.SandboxProcess;
+import io.sandbox4j.api.spi.WorkspaceCleanup;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.lang.ProcessBuilder.Redirect;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -119,6 +121,36 @@ public final class Sandbox {
   /** As {@link #plan(SandboxPolicy, List)}, not requiring the {@code waived} features. */
   public SandboxPlan plan(SandboxPolicy policy, List<String> backendIds, Set<Feature> waived) {
     return selector.select(policy, backendIds, waived);
+  }
+
+  /**
+   * Reverts what installed backends left for {@code workspace} between runs (placeholders for
+   * protected paths, one-time ACL grants and profiles). Every cleanup runs even when one fails.
+   *
+   * @return one line per reverted item
+   * @throws SandboxException (exit 125) naming what could not be reverted, after trying everything
+   */
+  public List<String> cleanup(Path workspace) {
+    List<String> done = new ArrayList<>();
+    List<String> failed = new ArrayList<>();
+    for (WorkspaceCleanup c : registry.workspaceCleanups()) {
+      try {
+        for (String line : c.cleanup(workspace)) {
+          done.add(c.description() + ": " + line);
+        }
+      } catch (RuntimeException e) {
+        failed.add(c.description() + ": " + e.getMessage());
+      }
+    }
+    if (!failed.isEmpty()) {
+      throw SandboxException.cannotSandbox(
+          "cleanup of "
+              + workspace
+              + " is incomplete:\n  "
+              + String.join("\n  ", failed)
+              + (done.isEmpty() ? "" : "\nreverted:\n  " + String.join("\n  ", done)));
+    }
+    return done;
   }
 
   /** Starts the command; the caller reads or redirects its streams and waits for it. */

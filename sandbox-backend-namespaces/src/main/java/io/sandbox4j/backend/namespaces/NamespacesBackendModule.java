@@ -9,5 +9,6 @@ public final class NamespacesBackendModule extends BackendModule {
   protected void configure() {
     addBackend(NamespacesBackend.class);
     addLauncher(NativeLauncher.class);
+    addWorkspaceCleanup(PlaceholderCleanup.class);
   }
 }
