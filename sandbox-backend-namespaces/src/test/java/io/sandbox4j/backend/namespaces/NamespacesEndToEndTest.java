@@ -67,9 +67,11 @@ class NamespacesEndToEndTest {
     Files.writeString(home.resolve(".ssh/id_ed25519"), "PRIVATE-KEY");
     Files.writeString(home.resolve(".netrc"), "machine x password NETRC-SECRET");
     Files.writeString(home.resolve("notes.txt"), "readable");
+    // No private /tmp here: the checkout (and so this home) may itself lie beneath /tmp.
     SandboxPolicy p =
         SandboxPolicy.builder(ws)
             .denyCredentialStores(true, Map.of("HOME", home.toString()))
+            .privateTmp(false)
             .build();
     Sandbox.Result r =
         Sandbox.run(
