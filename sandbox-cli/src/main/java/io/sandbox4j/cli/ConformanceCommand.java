@@ -100,7 +100,16 @@ public final class ConformanceCommand implements Callable<Integer> {
       }
       targets.add(target("automatic", List.of()));
       ConformanceReport report =
-          ConformanceRunner.builder().targets(targets).filter(scenarios).build().run();
+          ConformanceRunner.builder()
+              .targets(targets)
+              .filter(scenarios)
+              .progress(
+                  line -> {
+                    err.println("conformance: " + line);
+                    err.flush();
+                  })
+              .build()
+              .run();
       out.print(json ? report.toJson() + System.lineSeparator() : report.toTable());
       out.flush();
       if (!report.conforms()) {

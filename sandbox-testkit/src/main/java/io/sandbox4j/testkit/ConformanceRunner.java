@@ -19,6 +19,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.apiguardian.api.API;
 
@@ -43,11 +44,13 @@ public final class ConformanceRunner {
   private final List<BackendUnderTest> targets;
   private final List<Scenario> scenarios;
   private final int parallelism;
+  private final Consumer<String> progress;
 
   private ConformanceRunner(Builder b) {
     this.targets = List.copyOf(b.targets);
     this.scenarios = List.copyOf(b.scenarios);
     this.parallelism = b.parallelism;
+    this.progress = b.progress;
   }
 
   public static Builder builder() {
@@ -67,11 +70,40 @@ public final class ConformanceRunner {
       List<ScenarioOutcome> outcomes = new ArrayList<>();
       int t = 0;
       for (BackendUnderTest target : targets) {
+        progress.accept(
+            "target "
+                + (t + 1)
+                + "/"
+                + targets.size()
+                + " ("
+                + target.label()
+                + "): "
+                + scenarios.size()
+                + " scenarios...");
+        long start = System.nanoTime();
         TargetSession session = new TargetSession(target);
         infos.add(
             new ConformanceReport.TargetInfo(
                 target.label(), target.backendIds(), session.declared(), session.notes()));
-        outcomes.addAll(runTarget(session, Files.createDirectories(root.resolve("t" + t++))));
+        List<ScenarioOutcome> done =
+            runTarget(session, Files.createDirectories(root.resolve("t" + t++)));
+        outcomes.addAll(done);
+        progress.accept(
+            "target "
+                + t
+                + "/"
+                + targets.size()
+                + " ("
+                + target.label()
+                + "): "
+                + count(done, ScenarioOutcome.Status.PASS)
+                + " passed, "
+                + count(done, ScenarioOutcome.Status.FAIL)
+                + " failed, "
+                + count(done, ScenarioOutcome.Status.SKIP)
+                + " skipped in "
+                + Duration.ofNanos(System.nanoTime() - start).toMillis()
+                + " ms");
       }
       return new ConformanceReport(infos, scenarios, outcomes);
     } catch (IOException e) {
@@ -79,6 +111,10 @@ public final class ConformanceRunner {
     } finally {
       Scratch.deleteTree(root);
     }
+  }
+
+  private static long count(List<ScenarioOutcome> outcomes, ScenarioOutcome.Status status) {
+    return outcomes.stream().filter(o -> o.status() == status).count();
   }
 
   private List<ScenarioOutcome> runTarget(TargetSession session, Path dir) {
@@ -261,8 +297,15 @@ public final class ConformanceRunner {
     private final List<BackendUnderTest> targets = new ArrayList<>();
     private List<Scenario> scenarios = Catalogue.all();
     private int parallelism = Math.max(2, Math.min(4, Runtime.getRuntime().availableProcessors()));
+    private Consumer<String> progress = line -> {};
 
     private Builder() {}
+
+    /** Receives one line as each target starts and ends (for progress on a terminal). */
+    public Builder progress(Consumer<String> listener) {
+      this.progress = listener;
+      return this;
+    }
 
     /** Adds a target (a column of the matrix). */
     public Builder target(BackendUnderTest target) {
