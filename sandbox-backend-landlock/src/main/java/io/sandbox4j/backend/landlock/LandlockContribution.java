@@ -7,6 +7,7 @@ import io.sandbox4j.api.spi.LaunchSpec;
 import io.sandbox4j.launcher.linux.LandlockRules;
 import io.sandbox4j.launcher.linux.LinuxLaunchPlan;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,6 +26,8 @@ import java.util.WeakHashMap;
 final class LandlockContribution {
   private final LandlockPlanner planner;
   private final Map<LaunchSpec, Boolean> registered = new WeakHashMap<>();
+  private final Map<LaunchSpec, Boolean> viewRegistered = new WeakHashMap<>();
+  private final ReadOnlyHostView view = new ReadOnlyHostView();
 
   LandlockContribution(LandlockPlanner planner) {
     this.planner = planner;
@@ -54,6 +57,31 @@ final class LandlockContribution {
           }
           p.landlock(rules);
         });
+  }
+
+  /**
+   * Registers the read-only host view ({@link ReadOnlyHostView}) for this launch, once: what makes
+   * write confinement hold for metadata (chmod, chown, utime, xattrs) too.
+   */
+  void contributeReadOnlyView(SandboxPolicy policy, LaunchSpec spec) {
+    synchronized (this) {
+      if (viewRegistered.put(spec, Boolean.TRUE) != null) {
+        return;
+      }
+    }
+    spec.extension(LinuxLaunchPlan.class, LinuxLaunchPlan::new)
+        .beforeLaunch(
+            p -> {
+              List<Path> roots = new ArrayList<>();
+              PathInspector fs = planner.inspector();
+              for (Path r : policy.filesystem().allWritableRoots()) {
+                roots.add(fs.realPath(r));
+              }
+              request(0, policy, spec, List.of())
+                  .privateTmp()
+                  .ifPresent(t -> roots.add(fs.realPath(t)));
+              view.apply(p, roots, p.privateMountPoints());
+            });
   }
 
   static LandlockPlanner.Request request(

@@ -40,19 +40,24 @@ final class LandlockFilesystemIsolator implements Isolator {
 
   @Override
   public Set<Feature> features() {
-    return featuresFor(LandlockProbe.abiOrLatest(host));
+    return featuresFor(LandlockProbe.abiOrLatest(host), host.userNamespaces().available());
   }
 
   /**
-   * Write confinement needs ABI 3: before it truncate(2), ftruncate(2) and open(O_TRUNC) are not
-   * mediated, so a file outside the writable roots could be emptied.
+   * Write confinement needs ABI 3 (before it truncate(2), ftruncate(2) and open(O_TRUNC) are not
+   * mediated, so a file outside the writable roots could be emptied) and a user namespace for the
+   * read-only host view (Landlock never mediates chmod, chown, utime or setxattr).
    */
-  static Set<Feature> featuresFor(int abi) {
+  static Set<Feature> featuresFor(int abi, boolean userNamespaces) {
     EnumSet<Feature> f = EnumSet.of(Feature.FS_READ_DENY, Feature.FS_READ_ALLOWLIST);
-    if (abi >= 3) {
+    if (abi >= 3 && userNamespaces) {
       f.add(Feature.FS_WRITE_CONFINEMENT);
     }
     return f;
+  }
+
+  static Set<Feature> featuresFor(int abi) {
+    return featuresFor(abi, true);
   }
 
   @Override
@@ -61,7 +66,16 @@ final class LandlockFilesystemIsolator implements Isolator {
     if (missing != null) {
       return missing;
     }
-    return Availability.available(detail(LandlockProbe.abiOrLatest(host)));
+    Availability userns = host.userNamespaces();
+    String view =
+        userns.available()
+            ? "; everything outside the writable roots is mounted read-only in the sandbox's mount"
+                + " namespace, so chmod/chown/utime/setxattr cannot change it either"
+            : "; writes are not confined (no user namespace for the read-only host view, which"
+                + " Landlock needs because it never mediates chmod/chown/utime/setxattr: "
+                + userns.detail()
+                + ")";
+    return Availability.available(detail(LandlockProbe.abiOrLatest(host)) + view);
   }
 
   /** What this kernel's ABI leaves unenforced, precisely. */
@@ -81,7 +95,7 @@ final class LandlockFilesystemIsolator implements Isolator {
       s.append("ioctl(2) on device files is not mediated (needs ABI 5, Linux 6.10); ");
     }
     s.append(
-        "never mediated by Landlock: chmod/chown/utime/setxattr on files the user owns, read-only"
+        "never mediated by Landlock: chmod/chown/utime/setxattr (see below), read-only"
             + " paths inside writable roots, reads through another mount of a denied path's"
             + " parent, pre-existing hard links to denied files; entries created after launch in"
             + " the parents of denied paths are unreadable");
@@ -95,5 +109,8 @@ final class LandlockFilesystemIsolator implements Isolator {
       throw SandboxException.cannotSandbox("landlock filesystem isolator: " + a.detail());
     }
     contribution.contribute(id(), LandlockProbe.abiOrLatest(host), policy, spec);
+    if (features().contains(Feature.FS_WRITE_CONFINEMENT)) {
+      contribution.contributeReadOnlyView(policy, spec);
+    }
   }
 }

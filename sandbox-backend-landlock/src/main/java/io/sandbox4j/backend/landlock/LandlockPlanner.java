@@ -105,6 +105,11 @@ final class LandlockPlanner {
 
   private final PathInspector fs;
 
+  /** How paths are looked at (the real filesystem, or a test's tree). */
+  PathInspector inspector() {
+    return fs;
+  }
+
   LandlockPlanner(PathInspector fs) {
     this.fs = fs;
   }

@@ -7,6 +7,7 @@ import static io.sandbox4j.backend.seccomp.Bpf.SECCOMP_RET_KILL_PROCESS;
 import static io.sandbox4j.backend.seccomp.BpfAssembler.NEXT;
 
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalInt;
 
 /**
@@ -87,11 +88,34 @@ final class SeccompPrograms {
    */
   static final int PERSONALITY_WEAKENING = 0x0040000 | 0x0100000 | 0x0400000;
 
+  /** S_ISUID | S_ISGID (linux/stat.h). */
+  static final int SETID_BITS = 04000 | 02000;
+
+  /**
+   * Calls that set a file's mode, by the index of their mode argument. A setuid or setgid bit in it
+   * fails with EPERM: the command's files outlive the run, and a setuid binary planted in the
+   * workspace (owned by the caller, root included) would hand its owner's rights to whoever runs it
+   * on the host later. mkdir(2) is not listed: setgid on a directory only passes its group on.
+   */
+  static final List<Map.Entry<String, Integer>> MODE_ARGUMENT =
+      List.of(
+          Map.entry("chmod", 1),
+          Map.entry("fchmod", 1),
+          Map.entry("fchmodat", 2),
+          Map.entry("fchmodat2", 2),
+          Map.entry("creat", 1),
+          Map.entry("open", 2),
+          Map.entry("openat", 3),
+          Map.entry("mknod", 1),
+          Map.entry("mknodat", 2));
+
   /**
    * The kernel surface an agent never needs: {@link #DENIED} fail with EPERM; clone with a
    * namespace flag fails with EPERM; clone3 fails with ENOSYS, because its flags sit in memory the
    * filter cannot read (libc then falls back to clone, whose flags it checks); TIOCSTI and
-   * TIOCLINUX fail with EPERM; personality changes that weaken ASLR or W^X fail with EPERM.
+   * TIOCLINUX fail with EPERM; personality changes that weaken ASLR or W^X fail with EPERM; a
+   * setuid or setgid bit in a file mode ({@link #MODE_ARGUMENT}) fails with EPERM, and openat2 with
+   * ENOSYS.
    */
   static List<Bpf.Insn> hardening(SyscallTable t) {
     BpfAssembler a = prologue(t);
@@ -99,6 +123,15 @@ final class SeccompPrograms {
     a.jumpIfEqual(t.require("clone3"), "enosys", NEXT);
     a.jumpIfEqual(t.require("ioctl"), "ioctl", NEXT);
     a.jumpIfEqual(t.require("personality"), "personality", NEXT);
+    for (Map.Entry<String, Integer> m : MODE_ARGUMENT) {
+      OptionalInt nr = t.number(m.getKey());
+      if (nr.isPresent()) {
+        a.jumpIfEqual(nr.getAsInt(), "mode" + m.getValue(), NEXT);
+      }
+    }
+    // openat2(2) passes its mode inside a struct the filter cannot read: ENOSYS, and libc and
+    // programs fall back to openat(2).
+    a.jumpIfEqual(t.require("openat2"), "enosys", NEXT);
     for (Denied d : DENIED) {
       OptionalInt nr = t.number(d.syscall());
       if (nr.isPresent()) {
@@ -117,6 +150,11 @@ final class SeccompPrograms {
     a.label("personality").loadWord(Bpf.argLow(0));
     a.jumpIfEqual(PERSONALITY_QUERY, "allow", NEXT);
     a.jumpIfAnyBit(PERSONALITY_WEAKENING, "eperm", "allow");
+
+    for (int arg = 1; arg <= 3; arg++) {
+      a.label("mode" + arg).loadWord(Bpf.argLow(arg));
+      a.jumpIfAnyBit(SETID_BITS, "eperm", "allow");
+    }
 
     return epilogue(a);
   }

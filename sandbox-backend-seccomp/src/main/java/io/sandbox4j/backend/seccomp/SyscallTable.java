@@ -73,7 +73,19 @@ record SyscallTable(String name, int auditArch, int x32Bit, Map<String, Integer>
               Map.entry("fsmount", 432),
               Map.entry("fspick", 433),
               Map.entry("clone3", 435),
-              Map.entry("mount_setattr", 442)));
+              Map.entry("mount_setattr", 442),
+              // Calls that set file mode bits (setuid/setgid checks). fchmodat2 (Linux 6.6) is
+              // 452 on every architecture (unified numbering), newer than these headers.
+              Map.entry("open", 2),
+              Map.entry("creat", 85),
+              Map.entry("chmod", 90),
+              Map.entry("fchmod", 91),
+              Map.entry("mknod", 133),
+              Map.entry("openat", 257),
+              Map.entry("mknodat", 259),
+              Map.entry("fchmodat", 268),
+              Map.entry("openat2", 437),
+              Map.entry("fchmodat2", 452)));
 
   static final SyscallTable AARCH64 =
       new SyscallTable(
@@ -124,7 +136,13 @@ record SyscallTable(String name, int auditArch, int x32Bit, Map<String, Integer>
               Map.entry("fsmount", 432),
               Map.entry("fspick", 433),
               Map.entry("clone3", 435),
-              Map.entry("mount_setattr", 442)));
+              Map.entry("mount_setattr", 442),
+              Map.entry("mknodat", 33),
+              Map.entry("fchmod", 52),
+              Map.entry("fchmodat", 53),
+              Map.entry("openat", 56),
+              Map.entry("openat2", 437),
+              Map.entry("fchmodat2", 452)));
 
   /** The table for a JVM os.arch value, if this code has one. */
   static Optional<SyscallTable> forArch(String osArch) {

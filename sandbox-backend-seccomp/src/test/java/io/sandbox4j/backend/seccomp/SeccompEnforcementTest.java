@@ -168,4 +168,35 @@ class SeccompEnforcementTest {
         run(List.of("/bin/sh", "-c", "cut -d' ' -f6 /proc/self/stat"), "process");
     assertThat(r.stdout().trim()).isNotEmpty().isNotEqualTo(mySession);
   }
+
+  @Test
+  void noSetuidOrSetgidFileCanBePlantedForTheHostToRunLater() throws Exception {
+    NativeLaunch.Result r =
+        run(
+            List.of(
+                "/bin/sh",
+                "-c",
+                "cp /bin/true s; chmod 4755 s; chmod g+s s; chmod 755 s && echo plain-ok;"
+                    + " install -m 4755 /bin/true t; python3 -c 'import os;"
+                    + " os.close(os.open(\"u\", os.O_CREAT | os.O_WRONLY, 0o4755))' 2>/dev/null;"
+                    + " exit 0"),
+            "process");
+    assertThat(r.stdout()).contains("plain-ok");
+    for (String name : List.of("s", "t", "u")) {
+      Path f = ws.resolve(name);
+      if (Files.exists(f)) {
+        assertThat(Files.getPosixFilePermissions(f))
+            .as(name + " has no setuid/setgid bit (java.nio cannot show them: check via stat)")
+            .isNotNull();
+        String mode =
+            new String(
+                    new ProcessBuilder("stat", "-c", "%a", f.toString())
+                        .start()
+                        .getInputStream()
+                        .readAllBytes())
+                .trim();
+        assertThat(Integer.parseInt(mode, 8) & 06000).as(name + " mode " + mode).isZero();
+      }
+    }
+  }
 }

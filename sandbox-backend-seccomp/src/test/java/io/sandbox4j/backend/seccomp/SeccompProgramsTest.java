@@ -226,11 +226,46 @@ class SeccompProgramsTest {
             parts[0].equals("hardening")
                 ? SeccompPrograms.hardening(t)
                 : SeccompPrograms.noNetwork(t));
+    if (Boolean.getBoolean("seccomp.updateGolden")) {
+      // ./mvnw -pl sandbox-backend-seccomp -am test -Dseccomp.updateGolden=true, then review the
+      // diff
+      java.nio.file.Files.writeString(
+          java.nio.file.Path.of("src/test/resources/io/sandbox4j/backend/seccomp/" + name + ".txt"),
+          BpfInterpreter.disassemble(p));
+    }
     String golden;
     try (InputStream in = getClass().getResourceAsStream(name + ".txt")) {
       assertThat(in).as("golden file " + name + ".txt").isNotNull();
       golden = new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
     assertThat(BpfInterpreter.disassemble(p)).isEqualTo(golden);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"amd64", "aarch64"})
+  void setuidAndSetgidModeBitsAreRefusedEverywhereAModeIsSet(String arch) {
+    SyscallTable t = table(arch);
+    for (var m : SeccompPrograms.MODE_ARGUMENT) {
+      if (t.number(m.getKey()).isEmpty()) {
+        continue;
+      }
+      long[] plain = new long[4];
+      long[] setuid = new long[4];
+      long[] setgid = new long[4];
+      long[] highBitsOnly = new long[4];
+      plain[m.getValue()] = 0755;
+      setuid[m.getValue()] = 04755;
+      setgid[m.getValue()] = 02755;
+      highBitsOnly[m.getValue()] = (1L << 32) | 0755;
+      assertThat(hardening(t, m.getKey(), plain))
+          .as(m.getKey() + " 0755")
+          .isEqualTo(SECCOMP_RET_ALLOW);
+      assertThat(hardening(t, m.getKey(), setuid)).as(m.getKey() + " 04755").isEqualTo(EPERM);
+      assertThat(hardening(t, m.getKey(), setgid)).as(m.getKey() + " 02755").isEqualTo(EPERM);
+      assertThat(hardening(t, m.getKey(), highBitsOnly))
+          .as(m.getKey() + " mode with high bits only")
+          .isEqualTo(SECCOMP_RET_ALLOW);
+    }
+    assertThat(hardening(t, "openat2", 0, 0, 0)).isEqualTo(ENOSYS);
   }
 }

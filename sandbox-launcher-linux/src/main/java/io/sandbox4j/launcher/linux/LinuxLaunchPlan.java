@@ -64,7 +64,12 @@ public final class LinuxLaunchPlan {
     /** The path bound onto itself, still writable: it cannot be renamed or removed (EBUSY). */
     PIN(4),
     /** The path hidden: an empty read-only directory, or /dev/null read-only for a file. */
-    MASK(5);
+    MASK(5),
+    /**
+     * The path bound onto itself (recursively) and made writable again: a writable root inside a
+     * tree that an earlier read-only bind made read-only.
+     */
+    WRITABLE_BIND(6);
 
     private final int code;
 
