@@ -50,7 +50,26 @@ public record SandboxPolicy(
           ".cargo/credentials.toml",
           ".password-store",
           ".local/share/keyrings",
-          ".vault-token");
+          ".vault-token",
+          ".config/git/credentials",
+          ".pgpass",
+          ".my.cnf",
+          ".s3cfg",
+          ".boto",
+          ".oci",
+          ".terraform.d/credentials.tfrc.json",
+          ".config/rclone",
+          ".config/op",
+          ".gem/credentials",
+          ".composer/auth.json",
+          ".yarnrc.yml",
+          ".cache/huggingface/token",
+          ".huggingface/token",
+          ".claude",
+          ".claude.json",
+          ".codex",
+          ".config/anthropic",
+          ".config/openai");
 
   public SandboxPolicy {
     if (filesystem == null || network == null || process == null || resources == null) {

@@ -105,9 +105,12 @@ final class IsolatorSelector {
 
   private String refusal(List<Feature> uncovered, List<String> backendIds) {
     StringBuilder sb = new StringBuilder("refusing to run: ");
-    sb.append(backendIds.isEmpty() ? "no available backend" : "the chosen backends " + backendIds)
-        .append(backendIds.isEmpty() || backendIds.size() == 1 ? " enforces" : " enforce")
-        .append(" what the policy requires:");
+    sb.append(
+        backendIds.isEmpty()
+            ? "no available backend enforces"
+            : "the chosen backends " + backendIds + " do not enforce");
+    sb.append(uncovered.size() == 1 ? " this restriction" : " these restrictions")
+        .append(" the policy requires:");
     for (Feature f : uncovered) {
       sb.append("\n  - ").append(f.description()).append(" (").append(f).append("): ");
       List<String> could = new ArrayList<>();

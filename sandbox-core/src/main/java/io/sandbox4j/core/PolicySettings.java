@@ -169,6 +169,9 @@ public final class PolicySettings {
   public PolicySettings overrideWith(PolicySettings flags) {
     if (flags.workspace != null) {
       workspace = flags.workspace;
+    } else if (workspace == null) {
+      // A policy file without a workspace key means the current directory, as for flags alone.
+      workspace = flags.baseDir.toString();
     }
     allowRead.addAll(flags.allowRead);
     denyRead.addAll(flags.denyRead);
@@ -201,17 +204,18 @@ public final class PolicySettings {
    */
   public SandboxPolicy resolve(Map<String, String> callerEnvironment) {
     String home = callerEnvironment.get("HOME");
-    Path ws = workspace == null ? baseDir : baseDir.resolve(expand(workspace, home)).normalize();
-    if (!Files.isDirectory(ws)) {
-      throw SandboxException.invalid("workspace: '" + ws + "' is not an existing directory");
+    Path given = workspace == null ? baseDir : baseDir.resolve(expand(workspace, home)).normalize();
+    if (!Files.isDirectory(given)) {
+      throw SandboxException.invalid("workspace: '" + given + "' is not an existing directory");
     }
+    Path ws = real(given);
     SandboxPolicy.Builder b =
         SandboxPolicy.builder(ws).denyCredentialStores(true, callerEnvironment);
     for (Path p : allowRead) {
-      b.allowRead(resolvePath(p, home));
+      b.allowRead(real(resolvePath(p, home)));
     }
     for (Path p : denyRead) {
-      b.denyRead(resolvePath(p, home));
+      b.denyRead(real(resolvePath(p, home)));
     }
     for (Path p : allowWrite) {
       Path r = resolvePath(p, home);
@@ -221,10 +225,22 @@ public final class PolicySettings {
                 + r
                 + "' does not exist; create it first (a writable root must exist)");
       }
-      b.allowWrite(r);
+      Path realRoot = real(r);
+      if (r.startsWith(given) && !realRoot.startsWith(ws)) {
+        // A link inside the workspace may have been planted by an earlier sandboxed command.
+        throw SandboxException.invalid(
+            "allow-write: '"
+                + r
+                + "' leads out of the workspace through a symbolic link, to '"
+                + realRoot
+                + "'; if that is intended, name '"
+                + realRoot
+                + "' itself");
+      }
+      b.allowWrite(realRoot);
     }
     for (Path p : denyWrite) {
-      b.denyWrite(resolvePath(p, home));
+      b.denyWrite(real(resolvePath(p, home)));
     }
     if (policyFile != null) {
       b.denyWrite(policyFile);
@@ -295,10 +311,29 @@ public final class PolicySettings {
     if (p.indexOf('\0') >= 0) {
       throw SandboxException.invalid("path '" + p.replace('\0', '?') + "' contains a NUL byte");
     }
+    for (int i = 0; i < p.length(); i++) {
+      if (Character.isISOControl(p.charAt(i))) {
+        throw SandboxException.invalid(
+            "path '" + p.replaceAll("\\p{Cntrl}", "?") + "' contains a control character");
+      }
+    }
     if (p.equals("~") || p.startsWith("~/")) {
       return Path.of(p);
     }
+    if (p.startsWith("~")) {
+      throw SandboxException.invalid(
+          "path '" + p + "': ~user is not supported; write the absolute path");
+    }
     return baseDir.resolve(p).normalize();
+  }
+
+  /** The path with its links resolved when it exists (rules attach to what it names). */
+  private static Path real(Path p) {
+    try {
+      return p.toRealPath();
+    } catch (java.io.IOException e) {
+      return p;
+    }
   }
 
   private Path resolvePath(Path p, String home) {

@@ -235,4 +235,42 @@ class PolicySettingsTest {
     assertThat(List.copyOf(p.requiredFeatures()))
         .contains(Feature.FS_READ_DENY, Feature.NET_DENY_ALL, Feature.PROC_ENV_SCRUB);
   }
+
+  @Test
+  void aPolicyFileWithoutAWorkspaceMeansTheCurrentDirectory() throws IOException {
+    Path files = Files.createDirectories(dir.resolve("policies"));
+    Path cwd = Files.createDirectories(dir.resolve("project"));
+    Path file = Files.writeString(files.resolve("p.toml"), "version = 1\n");
+    SandboxPolicy p =
+        PolicySettings.load(file).overrideWith(new PolicySettings(cwd)).resolve(env());
+    assertThat(p.filesystem().workspace()).isEqualTo(cwd.toRealPath());
+  }
+
+  @Test
+  void anAllowWriteLinkOutOfTheWorkspaceIsRefused() throws IOException {
+    Path ws = Files.createDirectories(dir.resolve("ws"));
+    Path outside = Files.createDirectories(dir.resolve("outside"));
+    Files.createSymbolicLink(ws.resolve("cache"), outside);
+    PolicySettings s = new PolicySettings(ws).addAllowWrite("cache");
+    assertThatThrownBy(() -> s.resolve(env()))
+        .isInstanceOfSatisfying(SandboxException.class, e -> assertThat(e.exitCode()).isEqualTo(2))
+        .hasMessageContaining("leads out of the workspace through a symbolic link")
+        .hasMessageContaining(outside.toRealPath().toString());
+  }
+
+  @Test
+  void linksInPathsAreResolvedSoThePolicyShowsWhatIsMeant() throws IOException {
+    Path real = Files.createDirectories(dir.resolve("real"));
+    Path link = Files.createSymbolicLink(dir.resolve("link"), real);
+    SandboxPolicy p = new PolicySettings(dir).addAllowWrite(link.toString()).resolve(env());
+    assertThat(p.filesystem().writableRoots()).containsExactly(real.toRealPath());
+  }
+
+  @Test
+  void tildeUserAndControlCharactersAreBadInput() {
+    assertThatThrownBy(() -> new PolicySettings(dir).addDenyRead("~nobody/x"))
+        .hasMessageContaining("~user is not supported");
+    assertThatThrownBy(() -> new PolicySettings(dir).addDenyRead("a\nb"))
+        .hasMessageContaining("contains a control character");
+  }
 }

@@ -83,7 +83,7 @@ class SandboxTest {
     FakeBackend all = FakeBackend.claimingEverything("all");
     Sandbox sandbox = Sandbox.create(List.of(new FakeBackendModule(fs, all)));
     assertThatThrownBy(() -> sandbox.plan(SandboxPolicy.defaults(workspace), List.of("fs")))
-        .hasMessageContaining("the chosen backends [fs] enforces")
+        .hasMessageContaining("the chosen backends [fs] do not enforce these restrictions")
         .hasMessageContaining("NET_DENY_ALL")
         .hasMessageNotContaining("FS_WRITE_CONFINEMENT)");
   }
