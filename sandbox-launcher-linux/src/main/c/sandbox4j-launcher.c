@@ -75,7 +75,7 @@ enum {
   T_PIDS_CGROUP = 11,
 };
 enum { O_NEW_SESSION = 1, O_LOOPBACK_UP = 2 };
-enum { M_TMPFS = 1, M_PROC = 2, M_RO_BIND = 3, M_PIN = 4, M_MASK = 5 };
+enum { M_TMPFS = 1, M_PROC = 2, M_RO_BIND = 3, M_PIN = 4, M_MASK = 5, M_RW_BIND = 6 };
 #define ALLOWED_NS \
   (CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS)
 
@@ -256,7 +256,7 @@ static void decode(const unsigned char *buf, size_t n) {
         if (P.nmounts >= MAX_ITEMS) die("plan", "more than %d mounts", MAX_ITEMS);
         struct mnt *m = &P.mounts[P.nmounts++];
         m->kind = u8(&c);
-        if (m->kind < M_TMPFS || m->kind > M_MASK) die("plan", "mount: unknown kind %d", m->kind);
+        if (m->kind < M_TMPFS || m->kind > M_RW_BIND) die("plan", "mount: unknown kind %d", m->kind);
         uint8_t f = u8(&c);
         if (f > 1) die("plan", "mount: unknown flags 0x%x", f);
         m->optional = f;
@@ -449,6 +449,13 @@ static void do_mount(const struct mnt *m) {
     case M_RO_BIND:
       if (mount(m->path, m->path, NULL, MS_BIND | MS_REC, NULL) < 0) die_errno("mount read-only", m->path);
       remount_ro(m->path);
+      break;
+    case M_RW_BIND:
+      /* A writable root inside a tree an earlier read-only bind made read-only: the new bind
+         inherits MS_RDONLY from its source mount, so remount it without, keeping locked flags. */
+      if (mount(m->path, m->path, NULL, MS_BIND | MS_REC, NULL) < 0) die_errno("mount writable", m->path);
+      if (mount(NULL, m->path, NULL, MS_REMOUNT | MS_BIND | locked_flags(m->path), NULL) < 0)
+        die_errno("mount writable", m->path);
       break;
     case M_MASK:
       if (S_ISDIR(st.st_mode)) {

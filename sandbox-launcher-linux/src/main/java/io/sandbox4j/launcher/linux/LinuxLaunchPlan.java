@@ -64,7 +64,12 @@ public final class LinuxLaunchPlan {
     /** The path bound onto itself, still writable: it cannot be renamed or removed (EBUSY). */
     PIN(4),
     /** The path hidden: an empty read-only directory, or /dev/null read-only for a file. */
-    MASK(5);
+    MASK(5),
+    /**
+     * The path bound onto itself (recursively) and made writable again: a writable root inside a
+     * tree that an earlier read-only bind made read-only.
+     */
+    WRITABLE_BIND(6);
 
     private final int code;
 
@@ -207,8 +212,9 @@ public final class LinuxLaunchPlan {
 
   /**
    * The mounts in the order the launcher applies them: proc, then tmpfs, then the others from the
-   * shallowest path to the deepest (a parent's pin before a child's read-only bind), masks last
-   * among equals.
+   * shallowest path to the deepest (a parent's pin before a child's read-only bind, a parent's
+   * read-only bind before a child's writable bind), by kind code among equals (masks after
+   * read-only binds and pins).
    */
   public List<Mount> mounts() {
     List<Mount> ordered = new ArrayList<>(mounts);
