@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -30,15 +31,17 @@ class LauncherExposureTest {
   @BeforeEach
   void setUp() throws Exception {
     Assumptions.assumeTrue(Runs.available(), () -> Runs.LAUNCHER.probe().detail());
-    scratch =
-        Files.createTempDirectory(
-                Files.createDirectories(Path.of("target", "scratch")).toAbsolutePath(), "cache-")
-            .toRealPath();
+    scratch = Runs.scratch("cache-");
     cache = Files.createDirectories(scratch.resolve("home/.cache"));
     workspace = Files.createDirectories(scratch.resolve("ws"));
     launcher =
         new NativeLauncher(
             new LauncherBinary(Map.of("XDG_CACHE_HOME", cache.toString()), "/nonexistent"));
+  }
+
+  @AfterEach
+  void cleanUp() throws Exception {
+    Runs.deleteTree(scratch);
   }
 
   private LaunchSpec spec(SandboxPolicy policy, Map<String, String> extraEnv) {

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -49,13 +50,16 @@ class LoaderVariablesTest {
   private static Path scratch;
   private static Path library;
 
+  @AfterAll
+  static void cleanUp() throws Exception {
+    Runs.deleteTree(scratch);
+  }
+
   @BeforeAll
   static void buildTheLibrary() throws Exception {
     Assumptions.assumeTrue(Runs.available(), () -> Runs.LAUNCHER.probe().detail());
     Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/cc")), "no C compiler (gcc)");
-    scratch =
-        Files.createTempDirectory(
-            Files.createDirectories(Path.of("target", "scratch")).toAbsolutePath(), "ld-");
+    scratch = Runs.scratch("ld-");
     Path source = Files.writeString(scratch.resolve("marker.c"), MARKER_SO);
     library = scratch.resolve("libmarker.so");
     Process cc =

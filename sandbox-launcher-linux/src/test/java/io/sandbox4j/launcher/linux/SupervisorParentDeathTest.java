@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -24,13 +25,15 @@ import org.junit.jupiter.params.provider.ValueSource;
 class SupervisorParentDeathTest {
   private static Path scratch;
 
+  @AfterAll
+  static void cleanUp() throws Exception {
+    Runs.deleteTree(scratch);
+  }
+
   @BeforeAll
   static void launcherBuilt() throws IOException {
     Assumptions.assumeTrue(Runs.available(), () -> Runs.LAUNCHER.probe().detail());
-    // not under /tmp: nothing here may depend on what a sandbox does to /tmp
-    scratch =
-        Files.createTempDirectory(
-            Files.createDirectories(Path.of("target", "scratch")).toAbsolutePath(), "ppid-");
+    scratch = Runs.scratch("ppid-");
   }
 
   @ParameterizedTest(name = "pid namespace: {0}")
