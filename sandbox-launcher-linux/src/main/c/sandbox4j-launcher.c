@@ -121,6 +121,11 @@ struct plan {
 
 static struct plan P;
 static volatile pid_t forward_to = -1;
+/* The process that started us (the JVM), recorded first thing in main: when getppid() no longer
+   returns it, that process died (we were reparented) and nobody would end the run any more. */
+static pid_t starter;
+/* How often the supervisor checks that its starter is still alive while it waits. */
+#define PARENT_POLL_NS (200 * 1000000L)
 
 static void die(const char *step, const char *fmt, ...) __attribute__((noreturn, format(printf, 2, 3)));
 static void die(const char *step, const char *fmt, ...) {
@@ -452,6 +457,13 @@ static void do_mount(const struct mnt *m) {
       if (mount(m->path, m->path, NULL, MS_BIND | MS_REC, NULL) < 0) die_errno("mount read-only", m->path);
       remount_ro(m->path);
       break;
+    case M_RW_BIND:
+      /* A writable root inside a tree an earlier read-only bind made read-only: the new bind
+         inherits MS_RDONLY from its source mount, so remount it without, keeping locked flags. */
+      if (mount(m->path, m->path, NULL, MS_BIND | MS_REC, NULL) < 0) die_errno("mount writable", m->path);
+      if (mount(NULL, m->path, NULL, MS_REMOUNT | MS_BIND | locked_flags(m->path), NULL) < 0)
+        die_errno("mount writable", m->path);
+      break;
     case M_MASK:
       if (S_ISDIR(st.st_mode)) {
         if (mount("tmpfs", m->path, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0555,size=4k,nr_inodes=1") < 0)
@@ -686,6 +698,28 @@ static void remove_cgroup(const char *dir) {
   for (int i = 0; i < 200 && rmdir(dir) < 0 && errno == EBUSY; i++) usleep(5000);
 }
 
+/* Waits for the child, reaping orphans meanwhile. SIGCHLD stays blocked and is waited for with a
+   timeout, so the supervisor also notices within PARENT_POLL_NS that its starter died (SIGKILLed
+   JVM: its timeout and killTree() are gone with it); it then kills the child, which ends the
+   sandbox (a pid namespace's init dies with its pid 1; otherwise run() kills every descendant). A
+   fast command costs no extra wake-up: its SIGCHLD ends the wait. */
+static int wait_for_child(pid_t child) {
+  sigset_t chld;
+  sigemptyset(&chld);
+  sigaddset(&chld, SIGCHLD);
+  sigprocmask(SIG_BLOCK, &chld, NULL);
+  const struct timespec tick = {0, PARENT_POLL_NS};
+  int st;
+  for (;;) {
+    pid_t p = waitpid(-1, &st, WNOHANG);
+    if (p == child) return status_code(st);
+    if (p > 0) continue;
+    if (p < 0 && errno != EINTR) return EXIT_LAUNCHER;
+    if (getppid() != starter) kill(child, SIGKILL);
+    sigtimedwait(&chld, NULL, &tick);
+  }
+}
+
 static int run(char **argv) {
   close_from(3);
   if (P.ns & CLONE_NEWUSER) {
@@ -728,15 +762,7 @@ static int run(char **argv) {
   forward_to = child;
   install_forwarding();
   sigprocmask(SIG_SETMASK, &old, NULL);
-  int st, code = EXIT_LAUNCHER;
-  for (;;) {
-    pid_t p = waitpid(-1, &st, 0);
-    if (p == child) {
-      code = status_code(st);
-      break;
-    }
-    if (p < 0 && errno != EINTR) break;
-  }
+  int code = wait_for_child(child);
   forward_to = -1;
   if (!in_pidns) kill_descendants();
   if (cgdir[0]) remove_cgroup(cgdir);
@@ -780,6 +806,7 @@ static void probe(void) {
 }
 
 int main(int argc, char **argv) {
+  starter = getppid();
   if (argc == 2 && strcmp(argv[1], "--probe") == 0) {
     probe();
     return 0;

@@ -212,8 +212,9 @@ public final class LinuxLaunchPlan {
 
   /**
    * The mounts in the order the launcher applies them: proc, then tmpfs, then the others from the
-   * shallowest path to the deepest (a parent's pin before a child's read-only bind), masks last
-   * among equals.
+   * shallowest path to the deepest (a parent's pin before a child's read-only bind, a parent's
+   * read-only bind before a child's writable bind), by kind code among equals (masks after
+   * read-only binds and pins).
    */
   public List<Mount> mounts() {
     List<Mount> ordered = new ArrayList<>(mounts);

@@ -9,6 +9,7 @@ import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
@@ -54,6 +55,7 @@ public final class NativeLauncher implements Launcher {
   @Override
   public SandboxProcess launch(LaunchSpec spec) throws IOException {
     Path launcher = binary.require();
+    refuseIfWritableBySandbox(launcher, spec);
     LinuxLaunchPlan plan =
         spec.findExtension(LinuxLaunchPlan.class).orElseGet(LinuxLaunchPlan::new);
     plan.completeContributions();
@@ -71,5 +73,49 @@ public final class NativeLauncher implements Launcher {
     pb.redirectOutput(spec.stdout());
     pb.redirectError(spec.stderr());
     return new NativeSandboxProcess(pb.start());
+  }
+
+  /**
+   * Refuses a run whose command could write the extracted launcher: a sandboxed command (uid 0 of
+   * its user namespace owns the 0700 cache directory) could replace it, and the next run would exec
+   * the replacement unconfined. Checked against the real paths of every writable root and of the
+   * command's own TMPDIR (when it is not the caller's, it is a per-run private tmp the command can
+   * write). The binary's hash is verified when it is first used per {@link LauncherBinary}; this
+   * check keeps any run from exposing it afterwards.
+   */
+  static void refuseIfWritableBySandbox(Path launcher, LaunchSpec spec) {
+    Path real = realPath(launcher);
+    List<Path> writable = new ArrayList<>(spec.policy().filesystem().allWritableRoots());
+    String tmpdir = spec.environment().get("TMPDIR");
+    if (tmpdir != null
+        && tmpdir.startsWith("/")
+        && !tmpdir.equals(System.getenv("TMPDIR"))
+        && !tmpdir.equals(System.getProperty("java.io.tmpdir"))) {
+      writable.add(Path.of(tmpdir));
+    }
+    for (Path root : writable) {
+      Path r = realPath(root);
+      if (real.startsWith(r)) {
+        throw SandboxException.cannotSandbox(
+            "the native launcher "
+                + real
+                + " lies beneath "
+                + root
+                + ", which the sandboxed command may write (it could replace the launcher that"
+                + " later runs start): set XDG_CACHE_HOME to a directory outside the writable"
+                + " roots");
+      }
+    }
+  }
+
+  private static Path realPath(Path p) {
+    Path abs = p.toAbsolutePath().normalize();
+    try {
+      return abs.toRealPath();
+    } catch (IOException e) {
+      // a missing root: resolve its nearest existing ancestor, so links above it still count
+      Path parent = abs.getParent();
+      return parent == null ? abs : realPath(parent).resolve(abs.getFileName());
+    }
   }
 }

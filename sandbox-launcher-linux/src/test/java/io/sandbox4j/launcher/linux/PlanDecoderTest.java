@@ -120,6 +120,20 @@ class PlanDecoderTest {
             plan(record(PlanEncoder.T_MOUNT, new Out().u8(42).u8(0).str16("/tmp").u8(0))),
             "unknown kind 42"),
         Arguments.of(
+            "mount kind just past the last",
+            plan(
+                record(PlanEncoder.T_NAMESPACES, new Out().u32(0x00020000)),
+                record(PlanEncoder.T_MOUNT, new Out().u8(7).u8(0).str16("/tmp").u8(0))),
+            "unknown kind 7"),
+        Arguments.of(
+            "kept paths on a writable bind",
+            plan(
+                record(PlanEncoder.T_NAMESPACES, new Out().u32(0x00020000)),
+                record(
+                    PlanEncoder.T_MOUNT,
+                    new Out().u8(6).u8(0).str16("/tmp").u8(1).str16("/tmp/a"))),
+            "only valid for tmpfs"),
+        Arguments.of(
             "string length beyond the record",
             plan(record(PlanEncoder.T_MOUNT, new Out().u8(3).u8(0).u16(4000).bytes(new byte[3]))),
             "truncated"),
@@ -185,6 +199,18 @@ class PlanDecoderTest {
     Outcome o = check(valid());
     assertThat(o.err()).isEmpty();
     assertThat(o.exit()).isZero();
+  }
+
+  @Test
+  void everyMountKindDecodes() throws Exception {
+    for (MountKind kind : MountKind.values()) {
+      LinuxLaunchPlan plan = new LinuxLaunchPlan();
+      plan.addNamespaces(Namespace.MOUNT);
+      plan.addMount(Mount.of(kind, Path.of("/tmp/x")));
+      Outcome o = check(PlanEncoder.encode(plan, null));
+      assertThat(o.err()).as("%s", kind).isEmpty();
+      assertThat(o.exit()).as("%s", kind).isZero();
+    }
   }
 
   /**

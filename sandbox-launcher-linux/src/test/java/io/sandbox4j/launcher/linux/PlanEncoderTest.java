@@ -54,6 +54,21 @@ class PlanEncoderTest {
   }
 
   @Test
+  void aWritableBindFollowsTheReadOnlyBindOfItsParentAndIsKind6() {
+    LinuxLaunchPlan plan = new LinuxLaunchPlan();
+    plan.addMount(Mount.of(MountKind.WRITABLE_BIND, Path.of("/d/sub")));
+    plan.addMount(Mount.of(MountKind.READ_ONLY_BIND, Path.of("/d")));
+    assertThat(plan.mounts())
+        .extracting(m -> m.kind() + " " + m.path())
+        .containsExactly("READ_ONLY_BIND /d", "WRITABLE_BIND /d/sub");
+    LinuxLaunchPlan one = new LinuxLaunchPlan();
+    one.addMount(Mount.of(MountKind.WRITABLE_BIND, Path.of("/d")));
+    ByteBuffer b = ByteBuffer.wrap(PlanEncoder.encode(one, null)).order(ByteOrder.LITTLE_ENDIAN);
+    assertThat(b.get(4)).isEqualTo((byte) PlanEncoder.T_MOUNT);
+    assertThat(b.get(9)).isEqualTo((byte) 6);
+  }
+
+  @Test
   void theLowerRlimitWinsAndPidsLimitTakesTheMinimum() {
     LinuxLaunchPlan plan = new LinuxLaunchPlan();
     plan.rlimit(Rlimit.AS, 100);

@@ -8,11 +8,15 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /** Test helper: runs a command through the real native launcher and collects its output. */
 final class Runs {
@@ -74,6 +78,28 @@ final class Runs {
       return b.toByteArray();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * A new scratch directory under target/ (not /tmp: nothing may depend on what a sandbox does
+   * there).
+   */
+  static Path scratch(String prefix) throws IOException {
+    return Files.createTempDirectory(
+            Files.createDirectories(Path.of("target", "scratch")).toAbsolutePath(), prefix)
+        .toRealPath();
+  }
+
+  /** Deletes a scratch tree without following links. */
+  static void deleteTree(Path root) throws IOException {
+    if (root == null || !Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    try (Stream<Path> all = Files.walk(root)) {
+      for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
     }
   }
 

@@ -137,6 +137,30 @@ class UnprivilegedLauncherTest {
   }
 
   @Test
+  void aWritableBindReopensADirectoryInsideAReadOnlyBind() throws Exception {
+    Path d = Files.createDirectories(dir.resolve("rod"));
+    Path sub = Files.createDirectories(d.resolve("sub"));
+    Path file = Files.writeString(d.resolve("file"), "keep");
+    for (Path p : List.of(d, sub, file)) {
+      Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxrwxrwx"));
+    }
+    LinuxLaunchPlan plan = sandbox();
+    plan.addMount(Mount.of(MountKind.READ_ONLY_BIND, d));
+    plan.addMount(Mount.of(MountKind.WRITABLE_BIND, sub));
+    Runs.Result r =
+        run(
+            plan,
+            "touch rod/x; echo x=$?; chmod 600 rod/file; echo chmod=$?;"
+                + " echo y > rod/sub/y; echo y=$?");
+    assertThat(r.stdout()).contains("x=1").contains("chmod=1").contains("y=0");
+    assertThat(r.err()).contains("Read-only file system");
+    assertThat(d.resolve("x")).doesNotExist();
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+        .isEqualTo("rwxrwxrwx");
+    assertThat(sub.resolve("y")).hasContent("y");
+  }
+
+  @Test
   void orphansDieWithThePidNamespace() throws Exception {
     Runs.Result r = run(sandbox(), "setsid sh -c 'sleep 300 & echo $$' </dev/null");
     assertThat(r.exit()).isZero();

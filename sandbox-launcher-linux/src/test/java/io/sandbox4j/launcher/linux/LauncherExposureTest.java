@@ -1,0 +1,109 @@
+package io.sandbox4j.launcher.linux;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.sandbox4j.api.SandboxException;
+import io.sandbox4j.api.SandboxPolicy;
+import io.sandbox4j.api.spi.LaunchSpec;
+import io.sandbox4j.api.spi.SandboxProcess;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A run whose command could write the extracted launcher is refused: the command could replace it
+ * and a later run would exec the replacement unconfined.
+ */
+class LauncherExposureTest {
+  private Path scratch;
+  private Path cache;
+  private Path workspace;
+  private NativeLauncher launcher;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    Assumptions.assumeTrue(Runs.available(), () -> Runs.LAUNCHER.probe().detail());
+    scratch = Runs.scratch("cache-");
+    cache = Files.createDirectories(scratch.resolve("home/.cache"));
+    workspace = Files.createDirectories(scratch.resolve("ws"));
+    launcher =
+        new NativeLauncher(
+            new LauncherBinary(Map.of("XDG_CACHE_HOME", cache.toString()), "/nonexistent"));
+  }
+
+  @AfterEach
+  void cleanUp() throws Exception {
+    Runs.deleteTree(scratch);
+  }
+
+  private LaunchSpec spec(SandboxPolicy policy, Map<String, String> extraEnv) {
+    Map<String, String> env = new HashMap<>(Runs.ENV);
+    env.putAll(extraEnv);
+    return new LaunchSpec(
+        policy, List.of("/bin/sh", "-c", "touch ran"), workspace, Map.copyOf(env));
+  }
+
+  private void assertRefused(LaunchSpec spec) {
+    assertThatThrownBy(() -> launcher.launch(spec))
+        .isInstanceOf(SandboxException.class)
+        .hasMessageContaining("XDG_CACHE_HOME")
+        .hasMessageContaining("sandbox4j-launcher")
+        .satisfies(e -> assertThat(((SandboxException) e).exitCode()).isEqualTo(125));
+    assertThat(workspace.resolve("ran")).as("nothing ran").doesNotExist();
+  }
+
+  @Test
+  void aWritableRootContainingTheCacheIsRefused() {
+    assertRefused(
+        spec(
+            SandboxPolicy.builder(workspace).allowWrite(scratch.resolve("home")).build(),
+            Map.of()));
+  }
+
+  @Test
+  void aWorkspaceContainingTheCacheIsRefused() throws Exception {
+    Path ws = scratch.resolve("home");
+    assertThatThrownBy(
+            () ->
+                launcher.launch(
+                    new LaunchSpec(
+                        SandboxPolicy.defaults(ws),
+                        List.of("/bin/sh", "-c", "touch ran"),
+                        ws,
+                        Runs.ENV)))
+        .isInstanceOf(SandboxException.class)
+        .hasMessageContaining("XDG_CACHE_HOME");
+    assertThat(ws.resolve("ran")).doesNotExist();
+  }
+
+  @Test
+  void aWritableRootReachingTheCacheThroughALinkIsRefused() throws Exception {
+    Path link = Files.createSymbolicLink(scratch.resolve("link"), cache);
+    assertRefused(spec(SandboxPolicy.builder(workspace).allowWrite(link).build(), Map.of()));
+  }
+
+  @Test
+  void aPrivateTmpdirContainingTheCacheIsRefused() {
+    assertRefused(spec(SandboxPolicy.defaults(workspace), Map.of("TMPDIR", cache.toString())));
+  }
+
+  @Test
+  void aCacheOutsideTheWritableRootsRuns() throws Exception {
+    SandboxProcess p =
+        launcher.launch(
+            spec(
+                SandboxPolicy.builder(workspace).allowWrite(scratch.resolve("other")).build(),
+                Map.of()));
+    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.waitFor()).isZero();
+    assertThat(workspace.resolve("ran")).exists();
+  }
+}
