@@ -446,13 +446,6 @@ static void do_mount(const struct mnt *m) {
     case M_PIN:
       if (mount(m->path, m->path, NULL, MS_BIND | MS_REC, NULL) < 0) die_errno("mount pin", m->path);
       break;
-    case M_RW_BIND:
-      /* a writable root inside a tree an earlier read-only bind made read-only: bound again and
-         remounted without MS_RDONLY (allowed: this namespace, not the host, made it read-only) */
-      if (mount(m->path, m->path, NULL, MS_BIND | MS_REC, NULL) < 0) die_errno("mount writable", m->path);
-      if (mount(NULL, m->path, NULL, MS_REMOUNT | MS_BIND | locked_flags(m->path), NULL) < 0)
-        die_errno("mount writable", m->path);
-      break;
     case M_RO_BIND:
       if (mount(m->path, m->path, NULL, MS_BIND | MS_REC, NULL) < 0) die_errno("mount read-only", m->path);
       remount_ro(m->path);
