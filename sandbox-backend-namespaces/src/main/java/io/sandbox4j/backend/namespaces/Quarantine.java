@@ -81,10 +81,13 @@ final class Quarantine {
       }
     }
     if (!failed.isEmpty()) {
-      throw SandboxException.cannotSandbox(
+      String message =
           "could not move aside what the sandboxed command created at protected paths (remove"
               + " them before using git here): "
-              + String.join("; ", failed));
+              + String.join("; ", failed);
+      // logged too: the engine may drop a cleanup's exception
+      LOG.log(Level.ERROR, message);
+      throw SandboxException.cannotSandbox(message);
     }
     return moved;
   }

@@ -1,7 +1,9 @@
 package io.sandbox4j.backend.namespaces;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.sandbox4j.api.SandboxException;
 import io.sandbox4j.api.SandboxPolicy;
 import io.sandbox4j.launcher.linux.LinuxLaunchPlan.MountKind;
 import java.nio.file.Files;
@@ -128,5 +130,24 @@ class QuarantineTest {
     assertThat(ws.resolve("notyet.txt" + Q)).hasContent("planted");
     assertThat(ws.resolve("notyet.txt" + Q + "-2")).hasContent("written");
     assertThat(ws.resolve("notyet.txt")).doesNotExist();
+  }
+
+  @Test
+  void whatCannotBeMovedIsNamedAfterTryingTheRest() throws Exception {
+    Path ws = Files.createDirectories(tmp.resolve("ws"));
+    Files.createDirectories(ws.resolve(".git/hooks"));
+    Quarantine q = plan(ws);
+    Files.writeString(ws.resolve(".git/config"), "[core]\n");
+    Files.writeString(ws.resolve(".git/commondir"), "../evil\n");
+    Files.writeString(ws.resolve(".git/commondir" + Q), "");
+    for (int n = 2; n <= 100; n++) {
+      Files.writeString(ws.resolve(".git/commondir" + Q + "-" + n), "");
+    }
+    assertThatThrownBy(q::sweep)
+        .isInstanceOf(SandboxException.class)
+        .hasMessageContaining(ws.resolve(".git/commondir") + ": ")
+        .hasMessageContaining("no free quarantine name");
+    assertThat(ws.resolve(".git/config")).doesNotExist();
+    assertThat(ws.resolve(".git/config" + Q)).hasContent("[core]");
   }
 }
