@@ -9,12 +9,15 @@ import io.sandbox4j.api.spi.Isolator;
 import io.sandbox4j.api.spi.LaunchSpec;
 import io.sandbox4j.launcher.linux.LinuxHost;
 import io.sandbox4j.launcher.linux.LinuxLaunchPlan;
+import java.time.Clock;
 import java.util.EnumSet;
 import java.util.Set;
 
 /**
  * A mount namespace (in a user namespace): private tmp, protected paths read-only and pinned,
- * denied paths masked. See {@link FilesystemMounts} for the plan.
+ * denied paths masked. See {@link FilesystemMounts} for the plan. Protected paths missing at launch
+ * cannot be bound: what the command creates there is moved aside after the run ({@link
+ * Quarantine}).
  *
  * <p>It does not claim {@link Feature#FS_WRITE_CONFINEMENT} or {@link Feature#FS_READ_ALLOWLIST}:
  * the Landlock backend confines writes and reads by path; remounting the whole tree read-only here
@@ -47,8 +50,9 @@ final class FilesystemIsolator implements Isolator {
     Availability a = Namespaces.probe(host);
     return a.available()
         ? Availability.available(
-            "mount namespace: private /tmp, /var/tmp and /dev/shm; protected paths bound"
-                + " read-only; denied paths masked")
+            "mount namespace: private /tmp, /var/tmp and /dev/shm; protected paths (and git's"
+                + " commondir, modules, worktrees, config.worktree) bound read-only, or moved"
+                + " aside after the run when the command created them; denied paths masked")
         : a;
   }
 
@@ -62,6 +66,11 @@ final class FilesystemIsolator implements Isolator {
     }
     if (required.contains(Feature.FS_PROTECTED_PATHS)) {
       m.protect(fs);
+      Quarantine quarantine = new Quarantine(m.missing(), Clock.systemUTC());
+      if (!quarantine.isEmpty()) {
+        // runs once every process of the run is dead
+        spec.onCleanup(quarantine::sweep);
+      }
     }
     if (required.contains(Feature.FS_READ_DENY)) {
       m.denyRead(fs.readDeny());

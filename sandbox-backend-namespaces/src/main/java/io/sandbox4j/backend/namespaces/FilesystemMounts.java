@@ -15,8 +15,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Turns a filesystem policy into mounts (pure planning apart from creating placeholders, see
- * below). Paths are examined as they are at launch, before the command runs.
+ * Turns a filesystem policy into mounts (pure planning: nothing on disk changes). Paths are
+ * examined as they are at launch, before the command runs.
  *
  * <ul>
  *   <li>Private tmp: a fresh tmpfs on /tmp, /var/tmp and /dev/shm; writable roots beneath them are
@@ -25,10 +25,13 @@ import java.util.Set;
  *       path is pinned (bound onto itself: it cannot be renamed or removed, EBUSY), and the
  *       protected path is bound read-only. So `mv .git x; mkdir -p .git/hooks` fails: .git is a
  *       mount point.
- *   <li>A protected path (or an ancestor) that does not exist: an empty directory is created there
- *       as a placeholder and bound read-only, so the command cannot create it. The placeholder is
- *       left in place after the run: removing it while another sandbox on the same workspace still
- *       uses it as a mount point would detach that sandbox's protection.
+ *   <li>Beneath a writable root, the policy's protected paths plus {@link #GIT_CODE_PATHS} wherever
+ *       the policy protects {@code .git/hooks} or {@code .git/config}: each names a place from
+ *       which git on the host would run code.
+ *   <li>A protected path (or an ancestor) that does not exist: nothing can be bound there, so it is
+ *       recorded ({@link #missing()}); when the run ends {@link Quarantine} moves aside whatever
+ *       the command created there. No placeholder is created: an empty directory at {@code
+ *       .git/config} or {@code .git/commondir} breaks git on the host.
  *   <li>An ancestor or protected path that is a symbolic link is refused: the link itself cannot be
  *       pinned and the command could replace it.
  *   <li>Read deny: an existing denied path is masked (empty read-only directory, or /dev/null
@@ -39,17 +42,51 @@ final class FilesystemMounts {
   static final List<Path> TMP_DIRS =
       List.of(Path.of("/tmp"), Path.of("/var/tmp"), Path.of("/dev/shm"));
 
+  /**
+   * Beyond hooks and config, where host git finds code to run: {@code commondir} redirects the
+   * repository (its config and hooks) to any directory; {@code modules/<sub>} holds submodules'
+   * config and hooks, {@code worktrees/<name>} linked worktrees' commondir and config; {@code
+   * config.worktree} is read as config when worktreeConfig is on.
+   */
+  static final List<String> GIT_CODE_PATHS =
+      List.of(".git/commondir", ".git/modules", ".git/worktrees", ".git/config.worktree");
+
+  /**
+   * A protected path that did not exist at launch.
+   *
+   * @param root the writable root it lies beneath
+   * @param path the protected path
+   * @param firstMissing the shallowest path between root and path (inclusive) that did not exist
+   */
+  record Missing(Path root, Path path, Path firstMissing) {}
+
   private final List<Mount> mounts = new ArrayList<>();
-  private final Set<Path> placeholders = new LinkedHashSet<>();
+  private final Set<Missing> missing = new LinkedHashSet<>();
   private final Set<Path> readOnly = new LinkedHashSet<>();
 
   List<Mount> mounts() {
     return List.copyOf(mounts);
   }
 
-  /** The placeholder directories this plan created. */
-  Set<Path> placeholders() {
-    return Set.copyOf(placeholders);
+  /** The protected paths beneath writable roots that did not exist when planned. */
+  List<Missing> missing() {
+    return List.copyOf(missing);
+  }
+
+  /**
+   * The policy's protected paths plus {@link #GIT_CODE_PATHS} beneath each writable root where the
+   * policy protects .git/hooks or .git/config (protecting those alone would leave the others open).
+   */
+  static List<Path> protectedPaths(FilesystemPolicy fs) {
+    Set<Path> out = new LinkedHashSet<>(fs.protectedPaths());
+    for (Path root : fs.allWritableRoots()) {
+      if (out.contains(root.resolve(".git/hooks")) || out.contains(root.resolve(".git/config"))) {
+        for (String name : GIT_CODE_PATHS) {
+          out.add(root.resolve(name).normalize());
+        }
+      }
+    }
+    return List.copyOf(out);
   }
 
   void privateTmp(List<Path> writableRoots, List<Path> tmpDirs) {
@@ -80,7 +117,7 @@ final class FilesystemMounts {
 
   void protect(FilesystemPolicy fs) {
     List<Path> roots = fs.allWritableRoots();
-    for (Path p : fs.protectedPaths()) {
+    for (Path p : protectedPaths(fs)) {
       Optional<Path> root =
           roots.stream().filter(p::startsWith).max((a, b) -> a.getNameCount() - b.getNameCount());
       if (root.isEmpty()) {
@@ -111,7 +148,7 @@ final class FilesystemMounts {
     for (int i = 0; i < rel.getNameCount(); i++) {
       cur = cur.resolve(rel.getName(i));
       if (sealed(cur)) {
-        return; // beneath a path already bound read-only (e.g. a placeholder)
+        return; // beneath a path already bound read-only
       }
       boolean last = i == rel.getNameCount() - 1;
       if (Files.isSymbolicLink(cur)) {
@@ -124,8 +161,7 @@ final class FilesystemMounts {
                 + " the directory it points to or drop it from the protected paths");
       }
       if (!Files.exists(cur, LinkOption.NOFOLLOW_LINKS)) {
-        placeholder(cur);
-        seal(cur);
+        missing.add(new Missing(root, p, cur));
         return;
       }
       if (last || !Files.isDirectory(cur, LinkOption.NOFOLLOW_LINKS)) {
@@ -144,18 +180,6 @@ final class FilesystemMounts {
     readOnly.add(p);
     mounts.remove(Mount.of(MountKind.PIN, p));
     add(Mount.of(MountKind.READ_ONLY_BIND, p));
-  }
-
-  private void placeholder(Path dir) {
-    try {
-      Files.createDirectory(dir);
-      placeholders.add(dir);
-    } catch (java.nio.file.FileAlreadyExistsException e) {
-      // created concurrently: bound read-only all the same
-    } catch (IOException e) {
-      throw SandboxException.cannotSandbox(
-          "cannot create the read-only placeholder " + dir + " for a protected path: " + e, e);
-    }
   }
 
   void denyRead(List<Path> readDeny) {

@@ -36,9 +36,10 @@ final class NamespacesBackend implements SandboxBackend {
   }
 
   /**
-   * First in automatic selection: under --net none a network namespace keeps loopback working
-   * inside the sandbox (local test servers, unix sockets), where seccomp's network isolator must
-   * deny every socket; masking keeps denied paths' parents listable, where Landlock cannot.
+   * First in automatic selection: under --net none a network namespace keeps TCP and UDP on
+   * loopback working inside the sandbox (local test servers), where seccomp's network isolator must
+   * deny every socket (unix and vsock sockets are refused here too, as they escape a network
+   * namespace); masking keeps denied paths' parents listable, where Landlock cannot.
    */
   @Override
   public int priority() {

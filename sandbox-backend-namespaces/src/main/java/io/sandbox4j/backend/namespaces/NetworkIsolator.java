@@ -2,6 +2,7 @@ package io.sandbox4j.backend.namespaces;
 
 import io.sandbox4j.api.Aspect;
 import io.sandbox4j.api.Feature;
+import io.sandbox4j.api.SandboxException;
 import io.sandbox4j.api.SandboxPolicy;
 import io.sandbox4j.api.spi.Availability;
 import io.sandbox4j.api.spi.Isolator;
@@ -19,26 +20,31 @@ import java.util.Set;
 
 /**
  * A network namespace with only loopback (up): no IPv4, IPv6 or UDP route out, host loopback
- * services and abstract unix sockets unreachable. Pathname unix sockets are files, reachable
- * through the filesystem from any network namespace, so every pathname socket bound in the caller's
- * network namespace at launch (as /proc/net/unix lists them) outside the writable roots is masked,
- * and so is $SSH_AUTH_SOCK.
+ * services and abstract unix sockets unreachable. Two families escape a network namespace: AF_UNIX
+ * pathname sockets are files, reachable through the filesystem from any namespace, and AF_VSOCK
+ * ignores network namespaces. So a seccomp program of this isolator's own ({@link SocketFilter})
+ * makes socket(AF_UNIX) and socket(AF_VSOCK) fail with EAFNOSUPPORT (stream socketpairs still work
+ * for pipes between the command's processes); TCP and UDP on the namespace's own loopback keep
+ * working. Unavailable where seccomp filters cannot be installed or on an architecture the program
+ * does not cover.
  *
- * <p>Not covered: pathname sockets created after launch, or bound in another network namespace
- * (e.g. a container's) whose socket file is visible here; with the default private /tmp those under
- * /tmp are hidden anyway.
+ * <p>As a second layer, every pathname socket bound in the caller's network namespace at launch (as
+ * /proc/net/unix lists them) outside the writable roots is masked, and so is $SSH_AUTH_SOCK: cheap,
+ * and it still holds should a unix socket be obtained another way.
  */
 final class NetworkIsolator implements Isolator {
   private final LinuxHost host;
   private final Path procNetUnix;
+  private final String osArch;
 
   NetworkIsolator(LinuxHost host) {
-    this(host, Path.of("/proc/net/unix"));
+    this(host, Path.of("/proc/net/unix"), System.getProperty("os.arch"));
   }
 
-  NetworkIsolator(LinuxHost host, Path procNetUnix) {
+  NetworkIsolator(LinuxHost host, Path procNetUnix, String osArch) {
     this.host = host;
     this.procNetUnix = procNetUnix;
+    this.osArch = osArch;
   }
 
   @Override
@@ -59,10 +65,24 @@ final class NetworkIsolator implements Isolator {
   @Override
   public Availability probe() {
     Availability a = Namespaces.probe(host);
-    return a.available()
-        ? Availability.available(
-            "network namespace with loopback only; host pathname unix sockets masked")
-        : a;
+    if (!a.available()) {
+      return a;
+    }
+    if (!SocketFilter.supports(osArch)) {
+      return Availability.unavailable(
+          "the namespaces network isolator's seccomp program covers x86-64 and aarch64 only, not "
+              + osArch
+              + "; use the seccomp backend's network isolator (--backend seccomp)");
+    }
+    if (!host.seccompFilter()) {
+      return Availability.unavailable(
+          "seccomp filters cannot be installed here (a kernel with CONFIG_SECCOMP_FILTER is"
+              + " needed), and without one unix and vsock sockets would reach outside the network"
+              + " namespace");
+    }
+    return Availability.available(
+        "network namespace with loopback only; unix and vsock sockets refused by seccomp; host"
+            + " pathname unix sockets masked");
   }
 
   @Override
@@ -74,6 +94,7 @@ final class NetworkIsolator implements Isolator {
     Namespaces.userAndMount(plan);
     plan.addNamespaces(Namespace.NET);
     plan.loopbackUp();
+    plan.addSeccompFilter(SocketFilter.program());
     List<Path> sockets = new ArrayList<>(hostSockets());
     String agent = System.getenv("SSH_AUTH_SOCK");
     if (agent != null && Path.of(agent).isAbsolute()) {
@@ -96,7 +117,7 @@ final class NetworkIsolator implements Isolator {
         }
       }
     } catch (IOException | RuntimeException e) {
-      throw io.sandbox4j.api.SandboxException.cannotSandbox(
+      throw SandboxException.cannotSandbox(
           "cannot list the host's unix sockets in " + procNetUnix + " to mask them: " + e, e);
     }
     return List.copyOf(out);

@@ -13,11 +13,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Removes the empty read-only placeholders the filesystem isolator leaves for protected paths that
- * did not exist (for example {@code .git} in a workspace that is not a repository). They are left
- * after each run on purpose: removing them while another sandbox runs on the same workspace would
- * let that sandbox create the protected path. Only empty directories are removed, deepest first, so
- * nothing a user or a command put there is touched.
+ * Removes the empty placeholder directories that earlier versions of the filesystem isolator left
+ * for default protected paths that did not exist (for example {@code .git} in a workspace that is
+ * not a repository, or an empty {@code .git/config} directory that makes {@code git init} fail).
+ * The isolator no longer creates any ({@link Quarantine} replaced them). Only empty directories are
+ * removed, deepest first, so nothing a user or a command put there is touched; run it when no
+ * sandbox of an earlier version uses the workspace (it may hold them as mount points).
  */
 @Singleton
 final class PlaceholderCleanup implements WorkspaceCleanup {

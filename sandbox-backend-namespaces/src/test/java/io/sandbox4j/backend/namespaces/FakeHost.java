@@ -12,7 +12,8 @@ record FakeHost(
     Availability userNamespaces,
     boolean root,
     Optional<Path> pidsCgroup,
-    boolean legacyTiocsti)
+    boolean legacyTiocsti,
+    boolean seccompFilter)
     implements LinuxHost {
 
   static FakeHost ordinaryUser() {
@@ -21,28 +22,28 @@ record FakeHost(
         Availability.available("userns"),
         false,
         Optional.empty(),
+        true,
         true);
   }
 
   FakeHost asRoot(Optional<Path> cgroup) {
-    return new FakeHost(launcher, userNamespaces, true, cgroup, legacyTiocsti);
+    return new FakeHost(launcher, userNamespaces, true, cgroup, legacyTiocsti, seccompFilter);
   }
 
   FakeHost withUserNamespaces(Availability a) {
-    return new FakeHost(launcher, a, root, pidsCgroup, legacyTiocsti);
+    return new FakeHost(launcher, a, root, pidsCgroup, legacyTiocsti, seccompFilter);
   }
 
   FakeHost withLegacyTiocsti(boolean on) {
-    return new FakeHost(launcher, userNamespaces, root, pidsCgroup, on);
+    return new FakeHost(launcher, userNamespaces, root, pidsCgroup, on, seccompFilter);
+  }
+
+  FakeHost withSeccompFilter(boolean on) {
+    return new FakeHost(launcher, userNamespaces, root, pidsCgroup, legacyTiocsti, on);
   }
 
   @Override
   public OptionalInt landlockAbi() {
     return OptionalInt.empty();
-  }
-
-  @Override
-  public boolean seccompFilter() {
-    return false;
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.sandbox4j.api.Feature;
 import io.sandbox4j.api.ResourceLimits;
 import io.sandbox4j.api.SandboxPolicy;
+import io.sandbox4j.api.spi.LaunchSpec;
 import io.sandbox4j.api.spi.SandboxProcess;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -13,6 +14,7 @@ import java.net.ServerSocket;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -227,19 +229,126 @@ class NamespacesEndToEndTest {
     assertThat(ws.resolve(".git2")).doesNotExist();
   }
 
+  /** A scratch directory beneath target/: outside /tmp, which the sandbox replaces. */
+  private static Path scratch(String name) throws Exception {
+    return Files.createDirectories(
+        Path.of("target/" + name + "-" + System.nanoTime()).toAbsolutePath());
+  }
+
+  private static List<String> names(Path dir) throws Exception {
+    try (var s = Files.list(dir)) {
+      return s.map(p -> p.getFileName().toString()).sorted().toList();
+    }
+  }
+
+  private static int host(Path dir, String... command) throws Exception {
+    Process p =
+        new ProcessBuilder(command)
+            .directory(dir.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    if (!p.waitFor(30, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new AssertionError(List.of(command) + " did not end within 30 s");
+    }
+    return p.exitValue();
+  }
+
+  private static void assumeGit() {
+    Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/git")), "git is not installed");
+  }
+
   @Test
-  void missingProtectedPathsCannotBeCreated() throws Exception {
+  void missingProtectedPathsLeaveNothingBehindAndGitInitStillWorksOnTheHost() throws Exception {
+    assumeGit();
+    Sandbox.Result r = Sandbox.run(policy().denyWrite(ws.resolve("notyet.txt")).build(), "true");
+    assertThat(r.exit()).isZero();
+    assertThat(names(ws)).as("no placeholder left in the workspace").isEmpty();
+    assertThat(host(ws, "git", "init", "-q", ".")).isZero();
+    assertThat(ws.resolve(".git/config")).isRegularFile();
+  }
+
+  @Test
+  void whatTheCommandCreatesAtMissingProtectedPathsIsMovedAsideAfterTheRun() throws Exception {
+    assumeGit();
+    Sandbox.Result r =
+        Sandbox.run(
+            policy().denyWrite(ws.resolve("notyet.txt")).build(),
+            "git init -q . && echo init=$?; echo x > notyet.txt; mkdir -p .sandbox4j/p;"
+                + " ls -a .git | tr '\\n' ' '");
+    assertThat(r.out()).contains("init=0").contains("hooks").contains("config");
+    List<String> after = names(ws);
+    assertThat(after).doesNotContain("notyet.txt", ".sandbox4j").hasSize(3);
+    assertThat(after).anyMatch(n -> n.startsWith("notyet.txt.sandbox4j-quarantine-"));
+    assertThat(after).anyMatch(n -> n.startsWith(".sandbox4j.sandbox4j-quarantine-"));
+    assertThat(names(ws.resolve(".git")))
+        .doesNotContain("hooks", "config")
+        .anyMatch(n -> n.startsWith("hooks.sandbox4j-quarantine-"))
+        .anyMatch(n -> n.startsWith("config.sandbox4j-quarantine-"));
+    // the host's git repairs the repository the command made, and runs none of its hooks
+    assertThat(host(ws, "git", "init", "-q", ".")).isZero();
+  }
+
+  @Test
+  void aCommondirPlantedInsideDoesNotMakeHostGitRunAHook() throws Exception {
+    assumeGit();
+    Path out = scratch("s4j-pwned");
+    Path marker = out.resolve("pwned");
+    assertThat(host(ws, "git", "init", "-q", ".")).isZero();
     Sandbox.Result r =
         Sandbox.run(
             policy().build(),
-            "mkdir -p .git/hooks; echo mk=$?; git init -q . 2>/dev/null; echo init=$?;"
-                + " rmdir .git; echo rm=$?; mkdir -p .sandbox4j/x; echo s4j=$?");
+            "mkdir -p evil/hooks; cp -r .git/objects .git/refs evil/;"
+                + " printf '#!/bin/sh\\nid > "
+                + marker
+                + "\\n' > evil/hooks/pre-commit; chmod +x evil/hooks/pre-commit;"
+                + " printf '[core]\\n\\trepositoryformatversion = 0\\n' > evil/config;"
+                + " echo ../evil > .git/commondir; echo commondir=$?");
+    assertThat(r.out()).contains("commondir=0");
+    assertThat(ws.resolve(".git/commondir")).doesNotExist();
+    assertThat(names(ws.resolve(".git")))
+        .anyMatch(n -> n.startsWith("commondir.sandbox4j-quarantine-"));
+    host(
+        ws,
+        "git",
+        "-c",
+        "user.name=t",
+        "-c",
+        "user.email=t@e",
+        "commit",
+        "-q",
+        "--allow-empty",
+        "-m",
+        "host");
+    assertThat(marker).as("the planted hook ran on the host").doesNotExist();
+  }
+
+  @Test
+  void existingSubmoduleAndWorktreeMetadataIsReadOnly() throws Exception {
+    Files.createDirectories(ws.resolve(".git/hooks"));
+    Files.writeString(ws.resolve(".git/config"), "[core]\n");
+    Files.createDirectories(ws.resolve(".git/modules/sub/hooks"));
+    Files.writeString(ws.resolve(".git/modules/sub/config"), "[core]\n");
+    Files.createDirectories(ws.resolve(".git/worktrees/w"));
+    Files.writeString(ws.resolve(".git/config.worktree"), "");
+    Sandbox.Result r =
+        Sandbox.run(
+            policy().build(),
+            "printf '\\tfsmonitor = id\\n' >> .git/modules/sub/config; echo modcfg=$?;"
+                + " echo x > .git/modules/sub/hooks/post-checkout; echo modhook=$?;"
+                + " echo ../../.. > .git/worktrees/w/commondir; echo wt=$?;"
+                + " echo x >> .git/config.worktree; echo cw=$?;"
+                + " mv .git/modules .git/m2; echo mv=$?; echo ok > .git/description; echo d=$?");
     assertThat(r.out())
-        .doesNotContain("mk=0")
-        .doesNotContain("init=0")
-        .doesNotContain("rm=0")
-        .doesNotContain("s4j=0");
-    assertThat(ws.resolve(".git")).isEmptyDirectory();
+        .doesNotContain("modcfg=0")
+        .doesNotContain("modhook=0")
+        .doesNotContain("wt=0")
+        .doesNotContain("cw=0")
+        .doesNotContain("mv=0")
+        .contains("d=0");
+    assertThat(ws.resolve(".git/modules/sub/config")).hasContent("[core]");
+    assertThat(ws.resolve(".git/modules/sub/hooks")).isEmptyDirectory();
   }
 
   @Test
@@ -282,23 +391,116 @@ class NamespacesEndToEndTest {
     }
   }
 
-  @Test
-  void hostPathnameUnixSocketIsMasked() throws Exception {
+  private static void assumePython() {
     Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/python3")), "python3 missing");
-    Path dir =
-        Files.createDirectories(Path.of("target/s4j-sock-" + System.nanoTime()).toAbsolutePath());
+  }
+
+  @Test
+  void hostPathnameUnixSocketIsMaskedAndRefused() throws Exception {
+    assumePython();
+    Path dir = scratch("s4j-sock");
     Path sock = dir.resolve("agent.sock");
     try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
       server.bind(UnixDomainSocketAddress.of(sock));
       String py =
           "import socket,sys\n"
-              + "s=socket.socket(socket.AF_UNIX)\n"
-              + "try:\n s.connect(sys.argv[1]); print('connected')\n"
+              + "try:\n s=socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); print('connected')\n"
               + "except OSError as e: print('refused', e.errno)\n";
       Files.writeString(ws.resolve("c.py"), py);
-      Sandbox.Result r = Sandbox.run(policy().privateTmp(false).build(), "python3 c.py " + sock);
-      assertThat(r.out()).startsWith("refused");
+      Sandbox.Result r =
+          Sandbox.run(
+              policy().privateTmp(false).build(),
+              "python3 c.py " + sock + "; test -S " + sock + " && echo socket-visible");
+      assertThat(r.out()).startsWith("refused").doesNotContain("socket-visible");
     } finally {
+      Files.deleteIfExists(sock);
+    }
+  }
+
+  @Test
+  void unixAndVsockSocketsCannotBeCreatedButLoopbackTcpAndStreamPairsWork() throws Exception {
+    assumePython();
+    String py =
+        "import socket, threading\n"
+            + "def make(*a):\n"
+            + "    try:\n        socket.socket(*a).close(); return 'ok'\n"
+            + "    except OSError as e:\n        return 'errno%d' % e.errno\n"
+            + "print('unix', make(socket.AF_UNIX, socket.SOCK_STREAM))\n"
+            + "print('unixdgram', make(socket.AF_UNIX, socket.SOCK_DGRAM))\n"
+            + "print('vsock', make(40, socket.SOCK_STREAM))\n"
+            + "srv = socket.socket(); srv.bind(('127.0.0.1', 0)); srv.listen(1)\n"
+            + "def serve():\n"
+            + "    c, _ = srv.accept(); c.sendall(c.recv(16).upper()); c.close()\n"
+            + "t = threading.Thread(target=serve); t.start()\n"
+            + "c = socket.create_connection(srv.getsockname(), timeout=5)\n"
+            + "c.sendall(b'ping'); print('tcp', c.recv(16).decode()); t.join(5)\n"
+            + "a, b = socket.socketpair(); a.sendall(b'x'); print('pair', b.recv(1).decode())\n"
+            + "try:\n"
+            + "    socket.socketpair(socket.AF_UNIX, socket.SOCK_DGRAM); print('dgrampair ok')\n"
+            + "except OSError as e:\n    print('dgrampair errno%d' % e.errno)\n";
+    Files.writeString(ws.resolve("s.py"), py);
+    Sandbox.Result r = Sandbox.run(policy().build(), "python3 s.py");
+    assertThat(r.out().lines())
+        .containsExactly(
+            "unix errno97",
+            "unixdgram errno97",
+            "vsock errno97",
+            "tcp PING",
+            "pair x",
+            "dgrampair errno97");
+  }
+
+  @Test
+  void aHostUnixSocketBoundAfterLaunchIsNotReachable() throws Exception {
+    assumePython();
+    Path dir = scratch("s4j-late");
+    Path sock = dir.resolve("late.sock");
+    String py =
+        "import os, socket, sys, time\n"
+            + "print('ready', flush=True)\n"
+            + "for _ in range(200):\n"
+            + "    if os.path.exists('go'): break\n"
+            + "    time.sleep(0.05)\n"
+            + "try:\n"
+            + "    s = socket.socket(socket.AF_UNIX); s.settimeout(5); s.connect(sys.argv[1])\n"
+            + "    print('connected', s.recv(16).decode())\n"
+            + "except OSError as e:\n    print('refused', e.errno)\n";
+    Files.writeString(ws.resolve("late.py"), py);
+    LaunchSpec spec = Sandbox.spec(policy().privateTmp(false).build(), "python3 late.py " + sock);
+    SandboxProcess p = Sandbox.LAUNCHER.launch(spec);
+    try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+      p.stdin().close();
+      BufferedReader out = new BufferedReader(new InputStreamReader(p.stdout()));
+      assertThat(out.readLine()).isEqualTo("ready");
+      server.bind(UnixDomainSocketAddress.of(sock));
+      server.configureBlocking(false);
+      Files.writeString(ws.resolve("go"), "");
+      Future<String> answer =
+          Executors.newSingleThreadExecutor(
+                  r -> {
+                    Thread t = new Thread(r);
+                    t.setDaemon(true);
+                    return t;
+                  })
+              .submit(out::readLine);
+      // serve a connection should one arrive, so a leak shows as 'connected secret'
+      String line = null;
+      for (int i = 0; i < 200 && line == null; i++) {
+        var c = server.accept();
+        if (c != null) {
+          c.write(java.nio.ByteBuffer.wrap("secret".getBytes(StandardCharsets.UTF_8)));
+          c.close();
+        }
+        if (answer.isDone()) {
+          line = answer.get();
+        }
+        Thread.sleep(50);
+      }
+      assertThat(line).isEqualTo("refused 97");
+      assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
+    } finally {
+      p.killTree();
+      spec.runCleanups();
       Files.deleteIfExists(sock);
     }
   }

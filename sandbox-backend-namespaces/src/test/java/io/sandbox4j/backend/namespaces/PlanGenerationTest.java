@@ -57,6 +57,10 @@ class PlanGenerationTest {
     Path ws = Files.createDirectories(tmp.resolve("ws"));
     Files.createDirectories(ws.resolve(".git/hooks"));
     Files.writeString(ws.resolve(".git/config"), "");
+    Files.writeString(ws.resolve(".git/commondir"), "");
+    Files.createDirectories(ws.resolve(".git/modules"));
+    Files.createDirectories(ws.resolve(".git/worktrees"));
+    Files.writeString(ws.resolve(".git/config.worktree"), "");
     Files.createDirectories(ws.resolve(".sandbox4j"));
     FilesystemMounts m = new FilesystemMounts();
     m.protect(policy(ws).build().filesystem());
@@ -67,24 +71,75 @@ class PlanGenerationTest {
                 "PIN " + ws.resolve(".git"),
                 "READ_ONLY_BIND " + ws.resolve(".git/hooks"),
                 "READ_ONLY_BIND " + ws.resolve(".git/config"),
-                "READ_ONLY_BIND " + ws.resolve(".sandbox4j")));
-    assertThat(m.placeholders()).isEmpty();
+                "READ_ONLY_BIND " + ws.resolve(".sandbox4j"),
+                "READ_ONLY_BIND " + ws.resolve(".git/commondir"),
+                "READ_ONLY_BIND " + ws.resolve(".git/modules"),
+                "READ_ONLY_BIND " + ws.resolve(".git/worktrees"),
+                "READ_ONLY_BIND " + ws.resolve(".git/config.worktree")));
+    assertThat(m.missing()).isEmpty();
   }
 
   @Test
-  void aMissingAncestorGetsOneReadOnlyPlaceholderAndNothingBeneathIt() throws Exception {
+  void gitsOtherCodePathsFollowHooksOrConfigOnly() throws Exception {
     Path ws = Files.createDirectories(tmp.resolve("ws"));
+    Path extra = Files.createDirectories(tmp.resolve("extra"));
+    assertThat(
+            FilesystemMounts.protectedPaths(
+                policy(ws)
+                    .allowWrite(extra)
+                    .protectedNames(List.of(".git/config"))
+                    .build()
+                    .filesystem()))
+        .containsExactly(
+            ws.resolve(".git/config"),
+            extra.resolve(".git/config"),
+            ws.resolve(".git/commondir"),
+            ws.resolve(".git/modules"),
+            ws.resolve(".git/worktrees"),
+            ws.resolve(".git/config.worktree"),
+            extra.resolve(".git/commondir"),
+            extra.resolve(".git/modules"),
+            extra.resolve(".git/worktrees"),
+            extra.resolve(".git/config.worktree"));
+    assertThat(
+            FilesystemMounts.protectedPaths(
+                policy(ws).protectedNames(List.of(".sandbox4j")).build().filesystem()))
+        .containsExactly(ws.resolve(".sandbox4j"));
+  }
+
+  @Test
+  void missingProtectedPathsAreRecordedWithoutAnyPlaceholder() throws Exception {
+    Path ws = Files.createDirectories(tmp.resolve("ws"));
+    Files.createDirectories(ws.resolve(".git/hooks"));
     FilesystemMounts m = new FilesystemMounts();
     m.protect(policy(ws).build().filesystem());
     assertThat(describe(m.mounts()))
         .containsExactlyElementsOf(
-            pinned(
-                ws,
-                "READ_ONLY_BIND " + ws.resolve(".git"),
-                "READ_ONLY_BIND " + ws.resolve(".sandbox4j")));
-    assertThat(m.placeholders())
-        .containsExactlyInAnyOrder(ws.resolve(".git"), ws.resolve(".sandbox4j"));
-    assertThat(ws.resolve(".git")).isEmptyDirectory();
+            pinned(ws, "PIN " + ws.resolve(".git"), "READ_ONLY_BIND " + ws.resolve(".git/hooks")));
+    assertThat(m.missing())
+        .extracting(FilesystemMounts.Missing::path)
+        .containsExactly(
+            ws.resolve(".git/config"),
+            ws.resolve(".sandbox4j"),
+            ws.resolve(".git/commondir"),
+            ws.resolve(".git/modules"),
+            ws.resolve(".git/worktrees"),
+            ws.resolve(".git/config.worktree"));
+    try (var s = Files.list(ws.resolve(".git"))) {
+      assertThat(s.toList()).containsExactly(ws.resolve(".git/hooks"));
+    }
+
+    Path bare = Files.createDirectories(tmp.resolve("bare"));
+    FilesystemMounts b = new FilesystemMounts();
+    b.protect(policy(bare).build().filesystem());
+    assertThat(describe(b.mounts())).containsExactlyElementsOf(pinned(bare));
+    assertThat(b.missing())
+        .filteredOn(x -> x.path().startsWith(bare.resolve(".git")))
+        .extracting(FilesystemMounts.Missing::firstMissing)
+        .containsOnly(bare.resolve(".git"));
+    try (var s = Files.list(bare)) {
+      assertThat(s.toList()).as("nothing created in the workspace").isEmpty();
+    }
   }
 
   @Test
@@ -154,13 +209,14 @@ class PlanGenerationTest {
             + ws
             + "/own.sock\n"
             + "0000000000000000: 00000002 00000000 00010000 0001 01 1005 /run/with space.sock\n");
-    NetworkIsolator net = new NetworkIsolator(FakeHost.ordinaryUser(), unix);
+    NetworkIsolator net = new NetworkIsolator(FakeHost.ordinaryUser(), unix, "amd64");
     assertThat(net.hostSockets())
         .containsExactly(
             Path.of("/run/docker.sock"), ws.resolve("own.sock"), Path.of("/run/with space.sock"));
     LinuxLaunchPlan plan = contribute(net, policy(ws).build());
     assertThat(plan.namespaces()).contains(Namespace.USER, Namespace.NET);
     assertThat(plan.isLoopbackUp()).isTrue();
+    assertThat(plan.seccompFilters()).singleElement().isEqualTo(SocketFilter.program());
     assertThat(plan.mounts())
         .contains(Mount.optional(MountKind.MASK, Path.of("/run/docker.sock")))
         .doesNotContain(Mount.optional(MountKind.MASK, ws.resolve("own.sock")));
@@ -168,6 +224,23 @@ class PlanGenerationTest {
     LaunchSpec spec = new LaunchSpec(all, List.of("true"), ws, Map.of());
     net.contribute(all, spec);
     assertThat(spec.findExtension(LinuxLaunchPlan.class)).isEmpty();
+  }
+
+  @Test
+  void networkIsolatorNeedsSeccompAndACoveredArchitecture() {
+    Path unix = Path.of("/proc/net/unix");
+    assertThat(new NetworkIsolator(FakeHost.ordinaryUser(), unix, "amd64").probe().available())
+        .isTrue();
+    assertThat(new NetworkIsolator(FakeHost.ordinaryUser(), unix, "aarch64").probe().available())
+        .isTrue();
+    Availability noSeccomp =
+        new NetworkIsolator(FakeHost.ordinaryUser().withSeccompFilter(false), unix, "amd64")
+            .probe();
+    assertThat(noSeccomp.available()).isFalse();
+    assertThat(noSeccomp.detail()).contains("CONFIG_SECCOMP_FILTER");
+    Availability riscv = new NetworkIsolator(FakeHost.ordinaryUser(), unix, "riscv64").probe();
+    assertThat(riscv.available()).isFalse();
+    assertThat(riscv.detail()).contains("riscv64").contains("--backend seccomp");
   }
 
   @Test

@@ -72,19 +72,27 @@ final class Sandbox {
     return run(spec(policy, script));
   }
 
+  /** Runs the spec to its end, then its cleanups as the engine does (failures fail the test). */
   static Result run(LaunchSpec spec) throws Exception {
     SandboxProcess p = LAUNCHER.launch(spec);
-    p.stdin().close();
-    CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> readAll(p.stdout()));
-    CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> readAll(p.stderr()));
-    if (!p.waitFor(60, TimeUnit.SECONDS)) {
+    try {
+      p.stdin().close();
+      CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> readAll(p.stdout()));
+      CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> readAll(p.stderr()));
+      if (!p.waitFor(60, TimeUnit.SECONDS)) {
+        throw new AssertionError("command did not end within 60 s");
+      }
+      return new Result(
+          p.waitFor(),
+          new String(out.get(10, TimeUnit.SECONDS), StandardCharsets.UTF_8),
+          new String(err.get(10, TimeUnit.SECONDS), StandardCharsets.UTF_8));
+    } finally {
       p.killTree();
-      throw new AssertionError("command did not end within 60 s");
+      List<RuntimeException> failures = spec.runCleanups();
+      if (!failures.isEmpty()) {
+        throw new AssertionError("cleanup failed: " + failures, failures.get(0));
+      }
     }
-    return new Result(
-        p.waitFor(),
-        new String(out.get(10, TimeUnit.SECONDS), StandardCharsets.UTF_8),
-        new String(err.get(10, TimeUnit.SECONDS), StandardCharsets.UTF_8));
   }
 
   static byte[] readAll(InputStream in) {

@@ -1,0 +1,173 @@
+package io.sandbox4j.backend.namespaces;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The network isolator's seccomp program, decoded from its bytes and run by an interpreter written
+ * here from the classic BPF semantics (not from {@link Bpf}), on sample seccomp_data.
+ */
+class SocketFilterTest {
+  static final int X86_64 = 0xC000003E;
+  static final int AARCH64 = 0xC00000B7;
+  static final int I386 = 0x40000003;
+  static final int ALLOW = 0x7fff0000;
+  static final int EAFNOSUPPORT = 0x00050000 | 97;
+  static final int ENOSYS = 0x00050000 | 38;
+  static final int KILL_PROCESS = 0x80000000;
+
+  record Insn(int code, int jt, int jf, int k) {}
+
+  static List<Insn> decode(byte[] program) {
+    assertThat(program.length % 8).isZero();
+    ByteBuffer b = ByteBuffer.wrap(program).order(ByteOrder.LITTLE_ENDIAN);
+    List<Insn> out = new ArrayList<>();
+    while (b.hasRemaining()) {
+      out.add(new Insn(b.getShort() & 0xffff, b.get() & 0xff, b.get() & 0xff, b.getInt()));
+    }
+    return out;
+  }
+
+  /** struct seccomp_data, little-endian: nr, arch, instruction_pointer, args[6]. */
+  static byte[] data(int arch, int nr, long... args) {
+    ByteBuffer b = ByteBuffer.allocate(64).order(ByteOrder.LITTLE_ENDIAN);
+    b.putInt(nr).putInt(arch).putLong(0x401000L);
+    for (int i = 0; i < 6; i++) {
+      b.putLong(i < args.length ? args[i] : 0);
+    }
+    return b.array();
+  }
+
+  /** Runs the program as the kernel would (only the opcodes a seccomp filter here may use). */
+  static int run(byte[] program, byte[] data) {
+    List<Insn> p = decode(program);
+    ByteBuffer d = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
+    int a = 0;
+    int pc = 0;
+    for (int steps = 0; steps < 1000; steps++) {
+      assertThat(pc).as("pc inside the program").isBetween(0, p.size() - 1);
+      Insn i = p.get(pc++);
+      switch (i.code()) {
+        case 0x20 -> { // ld [k]
+          assertThat(i.k() % 4).isZero();
+          a = d.getInt(i.k());
+        }
+        case 0x54 -> a &= i.k(); // and #k
+        case 0x15 -> pc += a == i.k() ? i.jt() : i.jf(); // jeq #k
+        case 0x35 -> pc += Integer.compareUnsigned(a, i.k()) >= 0 ? i.jt() : i.jf(); // jge #k
+        case 0x06 -> {
+          return i.k(); // ret #k
+        }
+        default -> throw new AssertionError("unexpected opcode 0x" + Integer.toHexString(i.code()));
+      }
+    }
+    throw new AssertionError("no return within 1000 steps");
+  }
+
+  private final byte[] program = SocketFilter.program();
+
+  @Test
+  void theProgramIsTheseInstructions() {
+    assertThat(decode(program))
+        .containsExactly(
+            new Insn(0x20, 0, 0, 4), // 0: ld arch
+            new Insn(0x15, 0, 5, X86_64), // 1: x86-64? else 7
+            new Insn(0x20, 0, 0, 0), // 2: ld nr
+            new Insn(0x35, 17, 0, 0x40000000), // 3: x32 -> 21 kill
+            new Insn(0x15, 7, 0, 41), // 4: socket -> 12
+            new Insn(0x15, 9, 0, 53), // 5: socketpair -> 15
+            new Insn(0x15, 13, 11, 425), // 6: io_uring_setup -> 20 ENOSYS, else 18 allow
+            new Insn(0x15, 0, 13, AARCH64), // 7: aarch64? else 21 kill
+            new Insn(0x20, 0, 0, 0), // 8: ld nr
+            new Insn(0x15, 2, 0, 198), // 9: socket -> 12
+            new Insn(0x15, 4, 0, 199), // 10: socketpair -> 15
+            new Insn(0x15, 8, 6, 425), // 11: io_uring_setup -> 20, else 18
+            new Insn(0x20, 0, 0, 16), // 12: ld args[0], low 32 bits
+            new Insn(0x15, 5, 0, 1), // 13: AF_UNIX -> 19
+            new Insn(0x15, 4, 3, 40), // 14: AF_VSOCK -> 19, else 18
+            new Insn(0x20, 0, 0, 24), // 15: ld args[1], low 32 bits
+            new Insn(0x54, 0, 0, 0xf), // 16: type without SOCK_NONBLOCK | SOCK_CLOEXEC
+            new Insn(0x15, 1, 0, 2), // 17: SOCK_DGRAM -> 19, else 18
+            new Insn(0x06, 0, 0, ALLOW), // 18
+            new Insn(0x06, 0, 0, EAFNOSUPPORT), // 19
+            new Insn(0x06, 0, 0, ENOSYS), // 20
+            new Insn(0x06, 0, 0, KILL_PROCESS)); // 21
+  }
+
+  @Test
+  void unixAndVsockSocketsAreRefusedOnBothArchitectures() {
+    for (int[] archSocket : new int[][] {{X86_64, 41}, {AARCH64, 198}}) {
+      int arch = archSocket[0];
+      int socket = archSocket[1];
+      assertThat(run(program, data(arch, socket, 1, 1, 0))).isEqualTo(EAFNOSUPPORT);
+      assertThat(run(program, data(arch, socket, 40, 1, 0))).isEqualTo(EAFNOSUPPORT);
+      // the kernel reads an int: the upper half of the register must not matter
+      assertThat(run(program, data(arch, socket, (1L << 32) | 1, 1, 0))).isEqualTo(EAFNOSUPPORT);
+      assertThat(run(program, data(arch, socket, (7L << 32) | 40, 1, 0))).isEqualTo(EAFNOSUPPORT);
+      assertThat(run(program, data(arch, socket, 2, 1, 0))).as("AF_INET").isEqualTo(ALLOW);
+      assertThat(run(program, data(arch, socket, 10, 2, 0))).as("AF_INET6").isEqualTo(ALLOW);
+      assertThat(run(program, data(arch, socket, 16, 3, 0))).as("AF_NETLINK").isEqualTo(ALLOW);
+    }
+  }
+
+  @Test
+  void streamSocketpairsStayButDatagramPairsAreRefused() {
+    int nonblockCloexec = 0x800 | 0x80000;
+    for (int[] archPair : new int[][] {{X86_64, 53}, {AARCH64, 199}}) {
+      int arch = archPair[0];
+      int pair = archPair[1];
+      assertThat(run(program, data(arch, pair, 1, 1))).isEqualTo(ALLOW);
+      assertThat(run(program, data(arch, pair, 1, 5 | nonblockCloexec))).isEqualTo(ALLOW);
+      assertThat(run(program, data(arch, pair, 1, 2))).isEqualTo(EAFNOSUPPORT);
+      assertThat(run(program, data(arch, pair, 1, 2 | nonblockCloexec))).isEqualTo(EAFNOSUPPORT);
+      assertThat(run(program, data(arch, pair, 1, (1L << 32) | 2))).isEqualTo(EAFNOSUPPORT);
+    }
+  }
+
+  @Test
+  void otherSystemCallsAreAllowedAndIoUringSetupIsNot() {
+    // x86-64 read, connect, bind, execve; aarch64 read, connect, execve
+    for (int nr : new int[] {0, 42, 49, 59}) {
+      assertThat(run(program, data(X86_64, nr, 1, 1))).isEqualTo(ALLOW);
+    }
+    for (int nr : new int[] {63, 203, 221}) {
+      assertThat(run(program, data(AARCH64, nr, 1, 1))).isEqualTo(ALLOW);
+    }
+    assertThat(run(program, data(X86_64, 425))).isEqualTo(ENOSYS);
+    assertThat(run(program, data(AARCH64, 425))).isEqualTo(ENOSYS);
+    // each architecture's socket number is an ordinary call on the other
+    assertThat(run(program, data(X86_64, 198, 1))).isEqualTo(ALLOW);
+    assertThat(run(program, data(AARCH64, 41, 1))).isEqualTo(ALLOW);
+  }
+
+  @Test
+  void otherArchitecturesAndX32AreKilled() {
+    assertThat(run(program, data(I386, 359, 1, 1))).isEqualTo(KILL_PROCESS);
+    assertThat(run(program, data(0xC00000F3 /* riscv64 */, 198, 1))).isEqualTo(KILL_PROCESS);
+    assertThat(run(program, data(X86_64, 0x40000000 | 41, 1, 1))).isEqualTo(KILL_PROCESS);
+    assertThat(run(program, data(X86_64, 0x40000000, 2, 1))).isEqualTo(KILL_PROCESS);
+    assertThat(run(program, data(X86_64, 0x3fffffff))).isEqualTo(ALLOW);
+  }
+
+  @Test
+  void supportedArchitecturesFollowOsArch() {
+    assertThat(SocketFilter.supports("amd64")).isTrue();
+    assertThat(SocketFilter.supports("aarch64")).isTrue();
+    assertThat(SocketFilter.supports("riscv64")).isFalse();
+    assertThat(SocketFilter.supports("x86")).isFalse();
+  }
+
+  @Test
+  void theAssemblerRefusesUndefinedAndBackwardJumps() {
+    assertThatThrownBy(() -> new Bpf().jeq(1, "nowhere", null).ret(0).assemble())
+        .hasMessageContaining("undefined label nowhere");
+    assertThatThrownBy(() -> new Bpf().label("back").ret(0).jeq(1, "back", null).assemble())
+        .hasMessageContaining("out of range");
+  }
+}
