@@ -11,6 +11,10 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    // Backends report through System.Logger (java.util.logging here): one line on standard error.
+    if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
+      System.setProperty("java.util.logging.SimpleFormatter.format", "sandbox: %4$s: %5$s%6$s%n");
+    }
     System.exit(commandLine(CliContext.system()).execute(args));
   }
 
