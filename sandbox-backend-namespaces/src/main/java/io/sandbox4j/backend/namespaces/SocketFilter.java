@@ -5,11 +5,14 @@ package io.sandbox4j.backend.namespaces;
  * namespace does not confine are refused.
  *
  * <ul>
- *   <li>socket(AF_UNIX) and socket(AF_VSOCK) fail with EAFNOSUPPORT. Pathname unix sockets are
- *       files, reachable from any network namespace (including ones bound after launch or with a
- *       relative path, which no snapshot of /proc/net/unix can mask); AF_VSOCK ignores network
- *       namespaces and reaches the hypervisor's host. Only the low 32 bits of the family are
- *       compared, as the kernel reads an int: {@code (1L << 32) | AF_UNIX} is refused too.
+ *   <li>socket(2) is allowed for AF_INET, AF_INET6 and AF_NETLINK only, which the network namespace
+ *       confines; every other family fails with EAFNOSUPPORT: families a namespace does not confine
+ *       (AF_VSOCK, Bluetooth, ...) cannot be overlooked. In particular socket(AF_UNIX) and
+ *       socket(AF_VSOCK) fail. Pathname unix sockets are files, reachable from any network
+ *       namespace (including ones bound after launch or with a relative path, which no snapshot of
+ *       /proc/net/unix can mask); AF_VSOCK ignores network namespaces and reaches the hypervisor's
+ *       host. Only the low 32 bits of the family are compared, as the kernel reads an int: {@code
+ *       (1L << 32) | AF_UNIX} is refused too.
  *   <li>socketpair(2) stays allowed for stream and seqpacket sockets (connected pairs: pipes
  *       between the command's processes); a datagram pair is refused, because an unconnected
  *       datagram unix socket can sendto() any pathname socket.
@@ -31,6 +34,9 @@ final class SocketFilter {
   static final int IO_URING_SETUP = 425; // same number on every architecture
 
   static final int AF_UNIX = 1;
+  static final int AF_INET = 2;
+  static final int AF_INET6 = 10;
+  static final int AF_NETLINK = 16;
   static final int AF_VSOCK = 40;
   static final int SOCK_DGRAM = 2;
   static final int SOCK_TYPE_MASK = 0xf; // without SOCK_NONBLOCK and SOCK_CLOEXEC
@@ -72,8 +78,9 @@ final class SocketFilter {
         .jeq(IO_URING_SETUP, "enosys", "allow")
         .label("socket")
         .load(OFF_ARG0_LO)
-        .jeq(AF_UNIX, "eafnosupport", null)
-        .jeq(AF_VSOCK, "eafnosupport", "allow")
+        .jeq(AF_INET, "allow", null)
+        .jeq(AF_INET6, "allow", null)
+        .jeq(AF_NETLINK, "allow", "eafnosupport")
         .label("socketpair")
         .load(OFF_ARG1_LO)
         .and(SOCK_TYPE_MASK)

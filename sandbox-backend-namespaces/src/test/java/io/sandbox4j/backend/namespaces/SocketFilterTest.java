@@ -79,25 +79,26 @@ class SocketFilterTest {
             new Insn(0x20, 0, 0, 4), // 0: ld arch
             new Insn(0x15, 0, 5, X86_64), // 1: x86-64? else 7
             new Insn(0x20, 0, 0, 0), // 2: ld nr
-            new Insn(0x35, 17, 0, 0x40000000), // 3: x32 -> 21 kill
+            new Insn(0x35, 18, 0, 0x40000000), // 3: x32 -> 22 kill
             new Insn(0x15, 7, 0, 41), // 4: socket -> 12
-            new Insn(0x15, 9, 0, 53), // 5: socketpair -> 15
-            new Insn(0x15, 13, 11, 425), // 6: io_uring_setup -> 20 ENOSYS, else 18 allow
-            new Insn(0x15, 0, 13, AARCH64), // 7: aarch64? else 21 kill
+            new Insn(0x15, 10, 0, 53), // 5: socketpair -> 16
+            new Insn(0x15, 14, 12, 425), // 6: io_uring_setup -> 21 ENOSYS, else 19 allow
+            new Insn(0x15, 0, 14, AARCH64), // 7: aarch64? else 22 kill
             new Insn(0x20, 0, 0, 0), // 8: ld nr
             new Insn(0x15, 2, 0, 198), // 9: socket -> 12
-            new Insn(0x15, 4, 0, 199), // 10: socketpair -> 15
-            new Insn(0x15, 8, 6, 425), // 11: io_uring_setup -> 20, else 18
+            new Insn(0x15, 5, 0, 199), // 10: socketpair -> 16
+            new Insn(0x15, 9, 7, 425), // 11: io_uring_setup -> 21, else 19
             new Insn(0x20, 0, 0, 16), // 12: ld args[0], low 32 bits
-            new Insn(0x15, 5, 0, 1), // 13: AF_UNIX -> 19
-            new Insn(0x15, 4, 3, 40), // 14: AF_VSOCK -> 19, else 18
-            new Insn(0x20, 0, 0, 24), // 15: ld args[1], low 32 bits
-            new Insn(0x54, 0, 0, 0xf), // 16: type without SOCK_NONBLOCK | SOCK_CLOEXEC
-            new Insn(0x15, 1, 0, 2), // 17: SOCK_DGRAM -> 19, else 18
-            new Insn(0x06, 0, 0, ALLOW), // 18
-            new Insn(0x06, 0, 0, EAFNOSUPPORT), // 19
-            new Insn(0x06, 0, 0, ENOSYS), // 20
-            new Insn(0x06, 0, 0, KILL_PROCESS)); // 21
+            new Insn(0x15, 5, 0, 2), // 13: AF_INET -> 19 allow
+            new Insn(0x15, 4, 0, 10), // 14: AF_INET6 -> 19 allow
+            new Insn(0x15, 3, 4, 16), // 15: AF_NETLINK -> 19 allow, any other family -> 20
+            new Insn(0x20, 0, 0, 24), // 16: ld args[1], low 32 bits
+            new Insn(0x54, 0, 0, 0xf), // 17: type without SOCK_NONBLOCK | SOCK_CLOEXEC
+            new Insn(0x15, 1, 0, 2), // 18: SOCK_DGRAM -> 20, else 19
+            new Insn(0x06, 0, 0, ALLOW), // 19
+            new Insn(0x06, 0, 0, EAFNOSUPPORT), // 20
+            new Insn(0x06, 0, 0, ENOSYS), // 21
+            new Insn(0x06, 0, 0, KILL_PROCESS)); // 22
   }
 
   @Test
@@ -113,6 +114,12 @@ class SocketFilterTest {
       assertThat(run(program, data(arch, socket, 2, 1, 0))).as("AF_INET").isEqualTo(ALLOW);
       assertThat(run(program, data(arch, socket, 10, 2, 0))).as("AF_INET6").isEqualTo(ALLOW);
       assertThat(run(program, data(arch, socket, 16, 3, 0))).as("AF_NETLINK").isEqualTo(ALLOW);
+      // an allow-list: families a network namespace may not confine are refused too
+      for (int family : new int[] {0, 3, 17, 29, 30, 31, 38, 44, 45, 255}) {
+        assertThat(run(program, data(arch, socket, family, 1, 0)))
+            .as("family " + family)
+            .isEqualTo(EAFNOSUPPORT);
+      }
     }
   }
 
