@@ -8,3 +8,6 @@ ${CC:-cc} -std=gnu11 -O2 -Wall -Wextra -Werror -Wformat=2 -Wshadow \
   -fstack-protector-strong -D_FORTIFY_SOURCE=2 -fPIE -pie -Wl,-z,relro,-z,now -Wl,-z,noexecstack \
   -o "$out/sandbox4j-launcher" "$2/sandbox4j-launcher.c"
 strip "$out/sandbox4j-launcher" 2>/dev/null || true
+# The binary's SHA-256 beside it: LauncherBinary names the cache directory by it without hashing at
+# run time (initialising a MessageDigest costs a cold JVM about 15 ms).
+sha256sum "$out/sandbox4j-launcher" | cut -c1-64 > "$out/sandbox4j-launcher.sha256"
