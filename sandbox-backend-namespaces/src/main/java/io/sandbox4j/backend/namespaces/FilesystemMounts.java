@@ -39,7 +39,8 @@ final class FilesystemMounts {
   static final List<Path> TMP_DIRS =
       List.of(Path.of("/tmp"), Path.of("/var/tmp"), Path.of("/dev/shm"));
 
-  private final List<Mount> mounts = new ArrayList<>();
+  // Sets, not lists: a policy of N paths adds O(N) mounts, and list scans made planning O(N^2).
+  private final Set<Mount> mounts = new LinkedHashSet<>();
   private final Set<Path> placeholders = new LinkedHashSet<>();
   private final Set<Path> readOnly = new LinkedHashSet<>();
 
@@ -136,8 +137,14 @@ final class FilesystemMounts {
     }
   }
 
+  /** Whether p or one of its ancestors is bound read-only (a lookup per ancestor, not a scan). */
   private boolean sealed(Path p) {
-    return readOnly.stream().anyMatch(p::startsWith);
+    for (Path a = p; a != null; a = a.getParent()) {
+      if (readOnly.contains(a)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void seal(Path p) {
@@ -174,9 +181,7 @@ final class FilesystemMounts {
   }
 
   private void add(Mount m) {
-    if (!mounts.contains(m)) {
-      mounts.add(m);
-    }
+    mounts.add(m);
   }
 
   private static List<Path> realPaths(List<Path> paths) {
