@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -80,10 +81,9 @@ final class FilesystemMounts {
   }
 
   void protect(FilesystemPolicy fs) {
-    List<Path> roots = fs.allWritableRoots();
+    Set<Path> roots = new HashSet<>(fs.allWritableRoots());
     for (Path p : fs.protectedPaths()) {
-      Optional<Path> root =
-          roots.stream().filter(p::startsWith).max((a, b) -> a.getNameCount() - b.getNameCount());
+      Optional<Path> root = deepestAncestorIn(p, roots);
       if (root.isEmpty()) {
         // outside every writable root: read-only when it exists (it cannot be created there)
         if (Files.exists(p)) {
@@ -135,6 +135,16 @@ final class FilesystemMounts {
       }
       add(Mount.of(MountKind.PIN, cur));
     }
+  }
+
+  /** The deepest of {@code roots} that is p or an ancestor of p (a lookup per ancestor). */
+  private static Optional<Path> deepestAncestorIn(Path p, Set<Path> roots) {
+    for (Path a = p; a != null; a = a.getParent()) {
+      if (roots.contains(a)) {
+        return Optional.of(a);
+      }
+    }
+    return Optional.empty();
   }
 
   /** Whether p or one of its ancestors is bound read-only (a lookup per ancestor, not a scan). */
