@@ -237,7 +237,7 @@ public final class BenchmarkMain {
           long kb = rssKb(pid);
           rss += kb;
           processes++;
-          if (command(pid).startsWith("/bin/sleep") || command(pid).startsWith("sleep")) {
+          if (command(pid).equals("sleep")) {
             sleepRss += kb;
           }
         }
@@ -293,8 +293,16 @@ public final class BenchmarkMain {
     return 0;
   }
 
+  /**
+   * The process's name from /proc/PID/comm: always readable, unlike the command line of a process
+   * inside another user namespace, which ProcessHandle.Info may not report.
+   */
   private static String command(long pid) {
-    return ProcessHandle.of(pid).flatMap(h -> h.info().commandLine()).orElse("");
+    try {
+      return Files.readString(Path.of("/proc", Long.toString(pid), "comm")).strip();
+    } catch (IOException | RuntimeException e) {
+      return "";
+    }
   }
 
   /** Median and p90 of sample-mode results, keyed by one parameter's value, in name order. */
