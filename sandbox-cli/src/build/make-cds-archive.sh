@@ -12,7 +12,11 @@ archive="$target/sandbox-cli.jsa"
 ws=$(mktemp -d) || exit 0
 trap 'rm -rf "$ws"' EXIT
 rm -f "$archive" "$list"
-"$java" -XX:DumpLoadedClassList="$list" -XX:+UseSerialGC -jar "$jar" \
+# The flags ./sandbox starts with (they decide which classes start-up loads).
+flags="-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData"
+flags="$flags -Dguice_bytecode_gen_option=DISABLED -Djdk.lang.Process.launchMechanism=VFORK"
+# shellcheck disable=SC2086
+"$java" -XX:DumpLoadedClassList="$list" $flags -jar "$jar" \
   run --workspace "$ws" -- /bin/true >/dev/null 2>&1
 if [ -s "$list" ] && "$java" -Xshare:dump -XX:SharedClassListFile="$list" \
     -XX:SharedArchiveFile="$archive" -XX:+UseSerialGC -cp "$jar" >"$target/cds-dump.log" 2>&1; then

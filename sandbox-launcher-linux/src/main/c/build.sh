@@ -24,3 +24,6 @@ if LC_ALL=C readelf -d "$out/sandbox4j-launcher" 2>/dev/null | grep -q '(NEEDED)
   exit 1
 fi
 strip "$out/sandbox4j-launcher" 2>/dev/null || true
+# The binary's SHA-256 beside it: LauncherBinary names the cache directory by it without hashing at
+# run time (initialising a MessageDigest costs a cold JVM about 15 ms).
+sha256sum "$out/sandbox4j-launcher" | cut -c1-64 > "$out/sandbox4j-launcher.sha256"

@@ -1,9 +1,12 @@
 /*
  * sandbox4j-launcher: applies a sandbox4j Linux launch plan and execs the command.
  *
- *   sandbox4j-launcher --plan <base64 plan> -- command [args...]
+ *   sandbox4j-launcher --plan <base64> [<base64>...] -- command [args...]
  *   sandbox4j-launcher --probe
- *   sandbox4j-launcher --check-plan <base64 plan>    (decode only, for tests)
+ *   sandbox4j-launcher --check-plan <base64> [<base64>...]    (decode only, for tests)
+ *
+ * A large plan comes in several argv elements (the kernel limits one to 128 KiB); they are
+ * concatenated before decoding. Base64 never contains "--", which ends the plan.
  *
  * Policy decisions are made in Java; this program only decodes the plan (strictly: any malformed
  * plan exits 125 naming the problem) and applies it in the fixed order documented in README.md.
@@ -54,10 +57,11 @@
 #define EXIT_LAUNCHER 125
 #define PLAN_MAGIC "S4J"
 #define PLAN_VERSION 1
-#define MAX_PLAN 96000
+#define MAX_PLAN 786432
 #define MAX_STR 4095
-#define MAX_ITEMS 1024
+#define MAX_ITEMS 8192
 #define MAX_KEEP 64
+#define MAX_MOUNTS 4096
 #define MAX_FILTER_INSNS 4096
 
 /* Record tags: keep in sync with PlanEncoder.java. */
@@ -106,7 +110,7 @@ struct plan {
   uint32_t ns;
   uint32_t options;
   int nmounts, nlimits, nllpaths, nllports, nfilters;
-  struct mnt mounts[MAX_ITEMS];
+  struct mnt mounts[MAX_MOUNTS];
   struct lim limits[64];
   int have_landlock;
   uint64_t ll_fs, ll_net, ll_scoped;
@@ -253,7 +257,7 @@ static void decode(const unsigned char *buf, size_t n) {
         break;
       case T_MOUNT: {
         c.what = "mount";
-        if (P.nmounts >= MAX_ITEMS) die("plan", "more than %d mounts", MAX_ITEMS);
+        if (P.nmounts >= MAX_MOUNTS) die("plan", "more than %d mounts", MAX_MOUNTS);
         struct mnt *m = &P.mounts[P.nmounts++];
         m->kind = u8(&c);
         if (m->kind < M_TMPFS || m->kind > M_RW_BIND) die("plan", "mount: unknown kind %d", m->kind);
@@ -798,6 +802,30 @@ static void probe(void) {
   waitpid(c, NULL, 0);
 }
 
+/* Joins the base64 chunks argv[from..] up to "--" (or the end); returns the index after them. */
+static int join_chunks(int argc, char **argv, int from, char **joined) {
+  size_t total = 0;
+  int i = from;
+  for (; i < argc && strcmp(argv[i], "--") != 0; i++) {
+    size_t n = strlen(argv[i]);
+    if (n == 0 || n % 4 != 0) die("plan", "base64 length %zu of chunk %d is not a positive multiple of 4", n, i - from + 1);
+    total += n;
+    if (total / 4 * 3 > MAX_PLAN) die("plan", "plan of more than %zu base64 characters exceeds %d bytes", total, MAX_PLAN);
+  }
+  if (i == from) die("plan", "no plan given");
+  char *s = malloc(total + 1);
+  if (!s) die_errno("plan", "malloc");
+  size_t o = 0;
+  for (int j = from; j < i; j++) {
+    size_t n = strlen(argv[j]);
+    memcpy(s + o, argv[j], n);
+    o += n;
+  }
+  s[o] = 0;
+  *joined = s;
+  return i;
+}
+
 int main(int argc, char **argv) {
   starter = getppid();
   if (argc == 2 && strcmp(argv[1], "--probe") == 0) {
@@ -805,14 +833,19 @@ int main(int argc, char **argv) {
     return 0;
   }
   static unsigned char buf[MAX_PLAN];
-  if (argc == 3 && strcmp(argv[1], "--check-plan") == 0) {
+  char *b64;
+  if (argc >= 3 && strcmp(argv[1], "--check-plan") == 0) {
     /* Decodes only: lets tests fuzz the decoder without applying anything. */
-    decode(buf, b64decode(argv[2], buf, sizeof buf));
+    if (join_chunks(argc, argv, 2, &b64) != argc) die("usage", "--check-plan takes base64 chunks only");
+    decode(buf, b64decode(b64, buf, sizeof buf));
     return 0;
   }
-  if (argc < 5 || strcmp(argv[1], "--plan") != 0 || strcmp(argv[3], "--") != 0)
-    die("usage", "sandbox4j-launcher --plan <base64> -- command [args...] | --probe");
-  size_t n = b64decode(argv[2], buf, sizeof buf);
+  if (argc < 5 || strcmp(argv[1], "--plan") != 0)
+    die("usage", "sandbox4j-launcher --plan <base64>... -- command [args...] | --probe");
+  int cmd = join_chunks(argc, argv, 2, &b64);
+  if (cmd + 1 >= argc) die("usage", "sandbox4j-launcher --plan <base64>... -- command [args...] | --probe");
+  size_t n = b64decode(b64, buf, sizeof buf);
+  free(b64);
   decode(buf, n);
-  return run(argv + 4);
+  return run(argv + cmd + 1);
 }

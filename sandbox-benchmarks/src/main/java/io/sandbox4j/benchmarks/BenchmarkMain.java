@@ -25,43 +25,67 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * Runs the benchmarks and prints Markdown tables for docs/performance.md.
  *
  * <pre>
- * java -jar sandbox-benchmarks/target/sandbox-benchmarks.jar [--quick] [spawn|throughput|scaling|output|memory]...
+ * java -jar sandbox-benchmarks/target/sandbox-benchmarks.jar [--quick] [--vfork] [--modes m1,m2,...]
+ *     [spawn|throughput|scaling|output|memory]...
  * </pre>
+ *
+ * <p>{@code --vfork} starts processes in the measured JVMs with {@code
+ * -Djdk.lang.Process.launchMechanism=VFORK} (plain and sandboxed alike). {@code --modes} replaces
+ * the spawn benchmark's modes (default: plain, each backend of this platform alone, auto). On
+ * Windows the default parts are spawn and throughput (the others use Unix commands).
  */
 public final class BenchmarkMain {
+  private static final String USAGE =
+      "usage: sandbox-benchmarks [--quick] [--vfork] [--modes m1,m2,...]"
+          + " [spawn|throughput|scaling|output|memory]...";
   private final PrintStream out;
   private final boolean quick;
+  private final boolean vfork;
+  private final String[] modes;
 
-  private BenchmarkMain(PrintStream out, boolean quick) {
+  private BenchmarkMain(PrintStream out, boolean quick, boolean vfork, String[] modes) {
     this.out = out;
     this.quick = quick;
+    this.vfork = vfork;
+    this.modes = modes;
   }
 
   public static void main(String[] args) throws Exception {
     List<String> parts = new ArrayList<>();
     boolean quick = false;
-    for (String a : args) {
+    boolean vfork = false;
+    String[] modes = Fixture.MODES;
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
       if (a.equals("--quick")) {
         quick = true;
+      } else if (a.equals("--vfork")) {
+        vfork = true;
+      } else if (a.equals("--modes") && i + 1 < args.length) {
+        modes = args[++i].split(",");
       } else if (List.of("spawn", "throughput", "scaling", "output", "memory").contains(a)) {
         parts.add(a);
       } else {
-        System.err.println(
-            "usage: sandbox-benchmarks [--quick] [spawn|throughput|scaling|output|memory]...");
+        System.err.println(USAGE);
         System.exit(2);
       }
     }
     if (parts.isEmpty()) {
-      parts = List.of("spawn", "throughput", "scaling", "output", "memory");
+      parts =
+          Fixture.WINDOWS
+              ? List.of("spawn", "throughput")
+              : List.of("spawn", "throughput", "scaling", "output", "memory");
     }
-    BenchmarkMain m = new BenchmarkMain(System.out, quick);
+    BenchmarkMain m = new BenchmarkMain(System.out, quick, vfork, modes);
     m.out.printf(
-        "sandbox4j benchmarks on %s %s, %d cores, Java %s%s%n%n",
+        "sandbox4j benchmarks on %s %s, %d cores, Java %s, process launch: %s%s%n",
         System.getProperty("os.name"),
         System.getProperty("os.version"),
         Runtime.getRuntime().availableProcessors(),
         System.getProperty("java.version"),
+        vfork ? "VFORK" : "JDK default",
         quick ? " (--quick: short runs, wide error)" : "");
+    m.out.printf("load average at start: %s%n%n", loadAverage());
     for (String p : parts) {
       switch (p) {
         case "spawn" -> m.spawn();
@@ -73,9 +97,21 @@ public final class BenchmarkMain {
     }
   }
 
+  private static String loadAverage() {
+    try {
+      String[] f = Files.readString(Path.of("/proc/loadavg")).strip().split(" ");
+      return String.join(" ", List.of(f).subList(0, Math.min(3, f.length)));
+    } catch (IOException | RuntimeException e) {
+      return "unknown";
+    }
+  }
+
   private ChainedOptionsBuilder options(String benchmark) {
-    return new OptionsBuilder()
-        .include(benchmark)
+    ChainedOptionsBuilder o = new OptionsBuilder();
+    if (vfork) {
+      o = o.jvmArgsAppend("-Djdk.lang.Process.launchMechanism=VFORK");
+    }
+    return o.include(benchmark)
         .forks(1)
         .warmupIterations(quick ? 1 : 3)
         .warmupTime(TimeValue.seconds(quick ? 1 : 2))
@@ -86,8 +122,15 @@ public final class BenchmarkMain {
 
   private void spawn() throws RunnerException {
     Collection<RunResult> rs =
-        new Runner(options(SpawnBenchmark.class.getName()).mode(Mode.SampleTime).build()).run();
-    out.println("### Per-command cost: /bin/true, default policy, warm JVM (ms)");
+        new Runner(
+                options(SpawnBenchmark.class.getName())
+                    .mode(Mode.SampleTime)
+                    .param("mode", modes)
+                    .build())
+            .run();
+    out.printf(
+        "### Per-command cost: %s, default policy, warm JVM (ms)%n",
+        String.join(" ", Fixture.TRUE));
     out.println();
     out.println("| mode | median | p90 | median - plain | median / plain |");
     out.println("|---|---:|---:|---:|---:|");
@@ -108,7 +151,9 @@ public final class BenchmarkMain {
   }
 
   private void throughput() throws RunnerException {
-    out.println("### Throughput: sandboxed /bin/true per second (automatic backends)");
+    out.printf(
+        "### Throughput: sandboxed %s per second (automatic backends)%n",
+        String.join(" ", Fixture.TRUE));
     out.println();
     out.println("| callers | plain runs/s | sandboxed runs/s |");
     out.println("|---:|---:|---:|");
@@ -193,7 +238,7 @@ public final class BenchmarkMain {
           long kb = rssKb(pid);
           rss += kb;
           processes++;
-          if (command(pid).startsWith("/bin/sleep") || command(pid).startsWith("sleep")) {
+          if (command(pid).equals("sleep")) {
             sleepRss += kb;
           }
         }
@@ -249,8 +294,16 @@ public final class BenchmarkMain {
     return 0;
   }
 
+  /**
+   * The process's name from /proc/PID/comm: always readable, unlike the command line of a process
+   * inside another user namespace, which ProcessHandle.Info may not report.
+   */
   private static String command(long pid) {
-    return ProcessHandle.of(pid).flatMap(h -> h.info().commandLine()).orElse("");
+    try {
+      return Files.readString(Path.of("/proc", Long.toString(pid), "comm")).strip();
+    } catch (IOException | RuntimeException e) {
+      return "";
+    }
   }
 
   /** Median and p90 of sample-mode results, keyed by one parameter's value, in name order. */

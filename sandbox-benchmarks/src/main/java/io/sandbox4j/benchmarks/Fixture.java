@@ -23,10 +23,32 @@ import java.util.stream.Stream;
  * One way of running a command, as a benchmark parameter names it: {@code plain} (a bare
  * ProcessBuilder), {@code auto} (the automatic backend choice), or backend ids joined with {@code
  * +} (those backends alone, for their own aspects: every required feature they do not enforce is
- * waived, so the figure is their own cost).
+ * waived, so the figure is their own cost). Linux ids: landlock, seccomp, namespaces; Windows ids:
+ * appcontainer, restrictedtoken, wfp.
  */
 final class Fixture implements AutoCloseable {
-  static final Redirect DEV_NULL = Redirect.from(new File("/dev/null"));
+  static final boolean WINDOWS =
+      System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).startsWith("windows");
+
+  static final Redirect DEV_NULL = Redirect.from(new File(WINDOWS ? "NUL" : "/dev/null"));
+
+  /** The cheapest command that exists on every host of the platform. */
+  static final List<String> TRUE =
+      WINDOWS
+          ? List.of(
+              System.getenv("ComSpec") == null
+                  ? "C:\\Windows\\System32\\cmd.exe"
+                  : System.getenv("ComSpec"),
+              "/c",
+              "exit",
+              "0")
+          : List.of("/bin/true");
+
+  /** The spawn benchmark's modes on this platform: plain, each backend alone, and automatic. */
+  static final String[] MODES =
+      WINDOWS
+          ? new String[] {"plain", "appcontainer", "restrictedtoken", "wfp", "auto"}
+          : new String[] {"plain", "landlock", "seccomp", "namespaces", "landlock+seccomp", "auto"};
 
   final String mode;
   final Path workspace;
@@ -46,7 +68,7 @@ final class Fixture implements AutoCloseable {
     this.sandbox = Sandbox.create();
     List<String> ids = mode.equals("auto") ? List.of() : Arrays.asList(mode.split("\\+"));
     SandboxRequest r =
-        SandboxRequest.of(policy, List.of("/bin/true"))
+        SandboxRequest.of(policy, TRUE)
             .withBackends(ids)
             .withRedirects(DEV_NULL, Redirect.DISCARD, Redirect.DISCARD);
     if (!ids.isEmpty()) {

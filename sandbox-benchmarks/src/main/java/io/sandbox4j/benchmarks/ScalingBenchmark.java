@@ -4,7 +4,6 @@ import io.sandbox4j.api.SandboxPolicy;
 import java.lang.ProcessBuilder.Redirect;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -55,6 +54,6 @@ public class ScalingBenchmark {
 
   @Benchmark
   public int spawnTrue() throws Exception {
-    return fixture.run(List.of("/bin/true"), Redirect.DISCARD);
+    return fixture.run(Fixture.TRUE, Redirect.DISCARD);
   }
 }

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -60,7 +61,8 @@ final class FilesystemMounts {
    */
   record Missing(Path root, Path path, Path firstMissing) {}
 
-  private final List<Mount> mounts = new ArrayList<>();
+  // Sets, not lists: a policy of N paths adds O(N) mounts, and list scans made planning O(N^2).
+  private final Set<Mount> mounts = new LinkedHashSet<>();
   private final Set<Missing> missing = new LinkedHashSet<>();
   private final Set<Path> readOnly = new LinkedHashSet<>();
 
@@ -116,10 +118,9 @@ final class FilesystemMounts {
   }
 
   void protect(FilesystemPolicy fs) {
-    List<Path> roots = fs.allWritableRoots();
+    Set<Path> roots = new HashSet<>(fs.allWritableRoots());
     for (Path p : protectedPaths(fs)) {
-      Optional<Path> root =
-          roots.stream().filter(p::startsWith).max((a, b) -> a.getNameCount() - b.getNameCount());
+      Optional<Path> root = deepestAncestorIn(p, roots);
       if (root.isEmpty()) {
         // outside every writable root: read-only when it exists (it cannot be created there)
         if (Files.exists(p)) {
@@ -172,8 +173,24 @@ final class FilesystemMounts {
     }
   }
 
+  /** The deepest of {@code roots} that is p or an ancestor of p (a lookup per ancestor). */
+  private static Optional<Path> deepestAncestorIn(Path p, Set<Path> roots) {
+    for (Path a = p; a != null; a = a.getParent()) {
+      if (roots.contains(a)) {
+        return Optional.of(a);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Whether p or one of its ancestors is bound read-only (a lookup per ancestor, not a scan). */
   private boolean sealed(Path p) {
-    return readOnly.stream().anyMatch(p::startsWith);
+    for (Path a = p; a != null; a = a.getParent()) {
+      if (readOnly.contains(a)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void seal(Path p) {
@@ -198,9 +215,7 @@ final class FilesystemMounts {
   }
 
   private void add(Mount m) {
-    if (!mounts.contains(m)) {
-      mounts.add(m);
-    }
+    mounts.add(m);
   }
 
   private static List<Path> realPaths(List<Path> paths) {

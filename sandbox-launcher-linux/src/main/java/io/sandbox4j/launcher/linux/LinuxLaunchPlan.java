@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.EnumSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -24,7 +25,9 @@ public final class LinuxLaunchPlan {
   private LandlockRules landlock;
   private final List<byte[]> seccompFilters = new ArrayList<>();
   private final EnumSet<Namespace> namespaces = EnumSet.noneOf(Namespace.class);
-  private final List<Mount> mounts = new ArrayList<>();
+  // A set: isolators add a mount per protected or masked path, and a list's contains() made a
+  // policy of N paths cost O(N^2).
+  private final Set<Mount> mounts = new LinkedHashSet<>();
   private final Map<Rlimit, Long> rlimits = new EnumMap<>(Rlimit.class);
   private boolean newSession;
   private boolean loopbackUp;
@@ -205,9 +208,7 @@ public final class LinuxLaunchPlan {
 
   /** Adds a mount; requires {@link Namespace#MOUNT}. An identical entry is added once. */
   public void addMount(Mount mount) {
-    if (!mounts.contains(mount)) {
-      mounts.add(mount);
-    }
+    mounts.add(mount);
   }
 
   /**

@@ -16,10 +16,17 @@ final class PlanEncoder {
   static final int VERSION = 1;
 
   /**
-   * Decoded plans above this size are rejected by the launcher (base64 in one argv element, max 128
-   * KiB).
+   * Decoded plans above this size are rejected by the launcher: its base64 (1 MiB) must fit in the
+   * kernel's limit for all of argv and the environment together (a quarter of the stack limit, 2
+   * MiB with the usual 8 MiB).
    */
-  static final int MAX_PLAN_BYTES = 96000;
+  static final int MAX_PLAN_BYTES = 786432;
+
+  /**
+   * Base64 characters per argv element: the kernel rejects a single element above 128 KiB, so a
+   * large plan travels in several (a multiple of 4, so each chunk is whole base64 quanta).
+   */
+  static final int CHUNK_CHARS = 65536;
 
   static final int T_NAMESPACES = 1;
   static final int T_OPTIONS = 2;
@@ -171,10 +178,12 @@ final class PlanEncoder {
   }
 
   static List<String> argv(Path launcher, String plan, List<String> command) {
-    List<String> argv = new java.util.ArrayList<>(command.size() + 4);
+    List<String> argv = new java.util.ArrayList<>(command.size() + 5);
     argv.add(launcher.toString());
     argv.add("--plan");
-    argv.add(plan);
+    for (int i = 0; i < plan.length(); i += CHUNK_CHARS) {
+      argv.add(plan.substring(i, Math.min(plan.length(), i + CHUNK_CHARS)));
+    }
     argv.add("--");
     argv.addAll(command);
     return argv;

@@ -37,6 +37,19 @@ class LauncherBinaryTest {
   }
 
   @Test
+  void theHashShippedBesideTheBinaryIsItsSha256() throws Exception {
+    assumeBuilt();
+    byte[] bytes;
+    try (var in = LauncherBinary.class.getResourceAsStream(LauncherBinary.resourceName())) {
+      bytes = in.readAllBytes();
+    }
+    assertThat(LauncherBinary.class.getResource(LauncherBinary.resourceName() + ".sha256"))
+        .as("the build writes the hash beside the binary")
+        .isNotNull();
+    assertThat(LauncherBinary.knownHash(bytes)).isEqualTo(LauncherBinary.sha256(bytes));
+  }
+
+  @Test
   void aTamperedBinaryIsReplacedBeforeUse() throws Exception {
     assumeBuilt();
     Map<String, String> env = Map.of("XDG_CACHE_HOME", cache.toString());

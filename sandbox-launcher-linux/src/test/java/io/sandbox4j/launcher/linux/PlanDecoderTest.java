@@ -8,6 +8,7 @@ import io.sandbox4j.launcher.linux.LinuxLaunchPlan.Namespace;
 import io.sandbox4j.launcher.linux.PlanEncoder.Out;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
@@ -35,10 +36,11 @@ class PlanDecoderTest {
   record Outcome(int exit, String err) {}
 
   static Outcome check(String base64) throws Exception {
-    Process p =
-        new ProcessBuilder(launcher.toString(), "--check-plan", base64)
-            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-            .start();
+    // split as NativeLauncher does: the kernel rejects one argv element above 128 KiB
+    List<String> argv = new ArrayList<>(List.of(launcher.toString(), "--check-plan"));
+    List<String> chunks = PlanEncoder.argv(launcher, base64, List.of("x"));
+    argv.addAll(base64.isEmpty() ? List.of("") : chunks.subList(2, chunks.size() - 2));
+    Process p = new ProcessBuilder(argv).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
     String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
     return new Outcome(p.exitValue(), err);
@@ -192,6 +194,39 @@ class PlanDecoderTest {
     assertThat(check("abc").err()).contains("not a positive multiple of 4");
     assertThat(check("").exit()).isEqualTo(125);
     assertThat(check("U=Rq").err()).contains("invalid base64");
+  }
+
+  @Test
+  void aPlanLargerThanOneArgumentTravelsInChunks() throws Exception {
+    Out ruleset = new Out().u64(1).u64(0).u64(0);
+    List<Out> records = new ArrayList<>();
+    records.add(record(PlanEncoder.T_LL_RULESET, ruleset));
+    for (int i = 0; i < 3000; i++) {
+      records.add(
+          record(
+              PlanEncoder.T_LL_PATH,
+              new Out().u64(1).u8(1).str16("/nonexistent/a-rather-long-directory-name-" + i)));
+    }
+    byte[] big = plan(records.toArray(new Out[0]));
+    String base64 = Base64.getEncoder().encodeToString(big);
+    assertThat(base64.length()).isGreaterThan(2 * PlanEncoder.CHUNK_CHARS);
+    Outcome o = check(base64);
+    assertThat(o.err()).isEmpty();
+    assertThat(o.exit()).isZero();
+    // a chunk that is not whole base64 quanta is refused, not silently joined
+    String small = Base64.getEncoder().encodeToString(valid());
+    Outcome torn = checkArgs(small.substring(0, 6), small.substring(6));
+    assertThat(torn.exit()).isEqualTo(125);
+    assertThat(torn.err()).contains("chunk 1");
+  }
+
+  static Outcome checkArgs(String... chunks) throws Exception {
+    List<String> argv = new ArrayList<>(List.of(launcher.toString(), "--check-plan"));
+    argv.addAll(List.of(chunks));
+    Process p = new ProcessBuilder(argv).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
+    return new Outcome(p.exitValue(), err);
   }
 
   @Test

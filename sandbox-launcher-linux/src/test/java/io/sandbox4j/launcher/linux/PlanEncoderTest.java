@@ -98,4 +98,30 @@ class PlanEncoderTest {
     assertThatThrownBy(() -> new LinuxLaunchPlan().addSeccompFilter(new byte[7]))
         .hasMessageContaining("multiple of 8");
   }
+
+  @Test
+  void aLargePlanIsCutIntoWholeBase64ChunksBetweenPlanAndCommand() {
+    String plan = "QUJD".repeat(PlanEncoder.CHUNK_CHARS / 4 * 2 + 3);
+    List<String> argv = PlanEncoder.argv(Path.of("/l"), plan, List.of("ls", "-l"));
+    assertThat(argv.subList(0, 2)).containsExactly("/l", "--plan");
+    assertThat(argv.subList(argv.size() - 3, argv.size())).containsExactly("--", "ls", "-l");
+    List<String> chunks = argv.subList(2, argv.size() - 3);
+    assertThat(chunks).hasSize(3);
+    assertThat(chunks).allSatisfy(c -> assertThat(c.length() % 4).isZero());
+    assertThat(chunks).allSatisfy(c -> assertThat(c.length()).isLessThanOrEqualTo(65536));
+    assertThat(String.join("", chunks)).isEqualTo(plan);
+  }
+
+  @Test
+  void anIdenticalMountIsPlannedOnce() {
+    LinuxLaunchPlan plan = new LinuxLaunchPlan();
+    plan.addNamespaces(Namespace.USER, Namespace.MOUNT);
+    plan.addMount(Mount.of(MountKind.READ_ONLY_BIND, Path.of("/w/.git/hooks")));
+    plan.addMount(Mount.of(MountKind.PIN, Path.of("/w")));
+    plan.addMount(Mount.of(MountKind.READ_ONLY_BIND, Path.of("/w/.git/hooks")));
+    assertThat(plan.mounts())
+        .containsExactly(
+            Mount.of(MountKind.PIN, Path.of("/w")),
+            Mount.of(MountKind.READ_ONLY_BIND, Path.of("/w/.git/hooks")));
+  }
 }
