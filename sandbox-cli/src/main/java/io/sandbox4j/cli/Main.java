@@ -2,7 +2,10 @@ package io.sandbox4j.cli;
 
 import io.sandbox4j.api.SandboxException;
 import java.io.PrintWriter;
+import java.util.List;
+import picocli.AutoComplete.GenerateCompletion;
 import picocli.CommandLine;
+import picocli.CommandLine.Command;
 import picocli.CommandLine.IFactory;
 import picocli.CommandLine.ParameterException;
 
@@ -15,11 +18,30 @@ public final class Main {
     if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
       System.setProperty("java.util.logging.SimpleFormatter.format", "sandbox: %4$s: %5$s%6$s%n");
     }
-    System.exit(commandLine(CliContext.system()).execute(args));
+    System.exit(commandLine(CliContext.system(), args).execute(args));
   }
 
-  /** The configured command line; tests call this with their own context and writers. */
+  /** The subcommands, in help order. */
+  private static final List<Class<?>> SUBCOMMANDS =
+      List.of(
+          RunCommand.class,
+          BackendsCommand.class,
+          ExplainCommand.class,
+          ConformanceCommand.class,
+          CleanupCommand.class,
+          GenerateCompletion.class);
+
+  /** The configured command line with every subcommand; tests use it with their own writers. */
   static CommandLine commandLine(CliContext context) {
+    return commandLine(context, new String[0]);
+  }
+
+  /**
+   * The configured command line. Building picocli's model of a command costs tens of milliseconds
+   * of a cold start, so when {@code args} name a subcommand (other than generate-completion, which
+   * needs the whole tree) only that one is built.
+   */
+  static CommandLine commandLine(CliContext context, String[] args) {
     IFactory defaults = CommandLine.defaultFactory();
     IFactory factory =
         new IFactory() {
@@ -41,6 +63,19 @@ public final class Main {
           }
         };
     CommandLine cl = new CommandLine(new SandboxCommand(), factory);
+    String first = args.length > 0 ? args[0] : "";
+    boolean onlyFirst =
+        !first.equals("generate-completion")
+            && SUBCOMMANDS.stream().anyMatch(c -> name(c).equals(first));
+    for (Class<?> c : SUBCOMMANDS) {
+      if (!onlyFirst || name(c).equals(first)) {
+        try {
+          cl.addSubcommand(new CommandLine(factory.create(c), factory));
+        } catch (Exception e) {
+          throw new IllegalStateException("cannot create the " + name(c) + " command", e);
+        }
+      }
+    }
     cl.setExitCodeExceptionMapper(
         e ->
             e instanceof SandboxException se
@@ -72,6 +107,10 @@ public final class Main {
           return SandboxException.EXIT_CANNOT_SANDBOX;
         });
     return cl;
+  }
+
+  private static String name(Class<?> command) {
+    return command.getAnnotation(Command.class).name();
   }
 
   private static int badInput(ParameterException e, String[] args) {

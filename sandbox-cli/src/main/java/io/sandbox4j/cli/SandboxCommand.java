@@ -1,23 +1,14 @@
 package io.sandbox4j.cli;
 
-import picocli.AutoComplete.GenerateCompletion;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** The top-level {@code sandbox} command. */
+/** The top-level {@code sandbox} command; Main adds the subcommands. */
 @Command(
     name = "sandbox",
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
-    description = "Runs commands under limits the operating system enforces.",
-    subcommands = {
-      RunCommand.class,
-      BackendsCommand.class,
-      ExplainCommand.class,
-      ConformanceCommand.class,
-      CleanupCommand.class,
-      GenerateCompletion.class
-    })
+    description = "Runs commands under limits the operating system enforces.")
 final class SandboxCommand {
   @Option(
       names = "--verbose",
