@@ -79,7 +79,19 @@ enum {
   T_PIDS_CGROUP = 11,
 };
 enum { O_NEW_SESSION = 1, O_LOOPBACK_UP = 2 };
-enum { M_TMPFS = 1, M_PROC = 2, M_RO_BIND = 3, M_PIN = 4, M_MASK = 5, M_RW_BIND = 6 };
+enum { M_TMPFS = 1, M_PROC = 2, M_RO_BIND = 3, M_PIN = 4, M_MASK = 5, M_RW_BIND = 6, M_RO_TREE = 7 };
+
+/* mount_setattr(2) (Linux 5.12): glibc has no wrapper, and <linux/mount.h> clashes with
+   <sys/mount.h> in some glibc versions, so the few definitions it needs are here. */
+struct s4j_mount_attr { uint64_t attr_set, attr_clr, propagation, userns_fd; };
+#define S4J_MOUNT_ATTR_RDONLY 0x00000001ULL
+#define S4J_AT_RECURSIVE 0x8000
+#ifndef SYS_mount_setattr
+#define SYS_mount_setattr 442
+#endif
+
+/* Set once a read-only tree was applied: binds taken from it afterwards must be made writable. */
+static int ro_tree_applied;
 #define ALLOWED_NS \
   (CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS)
 
@@ -260,7 +272,7 @@ static void decode(const unsigned char *buf, size_t n) {
         if (P.nmounts >= MAX_MOUNTS) die("plan", "more than %d mounts", MAX_MOUNTS);
         struct mnt *m = &P.mounts[P.nmounts++];
         m->kind = u8(&c);
-        if (m->kind < M_TMPFS || m->kind > M_RW_BIND) die("plan", "mount: unknown kind %d", m->kind);
+        if (m->kind < M_TMPFS || m->kind > M_RO_TREE) die("plan", "mount: unknown kind %d", m->kind);
         uint8_t f = u8(&c);
         if (f > 1) die("plan", "mount: unknown flags 0x%x", f);
         m->optional = f;
@@ -440,6 +452,10 @@ static void do_mount(const struct mnt *m) {
         }
         snprintf(src, sizeof src, "/proc/self/fd/%d", fds[i]);
         if (mount(src, m->keep[i], NULL, MS_BIND | MS_REC, NULL) < 0) die_errno("mount tmpfs (keep)", m->keep[i]);
+        /* a writable root kept in a private tmpfs: taken from the read-only tree, made writable */
+        if (ro_tree_applied &&
+            mount(NULL, m->keep[i], NULL, MS_REMOUNT | MS_BIND | locked_flags(m->keep[i]), NULL) < 0)
+          die_errno("mount tmpfs (keep writable)", m->keep[i]);
         close(fds[i]);
       }
       break;
@@ -454,6 +470,14 @@ static void do_mount(const struct mnt *m) {
       if (mount(m->path, m->path, NULL, MS_BIND | MS_REC, NULL) < 0) die_errno("mount read-only", m->path);
       remount_ro(m->path);
       break;
+    case M_RO_TREE: {
+      /* every mount at and beneath the path read-only in one call (this namespace's copies) */
+      struct s4j_mount_attr attr = {.attr_set = S4J_MOUNT_ATTR_RDONLY};
+      if (syscall(SYS_mount_setattr, AT_FDCWD, m->path, S4J_AT_RECURSIVE, &attr, sizeof attr) < 0)
+        die_errno("mount read-only tree", m->path);
+      ro_tree_applied = 1;
+      break;
+    }
     case M_RW_BIND:
       /* A writable root inside a tree an earlier read-only bind made read-only: the new bind
          inherits MS_RDONLY from its source mount, so remount it without, keeping locked flags. */

@@ -72,7 +72,13 @@ public final class LinuxLaunchPlan {
      * The path bound onto itself (recursively) and made writable again: a writable root inside a
      * tree that an earlier read-only bind made read-only.
      */
-    WRITABLE_BIND(6);
+    WRITABLE_BIND(6),
+    /**
+     * Every mount at and beneath the path made read-only in one mount_setattr(2) call, before any
+     * other mount of the plan; writable roots are then bound writable again ({@link
+     * #WRITABLE_BIND}), and paths a private tmpfs keeps are made writable as they are bound.
+     */
+    READ_ONLY_TREE(7);
 
     private final int code;
 
@@ -219,6 +225,14 @@ public final class LinuxLaunchPlan {
    */
   public List<Mount> mounts() {
     List<Mount> ordered = new ArrayList<>(mounts);
+    // A writable bind pins its path as well: a separate pin of it would be a second bind.
+    Set<Path> writable = new java.util.HashSet<>();
+    for (Mount m : mounts) {
+      if (m.kind() == MountKind.WRITABLE_BIND) {
+        writable.add(m.path());
+      }
+    }
+    ordered.removeIf(m -> m.kind() == MountKind.PIN && writable.contains(m.path()));
     ordered.sort(
         Comparator.comparingInt((Mount m) -> phase(m.kind()))
             .thenComparingInt(m -> m.path().getNameCount())
@@ -228,6 +242,7 @@ public final class LinuxLaunchPlan {
 
   private static int phase(MountKind kind) {
     return switch (kind) {
+      case READ_ONLY_TREE -> -1;
       case PROC -> 0;
       case TMPFS -> 1;
       default -> 2;

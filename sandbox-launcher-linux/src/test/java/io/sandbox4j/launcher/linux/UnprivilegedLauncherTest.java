@@ -161,6 +161,29 @@ class UnprivilegedLauncherTest {
   }
 
   @Test
+  void aReadOnlyTreeMakesEveryMountReadOnlyAndWritableBindsReopenTheirRoots() throws Exception {
+    Path d = Files.createDirectories(dir.resolve("tree"));
+    Path sub = Files.createDirectories(d.resolve("sub"));
+    Path file = Files.writeString(d.resolve("file"), "keep");
+    for (Path p : List.of(d, sub, file)) {
+      Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxrwxrwx"));
+    }
+    LinuxLaunchPlan plan = sandbox();
+    plan.addMount(Mount.of(MountKind.READ_ONLY_TREE, Path.of("/")));
+    plan.addMount(Mount.of(MountKind.WRITABLE_BIND, sub));
+    Runs.Result r =
+        run(
+            plan,
+            "touch tree/x; echo x=$?; chmod 600 tree/file; echo chmod=$?;"
+                + " echo y > tree/sub/y; echo y=$?; echo n > /dev/null; echo null=$?");
+    assertThat(r.stdout()).contains("x=1", "chmod=1", "y=0", "null=0");
+    assertThat(d.resolve("x")).doesNotExist();
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+        .isEqualTo("rwxrwxrwx");
+    assertThat(sub.resolve("y")).hasContent("y");
+  }
+
+  @Test
   void orphansDieWithThePidNamespace() throws Exception {
     Runs.Result r = run(sandbox(), "setsid sh -c 'sleep 300 & echo $$' </dev/null");
     assertThat(r.exit()).isZero();
