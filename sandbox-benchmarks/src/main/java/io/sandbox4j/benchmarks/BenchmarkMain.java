@@ -111,7 +111,9 @@ public final class BenchmarkMain {
     if (vfork) {
       o = o.jvmArgsAppend("-Djdk.lang.Process.launchMechanism=VFORK");
     }
+    // JMH's own progress is silenced, so standard output holds only the tables.
     return o.include(benchmark)
+        .verbosity(org.openjdk.jmh.runner.options.VerboseMode.SILENT)
         .forks(1)
         .warmupIterations(quick ? 1 : 3)
         .warmupTime(TimeValue.seconds(quick ? 1 : 2))
