@@ -75,7 +75,11 @@ final class NativeAcls implements WindowsWorkspaceSetup.Operations {
         : (rights & g.accessMask()) == 0;
   }
 
-  private int effectiveRights(Path path, Sid trustee) {
+  /**
+   * GetNamedSecurityInfoW for the DACL of {@code path}, handed to {@code use}; the security
+   * descriptor that holds it is freed afterwards.
+   */
+  private static <T> T withDacl(Path path, java.util.function.Function<Pointer, T> use) {
     PointerByReference dacl = new PointerByReference();
     PointerByReference sd = new PointerByReference();
     int rc =
@@ -93,10 +97,14 @@ final class NativeAcls implements WindowsWorkspaceSetup.Operations {
           "GetNamedSecurityInfoW(" + path + ") failed: error " + rc);
     }
     try {
-      return rightsMask(dacl.getValue(), trustee);
+      return use.apply(dacl.getValue());
     } finally {
       Kernel32.INSTANCE.LocalFree(sd.getValue());
     }
+  }
+
+  private int effectiveRights(Path path, Sid trustee) {
+    return withDacl(path, dacl -> rightsMask(dacl, trustee));
   }
 
   @Override
@@ -212,30 +220,11 @@ final class NativeAcls implements WindowsWorkspaceSetup.Operations {
    * {@code dir}, by GetEffectiveRightsFromAclW on the directory's DACL.
    */
   boolean readableBy(Path dir, Sid trustee, boolean lessPrivileged) {
-    PointerByReference dacl = new PointerByReference();
-    PointerByReference sd = new PointerByReference();
-    int rc =
-        Advapi32.INSTANCE.GetNamedSecurityInfo(
-            dir.toString(),
-            Win32Constants.SE_FILE_OBJECT,
-            Win32Constants.DACL_SECURITY_INFORMATION,
-            null,
-            null,
-            dacl,
-            null,
-            sd);
-    if (rc != 0) {
-      throw SandboxException.cannotSandbox(
-          "GetNamedSecurityInfoW(" + dir + ") failed: error " + rc);
-    }
-    try {
-      if (rights(dacl.getValue(), trustee)) {
-        return true;
-      }
-      return !lessPrivileged && rights(dacl.getValue(), Sid.ALL_APPLICATION_PACKAGES);
-    } finally {
-      Kernel32.INSTANCE.LocalFree(sd.getValue());
-    }
+    return withDacl(
+        dir,
+        dacl ->
+            rights(dacl, trustee)
+                || (!lessPrivileged && rights(dacl, Sid.ALL_APPLICATION_PACKAGES)));
   }
 
   private boolean rights(Pointer acl, Sid trustee) {
