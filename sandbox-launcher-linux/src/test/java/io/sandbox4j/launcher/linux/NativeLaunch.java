@@ -1,12 +1,10 @@
-package io.sandbox4j.backend.seccomp;
+package io.sandbox4j.launcher.linux;
 
 import com.google.inject.Guice;
 import com.google.inject.Injector;
 import io.sandbox4j.api.spi.LaunchSpec;
 import io.sandbox4j.api.spi.Launcher;
 import io.sandbox4j.api.spi.SandboxProcess;
-import io.sandbox4j.launcher.linux.LinuxHost;
-import io.sandbox4j.launcher.linux.NativeLauncher;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,27 +16,28 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The real native launcher for integration tests, built by Guice as the engine builds it
- * (NativeLauncher's injectable constructor, LinuxHost's default implementation).
+ * (NativeLauncher's injectable constructor, LinuxHost's default implementation). Shared with the
+ * backends' tests through this module's test jar.
  */
-final class NativeLaunch {
+public final class NativeLaunch {
   private NativeLaunch() {}
 
   private static Injector injector() {
     return Guice.createInjector();
   }
 
-  static LinuxHost host() {
+  public static LinuxHost host() {
     return injector().getInstance(LinuxHost.class);
   }
 
-  static Launcher launcher() {
+  public static Launcher launcher() {
     return injector().getInstance(NativeLauncher.class);
   }
 
-  record Result(int exit, String stdout, String stderr) {}
+  public record Result(int exit, String stdout, String stderr) {}
 
   /** Runs the spec to completion, killing it after {@code timeout}; output is read concurrently. */
-  static Result run(LaunchSpec spec, Duration timeout) throws Exception {
+  public static Result run(LaunchSpec spec, Duration timeout) throws Exception {
     SandboxProcess p = launcher().launch(spec);
     try {
       p.stdin().close();
