@@ -2,7 +2,6 @@ package io.sandbox4j.backend.appcontainer;
 
 import io.sandbox4j.api.Aspect;
 import io.sandbox4j.api.Feature;
-import io.sandbox4j.api.SandboxException;
 import io.sandbox4j.api.SandboxPolicy;
 import io.sandbox4j.api.spi.LaunchSpec;
 import io.sandbox4j.launcher.windows.WindowsLaunchPlan;
@@ -48,13 +47,7 @@ final class AppContainerFilesystemIsolator extends AppContainerIsolatorBase {
       plan.requireUnreadable(p);
     }
     if (policy.filesystem().privateTmp()) {
-      String local = host().environment().get("LOCALAPPDATA");
-      if (local == null || local.isBlank()) {
-        throw SandboxException.cannotSandbox(
-            "LOCALAPPDATA is not set: the private temporary directory lives under"
-                + " %LOCALAPPDATA%\\sandbox4j\\tmp");
-      }
-      plan.privateTmp(Path.of(local, "sandbox4j", "tmp"), plan.runSid());
+      plan.privateTmpUnderLocalAppData(host().environment());
     }
   }
 }

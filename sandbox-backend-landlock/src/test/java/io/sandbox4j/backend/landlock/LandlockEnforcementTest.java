@@ -192,4 +192,27 @@ class LandlockEnforcementTest {
       listener.destroyForcibly();
     }
   }
+
+  @Test
+  void metadataOutsideTheWorkspaceCannotChangeEither() throws Exception {
+    assumeTrue(
+        isolator("filesystem").features().contains(io.sandbox4j.api.Feature.FS_WRITE_CONFINEMENT),
+        "write confinement needs Landlock ABI 3 and user namespaces");
+    Path f = outside.resolve("f");
+    java.nio.file.attribute.FileTime before = Files.getLastModifiedTime(f);
+    String perms =
+        java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(f));
+    NativeLaunch.Result r =
+        run(
+            "chmod 777 \"$OUT/f\"; chmod 4755 \"$OUT/f\"; touch -d 2001-01-01 \"$OUT/f\";"
+                + " chmod 700 \"$OUT\"; echo inside > in.txt; chmod 600 in.txt && echo own=ok;"
+                + " exit 0",
+            "filesystem");
+    assertThat(r.stdout()).contains("own=ok");
+    assertThat(
+            java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(f)))
+        .isEqualTo(perms);
+    assertThat(Files.getLastModifiedTime(f)).isEqualTo(before);
+    assertThat(r.stderr()).contains("Read-only file system");
+  }
 }

@@ -2,11 +2,9 @@ package io.sandbox4j.backend.restrictedtoken;
 
 import io.sandbox4j.api.Aspect;
 import io.sandbox4j.api.Feature;
-import io.sandbox4j.api.SandboxException;
 import io.sandbox4j.api.SandboxPolicy;
 import io.sandbox4j.api.spi.LaunchSpec;
 import io.sandbox4j.launcher.windows.WindowsLaunchPlan;
-import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.Set;
 
@@ -42,13 +40,7 @@ final class TokenFilesystemIsolator extends TokenIsolatorBase {
   public void contribute(SandboxPolicy policy, LaunchSpec spec) {
     WindowsLaunchPlan plan = TokenPlans.ensure(policy, spec);
     if (policy.filesystem().privateTmp()) {
-      String local = host().environment().get("LOCALAPPDATA");
-      if (local == null || local.isBlank()) {
-        throw SandboxException.cannotSandbox(
-            "LOCALAPPDATA is not set: the private temporary directory lives under"
-                + " %LOCALAPPDATA%\\sandbox4j\\tmp");
-      }
-      plan.privateTmp(Path.of(local, "sandbox4j", "tmp"), plan.runSid());
+      plan.privateTmpUnderLocalAppData(host().environment());
     }
   }
 }

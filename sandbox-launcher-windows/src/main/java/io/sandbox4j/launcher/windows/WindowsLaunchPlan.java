@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -131,6 +132,22 @@ public final class WindowsLaunchPlan {
   public void privateTmp(Path parent, Sid sid) {
     this.privateTmpParent = parent;
     this.privateTmpSid = sid;
+  }
+
+  /**
+   * The private temporary directory every Windows backend uses: beneath {@code
+   * %LOCALAPPDATA%\sandbox4j\tmp} of the caller, for this run's SID only.
+   *
+   * @throws io.sandbox4j.api.SandboxException (exit 125) when LOCALAPPDATA is not set
+   */
+  public void privateTmpUnderLocalAppData(Map<String, String> callerEnvironment) {
+    String local = callerEnvironment.get("LOCALAPPDATA");
+    if (local == null || local.isBlank()) {
+      throw io.sandbox4j.api.SandboxException.cannotSandbox(
+          "LOCALAPPDATA is not set: the private temporary directory lives under"
+              + " %LOCALAPPDATA%\\sandbox4j\\tmp");
+    }
+    privateTmp(Path.of(local, "sandbox4j", "tmp"), runSid());
   }
 
   public Optional<Sid> privateTmpSid() {
