@@ -1,11 +1,11 @@
 package io.sandbox4j.api;
 
-import static org.apiguardian.api.API.Status.STABLE;
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
 import org.apiguardian.api.API;
 
 /** The four isolation aspects; every {@link Feature} and every isolator belongs to one. */
-@API(status = STABLE, since = "0.1")
+@API(status = EXPERIMENTAL, since = "0.1")
 public enum Aspect {
   FILESYSTEM,
   NETWORK,

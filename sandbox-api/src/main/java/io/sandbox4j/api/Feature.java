@@ -1,6 +1,6 @@
 package io.sandbox4j.api;
 
-import static org.apiguardian.api.API.Status.STABLE;
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
 import org.apiguardian.api.API;
 
@@ -11,7 +11,7 @@ import org.apiguardian.api.API;
  * isolator declares the features it enforces. The engine runs a command only when every required
  * feature is enforced by a selected, available isolator. New features are only ever added.
  */
-@API(status = STABLE, since = "0.1")
+@API(status = EXPERIMENTAL, since = "0.1")
 public enum Feature {
   /** Writes succeed only beneath the workspace, the extra writable roots and the private temp. */
   FS_WRITE_CONFINEMENT(Aspect.FILESYSTEM, "writes confined to the writable roots"),

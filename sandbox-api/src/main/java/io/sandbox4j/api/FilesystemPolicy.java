@@ -1,6 +1,6 @@
 package io.sandbox4j.api;
 
-import static org.apiguardian.api.API.Status.STABLE;
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,7 +23,7 @@ import org.apiguardian.api.API;
  *     {@code .git/hooks}, {@code .git/config} and the sandbox's own {@code .sandbox4j} directory)
  * @param privateTmp whether the command gets a private temporary directory
  */
-@API(status = STABLE, since = "0.1")
+@API(status = EXPERIMENTAL, since = "0.1")
 public record FilesystemPolicy(
     Path workspace,
     List<Path> writableRoots,

@@ -1,6 +1,6 @@
 package io.sandbox4j.api;
 
-import static org.apiguardian.api.API.Status.STABLE;
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
 import java.util.OptionalInt;
 import org.apiguardian.api.API;
@@ -8,7 +8,7 @@ import org.apiguardian.api.API;
 /**
  * A network allow-list entry: a host name or address and an optional port (any port when absent).
  */
-@API(status = STABLE, since = "0.1")
+@API(status = EXPERIMENTAL, since = "0.1")
 public record HostPort(String host, OptionalInt port) {
 
   public HostPort {

@@ -1,6 +1,6 @@
 package io.sandbox4j.api;
 
-import static org.apiguardian.api.API.Status.STABLE;
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
 import java.util.List;
 import org.apiguardian.api.API;
@@ -11,7 +11,7 @@ import org.apiguardian.api.API;
  * @param mode none (default), allow-list or all
  * @param allow destinations reachable in {@link NetworkMode#ALLOW} mode; empty otherwise
  */
-@API(status = STABLE, since = "0.1")
+@API(status = EXPERIMENTAL, since = "0.1")
 public record NetworkPolicy(NetworkMode mode, List<HostPort> allow) {
 
   public static final NetworkPolicy NONE = new NetworkPolicy(NetworkMode.NONE, List.of());

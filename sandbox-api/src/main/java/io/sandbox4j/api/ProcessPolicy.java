@@ -1,6 +1,6 @@
 package io.sandbox4j.api;
 
-import static org.apiguardian.api.API.Status.STABLE;
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -16,7 +16,7 @@ import org.apiguardian.api.API;
  * @param envSet variables set to fixed values (they win over passed-through ones)
  * @param workingDirectory where the command starts; the workspace when empty
  */
-@API(status = STABLE, since = "0.1")
+@API(status = EXPERIMENTAL, since = "0.1")
 public record ProcessPolicy(
     List<String> envPass, Map<String, String> envSet, Optional<Path> workingDirectory) {
 

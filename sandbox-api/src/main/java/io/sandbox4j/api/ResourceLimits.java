@@ -1,6 +1,6 @@
 package io.sandbox4j.api;
 
-import static org.apiguardian.api.API.Status.STABLE;
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
 import java.time.Duration;
 import java.util.Optional;
@@ -18,7 +18,7 @@ import org.apiguardian.api.API;
  * @param maxFileSizeBytes largest file the sandbox may write
  * @param maxOpenFiles open file descriptors per process
  */
-@API(status = STABLE, since = "0.1")
+@API(status = EXPERIMENTAL, since = "0.1")
 public record ResourceLimits(
     OptionalLong memoryBytes,
     Optional<Duration> cpuTime,

@@ -1,6 +1,6 @@
 package io.sandbox4j.api;
 
-import static org.apiguardian.api.API.Status.STABLE;
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
 import org.apiguardian.api.API;
 
@@ -9,7 +9,7 @@ import org.apiguardian.api.API;
  *
  * <p>Messages name the offending value and, where there is one, the fix.
  */
-@API(status = STABLE, since = "0.1")
+@API(status = EXPERIMENTAL, since = "0.1")
 public class SandboxException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 

@@ -1,6 +1,6 @@
 package io.sandbox4j.api;
 
-import static org.apiguardian.api.API.Status.STABLE;
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,7 +21,7 @@ import org.apiguardian.api.API;
  * scrubbed environment, a new session, whole-tree kill, no privileges, no access to other
  * processes.
  */
-@API(status = STABLE, since = "0.1")
+@API(status = EXPERIMENTAL, since = "0.1")
 public record SandboxPolicy(
     FilesystemPolicy filesystem,
     NetworkPolicy network,

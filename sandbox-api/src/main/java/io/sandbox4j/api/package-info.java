@@ -5,9 +5,9 @@
  * io.sandbox4j.api.Feature} names each restriction a policy can ask for; isolators declare which
  * features they enforce and the engine refuses to run a policy whose features are not all covered.
  */
-@API(status = STABLE, since = "0.1")
+@API(status = EXPERIMENTAL, since = "0.1")
 package io.sandbox4j.api;
 
-import static org.apiguardian.api.API.Status.STABLE;
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
 import org.apiguardian.api.API;

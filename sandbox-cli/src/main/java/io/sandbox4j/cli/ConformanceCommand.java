@@ -1,7 +1,7 @@
 package io.sandbox4j.cli;
 
-import com.google.inject.Module;
 import io.sandbox4j.api.SandboxException;
+import io.sandbox4j.api.spi.BackendProvider;
 import io.sandbox4j.api.spi.Isolator;
 import io.sandbox4j.api.spi.SandboxBackend;
 import io.sandbox4j.core.Sandbox;
@@ -51,7 +51,7 @@ public final class ConformanceCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print the matrix as JSON.")
   boolean json;
 
-  private final List<Module> modules;
+  private final List<BackendProvider> providers;
   private final Predicate<Scenario> scenarios;
 
   /** Discovers backends on the class path, as {@code Sandbox.create()} does. */
@@ -59,9 +59,9 @@ public final class ConformanceCommand implements Callable<Integer> {
     this(null, s -> true);
   }
 
-  /** Explicit backend modules instead of discovery (tests), and a scenario filter. */
-  ConformanceCommand(List<Module> modules, Predicate<Scenario> scenarios) {
-    this.modules = modules == null ? null : List.copyOf(modules);
+  /** Explicit backend providers instead of discovery (tests), and a scenario filter. */
+  ConformanceCommand(List<BackendProvider> providers, Predicate<Scenario> scenarios) {
+    this.providers = providers == null ? null : List.copyOf(providers);
     this.scenarios = scenarios;
   }
 
@@ -70,7 +70,7 @@ public final class ConformanceCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     try {
-      Sandbox sandbox = modules == null ? Sandbox.create() : Sandbox.create(modules);
+      Sandbox sandbox = providers == null ? Sandbox.create() : Sandbox.create(providers);
       List<String> ids = new ArrayList<>();
       if (backends.isEmpty()) {
         for (SandboxBackend b : sandbox.registry().backends()) {
@@ -127,9 +127,9 @@ public final class ConformanceCommand implements Callable<Integer> {
   }
 
   private BackendUnderTest target(String label, List<String> ids) {
-    if (modules == null) {
+    if (providers == null) {
       return ids.isEmpty() ? BackendUnderTest.automatic() : BackendUnderTest.discovered(ids.get(0));
     }
-    return BackendUnderTest.of(label, modules, ids);
+    return BackendUnderTest.of(label, providers, ids);
   }
 }

@@ -50,12 +50,9 @@ final class ExplainCommand implements Callable<Integer> {
       SandboxPlan plan = context.sandbox().plan(policy, backends);
       out.println("enforcement:");
       for (Feature f : Feature.values()) {
-        List<SelectedIsolator> by = plan.coverage().get(f);
+        SelectedIsolator by = plan.coverage().get(f);
         if (by != null) {
-          out.printf(
-              "  %-45s %s%n",
-              f.description(),
-              by.stream().map(SelectedIsolator::name).collect(Collectors.joining(", ")));
+          out.printf("  %-45s %s%n", f.description(), by.name());
         }
       }
       out.println(

@@ -90,36 +90,93 @@ class ArchitectureTest {
         .check(ours);
   }
 
+  /** The launcher module a backend may use: its platform's. */
+  static String launcherModuleFor(String backendModule) {
+    return switch (backendModule) {
+      case "sandbox-backend-landlock", "sandbox-backend-seccomp", "sandbox-backend-namespaces" ->
+          "sandbox-launcher-linux";
+      case "sandbox-backend-appcontainer",
+          "sandbox-backend-restrictedtoken",
+          "sandbox-backend-wfp" ->
+          "sandbox-launcher-windows";
+      default ->
+          throw new AssertionError(
+              "a new backend module needs its platform here: " + backendModule);
+    };
+  }
+
   @Test
-  void backendsNeverDependOnEachOtherOrOnTheCli() {
+  void backendsDependOnlyOnTheApiTheirLauncherModuleAndTheJdk() {
     classes()
         .that(inBackendModule())
         .should(
-            new ArchCondition<>("depend only on their own module, the API, core and launchers") {
+            new ArchCondition<>(
+                "depend only on their own module, the API, their platform's launcher"
+                    + " module, the JDK, JNA and apiguardian") {
               @Override
               public void check(JavaClass c, ConditionEvents events) {
                 String own = moduleOf(c);
+                List<String> allowed = List.of(own, "sandbox-api", launcherModuleFor(own));
                 c.getDirectDependenciesFromSelf()
                     .forEach(
                         d -> {
-                          String target = moduleOf(d.getTargetClass());
-                          boolean ours =
-                              d.getTargetClass().getPackageName().startsWith("io.sandbox4j");
-                          if (ours
-                              && !target.equals(own)
-                              && !List.of(
-                                      "sandbox-api",
-                                      "sandbox-core",
-                                      "sandbox-launcher-linux",
-                                      "sandbox-launcher-windows")
-                                  .contains(target)) {
+                          JavaClass t = d.getTargetClass();
+                          String pkg = t.getBaseComponentType().getPackageName();
+                          boolean ok =
+                              t.isPrimitive()
+                                  || t.getBaseComponentType().isPrimitive()
+                                  || pkg.startsWith("java.")
+                                  || pkg.startsWith("com.sun.jna")
+                                  || pkg.startsWith("org.apiguardian.")
+                                  || (pkg.startsWith("io.sandbox4j")
+                                      && allowed.contains(moduleOf(t)));
+                          if (!ok) {
                             events.add(
                                 SimpleConditionEvent.violated(
-                                    d, d.getDescription() + " (" + own + " -> " + target + ")"));
+                                    d,
+                                    d.getDescription()
+                                        + " ("
+                                        + own
+                                        + " -> "
+                                        + (pkg.startsWith("io.sandbox4j") ? moduleOf(t) : pkg)
+                                        + ")"));
                           }
                         });
               }
             })
+        .check(ours);
+  }
+
+  @Test
+  void launcherModulesDependOnlyOnTheApiAndTheJdk() {
+    classes()
+        .that(
+            DescribedPredicate.describe(
+                "in a launcher module", c -> moduleOf(c).startsWith("sandbox-launcher-")))
+        .should()
+        .onlyDependOnClassesThat(
+            DescribedPredicate.describe(
+                "are in the JDK, JNA, apiguardian, sandbox-api or the same launcher module",
+                c -> {
+                  JavaClass b = c.getBaseComponentType();
+                  String pkg = b.getPackageName();
+                  return b.isPrimitive()
+                      || pkg.startsWith("java.")
+                      || pkg.startsWith("com.sun.jna")
+                      || pkg.startsWith("org.apiguardian.")
+                      || moduleOf(b).equals("sandbox-api")
+                      || moduleOf(b).startsWith("sandbox-launcher-");
+                }))
+        .check(ours);
+  }
+
+  @Test
+  void nothingButTheCoreUsesGuiceOrJakartaInject() {
+    noClasses()
+        .that(DescribedPredicate.not(inModule("sandbox-core")))
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("com.google.inject..", "jakarta.inject..", "javax.inject..")
         .check(ours);
   }
 
@@ -151,15 +208,23 @@ class ArchitectureTest {
         .check(ours);
   }
 
-  /** The modules third parties compile against: the API, the engine and the testkit. */
+  /**
+   * The modules third parties compile against: the API, the engine, the launcher modules a backend
+   * builds on, and the testkit.
+   */
   @Test
   void everyPublicApiTypeCarriesAStabilityAnnotation() {
     classes()
         .that(
             DescribedPredicate.describe(
-                "in sandbox-api, sandbox-core or sandbox-testkit",
+                "in sandbox-api, sandbox-core, a launcher module or sandbox-testkit",
                 c ->
-                    List.of("sandbox-api", "sandbox-core", "sandbox-testkit")
+                    List.of(
+                            "sandbox-api",
+                            "sandbox-core",
+                            "sandbox-launcher-linux",
+                            "sandbox-launcher-windows",
+                            "sandbox-testkit")
                         .contains(moduleOf(c))))
         .and()
         .haveModifier(JavaModifier.PUBLIC)

@@ -2,15 +2,15 @@ package io.sandbox4j.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.google.inject.multibindings.Multibinder;
 import io.sandbox4j.api.Aspect;
 import io.sandbox4j.api.Feature;
 import io.sandbox4j.api.SandboxPolicy;
 import io.sandbox4j.api.spi.Availability;
+import io.sandbox4j.api.spi.BackendContext;
+import io.sandbox4j.api.spi.BackendProvider;
 import io.sandbox4j.api.spi.Isolator;
 import io.sandbox4j.api.spi.LaunchSpec;
 import io.sandbox4j.api.spi.SandboxBackend;
-import io.sandbox4j.core.BackendModule;
 import io.sandbox4j.core.Sandbox;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -73,17 +73,15 @@ class CliTest {
             }
 
             @Override
-            public void contribute(SandboxPolicy policy, LaunchSpec spec) {}
+            public void contribute(SandboxPolicy policy, Set<Feature> owned, LaunchSpec spec) {}
           });
     }
   }
 
-  static final class PretendModule extends BackendModule {
+  static final class PretendProvider implements BackendProvider {
     @Override
-    protected void configure() {
-      Multibinder.newSetBinder(binder(), SandboxBackend.class)
-          .addBinding()
-          .toInstance(new PretendBackend());
+    public List<SandboxBackend> backends(BackendContext context) {
+      return List.of(new PretendBackend());
     }
   }
 
@@ -91,7 +89,9 @@ class CliTest {
     Map<String, String> env = Map.of("PATH", "/usr/bin:/bin", "HOME", dir.toString());
     CliContext context =
         new CliContext(
-            env, dir, () -> Sandbox.create(withBackend ? List.of(new PretendModule()) : List.of()));
+            env,
+            dir,
+            () -> Sandbox.create(withBackend ? List.of(new PretendProvider()) : List.of()));
     CommandLine cl = Main.commandLine(context);
     cl.setOut(new PrintWriter(out, true));
     cl.setErr(new PrintWriter(err, true));

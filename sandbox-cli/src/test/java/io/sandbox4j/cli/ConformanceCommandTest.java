@@ -2,15 +2,15 @@ package io.sandbox4j.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.google.inject.Module;
 import io.sandbox4j.api.Aspect;
 import io.sandbox4j.api.Feature;
 import io.sandbox4j.api.SandboxPolicy;
 import io.sandbox4j.api.spi.Availability;
+import io.sandbox4j.api.spi.BackendContext;
+import io.sandbox4j.api.spi.BackendProvider;
 import io.sandbox4j.api.spi.Isolator;
 import io.sandbox4j.api.spi.LaunchSpec;
 import io.sandbox4j.api.spi.SandboxBackend;
-import io.sandbox4j.core.BackendModule;
 import io.sandbox4j.testkit.Scenario;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -61,23 +61,23 @@ class ConformanceCommandTest {
             }
 
             @Override
-            public void contribute(SandboxPolicy policy, LaunchSpec spec) {}
+            public void contribute(SandboxPolicy policy, Set<Feature> owned, LaunchSpec spec) {}
           });
     }
   }
 
-  /** Registers the leaky fake. */
-  public static final class LeakyModule extends BackendModule {
+  /** Provides the leaky fake. */
+  public static final class LeakyProvider implements BackendProvider {
     @Override
-    protected void configure() {
-      addBackend(LeakyBackend.class);
+    public List<SandboxBackend> backends(BackendContext context) {
+      return List.of(new LeakyBackend());
     }
   }
 
   private record Run(int exit, String out, String err) {}
 
   private static Run run(Predicate<Scenario> filter, String... args) {
-    List<Module> modules = List.of(new LeakyModule());
+    List<BackendProvider> modules = List.of(new LeakyProvider());
     CommandLine cl = new CommandLine(new ConformanceCommand(modules, filter));
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();

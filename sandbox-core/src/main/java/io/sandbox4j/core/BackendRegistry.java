@@ -1,26 +1,22 @@
 package io.sandbox4j.core;
 
-import static org.apiguardian.api.API.Status.STABLE;
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
 import io.sandbox4j.api.SandboxException;
 import io.sandbox4j.api.spi.Isolator;
 import io.sandbox4j.api.spi.Launcher;
 import io.sandbox4j.api.spi.SandboxBackend;
 import io.sandbox4j.api.spi.WorkspaceCleanup;
-import jakarta.inject.Inject;
-import jakarta.inject.Singleton;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Pattern;
 import org.apiguardian.api.API;
 
 /** Every installed backend and launcher, by id. Rejects duplicate and malformed ids. */
-@API(status = STABLE, since = "0.1")
-@Singleton
+@API(status = EXPERIMENTAL, since = "0.1")
 public final class BackendRegistry {
   private static final Pattern ID = Pattern.compile("[a-z][a-z0-9-]{0,39}");
 
@@ -30,9 +26,8 @@ public final class BackendRegistry {
 
   private final List<WorkspaceCleanup> cleanups;
 
-  @Inject
-  public BackendRegistry(
-      Set<SandboxBackend> backends, Set<Launcher> launchers, Set<WorkspaceCleanup> cleanups) {
+  BackendRegistry(
+      List<SandboxBackend> backends, List<Launcher> launchers, List<WorkspaceCleanup> cleanups) {
     this.cleanups = List.copyOf(cleanups);
     List<SandboxBackend> sorted = new ArrayList<>(backends);
     sorted.sort(
@@ -79,6 +74,18 @@ public final class BackendRegistry {
     this.order = List.copyOf(byId.keySet());
     List<Launcher> ls = new ArrayList<>(launchers);
     ls.sort(Comparator.comparing(Launcher::id));
+    for (int i = 1; i < ls.size(); i++) {
+      if (ls.get(i).id().equals(ls.get(i - 1).id())) {
+        throw SandboxException.cannotSandbox(
+            "two launchers share the id '"
+                + ls.get(i).id()
+                + "': "
+                + ls.get(i - 1).getClass().getName()
+                + " and "
+                + ls.get(i).getClass().getName()
+                + "; a launcher several backends use must come from BackendContext.shared");
+      }
+    }
     this.launchers = List.copyOf(ls);
   }
 

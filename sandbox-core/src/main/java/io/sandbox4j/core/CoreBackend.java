@@ -3,6 +3,7 @@ package io.sandbox4j.core;
 import io.sandbox4j.api.Aspect;
 import io.sandbox4j.api.Feature;
 import io.sandbox4j.api.SandboxPolicy;
+import io.sandbox4j.api.spi.AbstractIsolator;
 import io.sandbox4j.api.spi.Availability;
 import io.sandbox4j.api.spi.Isolator;
 import io.sandbox4j.api.spi.LaunchSpec;
@@ -43,20 +44,9 @@ final class CoreBackend implements SandboxBackend {
     return 0;
   }
 
-  static final class EnvironmentIsolator implements Isolator {
-    @Override
-    public String id() {
-      return "environment";
-    }
-
-    @Override
-    public Aspect aspect() {
-      return Aspect.PROCESS;
-    }
-
-    @Override
-    public Set<Feature> features() {
-      return Set.of(Feature.PROC_ENV_SCRUB);
+  static final class EnvironmentIsolator extends AbstractIsolator {
+    EnvironmentIsolator() {
+      super("environment", Aspect.PROCESS, Set.of(Feature.PROC_ENV_SCRUB));
     }
 
     @Override
@@ -65,27 +55,16 @@ final class CoreBackend implements SandboxBackend {
     }
 
     @Override
-    public void contribute(SandboxPolicy policy, LaunchSpec spec) {
+    public void contribute(SandboxPolicy policy, Set<Feature> owned, LaunchSpec spec) {
       Map<String, String> scrubbed = policy.process().environmentFrom(spec.environment());
       spec.environment().clear();
       spec.environment().putAll(scrubbed);
     }
   }
 
-  static final class TimeoutIsolator implements Isolator {
-    @Override
-    public String id() {
-      return "timeout";
-    }
-
-    @Override
-    public Aspect aspect() {
-      return Aspect.RESOURCE;
-    }
-
-    @Override
-    public Set<Feature> features() {
-      return Set.of(Feature.RES_TIMEOUT);
+  static final class TimeoutIsolator extends AbstractIsolator {
+    TimeoutIsolator() {
+      super("timeout", Aspect.RESOURCE, Set.of(Feature.RES_TIMEOUT));
     }
 
     @Override
@@ -94,7 +73,7 @@ final class CoreBackend implements SandboxBackend {
     }
 
     @Override
-    public void contribute(SandboxPolicy policy, LaunchSpec spec) {
+    public void contribute(SandboxPolicy policy, Set<Feature> owned, LaunchSpec spec) {
       // Enforced by SandboxExecution, which arms a timer when the command starts.
     }
   }

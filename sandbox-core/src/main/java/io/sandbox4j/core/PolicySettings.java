@@ -1,6 +1,6 @@
 package io.sandbox4j.core;
 
-import static org.apiguardian.api.API.Status.STABLE;
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
 import io.sandbox4j.api.HostPort;
 import io.sandbox4j.api.NetworkMode;
@@ -23,7 +23,7 @@ import org.apiguardian.api.API;
  * Scalar flags replace the file's value; repeatable flags add to the file's lists. {@link #resolve}
  * turns it into a {@link SandboxPolicy}, checking every value.
  */
-@API(status = STABLE, since = "0.1")
+@API(status = EXPERIMENTAL, since = "0.1")
 public final class PolicySettings {
   /** Where relative paths of these settings are resolved against (file dir, or the cwd). */
   Path baseDir;

@@ -2,6 +2,7 @@ package io.sandbox4j.core;
 
 import io.sandbox4j.api.SandboxException;
 import io.sandbox4j.api.spi.Availability;
+import io.sandbox4j.api.spi.JdkSandboxProcess;
 import io.sandbox4j.api.spi.LaunchSpec;
 import io.sandbox4j.api.spi.Launcher;
 import io.sandbox4j.api.spi.SandboxProcess;

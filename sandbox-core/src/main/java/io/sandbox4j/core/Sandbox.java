@@ -1,14 +1,15 @@
 package io.sandbox4j.core;
 
-import static org.apiguardian.api.API.Status.STABLE;
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
 import com.google.inject.Guice;
 import com.google.inject.Injector;
-import com.google.inject.Module;
 import com.google.inject.Stage;
 import io.sandbox4j.api.Feature;
 import io.sandbox4j.api.SandboxException;
 import io.sandbox4j.api.SandboxPolicy;
+import io.sandbox4j.api.spi.Availability;
+import io.sandbox4j.api.spi.BackendProvider;
 import io.sandbox4j.api.spi.LaunchSpec;
 import io.sandbox4j.api.spi.Launcher;
 import io.sandbox4j.api.spi.SandboxProcess;
@@ -20,6 +21,7 @@ import java.io.UncheckedIOException;
 import java.lang.ProcessBuilder.Redirect;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.ServiceLoader;
@@ -45,7 +47,7 @@ import org.apiguardian.api.API;
  * restriction the policy asks for is not enforced by a selected, available isolator, nothing runs
  * and a {@link SandboxException} with exit code 125 says what is missing.
  */
-@API(status = STABLE, since = "0.1")
+@API(status = EXPERIMENTAL, since = "0.1")
 public final class Sandbox {
   private final BackendRegistry registry;
   private final IsolatorSelector selector;
@@ -72,23 +74,28 @@ public final class Sandbox {
             });
   }
 
-  /** A sandbox with every backend found on the class path through {@link ServiceLoader}. */
+  /**
+   * A sandbox with every backend found on the class path: each {@link BackendProvider} listed in
+   * {@code META-INF/services/io.sandbox4j.api.spi.BackendProvider}.
+   */
   public static Sandbox create() {
-    List<Module> modules = new ArrayList<>();
-    for (BackendModule m : ServiceLoader.load(BackendModule.class)) {
-      modules.add(m);
+    List<BackendProvider> providers = new ArrayList<>();
+    try {
+      for (BackendProvider p : ServiceLoader.load(BackendProvider.class)) {
+        providers.add(p);
+      }
+    } catch (java.util.ServiceConfigurationError e) {
+      throw SandboxException.cannotSandbox(
+          "a backend on the class path cannot be loaded: " + e.getMessage(), e);
     }
-    return create(modules);
+    return create(providers);
   }
 
-  /** A sandbox with exactly these backend modules (and the built-in backend). */
-  public static Sandbox create(Iterable<? extends Module> backendModules) {
-    List<Module> modules = new ArrayList<>();
-    modules.add(new CoreModule());
-    backendModules.forEach(modules::add);
+  /** A sandbox with exactly these backend providers (and the built-in backend). */
+  public static Sandbox create(Collection<? extends BackendProvider> providers) {
     Injector injector;
     try {
-      injector = Guice.createInjector(Stage.PRODUCTION, modules);
+      injector = Guice.createInjector(Stage.PRODUCTION, new CoreModule(List.copyOf(providers)));
     } catch (com.google.inject.CreationException e) {
       Throwable cause = e.getCause();
       if (cause instanceof SandboxException se) {
@@ -163,7 +170,11 @@ public final class Sandbox {
     spec.redirects(request.stdin(), request.stdout(), request.stderr());
     try {
       for (SelectedIsolator s : plan.isolators()) {
-        s.isolator().contribute(policy, spec);
+        Availability a = s.isolator().probe();
+        if (!a.available()) {
+          throw SandboxException.cannotSandbox(s.name() + " is unavailable: " + a.detail());
+        }
+        s.isolator().contribute(policy, s.owned(), spec);
       }
       Launcher launcher = chooseLauncher(spec);
       long start = System.nanoTime();

@@ -1,6 +1,6 @@
 package io.sandbox4j.core;
 
-import static org.apiguardian.api.API.Status.STABLE;
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
 import io.sandbox4j.api.spi.LaunchSpec;
 import io.sandbox4j.api.spi.SandboxProcess;
@@ -18,7 +18,7 @@ import org.apiguardian.api.API;
  * A running sandboxed command. The wall-clock timeout is armed at start and kills the whole tree
  * whether or not anybody waits. Close it (or wait for it) to release per-run resources.
  */
-@API(status = STABLE, since = "0.1")
+@API(status = EXPERIMENTAL, since = "0.1")
 public final class SandboxExecution implements AutoCloseable {
   private final SandboxProcess process;
   private final LaunchSpec spec;

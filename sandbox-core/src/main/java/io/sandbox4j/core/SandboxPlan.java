@@ -1,6 +1,6 @@
 package io.sandbox4j.core;
 
-import static org.apiguardian.api.API.Status.STABLE;
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
 import io.sandbox4j.api.Feature;
 import io.sandbox4j.api.SandboxPolicy;
@@ -9,18 +9,19 @@ import java.util.Map;
 import org.apiguardian.api.API;
 
 /**
- * The outcome of selection: which isolators run for a policy, and which one enforces each required
- * feature. A plan exists only when every required feature is covered.
+ * The outcome of selection: which isolators run for a policy, and the one that enforces each
+ * required feature. A plan exists only when every required feature is covered, and each is owned by
+ * exactly one isolator.
  *
  * @param policy the policy
- * @param isolators the selected isolators, in the order they contribute
- * @param coverage for every required feature, the isolators that enforce it (first = chosen for it)
+ * @param isolators the selected isolators, in the order they contribute (backend priority)
+ * @param coverage for every required feature, the isolator that owns it
  */
-@API(status = STABLE, since = "0.1")
+@API(status = EXPERIMENTAL, since = "0.1")
 public record SandboxPlan(
     SandboxPolicy policy,
     List<SelectedIsolator> isolators,
-    Map<Feature, List<SelectedIsolator>> coverage) {
+    Map<Feature, SelectedIsolator> coverage) {
 
   public SandboxPlan {
     isolators = List.copyOf(isolators);

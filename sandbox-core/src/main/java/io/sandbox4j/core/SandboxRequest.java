@@ -1,6 +1,6 @@
 package io.sandbox4j.core;
 
-import static org.apiguardian.api.API.Status.STABLE;
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
 import io.sandbox4j.api.Feature;
 import io.sandbox4j.api.SandboxException;
@@ -25,7 +25,7 @@ import org.apiguardian.api.API;
  * @param waived features the policy requires that the caller explicitly accepts not enforcing (for
  *     example a conformance test exercising one backend alone); empty by default, never implied
  */
-@API(status = STABLE, since = "0.1")
+@API(status = EXPERIMENTAL, since = "0.1")
 public record SandboxRequest(
     SandboxPolicy policy,
     List<String> command,

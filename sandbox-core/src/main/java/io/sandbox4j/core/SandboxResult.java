@@ -1,6 +1,6 @@
 package io.sandbox4j.core;
 
-import static org.apiguardian.api.API.Status.STABLE;
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -16,7 +16,7 @@ import org.apiguardian.api.API;
  * @param stdout standard output when it was collected ({@link Sandbox#run}), else empty
  * @param stderr standard error when it was collected, else empty
  */
-@API(status = STABLE, since = "0.1")
+@API(status = EXPERIMENTAL, since = "0.1")
 public record SandboxResult(
     int exitCode, boolean timedOut, Duration elapsed, byte[] stdout, byte[] stderr) {
 

@@ -1,6 +1,6 @@
 package io.sandbox4j.core;
 
-import static org.apiguardian.api.API.Status.STABLE;
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
 import io.sandbox4j.api.SandboxException;
 import java.time.Duration;
@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
 import org.apiguardian.api.API;
 
 /** Parses the size and duration values of flags and policy files, strictly. */
-@API(status = STABLE, since = "0.1")
+@API(status = EXPERIMENTAL, since = "0.1")
 public final class Values {
   private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*([kmgt]?)(i?b)?");
   private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)?");

@@ -52,7 +52,8 @@ final class FakeBackend implements SandboxBackend {
           }
 
           @Override
-          public void contribute(SandboxPolicy policy, LaunchSpec spec) {
+          public void contribute(
+              SandboxPolicy policy, java.util.Set<Feature> owned, LaunchSpec spec) {
             contributions.add(isolatorId);
           }
         });

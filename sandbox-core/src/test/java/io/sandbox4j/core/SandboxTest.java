@@ -37,7 +37,7 @@ class SandboxTest {
         new FakeBackend("fsonly", 10)
             .isolator(
                 "filesystem", Availability.unavailable("needs kernel 9.9"), Feature.FS_READ_DENY);
-    Sandbox sandbox = Sandbox.create(List.of(new FakeBackendModule(fs)));
+    Sandbox sandbox = Sandbox.create(List.of(new FakeBackendProvider(fs)));
     assertThatThrownBy(() -> sandbox.plan(SandboxPolicy.defaults(workspace), List.of()))
         .hasMessageContaining(
             "read deny-list (FS_READ_DENY): could be enforced by fsonly"
@@ -51,17 +51,45 @@ class SandboxTest {
         new FakeBackend("zzz-high", 1)
             .isolator("fs", Availability.available(""), Feature.FS_WRITE_CONFINEMENT)
             .isolator("unused", Availability.available(""), Feature.NET_ALLOWLIST);
-    Sandbox sandbox = Sandbox.create(List.of(new FakeBackendModule(low, high)));
+    Sandbox sandbox = Sandbox.create(List.of(new FakeBackendProvider(low, high)));
     SandboxPlan plan = sandbox.plan(SandboxPolicy.defaults(workspace), List.of());
-    assertThat(plan.coverage().get(Feature.FS_WRITE_CONFINEMENT))
-        .extracting(SelectedIsolator::name)
-        .containsExactly("zzz-high/fs", "aaa-low/all");
-    assertThat(plan.coverage().get(Feature.NET_DENY_ALL))
-        .extracting(SelectedIsolator::name)
-        .containsExactly("aaa-low/all");
+    assertThat(plan.coverage().get(Feature.FS_WRITE_CONFINEMENT).name()).isEqualTo("zzz-high/fs");
+    assertThat(plan.coverage().get(Feature.NET_DENY_ALL).name()).isEqualTo("aaa-low/all");
+    assertThat(plan.coverage().get(Feature.PROC_ENV_SCRUB).name()).isEqualTo("core/environment");
     assertThat(plan.isolators())
         .extracting(SelectedIsolator::name)
-        .containsExactly("zzz-high/fs", "aaa-low/all", "core/environment");
+        .containsExactly("core/environment", "zzz-high/fs", "aaa-low/all");
+  }
+
+  @Test
+  void everyRequiredFeatureIsOwnedByExactlyOneIsolator() {
+    FakeBackend first =
+        new FakeBackend("first", 1)
+            .isolator("fs", Availability.available(""), Feature.FS_READ_DENY)
+            .isolator("other", Availability.available(""), Feature.NET_ALLOWLIST);
+    FakeBackend second = FakeBackend.claimingEverything("second");
+    Sandbox sandbox = Sandbox.create(List.of(new FakeBackendProvider(first, second)));
+    SandboxPolicy policy = SandboxPolicy.defaults(workspace);
+    for (List<String> ids : List.of(List.<String>of(), List.of("second", "first"))) {
+      SandboxPlan plan = sandbox.plan(policy, ids);
+      // "second" declares FS_READ_DENY as well, but "first" has the higher priority and owns it
+      assertThat(plan.coverage().get(Feature.FS_READ_DENY).name())
+          .as("%s", ids)
+          .isEqualTo("first/fs");
+      assertThat(plan.coverage().get(Feature.FS_WRITE_CONFINEMENT).name()).isEqualTo("second/all");
+      assertThat(plan.isolators())
+          .extracting(SelectedIsolator::name)
+          .containsExactly("core/environment", "first/fs", "second/all");
+      for (SelectedIsolator s : plan.isolators()) {
+        for (SelectedIsolator t : plan.isolators()) {
+          if (s != t) {
+            assertThat(s.owned()).doesNotContainAnyElementsOf(t.owned());
+          }
+        }
+      }
+      assertThat(plan.coverage().keySet()).isEqualTo(policy.requiredFeatures());
+      assertThat(plan.isolators().get(2).owned()).doesNotContain(Feature.FS_READ_DENY);
+    }
   }
 
   @Test
@@ -70,7 +98,7 @@ class SandboxTest {
         new FakeBackend("broken", 1)
             .isolator("fs", Availability.unavailable("no"), Feature.FS_WRITE_CONFINEMENT);
     FakeBackend good = FakeBackend.claimingEverything("good");
-    Sandbox sandbox = Sandbox.create(List.of(new FakeBackendModule(broken, good)));
+    Sandbox sandbox = Sandbox.create(List.of(new FakeBackendProvider(broken, good)));
     SandboxPlan plan = sandbox.plan(SandboxPolicy.defaults(workspace), List.of("broken", "good"));
     assertThat(plan.isolators()).extracting(SelectedIsolator::name).doesNotContain("broken/fs");
   }
@@ -81,7 +109,7 @@ class SandboxTest {
         new FakeBackend("fs", 1)
             .isolator("fs", Availability.available(""), Feature.FS_WRITE_CONFINEMENT);
     FakeBackend all = FakeBackend.claimingEverything("all");
-    Sandbox sandbox = Sandbox.create(List.of(new FakeBackendModule(fs, all)));
+    Sandbox sandbox = Sandbox.create(List.of(new FakeBackendProvider(fs, all)));
     assertThatThrownBy(() -> sandbox.plan(SandboxPolicy.defaults(workspace), List.of("fs")))
         .hasMessageContaining("the chosen backends [fs] do not enforce these restrictions")
         .hasMessageContaining("NET_DENY_ALL")
@@ -93,7 +121,7 @@ class SandboxTest {
     FakeBackend fs =
         new FakeBackend("fs", 1)
             .isolator("fs", Availability.available(""), Feature.FS_WRITE_CONFINEMENT);
-    Sandbox sandbox = Sandbox.create(List.of(new FakeBackendModule(fs)));
+    Sandbox sandbox = Sandbox.create(List.of(new FakeBackendProvider(fs)));
     SandboxPolicy policy = SandboxPolicy.defaults(workspace);
     Set<Feature> waived = Set.copyOf(policy.requiredFeatures());
     waived = new java.util.HashSet<>(waived);
@@ -107,7 +135,7 @@ class SandboxTest {
   @Test
   void unknownBackendIsBadInputListingTheKnownIds() {
     Sandbox sandbox =
-        Sandbox.create(List.of(new FakeBackendModule(FakeBackend.claimingEverything("alpha"))));
+        Sandbox.create(List.of(new FakeBackendProvider(FakeBackend.claimingEverything("alpha"))));
     assertThatThrownBy(() -> sandbox.plan(SandboxPolicy.defaults(workspace), List.of("alhpa")))
         .isInstanceOfSatisfying(SandboxException.class, e -> assertThat(e.exitCode()).isEqualTo(2))
         .hasMessage("unknown backend 'alhpa'; known backends: core, alpha");
@@ -119,7 +147,7 @@ class SandboxTest {
             () ->
                 Sandbox.create(
                     List.of(
-                        new FakeBackendModule(
+                        new FakeBackendProvider(
                             FakeBackend.claimingEverything("dup"),
                             FakeBackend.claimingEverything("dup")))))
         .isInstanceOf(SandboxException.class)
@@ -131,14 +159,14 @@ class SandboxTest {
     assertThatThrownBy(
             () ->
                 Sandbox.create(
-                    List.of(new FakeBackendModule(FakeBackend.claimingEverything("core")))))
+                    List.of(new FakeBackendProvider(FakeBackend.claimingEverything("core")))))
         .hasMessageContaining("reserved id 'core'");
   }
 
   @Test
   void environmentIsRebuiltFromTheAllowList() {
     FakeBackend all = FakeBackend.claimingEverything("all");
-    Sandbox sandbox = Sandbox.create(List.of(new FakeBackendModule(all)));
+    Sandbox sandbox = Sandbox.create(List.of(new FakeBackendProvider(all)));
     SandboxPolicy policy =
         SandboxPolicy.builder(workspace).setEnv("GREETING", "hi").passEnv("KEEP").build();
     SandboxResult r =
@@ -160,7 +188,7 @@ class SandboxTest {
   @Test
   void exitCodesAndOutputPassThrough() throws Exception {
     Sandbox sandbox =
-        Sandbox.create(List.of(new FakeBackendModule(FakeBackend.claimingEverything("all"))));
+        Sandbox.create(List.of(new FakeBackendProvider(FakeBackend.claimingEverything("all"))));
     Files.writeString(workspace.resolve("in.txt"), "data");
     SandboxResult r =
         sandbox.run(
@@ -175,7 +203,7 @@ class SandboxTest {
   @Test
   void timeoutKillsTheCommandAndReports124() {
     Sandbox sandbox =
-        Sandbox.create(List.of(new FakeBackendModule(FakeBackend.claimingEverything("all"))));
+        Sandbox.create(List.of(new FakeBackendProvider(FakeBackend.claimingEverything("all"))));
     SandboxPolicy policy =
         SandboxPolicy.builder(workspace)
             .resources(ResourceLimits.NONE.withTimeout(Duration.ofMillis(300)))
@@ -189,7 +217,7 @@ class SandboxTest {
   @Test
   void missingCommandIs127AndNothingElseHappens() {
     Sandbox sandbox =
-        Sandbox.create(List.of(new FakeBackendModule(FakeBackend.claimingEverything("all"))));
+        Sandbox.create(List.of(new FakeBackendProvider(FakeBackend.claimingEverything("all"))));
     assertThatThrownBy(
             () -> sandbox.run(SandboxPolicy.defaults(workspace), List.of("/no/such/command")))
         .isInstanceOfSatisfying(

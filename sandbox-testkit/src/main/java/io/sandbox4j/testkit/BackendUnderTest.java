@@ -2,7 +2,7 @@ package io.sandbox4j.testkit;
 
 import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
-import com.google.inject.Module;
+import io.sandbox4j.api.spi.BackendProvider;
 import io.sandbox4j.core.Sandbox;
 import java.util.List;
 import java.util.function.Supplier;
@@ -53,13 +53,13 @@ public final class BackendUnderTest {
   }
 
   /**
-   * Backends from explicit Guice modules (a {@code BackendModule} subclass per backend), not from
-   * the class path: how a backend's own build tests it before it is packaged, and how the testkit
-   * tests itself with fakes. {@code backendIds} empty means the automatic combination of them.
+   * Backends from explicit providers, not from the class path: how a backend's own build tests it
+   * before it is packaged, and how the testkit tests itself with fakes. {@code backendIds} empty
+   * means the automatic combination of them.
    */
   public static BackendUnderTest of(
-      String label, List<? extends Module> modules, List<String> backendIds) {
-    List<Module> copy = List.copyOf(modules);
+      String label, List<? extends BackendProvider> providers, List<String> backendIds) {
+    List<BackendProvider> copy = List.copyOf(providers);
     return new BackendUnderTest(label, backendIds, () -> Sandbox.create(copy));
   }
 

@@ -175,7 +175,7 @@ class BrokenBackendsTest {
 
   @Test
   void combinationIsJudgedOnTheUnionOfItsDeclarations() {
-    List<com.google.inject.Module> modules = List.of(new BrokenBackends.Module());
+    List<io.sandbox4j.api.spi.BackendProvider> modules = List.of(new BrokenBackends.Provider());
     BackendUnderTest both =
         BackendUnderTest.of(
             "lax+leaky",

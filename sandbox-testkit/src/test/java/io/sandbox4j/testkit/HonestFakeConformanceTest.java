@@ -20,14 +20,14 @@ class HonestFakeConformanceTest extends BackendConformanceTest {
   @Override
   protected BackendUnderTest backend() {
     return BackendUnderTest.of(
-        HonestBackend.ID, List.of(new HonestBackend.Module()), List.of(HonestBackend.ID));
+        HonestBackend.ID, List.of(new HonestBackend.Provider()), List.of(HonestBackend.ID));
   }
 
   @Override
   protected List<BackendUnderTest> targets() {
     return List.of(
         backend(),
-        BackendUnderTest.of("fake-automatic", List.of(new HonestBackend.Module()), List.of()));
+        BackendUnderTest.of("fake-automatic", List.of(new HonestBackend.Provider()), List.of()));
   }
 
   @AfterAll

@@ -1,7 +1,9 @@
 package io.sandbox4j.api.spi;
 
-import static org.apiguardian.api.API.Status.STABLE;
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.apiguardian.api.API;
 
 /**
@@ -12,7 +14,7 @@ import org.apiguardian.api.API;
  * @param detail for an available one, what it enforces here or notes (may be empty); for an
  *     unavailable one, the reason and the fix
  */
-@API(status = STABLE, since = "0.1")
+@API(status = EXPERIMENTAL, since = "0.1")
 public record Availability(boolean available, String detail) {
 
   public Availability {
@@ -28,5 +30,22 @@ public record Availability(boolean available, String detail) {
 
   public static Availability unavailable(String reason) {
     return new Availability(false, reason);
+  }
+
+  /**
+   * Available when every part is: then with the parts' non-empty details joined by "; ". Otherwise
+   * the first unavailable part, so the reason a user reads is the first thing to fix.
+   */
+  public static Availability allOf(Availability... parts) {
+    List<String> details = new ArrayList<>();
+    for (Availability a : parts) {
+      if (!a.available()) {
+        return a;
+      }
+      if (!a.detail().isEmpty()) {
+        details.add(a.detail());
+      }
+    }
+    return available(String.join("; ", details));
   }
 }

@@ -1,10 +1,12 @@
 package io.sandbox4j.api.spi;
 
-import static org.apiguardian.api.API.Status.STABLE;
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
 import io.sandbox4j.api.Aspect;
 import io.sandbox4j.api.Feature;
 import io.sandbox4j.api.SandboxPolicy;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.Set;
 import org.apiguardian.api.API;
 
@@ -12,9 +14,10 @@ import org.apiguardian.api.API;
  * One isolation mechanism of a backend, for one aspect.
  *
  * <p>Implementations are stateless with respect to runs: {@link #contribute} may be called
- * concurrently for different runs.
+ * concurrently for different runs, and what one run needs travels in its {@link LaunchSpec}. Extend
+ * {@link AbstractIsolator} for the id, aspect and features.
  */
-@API(status = STABLE, since = "0.1")
+@API(status = EXPERIMENTAL, since = "0.1")
 public interface Isolator {
 
   /** Unique within its backend, lower-case, e.g. {@code filesystem}. */
@@ -32,9 +35,28 @@ public interface Isolator {
   Availability probe();
 
   /**
-   * Adds what this isolator needs to the launch, for every feature it declares that {@code policy}
-   * requires. Throws {@link io.sandbox4j.api.SandboxException} (exit 125) when this policy cannot
-   * be enforced after all; never returns having enforced less than it declared.
+   * Adds to the launch what enforcing {@code owned} takes. The engine assigns every feature a run
+   * requires to exactly one selected isolator, so {@code owned} is a non-empty subset of {@link
+   * #features()} and of the policy's required features: an isolator enforces those and nothing else
+   * of the policy (another isolator owns the rest, possibly by other means). It is only called when
+   * {@link #probe()} says the isolator is available.
+   *
+   * <p>Throws {@link io.sandbox4j.api.SandboxException} (exit 125) when the policy cannot be
+   * enforced after all; never returns having enforced less than {@code owned}.
    */
-  void contribute(SandboxPolicy policy, LaunchSpec spec);
+  void contribute(SandboxPolicy policy, Set<Feature> owned, LaunchSpec spec);
+
+  /**
+   * The features of this isolator that {@code policy} requires: what it owns when it is the only
+   * isolator selected for them (a backend's own tests, a library caller driving one isolator).
+   */
+  default Set<Feature> requiredBy(SandboxPolicy policy) {
+    EnumSet<Feature> out = EnumSet.noneOf(Feature.class);
+    for (Feature f : features()) {
+      if (policy.requiredFeatures().contains(f)) {
+        out.add(f);
+      }
+    }
+    return Collections.unmodifiableSet(out);
+  }
 }

@@ -1,6 +1,6 @@
 package io.sandbox4j.api.spi;
 
-import static org.apiguardian.api.API.Status.STABLE;
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
 import io.sandbox4j.api.SandboxPolicy;
 import java.lang.ProcessBuilder.Redirect;
@@ -23,7 +23,7 @@ import org.apiguardian.api.API;
  * extension types it understands, and the engine refuses a spec that no launcher fully understands.
  * Not thread-safe: one spec belongs to one run.
  */
-@API(status = STABLE, since = "0.1")
+@API(status = EXPERIMENTAL, since = "0.1")
 public final class LaunchSpec {
   private final SandboxPolicy policy;
   private final List<String> command;

@@ -1,6 +1,6 @@
 package io.sandbox4j.api.spi;
 
-import static org.apiguardian.api.API.Status.STABLE;
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
 import java.io.IOException;
 import java.util.Set;
@@ -12,7 +12,7 @@ import org.apiguardian.api.API;
  * <p>A launcher must apply every extension of {@link #extensionTypes()} that a spec carries, or
  * fail; the engine only hands it specs whose extensions it declares.
  */
-@API(status = STABLE, since = "0.1")
+@API(status = EXPERIMENTAL, since = "0.1")
 public interface Launcher {
 
   /** Unique id, e.g. {@code linux-native}. */

@@ -1,6 +1,6 @@
 package io.sandbox4j.api.spi;
 
-import static org.apiguardian.api.API.Status.STABLE;
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
 import java.util.List;
 import org.apiguardian.api.API;
@@ -8,10 +8,10 @@ import org.apiguardian.api.API;
 /**
  * A pluggable sandbox backend: a named set of isolators sharing one mechanism.
  *
- * <p>Backends are registered with Guice by a {@code BackendModule} that sandbox-core discovers
- * through {@link java.util.ServiceLoader}.
+ * <p>Backends are contributed by a {@link BackendProvider} that the engine discovers through {@link
+ * java.util.ServiceLoader}.
  */
-@API(status = STABLE, since = "0.1")
+@API(status = EXPERIMENTAL, since = "0.1")
 public interface SandboxBackend {
 
   /** Unique id, lower-case letters, digits and dashes, e.g. {@code landlock}. */

@@ -1,6 +1,6 @@
 package io.sandbox4j.api.spi;
 
-import static org.apiguardian.api.API.Status.STABLE;
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -8,7 +8,7 @@ import java.util.concurrent.TimeUnit;
 import org.apiguardian.api.API;
 
 /** A started, sandboxed command. */
-@API(status = STABLE, since = "0.1")
+@API(status = EXPERIMENTAL, since = "0.1")
 public interface SandboxProcess {
 
   /** The pid of the process the caller started (a launcher helper or the command itself). */

@@ -1,6 +1,6 @@
 package io.sandbox4j.api.spi;
 
-import static org.apiguardian.api.API.Status.STABLE;
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -10,7 +10,7 @@ import org.apiguardian.api.API;
  * What a backend leaves in place between runs for a workspace (one-time ACL grants and profiles,
  * placeholders for protected paths), and how to revert it: {@code sandbox cleanup}.
  */
-@API(status = STABLE, since = "0.1")
+@API(status = EXPERIMENTAL, since = "0.1")
 public interface WorkspaceCleanup {
 
   /** Short name of what is cleaned, e.g. {@code appcontainer profile and ACL grants}. */

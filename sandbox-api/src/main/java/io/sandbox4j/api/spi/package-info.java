@@ -7,9 +7,9 @@
  * io.sandbox4j.api.spi.LaunchSpec}; a {@link io.sandbox4j.api.spi.Launcher} that understands every
  * contribution starts the command.
  */
-@API(status = STABLE, since = "0.1")
+@API(status = EXPERIMENTAL, since = "0.1")
 package io.sandbox4j.api.spi;
 
-import static org.apiguardian.api.API.Status.STABLE;
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
 import org.apiguardian.api.API;

@@ -2,7 +2,6 @@ package io.sandbox4j.backend.appcontainer;
 
 import io.sandbox4j.api.spi.Isolator;
 import io.sandbox4j.api.spi.SandboxBackend;
-import jakarta.inject.Inject;
 import java.util.List;
 import java.util.Map;
 
@@ -10,7 +9,6 @@ import java.util.Map;
 final class AppContainerBackend implements SandboxBackend {
   private final List<Isolator> isolators;
 
-  @Inject
   AppContainerBackend() {
     this(
         new HostFacts(

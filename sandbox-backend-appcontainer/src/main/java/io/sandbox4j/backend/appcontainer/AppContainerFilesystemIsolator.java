@@ -41,7 +41,7 @@ final class AppContainerFilesystemIsolator extends AppContainerIsolatorBase {
   }
 
   @Override
-  public void contribute(SandboxPolicy policy, LaunchSpec spec) {
+  public void contribute(SandboxPolicy policy, Set<Feature> owned, LaunchSpec spec) {
     WindowsLaunchPlan plan = AppContainerPlans.ensure(policy, spec);
     for (Path p : policy.filesystem().readDeny()) {
       plan.requireUnreadable(p);

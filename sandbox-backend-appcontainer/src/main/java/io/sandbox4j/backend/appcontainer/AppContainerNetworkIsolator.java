@@ -35,7 +35,7 @@ final class AppContainerNetworkIsolator extends AppContainerIsolatorBase {
   }
 
   @Override
-  public void contribute(SandboxPolicy policy, LaunchSpec spec) {
+  public void contribute(SandboxPolicy policy, Set<Feature> owned, LaunchSpec spec) {
     if (policy.network().mode() != NetworkMode.NONE) {
       throw SandboxException.cannotSandbox(
           "the appcontainer network isolator only denies all network; network mode '"

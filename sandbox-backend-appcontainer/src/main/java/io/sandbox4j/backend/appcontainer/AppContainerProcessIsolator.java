@@ -34,7 +34,7 @@ final class AppContainerProcessIsolator extends AppContainerIsolatorBase {
   }
 
   @Override
-  public void contribute(SandboxPolicy policy, LaunchSpec spec) {
+  public void contribute(SandboxPolicy policy, Set<Feature> owned, LaunchSpec spec) {
     AppContainerPlans.ensure(policy, spec);
   }
 }

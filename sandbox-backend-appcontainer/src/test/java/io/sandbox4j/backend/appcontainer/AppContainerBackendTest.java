@@ -3,10 +3,6 @@ package io.sandbox4j.backend.appcontainer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.google.inject.Guice;
-import com.google.inject.Injector;
-import com.google.inject.Key;
-import com.google.inject.TypeLiteral;
 import io.sandbox4j.api.Feature;
 import io.sandbox4j.api.HostPort;
 import io.sandbox4j.api.NetworkPolicy;
@@ -14,19 +10,13 @@ import io.sandbox4j.api.SandboxException;
 import io.sandbox4j.api.SandboxPolicy;
 import io.sandbox4j.api.spi.Isolator;
 import io.sandbox4j.api.spi.LaunchSpec;
-import io.sandbox4j.api.spi.Launcher;
-import io.sandbox4j.api.spi.SandboxBackend;
-import io.sandbox4j.core.BackendModule;
 import io.sandbox4j.launcher.windows.AccessGrant;
 import io.sandbox4j.launcher.windows.Sid;
 import io.sandbox4j.launcher.windows.WindowsLaunchPlan;
-import io.sandbox4j.launcher.windows.WindowsLauncher;
 import io.sandbox4j.launcher.windows.WindowsPlanner;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.ServiceLoader;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class AppContainerBackendTest {
@@ -81,7 +71,7 @@ class AppContainerBackendTest {
             .denyRead(Path.of("/users/u/.ssh"))
             .build();
     LaunchSpec spec = spec(p);
-    isolator("filesystem").contribute(p, spec);
+    isolator("filesystem").contribute(p, isolator("filesystem").requiredBy(p), spec);
     WindowsLaunchPlan plan = spec.findExtension(WindowsLaunchPlan.class).orElseThrow();
     assertThat(plan.appContainer().orElseThrow().profileName())
         .isEqualTo(WindowsPlanner.profileName(WS));
@@ -107,7 +97,7 @@ class AppContainerBackendTest {
             .network(NetworkPolicy.allow(List.of(HostPort.parse("10.0.0.1:443"))))
             .build();
     LaunchSpec spec = spec(p);
-    isolator("process").contribute(p, spec);
+    isolator("process").contribute(p, isolator("process").requiredBy(p), spec);
     assertThat(
             spec.findExtension(WindowsLaunchPlan.class)
                 .orElseThrow()
@@ -115,7 +105,8 @@ class AppContainerBackendTest {
                 .orElseThrow()
                 .capabilities())
         .containsExactly(Sid.CAPABILITY_INTERNET_CLIENT);
-    assertThatThrownBy(() -> isolator("network").contribute(p, spec(p)))
+    assertThatThrownBy(
+            () -> isolator("network").contribute(p, isolator("network").requiredBy(p), spec(p)))
         .isInstanceOf(SandboxException.class)
         .hasMessageContaining("needs the wfp backend");
   }
@@ -127,19 +118,8 @@ class AppContainerBackendTest {
             .isolators()
             .get(0);
     SandboxPolicy p = SandboxPolicy.defaults(WS);
-    assertThatThrownBy(() -> fs.contribute(p, spec(p)))
+    assertThatThrownBy(() -> fs.contribute(p, fs.requiredBy(p), spec(p)))
         .isInstanceOf(SandboxException.class)
         .hasMessageContaining("LOCALAPPDATA is not set");
-  }
-
-  @Test
-  void theModuleRegistersTheBackendAndTheWindowsLauncher() {
-    assertThat(ServiceLoader.load(BackendModule.class).stream().map(ServiceLoader.Provider::type))
-        .contains(AppContainerBackendModule.class);
-    Injector injector = Guice.createInjector(new AppContainerBackendModule());
-    Set<SandboxBackend> backends = injector.getInstance(Key.get(new TypeLiteral<>() {}));
-    Set<Launcher> launchers = injector.getInstance(Key.get(new TypeLiteral<>() {}));
-    assertThat(backends).extracting(SandboxBackend::id).containsExactly("appcontainer");
-    assertThat(launchers).singleElement().isInstanceOf(WindowsLauncher.class);
   }
 }

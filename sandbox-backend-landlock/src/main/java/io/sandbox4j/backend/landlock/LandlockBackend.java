@@ -3,7 +3,6 @@ package io.sandbox4j.backend.landlock;
 import io.sandbox4j.api.spi.Isolator;
 import io.sandbox4j.api.spi.SandboxBackend;
 import io.sandbox4j.launcher.linux.LinuxHost;
-import jakarta.inject.Inject;
 import java.util.List;
 
 /**
@@ -15,7 +14,6 @@ import java.util.List;
 final class LandlockBackend implements SandboxBackend {
   private final List<Isolator> isolators;
 
-  @Inject
   LandlockBackend(LinuxHost host) {
     this(host, new NioPathInspector());
   }

@@ -103,7 +103,7 @@ final class LandlockFilesystemIsolator implements Isolator {
   }
 
   @Override
-  public void contribute(SandboxPolicy policy, LaunchSpec spec) {
+  public void contribute(SandboxPolicy policy, Set<Feature> owned, LaunchSpec spec) {
     Availability a = probe();
     if (!a.available()) {
       throw SandboxException.cannotSandbox("landlock filesystem isolator: " + a.detail());

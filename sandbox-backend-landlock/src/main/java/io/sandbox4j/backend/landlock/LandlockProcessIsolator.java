@@ -63,7 +63,7 @@ final class LandlockProcessIsolator implements Isolator {
   }
 
   @Override
-  public void contribute(SandboxPolicy policy, LaunchSpec spec) {
+  public void contribute(SandboxPolicy policy, Set<Feature> owned, LaunchSpec spec) {
     Availability a = probe();
     if (!a.available()) {
       throw SandboxException.cannotSandbox("landlock process isolator: " + a.detail());

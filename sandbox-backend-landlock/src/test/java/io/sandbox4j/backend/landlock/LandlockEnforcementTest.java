@@ -81,7 +81,7 @@ class LandlockEnforcementTest {
                 "H",
                 home.toString()));
     for (String id : isolators) {
-      isolator(id).contribute(p, spec);
+      isolator(id).contribute(p, isolator(id).requiredBy(p), spec);
     }
     return NativeLaunch.run(spec, TIMEOUT);
   }

@@ -98,7 +98,7 @@ class LandlockIsolatorsTest {
       assertThat(i.probe().available()).isFalse();
       assertThat(i.probe().detail()).isEqualTo("no C compiler at build");
       SandboxPolicy p = policy(NetworkPolicy.NONE);
-      assertThatThrownBy(() -> i.contribute(p, spec(p)))
+      assertThatThrownBy(() -> i.contribute(p, i.requiredBy(p), spec(p)))
           .isInstanceOf(SandboxException.class)
           .hasMessageContaining("no C compiler at build");
     }
@@ -109,8 +109,8 @@ class LandlockIsolatorsTest {
     LandlockBackend b = backend(FakeLinuxHost.withAbi(7));
     SandboxPolicy p = policy(NetworkPolicy.NONE);
     LaunchSpec spec = spec(p);
-    isolator(b, "process").contribute(p, spec);
-    isolator(b, "filesystem").contribute(p, spec);
+    isolator(b, "process").contribute(p, isolator(b, "process").requiredBy(p), spec);
+    isolator(b, "filesystem").contribute(p, isolator(b, "filesystem").requiredBy(p), spec);
     LinuxLaunchPlan plan = spec.findExtension(LinuxLaunchPlan.class).orElseThrow();
     assertThat(plan.landlock()).as("computed only when every isolator has contributed").isEmpty();
     plan.completeContributions();
@@ -128,7 +128,7 @@ class LandlockIsolatorsTest {
     LandlockBackend b = backend(FakeLinuxHost.withAbi(7));
     SandboxPolicy p = policy(NetworkPolicy.ALL);
     LaunchSpec spec = spec(p);
-    isolator(b, "filesystem").contribute(p, spec);
+    isolator(b, "filesystem").contribute(p, isolator(b, "filesystem").requiredBy(p), spec);
     spec.findExtension(LinuxLaunchPlan.class).orElseThrow().completeContributions();
     assertThat(
             spec.findExtension(LinuxLaunchPlan.class)
@@ -146,7 +146,7 @@ class LandlockIsolatorsTest {
     LaunchSpec spec = spec(p);
     spec.extension(LinuxLaunchPlan.class, LinuxLaunchPlan::new)
         .landlock(new LandlockRules(1, 0, 0, List.of(), List.of()));
-    isolator(b, "filesystem").contribute(p, spec);
+    isolator(b, "filesystem").contribute(p, isolator(b, "filesystem").requiredBy(p), spec);
     assertThatThrownBy(
             () -> spec.findExtension(LinuxLaunchPlan.class).orElseThrow().completeContributions())
         .isInstanceOf(SandboxException.class)
@@ -158,7 +158,7 @@ class LandlockIsolatorsTest {
     LandlockBackend b = backend(FakeLinuxHost.withAbi(7));
     SandboxPolicy p = policy(NetworkPolicy.NONE);
     LaunchSpec spec = spec(p);
-    isolator(b, "filesystem").contribute(p, spec);
+    isolator(b, "filesystem").contribute(p, isolator(b, "filesystem").requiredBy(p), spec);
     // Another isolator contributes the private tmpfs after Landlock did.
     LinuxLaunchPlan plan = spec.findExtension(LinuxLaunchPlan.class).orElseThrow();
     plan.addMount(LinuxLaunchPlan.Mount.of(LinuxLaunchPlan.MountKind.TMPFS, Path.of("/tmp")));

@@ -57,8 +57,8 @@ final class FilesystemIsolator implements Isolator {
   }
 
   @Override
-  public void contribute(SandboxPolicy policy, LaunchSpec spec) {
-    Set<Feature> required = policy.requiredFeatures();
+  public void contribute(SandboxPolicy policy, Set<Feature> owned, LaunchSpec spec) {
+    Set<Feature> required = owned;
     FilesystemPolicy fs = policy.filesystem();
     FilesystemMounts m = new FilesystemMounts();
     if (required.contains(Feature.FS_PRIVATE_TMP)) {

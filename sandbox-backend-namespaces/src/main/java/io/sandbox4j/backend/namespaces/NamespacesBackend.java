@@ -3,14 +3,12 @@ package io.sandbox4j.backend.namespaces;
 import io.sandbox4j.api.spi.Isolator;
 import io.sandbox4j.api.spi.SandboxBackend;
 import io.sandbox4j.launcher.linux.LinuxHost;
-import jakarta.inject.Inject;
 import java.util.List;
 
 /** Linux namespaces and resource limits, applied by the native launcher. */
 final class NamespacesBackend implements SandboxBackend {
   private final List<Isolator> isolators;
 
-  @Inject
   NamespacesBackend(LinuxHost host) {
     this.isolators =
         List.of(

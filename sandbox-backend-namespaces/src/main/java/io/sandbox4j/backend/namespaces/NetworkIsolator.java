@@ -86,8 +86,8 @@ final class NetworkIsolator implements Isolator {
   }
 
   @Override
-  public void contribute(SandboxPolicy policy, LaunchSpec spec) {
-    if (!policy.requiredFeatures().contains(Feature.NET_DENY_ALL)) {
+  public void contribute(SandboxPolicy policy, Set<Feature> owned, LaunchSpec spec) {
+    if (!owned.contains(Feature.NET_DENY_ALL)) {
       return;
     }
     LinuxLaunchPlan plan = Namespaces.plan(spec);

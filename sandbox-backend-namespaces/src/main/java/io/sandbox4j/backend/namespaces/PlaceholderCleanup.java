@@ -2,7 +2,6 @@ package io.sandbox4j.backend.namespaces;
 
 import io.sandbox4j.api.SandboxException;
 import io.sandbox4j.api.spi.WorkspaceCleanup;
-import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
@@ -20,7 +19,6 @@ import java.util.List;
  * removed, deepest first, so nothing a user or a command put there is touched; run it when no
  * sandbox of an earlier version uses the workspace (it may hold them as mount points).
  */
-@Singleton
 final class PlaceholderCleanup implements WorkspaceCleanup {
 
   @Override

@@ -62,7 +62,7 @@ final class ProcessIsolator implements Isolator {
   }
 
   @Override
-  public void contribute(SandboxPolicy policy, LaunchSpec spec) {
+  public void contribute(SandboxPolicy policy, Set<Feature> owned, LaunchSpec spec) {
     LinuxLaunchPlan plan = Namespaces.plan(spec);
     Namespaces.pid(plan);
     plan.addNamespaces(Namespace.IPC, Namespace.UTS);

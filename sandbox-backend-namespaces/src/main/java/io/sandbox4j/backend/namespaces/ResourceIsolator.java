@@ -103,7 +103,7 @@ final class ResourceIsolator implements Isolator {
   }
 
   @Override
-  public void contribute(SandboxPolicy policy, LaunchSpec spec) {
+  public void contribute(SandboxPolicy policy, Set<Feature> owned, LaunchSpec spec) {
     ResourceLimits r = policy.resources();
     LinuxLaunchPlan plan = Namespaces.plan(spec);
     r.memoryBytes().ifPresent(v -> plan.rlimit(Rlimit.AS, v));

@@ -34,7 +34,7 @@ class PlanGenerationTest {
   private static LinuxLaunchPlan contribute(
       io.sandbox4j.api.spi.Isolator isolator, SandboxPolicy policy) {
     LaunchSpec spec = new LaunchSpec(policy, List.of("true"), policy.workingDirectory(), Map.of());
-    isolator.contribute(policy, spec);
+    isolator.contribute(policy, isolator.requiredBy(policy), spec);
     return spec.findExtension(LinuxLaunchPlan.class).orElseThrow();
   }
 
@@ -222,7 +222,7 @@ class PlanGenerationTest {
         .doesNotContain(Mount.optional(MountKind.MASK, ws.resolve("own.sock")));
     SandboxPolicy all = policy(ws).network(io.sandbox4j.api.NetworkPolicy.ALL).build();
     LaunchSpec spec = new LaunchSpec(all, List.of("true"), ws, Map.of());
-    net.contribute(all, spec);
+    net.contribute(all, net.requiredBy(all), spec);
     assertThat(spec.findExtension(LinuxLaunchPlan.class)).isEmpty();
   }
 

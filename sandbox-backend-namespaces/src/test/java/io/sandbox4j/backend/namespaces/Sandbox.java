@@ -1,17 +1,15 @@
 package io.sandbox4j.backend.namespaces;
 
-import com.google.inject.Guice;
-import com.google.inject.Injector;
-import com.google.inject.Key;
-import com.google.inject.TypeLiteral;
 import io.sandbox4j.api.Feature;
 import io.sandbox4j.api.SandboxPolicy;
+import io.sandbox4j.api.spi.BackendContext;
 import io.sandbox4j.api.spi.Isolator;
 import io.sandbox4j.api.spi.LaunchSpec;
 import io.sandbox4j.api.spi.Launcher;
 import io.sandbox4j.api.spi.SandboxBackend;
 import io.sandbox4j.api.spi.SandboxProcess;
 import io.sandbox4j.launcher.linux.LinuxHost;
+import io.sandbox4j.launcher.linux.LinuxPlatform;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,16 +22,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Test helper: the namespaces backend and the native launcher wired by Guice as the engine does,
- * every isolator contributing to a real launch.
+ * Test helper: the namespaces backend and the native launcher as its provider gives them to the
+ * engine, every isolator contributing to a real launch.
  */
 final class Sandbox {
-  static final Injector INJECTOR = Guice.createInjector(new NamespacesBackendModule());
-  static final SandboxBackend BACKEND =
-      INJECTOR.getInstance(Key.get(new TypeLiteral<Set<SandboxBackend>>() {})).iterator().next();
-  static final Launcher LAUNCHER =
-      INJECTOR.getInstance(Key.get(new TypeLiteral<Set<Launcher>>() {})).iterator().next();
-  static final LinuxHost HOST = INJECTOR.getInstance(LinuxHost.class);
+  static final BackendContext CONTEXT = BackendContext.standalone();
+  static final SandboxBackend BACKEND = new NamespacesBackendProvider().backends(CONTEXT).get(0);
+  static final Launcher LAUNCHER = LinuxPlatform.shared(CONTEXT).launcher();
+  static final LinuxHost HOST = LinuxPlatform.shared(CONTEXT).host();
   static final Map<String, String> ENV = Map.of("PATH", "/usr/local/bin:/usr/bin:/bin");
 
   private Sandbox() {}
@@ -62,7 +58,7 @@ final class Sandbox {
     Set<Feature> required = policy.requiredFeatures();
     for (Isolator i : BACKEND.isolators()) {
       if (i.features().stream().anyMatch(required::contains)) {
-        i.contribute(policy, spec);
+        i.contribute(policy, i.requiredBy(policy), spec);
       }
     }
     return spec;

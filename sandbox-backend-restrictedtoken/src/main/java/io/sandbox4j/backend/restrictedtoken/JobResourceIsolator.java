@@ -36,7 +36,7 @@ final class JobResourceIsolator extends TokenIsolatorBase {
   }
 
   @Override
-  public void contribute(SandboxPolicy policy, LaunchSpec spec) {
+  public void contribute(SandboxPolicy policy, Set<Feature> owned, LaunchSpec spec) {
     spec.extension(WindowsLaunchPlan.class, WindowsLaunchPlan::new)
         .limitJob(WindowsPlanner.jobLimits(policy.resources(), false));
   }

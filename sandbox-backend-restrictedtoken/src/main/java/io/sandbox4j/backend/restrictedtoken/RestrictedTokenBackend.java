@@ -2,7 +2,6 @@ package io.sandbox4j.backend.restrictedtoken;
 
 import io.sandbox4j.api.spi.Isolator;
 import io.sandbox4j.api.spi.SandboxBackend;
-import jakarta.inject.Inject;
 import java.util.List;
 import java.util.Map;
 
@@ -13,7 +12,6 @@ import java.util.Map;
 final class RestrictedTokenBackend implements SandboxBackend {
   private final List<Isolator> isolators;
 
-  @Inject
   RestrictedTokenBackend() {
     this(
         new HostFacts(

@@ -37,7 +37,7 @@ final class TokenFilesystemIsolator extends TokenIsolatorBase {
   }
 
   @Override
-  public void contribute(SandboxPolicy policy, LaunchSpec spec) {
+  public void contribute(SandboxPolicy policy, Set<Feature> owned, LaunchSpec spec) {
     WindowsLaunchPlan plan = TokenPlans.ensure(policy, spec);
     if (policy.filesystem().privateTmp()) {
       plan.privateTmpUnderLocalAppData(host().environment());

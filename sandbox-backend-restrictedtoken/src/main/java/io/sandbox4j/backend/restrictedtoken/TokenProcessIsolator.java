@@ -41,7 +41,7 @@ final class TokenProcessIsolator extends TokenIsolatorBase {
   }
 
   @Override
-  public void contribute(SandboxPolicy policy, LaunchSpec spec) {
+  public void contribute(SandboxPolicy policy, Set<Feature> owned, LaunchSpec spec) {
     WindowsLaunchPlan plan = TokenPlans.ensure(policy, spec);
     plan.limitJob(new JobLimits(0, 0, 0, 0, 0xFF /* JOB_OBJECT_UILIMIT_ALL */));
     plan.privateDesktop(true);

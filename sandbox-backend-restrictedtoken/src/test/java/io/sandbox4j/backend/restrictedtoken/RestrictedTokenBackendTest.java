@@ -2,28 +2,18 @@ package io.sandbox4j.backend.restrictedtoken;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.google.inject.Guice;
-import com.google.inject.Injector;
-import com.google.inject.Key;
-import com.google.inject.TypeLiteral;
 import io.sandbox4j.api.Feature;
 import io.sandbox4j.api.ResourceLimits;
 import io.sandbox4j.api.SandboxPolicy;
 import io.sandbox4j.api.spi.Isolator;
 import io.sandbox4j.api.spi.LaunchSpec;
-import io.sandbox4j.api.spi.Launcher;
-import io.sandbox4j.api.spi.SandboxBackend;
-import io.sandbox4j.core.BackendModule;
 import io.sandbox4j.launcher.windows.AccessGrant;
 import io.sandbox4j.launcher.windows.Sid;
 import io.sandbox4j.launcher.windows.WindowsLaunchPlan;
-import io.sandbox4j.launcher.windows.WindowsLauncher;
 import io.sandbox4j.launcher.windows.WindowsPlanner;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.ServiceLoader;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class RestrictedTokenBackendTest {
@@ -71,7 +61,7 @@ class RestrictedTokenBackendTest {
             .build();
     LaunchSpec spec = new LaunchSpec(p, List.of("cmd.exe"), WS, Map.of());
     for (Isolator i : new RestrictedTokenBackend(WINDOWS).isolators()) {
-      i.contribute(p, spec);
+      i.contribute(p, i.requiredBy(p), spec);
     }
     WindowsLaunchPlan plan = spec.findExtension(WindowsLaunchPlan.class).orElseThrow();
     Sid ws = WindowsPlanner.workspaceSid(WS);
@@ -87,16 +77,5 @@ class RestrictedTokenBackendTest {
         .startsWith(
             new AccessGrant(WS, Sid.LOW_INTEGRITY, AccessGrant.Mode.LOW_INTEGRITY_LABEL, 1, true),
             new AccessGrant(WS, ws, AccessGrant.Mode.ALLOW, AccessGrant.MODIFY, true));
-  }
-
-  @Test
-  void theModuleRegistersTheBackendAndTheWindowsLauncher() {
-    assertThat(ServiceLoader.load(BackendModule.class).stream().map(ServiceLoader.Provider::type))
-        .contains(RestrictedTokenBackendModule.class);
-    Injector injector = Guice.createInjector(new RestrictedTokenBackendModule());
-    Set<SandboxBackend> backends = injector.getInstance(Key.get(new TypeLiteral<>() {}));
-    Set<Launcher> launchers = injector.getInstance(Key.get(new TypeLiteral<>() {}));
-    assertThat(backends).extracting(SandboxBackend::id).containsExactly("restrictedtoken");
-    assertThat(launchers).singleElement().isInstanceOf(WindowsLauncher.class);
   }
 }

@@ -3,14 +3,12 @@ package io.sandbox4j.backend.seccomp;
 import io.sandbox4j.api.spi.Isolator;
 import io.sandbox4j.api.spi.SandboxBackend;
 import io.sandbox4j.launcher.linux.LinuxHost;
-import jakarta.inject.Inject;
 import java.util.List;
 
 /** The seccomp backend: BPF programs generated in Java, installed by the native launcher. */
 final class SeccompBackend implements SandboxBackend {
   private final List<Isolator> isolators;
 
-  @Inject
   SeccompBackend(LinuxHost host) {
     this(host, System.getProperty("os.arch", ""));
   }

@@ -54,7 +54,7 @@ final class SeccompNetworkIsolator implements Isolator {
   }
 
   @Override
-  public void contribute(SandboxPolicy policy, LaunchSpec spec) {
+  public void contribute(SandboxPolicy policy, Set<Feature> owned, LaunchSpec spec) {
     if (policy.network().mode() != NetworkMode.NONE) {
       return;
     }

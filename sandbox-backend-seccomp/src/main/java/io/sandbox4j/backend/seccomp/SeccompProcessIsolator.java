@@ -57,7 +57,7 @@ final class SeccompProcessIsolator implements Isolator {
   }
 
   @Override
-  public void contribute(SandboxPolicy policy, LaunchSpec spec) {
+  public void contribute(SandboxPolicy policy, Set<Feature> owned, LaunchSpec spec) {
     Availability a = probe();
     if (!a.available()) {
       throw SandboxException.cannotSandbox("seccomp process isolator: " + a.detail());

@@ -65,7 +65,7 @@ class SeccompEnforcementTest {
             .build();
     LaunchSpec spec = new LaunchSpec(p, command, ws, Map.of("PATH", "/usr/bin:/bin"));
     for (String id : isolators) {
-      isolator(id).contribute(p, spec);
+      isolator(id).contribute(p, isolator(id).requiredBy(p), spec);
     }
     return NativeLaunch.run(spec, TIMEOUT);
   }

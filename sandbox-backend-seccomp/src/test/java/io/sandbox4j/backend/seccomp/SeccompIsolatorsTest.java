@@ -68,7 +68,8 @@ class SeccompIsolatorsTest {
       assertThat(i.probe().available()).isFalse();
       assertThat(i.probe().detail()).contains("CONFIG_SECCOMP_FILTER");
       SandboxPolicy p = policy(NetworkPolicy.NONE);
-      assertThatThrownBy(() -> i.contribute(p, spec(p))).isInstanceOf(SandboxException.class);
+      assertThatThrownBy(() -> i.contribute(p, i.requiredBy(p), spec(p)))
+          .isInstanceOf(SandboxException.class);
     }
     for (Isolator i : new SeccompBackend(FakeLinuxHost.withAbi(7), "riscv64").isolators()) {
       assertThat(i.probe().available()).isFalse();
@@ -86,9 +87,9 @@ class SeccompIsolatorsTest {
     SeccompBackend b = new SeccompBackend(FakeLinuxHost.withAbi(7), "amd64");
     SandboxPolicy p = policy(NetworkPolicy.NONE);
     LaunchSpec spec = spec(p);
-    isolator(b, "process").contribute(p, spec);
-    isolator(b, "network").contribute(p, spec);
-    isolator(b, "process").contribute(p, spec);
+    isolator(b, "process").contribute(p, isolator(b, "process").requiredBy(p), spec);
+    isolator(b, "network").contribute(p, isolator(b, "network").requiredBy(p), spec);
+    isolator(b, "process").contribute(p, isolator(b, "process").requiredBy(p), spec);
     List<byte[]> f = filters(spec);
     assertThat(f).hasSize(2);
     assertThat(f.get(0)).isEqualTo(Bpf.encode(SeccompPrograms.hardening(SyscallTable.X86_64)));
@@ -100,7 +101,7 @@ class SeccompIsolatorsTest {
     SeccompBackend b = new SeccompBackend(FakeLinuxHost.withAbi(7), "amd64");
     SandboxPolicy p = policy(NetworkPolicy.ALL);
     LaunchSpec spec = spec(p);
-    isolator(b, "network").contribute(p, spec);
+    isolator(b, "network").contribute(p, isolator(b, "network").requiredBy(p), spec);
     assertThat(filters(spec)).isEmpty();
   }
 }

@@ -5,7 +5,6 @@ import io.sandbox4j.api.spi.Isolator;
 import io.sandbox4j.api.spi.SandboxBackend;
 import io.sandbox4j.launcher.windows.WindowsHost;
 import io.sandbox4j.launcher.windows.WindowsPlanner;
-import jakarta.inject.Inject;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -17,7 +16,6 @@ import java.util.function.Supplier;
 final class WfpBackend implements SandboxBackend {
   private final List<Isolator> isolators;
 
-  @Inject
   WfpBackend() {
     this(
         System.getProperty("os.name", "unknown"),

@@ -67,7 +67,7 @@ final class WfpNetworkIsolator implements Isolator {
   }
 
   @Override
-  public void contribute(SandboxPolicy policy, LaunchSpec spec) {
+  public void contribute(SandboxPolicy policy, Set<Feature> owned, LaunchSpec spec) {
     WindowsLaunchPlan plan = spec.extension(WindowsLaunchPlan.class, WindowsLaunchPlan::new);
     // The filters match the package SID of the workspace's AppContainer and nothing else, so the
     // command runs in that container (the same one the appcontainer backend would use).

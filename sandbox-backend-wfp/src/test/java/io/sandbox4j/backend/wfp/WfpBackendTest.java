@@ -2,10 +2,6 @@ package io.sandbox4j.backend.wfp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.google.inject.Guice;
-import com.google.inject.Injector;
-import com.google.inject.Key;
-import com.google.inject.TypeLiteral;
 import io.sandbox4j.api.Feature;
 import io.sandbox4j.api.HostPort;
 import io.sandbox4j.api.NetworkPolicy;
@@ -13,8 +9,6 @@ import io.sandbox4j.api.SandboxPolicy;
 import io.sandbox4j.api.spi.Availability;
 import io.sandbox4j.api.spi.Isolator;
 import io.sandbox4j.api.spi.LaunchSpec;
-import io.sandbox4j.api.spi.SandboxBackend;
-import io.sandbox4j.core.BackendModule;
 import io.sandbox4j.launcher.windows.WfpFilter;
 import io.sandbox4j.launcher.windows.WfpLayer;
 import io.sandbox4j.launcher.windows.WindowsLaunchPlan;
@@ -22,8 +16,6 @@ import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.ServiceLoader;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -75,7 +67,7 @@ class WfpBackendTest {
             .network(NetworkPolicy.allow(List.of(HostPort.parse("api.example:443"))))
             .build();
     LaunchSpec spec = new LaunchSpec(p, List.of("cmd.exe"), WS, Map.of());
-    i.contribute(p, spec);
+    i.contribute(p, i.requiredBy(p), spec);
     WindowsLaunchPlan plan = spec.findExtension(WindowsLaunchPlan.class).orElseThrow();
     assertThat(plan.appContainer().orElseThrow().capabilities())
         .as("filters need a package SID to match: the command runs in the workspace container")
@@ -86,14 +78,5 @@ class WfpBackendTest {
         .filteredOn(x -> x.action() == WfpFilter.Action.PERMIT)
         .singleElement()
         .satisfies(x -> assertThat(x.layer()).isEqualTo(WfpLayer.ALE_AUTH_CONNECT_V4));
-  }
-
-  @Test
-  void theModuleRegistersTheBackend() {
-    assertThat(ServiceLoader.load(BackendModule.class).stream().map(ServiceLoader.Provider::type))
-        .contains(WfpBackendModule.class);
-    Injector injector = Guice.createInjector(new WfpBackendModule());
-    Set<SandboxBackend> backends = injector.getInstance(Key.get(new TypeLiteral<>() {}));
-    assertThat(backends).extracting(SandboxBackend::id).containsExactly("wfp");
   }
 }

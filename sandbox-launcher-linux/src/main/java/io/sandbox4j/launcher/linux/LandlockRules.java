@@ -1,7 +1,10 @@
 package io.sandbox4j.launcher.linux;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import java.nio.file.Path;
 import java.util.List;
+import org.apiguardian.api.API;
 
 /**
  * A Landlock ruleset as the launcher applies it: landlock_create_ruleset with the handled masks,
@@ -15,6 +18,7 @@ import java.util.List;
  *     unless its rule is marked optional
  * @param portRules allowed TCP port access
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public record LandlockRules(
     long handledAccessFs,
     long handledAccessNet,

@@ -1,8 +1,6 @@
 package io.sandbox4j.launcher.linux;
 
 import io.sandbox4j.api.spi.Availability;
-import jakarta.inject.Inject;
-import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -23,13 +21,12 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The native launcher binary, shipped as a jar resource and extracted (once per instance, which
- * Guice makes one per injector) into a private per-user cache directory named by its SHA-256:
- * {@code $XDG_CACHE_HOME/sandbox4j/<sha256>/sandbox4j-launcher}, else {@code
+ * The native launcher binary, shipped as a jar resource and extracted (once per instance: one per
+ * engine, held by {@link LinuxPlatform}) into a private per-user cache directory named by its
+ * SHA-256: {@code $XDG_CACHE_HOME/sandbox4j/<sha256>/sandbox4j-launcher}, else {@code
  * ~/.cache/sandbox4j/...}. Directories are 0700, the file 0500; an existing file is used only when
  * its hash matches, otherwise it is replaced atomically.
  */
-@Singleton
 final class LauncherBinary {
   static final String NOT_BUILT =
       "the native launcher was not built (no C compiler when sandbox4j was built): install gcc"
@@ -45,7 +42,6 @@ final class LauncherBinary {
   /** Where the binary is, or why not. */
   record Result(Optional<Path> path, Availability availability) {}
 
-  @Inject
   LauncherBinary() {
     this(System.getenv(), System.getProperty("user.home"));
   }

@@ -1,19 +1,21 @@
 package io.sandbox4j.launcher.linux;
 
-import com.google.inject.ImplementedBy;
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import io.sandbox4j.api.spi.Availability;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.OptionalInt;
+import org.apiguardian.api.API;
 
 /**
  * Facts about this Linux host that isolators' probes need, established once (by the native
  * launcher's probe mode) and cached.
  *
- * <p>Bound just-in-time to the singleton {@link LinuxHostProbe}, so every backend module that
- * injects it shares one instance without binding it twice.
+ * <p>One per engine: {@link LinuxPlatform#shared} hands every Linux backend the same {@link
+ * LinuxHostProbe}.
  */
-@ImplementedBy(LinuxHostProbe.class)
+@API(status = EXPERIMENTAL, since = "0.1")
 public interface LinuxHost {
 
   /** Whether the native launcher is built, extracted and runnable here, and if not why. */

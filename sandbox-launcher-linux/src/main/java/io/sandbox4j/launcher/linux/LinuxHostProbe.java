@@ -1,8 +1,8 @@
 package io.sandbox4j.launcher.linux;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import io.sandbox4j.api.spi.Availability;
-import jakarta.inject.Inject;
-import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,13 +13,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
+import org.apiguardian.api.API;
 
 /**
  * Establishes the {@link LinuxHost} facts once, on first use: runs {@code sandbox4j-launcher
  * --probe} (Landlock ABI, seccomp, effective uid, a trial unshare of user, pid, mount, net, ipc and
  * uts namespaces) and reads a few sysctls and the cgroup layout.
  */
-@Singleton
+@API(status = EXPERIMENTAL, since = "0.1")
 public final class LinuxHostProbe implements LinuxHost {
   private final LauncherBinary binary;
   private final Path procRoot;
@@ -36,7 +37,6 @@ public final class LinuxHostProbe implements LinuxHost {
       Optional<Path> pidsCgroup,
       boolean legacyTiocsti) {}
 
-  @Inject
   LinuxHostProbe(LauncherBinary binary) {
     this(binary, Path.of("/proc"), Path.of("/sys/fs/cgroup"));
   }

@@ -1,5 +1,7 @@
 package io.sandbox4j.launcher.linux;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -12,6 +14,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.function.Consumer;
+import org.apiguardian.api.API;
 
 /**
  * What Linux isolators ask the native launcher to apply for one run, as a {@link
@@ -20,6 +23,7 @@ import java.util.function.Consumer;
  *
  * <p>The launcher always sets no_new_privs and drops every capability, whatever the plan says.
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public final class LinuxLaunchPlan {
   private final List<Consumer<LinuxLaunchPlan>> deferred = new ArrayList<>();
   private LandlockRules landlock;

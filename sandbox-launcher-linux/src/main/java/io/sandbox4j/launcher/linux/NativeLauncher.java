@@ -1,17 +1,18 @@
 package io.sandbox4j.launcher.linux;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import io.sandbox4j.api.SandboxException;
 import io.sandbox4j.api.spi.Availability;
 import io.sandbox4j.api.spi.LaunchSpec;
 import io.sandbox4j.api.spi.Launcher;
 import io.sandbox4j.api.spi.SandboxProcess;
-import jakarta.inject.Inject;
-import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import org.apiguardian.api.API;
 
 /**
  * Starts commands through the native launcher, which applies the spec's {@link LinuxLaunchPlan} (or
@@ -21,12 +22,11 @@ import java.util.Set;
  * (changed to by the launcher after the mounts). A failing step ends the run with exit 125 and
  * "sandbox4j-launcher: step: reason" on the command's stderr before anything of the command runs.
  */
-@Singleton
+@API(status = EXPERIMENTAL, since = "0.1")
 public final class NativeLauncher implements Launcher {
   private final LauncherBinary binary;
   private final LinuxHost host;
 
-  @Inject
   NativeLauncher(LauncherBinary binary, LinuxHost host) {
     this.binary = binary;
     this.host = host;

@@ -1,6 +1,6 @@
 package io.sandbox4j.launcher.linux;
 
-import io.sandbox4j.core.JdkSandboxProcess;
+import io.sandbox4j.api.spi.JdkSandboxProcess;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 

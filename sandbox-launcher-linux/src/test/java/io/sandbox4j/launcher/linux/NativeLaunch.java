@@ -1,7 +1,6 @@
 package io.sandbox4j.launcher.linux;
 
-import com.google.inject.Guice;
-import com.google.inject.Injector;
+import io.sandbox4j.api.spi.BackendContext;
 import io.sandbox4j.api.spi.LaunchSpec;
 import io.sandbox4j.api.spi.Launcher;
 import io.sandbox4j.api.spi.SandboxProcess;
@@ -15,23 +14,20 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The real native launcher for integration tests, built by Guice as the engine builds it
- * (NativeLauncher's injectable constructor, LinuxHost's default implementation). Shared with the
- * backends' tests through this module's test jar.
+ * The real native launcher for integration tests, from one {@link LinuxPlatform} as an engine holds
+ * it. Shared with the backends' tests through this module's test jar.
  */
 public final class NativeLaunch {
   private NativeLaunch() {}
 
-  private static Injector injector() {
-    return Guice.createInjector();
-  }
+  private static final LinuxPlatform PLATFORM = LinuxPlatform.shared(BackendContext.standalone());
 
   public static LinuxHost host() {
-    return injector().getInstance(LinuxHost.class);
+    return PLATFORM.host();
   }
 
   public static Launcher launcher() {
-    return injector().getInstance(NativeLauncher.class);
+    return PLATFORM.launcher();
   }
 
   public record Result(int exit, String stdout, String stderr) {}

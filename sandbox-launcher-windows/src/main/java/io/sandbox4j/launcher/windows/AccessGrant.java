@@ -1,6 +1,9 @@
 package io.sandbox4j.launcher.windows;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import java.nio.file.Path;
+import org.apiguardian.api.API;
 
 /**
  * One ACE the workspace setup puts on a file or directory for a sandbox trustee SID (applied once
@@ -15,6 +18,7 @@ import java.nio.file.Path;
  * @param accessMask the file access rights (FILE_GENERIC_READ, ...)
  * @param inherit whether the ACE is inherited by everything beneath (containers and objects)
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public record AccessGrant(Path path, Sid trustee, Mode mode, int accessMask, boolean inherit) {
 
   /** Allow or deny ACE. */

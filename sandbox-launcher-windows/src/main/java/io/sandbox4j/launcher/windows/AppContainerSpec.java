@@ -1,7 +1,10 @@
 package io.sandbox4j.launcher.windows;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import java.util.List;
 import java.util.regex.Pattern;
+import org.apiguardian.api.API;
 
 /**
  * The AppContainer a run starts in: the per-workspace profile (created once with
@@ -12,6 +15,7 @@ import java.util.regex.Pattern;
  * @param capabilities capability SIDs; none means no network at all
  * @param lessPrivileged LPAC: ALL_APPLICATION_PACKAGES ACEs no longer grant access
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public record AppContainerSpec(String profileName, List<Sid> capabilities, boolean lessPrivileged) {
   private static final Pattern NAME = Pattern.compile("[-_. A-Za-z0-9]{1,64}");
 

@@ -1,5 +1,9 @@
 package io.sandbox4j.launcher.windows;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
+import org.apiguardian.api.API;
+
 /**
  * The job object limits of a run, as the values JOBOBJECT_EXTENDED_LIMIT_INFORMATION,
  * JOBOBJECT_CPU_RATE_CONTROL_INFORMATION and JOBOBJECT_BASIC_UI_RESTRICTIONS will carry. Zero means
@@ -11,6 +15,7 @@ package io.sandbox4j.launcher.windows;
  * @param perJobUserTimeLimit PerJobUserTimeLimit in 100 ns units (with JOB_OBJECT_LIMIT_JOB_TIME)
  * @param uiRestrictions JOB_OBJECT_UILIMIT_* flags
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public record JobLimits(
     int limitFlags,
     int activeProcessLimit,

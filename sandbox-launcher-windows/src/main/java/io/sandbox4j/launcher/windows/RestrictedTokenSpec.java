@@ -1,6 +1,9 @@
 package io.sandbox4j.launcher.windows;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import java.util.List;
+import org.apiguardian.api.API;
 
 /**
  * The CreateRestrictedToken parameters for a run: a restricted copy of the caller's own primary
@@ -14,6 +17,7 @@ import java.util.List;
  * @param defaultDaclGrantees SIDs granted GENERIC_ALL in the token's default DACL, besides the
  *     caller's user SID and SYSTEM, so that the restricted process can open the objects it creates
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public record RestrictedTokenSpec(
     int flags,
     List<Sid> denyOnlySids,

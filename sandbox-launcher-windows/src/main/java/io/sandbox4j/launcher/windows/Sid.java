@@ -1,16 +1,20 @@
 package io.sandbox4j.launcher.windows;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.regex.Pattern;
+import org.apiguardian.api.API;
 
 /**
  * A Windows security identifier in string form ({@code S-1-5-32-544}), validated when made.
  *
  * @param value the SDDL string form
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public record Sid(String value) {
   private static final Pattern FORM = Pattern.compile("S-1-[0-9]{1,13}(-[0-9]{1,10}){1,15}");
 

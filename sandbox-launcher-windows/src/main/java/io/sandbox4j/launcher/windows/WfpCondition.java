@@ -1,8 +1,11 @@
 package io.sandbox4j.launcher.windows;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
+import org.apiguardian.api.API;
 
 /**
  * One FWPM_FILTER_CONDITION0 (match type FWP_MATCH_EQUAL) of a sandbox filter.
@@ -11,6 +14,7 @@ import java.net.InetAddress;
  * @param address the remote address for {@link Field#REMOTE_ADDRESS}, else null
  * @param port the remote port for {@link Field#REMOTE_PORT}, else 0
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public record WfpCondition(Field field, InetAddress address, int port) {
 
   /** The condition fields used, with their SDK GUIDs. */

@@ -1,6 +1,9 @@
 package io.sandbox4j.launcher.windows;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import java.util.List;
+import org.apiguardian.api.API;
 
 /**
  * One FWPM_FILTER0 added in the run's dynamic WFP session.
@@ -11,6 +14,7 @@ import java.util.List;
  * @param conditions ANDed conditions; the first is always the package condition, so that a filter
  *     never matches anything but the sandboxed container
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public record WfpFilter(WfpLayer layer, Action action, int weight, List<WfpCondition> conditions) {
 
   /** Filter action. */

@@ -1,6 +1,11 @@
 package io.sandbox4j.launcher.windows;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
+import org.apiguardian.api.API;
+
 /** The WFP ALE layers sandbox4j filters at, with their SDK layer GUIDs. */
+@API(status = EXPERIMENTAL, since = "0.1")
 public enum WfpLayer {
   ALE_AUTH_CONNECT_V4(WfpConstants.FWPM_LAYER_ALE_AUTH_CONNECT_V4, false),
   ALE_AUTH_CONNECT_V6(WfpConstants.FWPM_LAYER_ALE_AUTH_CONNECT_V6, true),

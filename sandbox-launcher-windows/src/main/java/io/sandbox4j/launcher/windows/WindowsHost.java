@@ -1,12 +1,16 @@
 package io.sandbox4j.launcher.windows;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import com.sun.jna.platform.win32.WinNT.HANDLE;
 import com.sun.jna.platform.win32.WinNT.HANDLEByReference;
 import io.sandbox4j.api.spi.Availability;
 import io.sandbox4j.launcher.windows.Win32Structures.FWPM_SESSION0;
 import io.sandbox4j.launcher.windows.Win32Structures.FWPM_SUBLAYER0;
+import org.apiguardian.api.API;
 
 /** Host checks the Windows isolators' probes share. */
+@API(status = EXPERIMENTAL, since = "0.1")
 public final class WindowsHost {
   private WindowsHost() {}
 

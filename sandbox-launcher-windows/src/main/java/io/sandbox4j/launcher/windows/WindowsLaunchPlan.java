@@ -1,5 +1,7 @@
 package io.sandbox4j.launcher.windows;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -7,12 +9,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.apiguardian.api.API;
 
 /**
  * What Windows isolators ask the launcher to apply for one run, as a {@link
  * io.sandbox4j.api.spi.LaunchSpec} extension. Isolators only add to it; {@link WindowsLauncher}
  * applies every part or fails the run (exit 125, step named). Not thread-safe: one per run.
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public final class WindowsLaunchPlan {
   private RestrictedTokenSpec restrictedToken;
   private AppContainerSpec appContainer;

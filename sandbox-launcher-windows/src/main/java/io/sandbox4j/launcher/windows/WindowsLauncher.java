@@ -1,25 +1,27 @@
 package io.sandbox4j.launcher.windows;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import io.sandbox4j.api.SandboxException;
 import io.sandbox4j.api.spi.Availability;
 import io.sandbox4j.api.spi.LaunchSpec;
 import io.sandbox4j.api.spi.Launcher;
 import io.sandbox4j.api.spi.SandboxProcess;
-import jakarta.inject.Inject;
 import java.io.IOException;
 import java.util.Locale;
 import java.util.Set;
+import org.apiguardian.api.API;
 
 /**
  * The Windows launcher shared by the appcontainer, restrictedtoken and wfp backends: applies a
  * {@link WindowsLaunchPlan} with one CreateProcess(AsUser)W (see {@link NativeLaunch}).
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public final class WindowsLauncher implements Launcher {
   private final String osName;
   private final String osVersion;
   private volatile Win32Libraries.Loaded libraries; // loaded on the first launch, on Windows only
 
-  @Inject
   public WindowsLauncher() {
     this(System.getProperty("os.name", "unknown"), System.getProperty("os.version", ""));
   }

@@ -1,5 +1,7 @@
 package io.sandbox4j.launcher.windows;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import io.sandbox4j.api.FilesystemPolicy;
 import io.sandbox4j.api.HostPort;
 import io.sandbox4j.api.NetworkMode;
@@ -19,12 +21,14 @@ import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import org.apiguardian.api.API;
 
 /**
  * The pure-Java translation from a sandbox policy to Win32 parameters: SID lists, ACE sets, job
  * limit values and WFP filters. No native calls, so it is unit-tested on any OS; {@link
  * WindowsLauncher} executes what it produces.
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public final class WindowsPlanner {
   /** Weight of the per-layer default block filter inside the sandbox sublayer. */
   static final int BLOCK_WEIGHT = 0;

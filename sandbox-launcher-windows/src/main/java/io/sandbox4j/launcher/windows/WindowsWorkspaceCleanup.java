@@ -1,17 +1,19 @@
 package io.sandbox4j.launcher.windows;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import io.sandbox4j.api.spi.WorkspaceCleanup;
-import jakarta.inject.Singleton;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import org.apiguardian.api.API;
 
 /**
  * {@code sandbox cleanup} for the Windows backends: reverts the recorded one-time setup of a
  * workspace (ACL grants, placeholders, the AppContainer profile) through {@link
  * WindowsWorkspaceSetup#cleanup}. Elsewhere there is never anything recorded.
  */
-@Singleton
+@API(status = EXPERIMENTAL, since = "0.1")
 public final class WindowsWorkspaceCleanup implements WorkspaceCleanup {
 
   @Override

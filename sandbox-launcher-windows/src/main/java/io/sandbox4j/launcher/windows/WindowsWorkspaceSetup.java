@@ -1,5 +1,7 @@
 package io.sandbox4j.launcher.windows;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import io.sandbox4j.api.SandboxException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -9,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import org.apiguardian.api.API;
 
 /**
  * The one-time, recorded, revertible per-workspace setup of the Windows backends: ACL grants for
@@ -22,6 +25,7 @@ import java.util.List;
  * gets it again); nothing is rewritten when all hold, nothing recursive is done, no profile is
  * created.
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public final class WindowsWorkspaceSetup {
 
   /** The native operations, a seam so that the recording logic is tested on any OS. */

@@ -8,9 +8,10 @@ import static io.sandbox4j.api.Feature.NET_DENY_ALL;
 import static io.sandbox4j.api.Feature.PROC_TREE_KILL;
 
 import io.sandbox4j.api.Aspect;
+import io.sandbox4j.api.spi.BackendContext;
+import io.sandbox4j.api.spi.BackendProvider;
 import io.sandbox4j.api.spi.Isolator;
 import io.sandbox4j.api.spi.SandboxBackend;
-import io.sandbox4j.core.BackendModule;
 import io.sandbox4j.testkit.BackendUnderTest;
 import java.util.List;
 import java.util.Set;
@@ -157,22 +158,22 @@ public final class BrokenBackends {
     }
   }
 
-  /** Registers every broken backend. */
-  public static final class Module extends BackendModule {
+  /** Provides every broken backend. */
+  public static final class Provider implements BackendProvider {
     @Override
-    protected void configure() {
-      addBackend(LaxFilesystem.class);
-      addBackend(LeakyNetwork.class);
-      addBackend(OrphanLeaving.class);
-      addBackend(Silent.class);
-      addBackend(Privileged.class);
-      addBackend(LaxLimits.class);
+    public List<SandboxBackend> backends(BackendContext context) {
+      return List.of(
+          new LaxFilesystem(),
+          new LeakyNetwork(),
+          new OrphanLeaving(),
+          new Silent(),
+          new Privileged(),
+          new LaxLimits());
     }
   }
 
   /** One broken backend alone, for its aspects. */
   public static BackendUnderTest alone(String id) {
-    List<com.google.inject.Module> modules = List.of(new Module());
-    return BackendUnderTest.of(id, modules, List.of(id));
+    return BackendUnderTest.of(id, List.of(new Provider()), List.of(id));
   }
 }

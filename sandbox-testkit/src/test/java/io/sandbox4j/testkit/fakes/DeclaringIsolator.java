@@ -41,7 +41,7 @@ final class DeclaringIsolator implements Isolator {
   }
 
   @Override
-  public void contribute(SandboxPolicy policy, LaunchSpec spec) {
+  public void contribute(SandboxPolicy policy, Set<Feature> owned, LaunchSpec spec) {
     // Deliberately nothing.
   }
 }

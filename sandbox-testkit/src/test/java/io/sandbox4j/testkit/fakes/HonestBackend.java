@@ -4,12 +4,13 @@ import io.sandbox4j.api.Aspect;
 import io.sandbox4j.api.Feature;
 import io.sandbox4j.api.SandboxPolicy;
 import io.sandbox4j.api.spi.Availability;
+import io.sandbox4j.api.spi.BackendContext;
+import io.sandbox4j.api.spi.BackendProvider;
 import io.sandbox4j.api.spi.Isolator;
 import io.sandbox4j.api.spi.LaunchSpec;
 import io.sandbox4j.api.spi.Launcher;
 import io.sandbox4j.api.spi.SandboxBackend;
 import io.sandbox4j.api.spi.SandboxProcess;
-import io.sandbox4j.core.BackendModule;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -101,7 +102,7 @@ public final class HonestBackend implements SandboxBackend {
     }
 
     @Override
-    public void contribute(SandboxPolicy policy, LaunchSpec spec) {
+    public void contribute(SandboxPolicy policy, Set<Feature> owned, LaunchSpec spec) {
       List<String> words =
           new ArrayList<>(
               List.of(
@@ -139,7 +140,7 @@ public final class HonestBackend implements SandboxBackend {
     }
 
     @Override
-    public void contribute(SandboxPolicy policy, LaunchSpec spec) {
+    public void contribute(SandboxPolicy policy, Set<Feature> owned, LaunchSpec spec) {
       spec.extension(Wrapper.class, Wrapper::new)
           .add(
               4,
@@ -175,7 +176,7 @@ public final class HonestBackend implements SandboxBackend {
     }
 
     @Override
-    public void contribute(SandboxPolicy policy, LaunchSpec spec) {
+    public void contribute(SandboxPolicy policy, Set<Feature> owned, LaunchSpec spec) {
       Wrapper w = spec.extension(Wrapper.class, Wrapper::new);
       var r = policy.resources();
       List<String> args = new ArrayList<>();
@@ -214,7 +215,7 @@ public final class HonestBackend implements SandboxBackend {
     }
 
     @Override
-    public void contribute(SandboxPolicy policy, LaunchSpec spec) {
+    public void contribute(SandboxPolicy policy, Set<Feature> owned, LaunchSpec spec) {
       spec.extension(Wrapper.class, Wrapper::new).add(0, List.of(SETSID.toString(), "--wait"));
     }
   }
@@ -292,12 +293,16 @@ public final class HonestBackend implements SandboxBackend {
     }
   }
 
-  /** Registers the fake and its launcher. */
-  public static final class Module extends BackendModule {
+  /** Provides the fake and its launcher. */
+  public static final class Provider implements BackendProvider {
     @Override
-    protected void configure() {
-      addBackend(HonestBackend.class);
-      addLauncher(WrapperLauncher.class);
+    public List<SandboxBackend> backends(BackendContext context) {
+      return List.of(new HonestBackend());
+    }
+
+    @Override
+    public List<Launcher> launchers(BackendContext context) {
+      return List.of(new WrapperLauncher());
     }
   }
 }

@@ -1,8 +1,7 @@
-package io.sandbox4j.core;
+package io.sandbox4j.api.spi;
 
-import static org.apiguardian.api.API.Status.MAINTAINED;
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
-import io.sandbox4j.api.spi.SandboxProcess;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.concurrent.TimeUnit;
@@ -12,7 +11,7 @@ import org.apiguardian.api.API;
  * A {@link SandboxProcess} over a {@link Process} the launcher started with {@link ProcessBuilder};
  * the launcher supplies how its tree is killed.
  */
-@API(status = MAINTAINED, since = "0.1")
+@API(status = EXPERIMENTAL, since = "0.1")
 public abstract class JdkSandboxProcess implements SandboxProcess {
   private final Process process;
 

@@ -1,0 +1,38 @@
+package io.sandbox4j.backend.appcontainer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sandbox4j.api.spi.BackendContext;
+import io.sandbox4j.api.spi.BackendProvider;
+import io.sandbox4j.api.spi.SandboxBackend;
+import io.sandbox4j.launcher.windows.WindowsLauncher;
+import io.sandbox4j.launcher.windows.WindowsPlatform;
+import java.util.ServiceLoader;
+import org.junit.jupiter.api.Test;
+
+class AppContainerBackendProviderTest {
+
+  @Test
+  void theProviderIsDiscoveredAndContributesTheBackendWithTheSharedLauncher() {
+    BackendProvider provider =
+        ServiceLoader.load(BackendProvider.class).stream()
+            .map(ServiceLoader.Provider::get)
+            .filter(p -> p instanceof AppContainerBackendProvider)
+            .findFirst()
+            .orElseThrow();
+    BackendContext context = BackendContext.standalone();
+    assertThat(provider.backends(context))
+        .extracting(SandboxBackend::id)
+        .containsExactly("appcontainer");
+    // one launcher per engine, whichever provider asks for it
+    assertThat(provider.launchers(context))
+        .singleElement()
+        .isInstanceOf(WindowsLauncher.class)
+        .isSameAs(WindowsPlatform.shared(context).launcher());
+    assertThat(provider.launchers(BackendContext.standalone()).get(0))
+        .isNotSameAs(WindowsPlatform.shared(context).launcher());
+    assertThat(provider.workspaceCleanups(context))
+        .singleElement()
+        .isSameAs(WindowsPlatform.shared(context).workspaceCleanup());
+  }
+}

@@ -1,0 +1,32 @@
+package io.sandbox4j.backend.restrictedtoken;
+
+import io.sandbox4j.api.spi.BackendContext;
+import io.sandbox4j.api.spi.BackendProvider;
+import io.sandbox4j.api.spi.Launcher;
+import io.sandbox4j.api.spi.SandboxBackend;
+import io.sandbox4j.api.spi.WorkspaceCleanup;
+import io.sandbox4j.launcher.windows.WindowsPlatform;
+import java.util.List;
+
+/**
+ * Contributes the restrictedtoken backend and the launcher that applies its plans (found by
+ * ServiceLoader).
+ */
+public final class RestrictedTokenBackendProvider implements BackendProvider {
+
+  @Override
+  public List<SandboxBackend> backends(BackendContext context) {
+    return List.of(new RestrictedTokenBackend());
+  }
+
+  @Override
+  public List<Launcher> launchers(BackendContext context) {
+    return List.of(WindowsPlatform.shared(context).launcher());
+  }
+
+  @Override
+  public List<WorkspaceCleanup> workspaceCleanups(BackendContext context) {
+    WindowsPlatform platform = WindowsPlatform.shared(context);
+    return List.of(platform.workspaceCleanup());
+  }
+}
