@@ -113,15 +113,7 @@ final class Fixture implements AutoCloseable {
       return p.waitFor();
     }
     SandboxRequest r =
-        new SandboxRequest(
-            template.policy(),
-            command,
-            template.backends(),
-            template.callerEnvironment(),
-            DEV_NULL,
-            out,
-            Redirect.DISCARD,
-            template.waived());
+        template.toBuilder().command(command).redirects(DEV_NULL, out, Redirect.DISCARD).build();
     try (SandboxExecution e = sandbox.start(r)) {
       if (out == Redirect.PIPE) {
         e.stdout().transferTo(OutputSink.INSTANCE);
@@ -132,15 +124,10 @@ final class Fixture implements AutoCloseable {
 
   SandboxExecution start(List<String> command) {
     return sandbox.start(
-        new SandboxRequest(
-            template.policy(),
-            command,
-            template.backends(),
-            template.callerEnvironment(),
-            DEV_NULL,
-            Redirect.DISCARD,
-            Redirect.DISCARD,
-            template.waived()));
+        template.toBuilder()
+            .command(command)
+            .redirects(DEV_NULL, Redirect.DISCARD, Redirect.DISCARD)
+            .build());
   }
 
   @Override

@@ -106,12 +106,13 @@ public final class SandboxExecution implements AutoCloseable {
       timer.cancel(false);
     }
     boolean killed = timedOut.get();
-    return new SandboxResult(
-        killed ? SandboxResult.EXIT_TIMEOUT : code,
-        killed,
-        Duration.ofNanos(endNanos - startNanos),
-        out,
-        err);
+    return SandboxResult.builder()
+        .exitCode(killed ? SandboxResult.EXIT_TIMEOUT : code)
+        .timedOut(killed)
+        .elapsed(Duration.ofNanos(endNanos - startNanos))
+        .stdout(out)
+        .stderr(err)
+        .build();
   }
 
   private SandboxResult finish(int code) {

@@ -1,6 +1,7 @@
 package io.sandbox4j.core;
 
 import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+import static org.apiguardian.api.API.Status.INTERNAL;
 
 import io.sandbox4j.api.Feature;
 import io.sandbox4j.api.SandboxException;
@@ -8,81 +9,183 @@ import io.sandbox4j.api.SandboxPolicy;
 import java.lang.ProcessBuilder.Redirect;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import org.apiguardian.api.API;
 
 /**
- * One command to run under a policy.
- *
- * @param policy what the command may do
- * @param command the command and its arguments
- * @param backends backend ids to use; empty for the automatic choice
- * @param callerEnvironment the environment the allow-list picks from (usually {@code
- *     System.getenv()})
- * @param stdin where standard input comes from
- * @param stdout where standard output goes
- * @param stderr where standard error goes
- * @param waived features the policy requires that the caller explicitly accepts not enforcing (for
- *     example a conformance test exercising one backend alone); empty by default, never implied
+ * One command to run under a policy: what to run, with which backends, from which caller
+ * environment, and where its standard streams go. Immutable; build one with {@link #of} and the
+ * {@code with...} methods, or with {@link #builder}.
  */
 @API(status = EXPERIMENTAL, since = "0.1")
-public record SandboxRequest(
-    SandboxPolicy policy,
-    List<String> command,
-    List<String> backends,
-    Map<String, String> callerEnvironment,
-    Redirect stdin,
-    Redirect stdout,
-    Redirect stderr,
-    Set<Feature> waived) {
+public final class SandboxRequest {
+  private final SandboxPolicy policy;
+  private final List<String> command;
+  private final List<String> backends;
+  private final Map<String, String> callerEnvironment;
+  private final Redirect stdin;
+  private final Redirect stdout;
+  private final Redirect stderr;
+  private final Set<Feature> waived;
 
-  public SandboxRequest {
-    waived = Set.copyOf(waived);
-    command = List.copyOf(command);
+  private SandboxRequest(Builder b) {
+    this.policy = Objects.requireNonNull(b.policy, "policy");
+    this.command = List.copyOf(b.command);
     if (command.isEmpty() || command.get(0).isEmpty()) {
       throw SandboxException.invalid("no command given");
     }
-    backends = List.copyOf(backends);
-    callerEnvironment = Map.copyOf(callerEnvironment);
+    this.backends = List.copyOf(b.backends);
+    this.callerEnvironment = Map.copyOf(b.callerEnvironment);
+    this.stdin = Objects.requireNonNull(b.stdin, "stdin");
+    this.stdout = Objects.requireNonNull(b.stdout, "stdout");
+    this.stderr = Objects.requireNonNull(b.stderr, "stderr");
+    this.waived = Set.copyOf(b.waived);
   }
 
   /** Automatic backends, the process's environment, all three streams piped. */
   public static SandboxRequest of(SandboxPolicy policy, List<String> command) {
-    return new SandboxRequest(
-        policy,
-        command,
-        List.of(),
-        System.getenv(),
-        Redirect.PIPE,
-        Redirect.PIPE,
-        Redirect.PIPE,
-        Set.of());
+    return builder(policy, command).build();
   }
 
-  public SandboxRequest withBackends(List<String> ids) {
-    return new SandboxRequest(
-        policy, command, ids, callerEnvironment, stdin, stdout, stderr, waived);
+  /** A builder with the defaults of {@link #of}. */
+  public static Builder builder(SandboxPolicy policy, List<String> command) {
+    return new Builder(policy, command);
   }
 
-  public SandboxRequest withCallerEnvironment(Map<String, String> env) {
-    return new SandboxRequest(policy, command, backends, env, stdin, stdout, stderr, waived);
+  /** A builder holding this request's values. */
+  public Builder toBuilder() {
+    return new Builder(policy, command)
+        .backends(backends)
+        .callerEnvironment(callerEnvironment)
+        .redirects(stdin, stdout, stderr)
+        .waived(waived);
   }
 
-  public SandboxRequest withRedirects(Redirect in, Redirect out, Redirect err) {
-    return new SandboxRequest(policy, command, backends, callerEnvironment, in, out, err, waived);
+  /** What the command may do. */
+  public SandboxPolicy policy() {
+    return policy;
+  }
+
+  /** The command and its arguments. */
+  public List<String> command() {
+    return command;
+  }
+
+  /** Backend ids to use; empty for the automatic choice. */
+  public List<String> backends() {
+    return backends;
+  }
+
+  /** The environment the allow-list picks from (usually {@code System.getenv()}). */
+  public Map<String, String> callerEnvironment() {
+    return callerEnvironment;
+  }
+
+  public Redirect stdin() {
+    return stdin;
+  }
+
+  public Redirect stdout() {
+    return stdout;
+  }
+
+  public Redirect stderr() {
+    return stderr;
   }
 
   /**
-   * Accepts that these required features go unenforced. Use with care: the engine then runs the
-   * command with less protection than the policy describes, as the caller asked.
+   * Features the policy requires that the caller explicitly accepts not enforcing; empty unless
+   * {@link #withWaived} was called.
    */
-  public SandboxRequest withWaived(Set<Feature> features) {
-    return new SandboxRequest(
-        policy, command, backends, callerEnvironment, stdin, stdout, stderr, features);
+  @API(status = INTERNAL, since = "0.1")
+  public Set<Feature> waived() {
+    return waived;
+  }
+
+  public SandboxRequest withCommand(List<String> newCommand) {
+    return toBuilder().command(newCommand).build();
+  }
+
+  public SandboxRequest withBackends(List<String> ids) {
+    return toBuilder().backends(ids).build();
+  }
+
+  public SandboxRequest withCallerEnvironment(Map<String, String> env) {
+    return toBuilder().callerEnvironment(env).build();
+  }
+
+  public SandboxRequest withRedirects(Redirect in, Redirect out, Redirect err) {
+    return toBuilder().redirects(in, out, err).build();
   }
 
   /** All three streams inherited from the calling process (what the CLI does). */
   public SandboxRequest inheritIo() {
     return withRedirects(Redirect.INHERIT, Redirect.INHERIT, Redirect.INHERIT);
+  }
+
+  /**
+   * Accepts that these required features go unenforced: the engine then runs the command with less
+   * protection than the policy describes. A hook for the conformance testkit and the benchmarks,
+   * which judge one backend alone; not for applications.
+   */
+  @API(status = INTERNAL, since = "0.1")
+  public SandboxRequest withWaived(Set<Feature> features) {
+    return toBuilder().waived(features).build();
+  }
+
+  @Override
+  public String toString() {
+    return "SandboxRequest" + command + (backends.isEmpty() ? "" : " with " + backends);
+  }
+
+  /** Builds a {@link SandboxRequest}; not thread-safe. */
+  @API(status = EXPERIMENTAL, since = "0.1")
+  public static final class Builder {
+    private final SandboxPolicy policy;
+    private List<String> command;
+    private List<String> backends = List.of();
+    private Map<String, String> callerEnvironment = System.getenv();
+    private Redirect stdin = Redirect.PIPE;
+    private Redirect stdout = Redirect.PIPE;
+    private Redirect stderr = Redirect.PIPE;
+    private Set<Feature> waived = Set.of();
+
+    private Builder(SandboxPolicy policy, List<String> command) {
+      this.policy = policy;
+      this.command = command;
+    }
+
+    public Builder command(List<String> command) {
+      this.command = command;
+      return this;
+    }
+
+    public Builder backends(List<String> ids) {
+      this.backends = ids;
+      return this;
+    }
+
+    public Builder callerEnvironment(Map<String, String> env) {
+      this.callerEnvironment = env;
+      return this;
+    }
+
+    public Builder redirects(Redirect in, Redirect out, Redirect err) {
+      this.stdin = in;
+      this.stdout = out;
+      this.stderr = err;
+      return this;
+    }
+
+    @API(status = INTERNAL, since = "0.1")
+    public Builder waived(Set<Feature> features) {
+      this.waived = features;
+      return this;
+    }
+
+    public SandboxRequest build() {
+      return new SandboxRequest(this);
+    }
   }
 }

@@ -4,36 +4,70 @@ import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Objects;
 import org.apiguardian.api.API;
 
 /**
- * How a sandboxed command ended.
- *
- * @param exitCode the command's own code, 128+N when it died of signal N, 124 when the timeout
- *     killed it
- * @param timedOut whether the wall-clock timeout killed it
- * @param elapsed wall-clock time from start to end
- * @param stdout standard output when it was collected ({@link Sandbox#run}), else empty
- * @param stderr standard error when it was collected, else empty
+ * How a sandboxed command ended. Immutable; it grows by new accessors, so it is built with {@link
+ * #builder()} rather than a constructor.
  */
 @API(status = EXPERIMENTAL, since = "0.1")
-public record SandboxResult(
-    int exitCode, boolean timedOut, Duration elapsed, byte[] stdout, byte[] stderr) {
+public final class SandboxResult {
 
   /** The exit code for a run killed by its timeout, as timeout(1) uses. */
   public static final int EXIT_TIMEOUT = 124;
 
-  public SandboxResult {
-    stdout = stdout.clone();
-    stderr = stderr.clone();
+  private static final byte[] NONE = new byte[0];
+
+  private final int exitCode;
+  private final boolean timedOut;
+  private final Duration elapsed;
+  private final byte[] stdout;
+  private final byte[] stderr;
+
+  private SandboxResult(Builder b) {
+    this.exitCode = b.exitCode;
+    this.timedOut = b.timedOut;
+    this.elapsed = Objects.requireNonNull(b.elapsed, "elapsed");
+    this.stdout = b.stdout.clone();
+    this.stderr = b.stderr.clone();
   }
 
-  @Override
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder holding this result's values. */
+  public Builder toBuilder() {
+    return new Builder()
+        .exitCode(exitCode)
+        .timedOut(timedOut)
+        .elapsed(elapsed)
+        .stdout(stdout)
+        .stderr(stderr);
+  }
+
+  /** The command's own code, 128+N when it died of signal N, 124 when the timeout killed it. */
+  public int exitCode() {
+    return exitCode;
+  }
+
+  /** Whether the wall-clock timeout killed it. */
+  public boolean timedOut() {
+    return timedOut;
+  }
+
+  /** Wall-clock time from start to end. */
+  public Duration elapsed() {
+    return elapsed;
+  }
+
+  /** Standard output when it was collected ({@link Sandbox#run}), else empty. */
   public byte[] stdout() {
     return stdout.clone();
   }
 
-  @Override
+  /** Standard error when it was collected, else empty. */
   public byte[] stderr() {
     return stderr.clone();
   }
@@ -44,5 +78,56 @@ public record SandboxResult(
 
   public String stderrText() {
     return new String(stderr, StandardCharsets.UTF_8);
+  }
+
+  @Override
+  public String toString() {
+    return "SandboxResult[exit "
+        + exitCode
+        + (timedOut ? ", timed out" : "")
+        + ", "
+        + elapsed.toMillis()
+        + " ms]";
+  }
+
+  /** Builds a {@link SandboxResult}; not thread-safe. */
+  @API(status = EXPERIMENTAL, since = "0.1")
+  public static final class Builder {
+    private int exitCode;
+    private boolean timedOut;
+    private Duration elapsed = Duration.ZERO;
+    private byte[] stdout = NONE;
+    private byte[] stderr = NONE;
+
+    private Builder() {}
+
+    public Builder exitCode(int code) {
+      this.exitCode = code;
+      return this;
+    }
+
+    public Builder timedOut(boolean timedOut) {
+      this.timedOut = timedOut;
+      return this;
+    }
+
+    public Builder elapsed(Duration elapsed) {
+      this.elapsed = elapsed;
+      return this;
+    }
+
+    public Builder stdout(byte[] out) {
+      this.stdout = out.clone();
+      return this;
+    }
+
+    public Builder stderr(byte[] err) {
+      this.stderr = err.clone();
+      return this;
+    }
+
+    public SandboxResult build() {
+      return new SandboxResult(this);
+    }
   }
 }

@@ -185,12 +185,7 @@ public final class ConformanceRunner {
   static ScenarioOutcome execute(Scenario s, TargetSession session, Path dir) {
     if (!s.platform().runsHere()) {
       return outcome(
-          s,
-          session,
-          Status.SKIP,
-          "requires " + (s.platform() == Platform.WINDOWS ? "Windows" : "Linux"),
-          false,
-          Duration.ZERO);
+          s, session, Status.SKIP, "requires " + s.platform().humanName(), false, Duration.ZERO);
     }
     Set<Feature> missing = EnumSet.noneOf(Feature.class);
     missing.addAll(s.features());

@@ -210,12 +210,7 @@ public final class ScenarioContext {
                 + policy.resources().timeout().orElse(DEFAULT_TIMEOUT).toSeconds()
                 + " s");
       }
-      return new SandboxResult(
-          ended.get().exitCode(),
-          ended.get().timedOut(),
-          ended.get().elapsed(),
-          now(out),
-          now(err));
+      return ended.get().toBuilder().stdout(now(out)).stderr(now(err)).build();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
