@@ -10,6 +10,9 @@ import io.sandbox4j.api.spi.LaunchSpec;
 import io.sandbox4j.launcher.linux.LinuxHost;
 import io.sandbox4j.launcher.linux.LinuxLaunchPlan;
 import io.sandbox4j.launcher.linux.LinuxLaunchPlan.Namespace;
+import io.sandbox4j.launcher.linux.seccomp.Bpf;
+import io.sandbox4j.launcher.linux.seccomp.SeccompPrograms;
+import io.sandbox4j.launcher.linux.seccomp.SyscallTable;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,11 +25,11 @@ import java.util.Set;
  * A network namespace with only loopback (up): no IPv4, IPv6 or UDP route out, host loopback
  * services and abstract unix sockets unreachable. Two families escape a network namespace: AF_UNIX
  * pathname sockets are files, reachable through the filesystem from any namespace, and AF_VSOCK
- * ignores network namespaces. So a seccomp program of this isolator's own ({@link SocketFilter})
- * makes socket(AF_UNIX) and socket(AF_VSOCK) fail with EAFNOSUPPORT (stream socketpairs still work
- * for pipes between the command's processes); TCP and UDP on the namespace's own loopback keep
- * working. Unavailable where seccomp filters cannot be installed or on an architecture the program
- * does not cover.
+ * ignores network namespaces. So a seccomp program of this isolator's own ({@link
+ * SeccompPrograms#socketFamilyAllowList}) makes socket(AF_UNIX) and socket(AF_VSOCK) fail with
+ * EAFNOSUPPORT (stream socketpairs still work for pipes between the command's processes); TCP and
+ * UDP on the namespace's own loopback keep working. Unavailable where seccomp filters cannot be
+ * installed or on an architecture the program does not cover.
  *
  * <p>As a second layer, every pathname socket bound in the caller's network namespace at launch (as
  * /proc/net/unix lists them) outside the writable roots is masked, and so is $SSH_AUTH_SOCK: cheap,
@@ -68,7 +71,7 @@ final class NetworkIsolator implements Isolator {
     if (!a.available()) {
       return a;
     }
-    if (!SocketFilter.supports(osArch)) {
+    if (SyscallTable.forArch(osArch).isEmpty()) {
       return Availability.unavailable(
           "the namespaces network isolator's seccomp program covers x86-64 and aarch64 only, not "
               + osArch
@@ -94,7 +97,7 @@ final class NetworkIsolator implements Isolator {
     Namespaces.userAndMount(plan);
     plan.addNamespaces(Namespace.NET);
     plan.loopbackUp();
-    plan.addSeccompFilter(SocketFilter.program());
+    plan.addSeccompFilter(Bpf.encode(SeccompPrograms.socketFamilyAllowList()));
     List<Path> sockets = new ArrayList<>(hostSockets());
     String agent = System.getenv("SSH_AUTH_SOCK");
     if (agent != null && Path.of(agent).isAbsolute()) {

@@ -14,6 +14,8 @@ import io.sandbox4j.launcher.linux.LinuxLaunchPlan.Mount;
 import io.sandbox4j.launcher.linux.LinuxLaunchPlan.MountKind;
 import io.sandbox4j.launcher.linux.LinuxLaunchPlan.Namespace;
 import io.sandbox4j.launcher.linux.LinuxLaunchPlan.Rlimit;
+import io.sandbox4j.launcher.linux.seccomp.Bpf;
+import io.sandbox4j.launcher.linux.seccomp.SeccompPrograms;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -216,7 +218,9 @@ class PlanGenerationTest {
     LinuxLaunchPlan plan = contribute(net, policy(ws).build());
     assertThat(plan.namespaces()).contains(Namespace.USER, Namespace.NET);
     assertThat(plan.isLoopbackUp()).isTrue();
-    assertThat(plan.seccompFilters()).singleElement().isEqualTo(SocketFilter.program());
+    assertThat(plan.seccompFilters())
+        .singleElement()
+        .isEqualTo(Bpf.encode(SeccompPrograms.socketFamilyAllowList()));
     assertThat(plan.mounts())
         .contains(Mount.optional(MountKind.MASK, Path.of("/run/docker.sock")))
         .doesNotContain(Mount.optional(MountKind.MASK, ws.resolve("own.sock")));

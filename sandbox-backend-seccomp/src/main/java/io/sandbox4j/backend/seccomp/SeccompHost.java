@@ -4,6 +4,7 @@ import io.sandbox4j.api.spi.Availability;
 import io.sandbox4j.api.spi.LaunchSpec;
 import io.sandbox4j.launcher.linux.LinuxHost;
 import io.sandbox4j.launcher.linux.LinuxLaunchPlan;
+import io.sandbox4j.launcher.linux.seccomp.SyscallTable;
 import java.util.Arrays;
 import java.util.Optional;
 
