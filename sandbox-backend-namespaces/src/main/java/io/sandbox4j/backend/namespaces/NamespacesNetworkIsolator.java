@@ -4,12 +4,13 @@ import io.sandbox4j.api.Aspect;
 import io.sandbox4j.api.Feature;
 import io.sandbox4j.api.SandboxException;
 import io.sandbox4j.api.SandboxPolicy;
+import io.sandbox4j.api.spi.AbstractIsolator;
 import io.sandbox4j.api.spi.Availability;
-import io.sandbox4j.api.spi.Isolator;
 import io.sandbox4j.api.spi.LaunchSpec;
 import io.sandbox4j.launcher.linux.LinuxHost;
 import io.sandbox4j.launcher.linux.LinuxLaunchPlan;
 import io.sandbox4j.launcher.linux.LinuxLaunchPlan.Namespace;
+import io.sandbox4j.launcher.linux.LinuxRequirements;
 import io.sandbox4j.launcher.linux.seccomp.Bpf;
 import io.sandbox4j.launcher.linux.seccomp.SeccompPrograms;
 import io.sandbox4j.launcher.linux.seccomp.SyscallTable;
@@ -35,61 +36,47 @@ import java.util.Set;
  * /proc/net/unix lists them) outside the writable roots is masked, and so is $SSH_AUTH_SOCK: cheap,
  * and it still holds should a unix socket be obtained another way.
  */
-final class NetworkIsolator implements Isolator {
+final class NamespacesNetworkIsolator extends AbstractIsolator {
   private final LinuxHost host;
   private final Path procNetUnix;
   private final String osArch;
 
-  NetworkIsolator(LinuxHost host) {
+  NamespacesNetworkIsolator(LinuxHost host) {
     this(host, Path.of("/proc/net/unix"), System.getProperty("os.arch"));
   }
 
-  NetworkIsolator(LinuxHost host, Path procNetUnix, String osArch) {
+  NamespacesNetworkIsolator(LinuxHost host, Path procNetUnix, String osArch) {
+    super("network", Aspect.NETWORK, Set.of(Feature.NET_DENY_ALL));
     this.host = host;
     this.procNetUnix = procNetUnix;
     this.osArch = osArch;
   }
 
   @Override
-  public String id() {
-    return "network";
-  }
-
-  @Override
-  public Aspect aspect() {
-    return Aspect.NETWORK;
-  }
-
-  @Override
-  public Set<Feature> features() {
-    return Set.of(Feature.NET_DENY_ALL);
-  }
-
-  @Override
   public Availability probe() {
-    Availability a = Namespaces.probe(host);
-    if (!a.available()) {
-      return a;
-    }
-    if (SyscallTable.forArch(osArch).isEmpty()) {
-      return Availability.unavailable(
-          "the namespaces network isolator's seccomp program covers x86-64 and aarch64 only, not "
-              + osArch
-              + "; use the seccomp backend's network isolator (--backend seccomp)");
-    }
-    if (!host.seccompFilter()) {
-      return Availability.unavailable(
-          "seccomp filters cannot be installed here (a kernel with CONFIG_SECCOMP_FILTER is"
-              + " needed), and without one unix and vsock sockets would reach outside the network"
-              + " namespace");
-    }
-    return Availability.available(
-        "network namespace with loopback only; unix and vsock sockets refused by seccomp; host"
-            + " pathname unix sockets masked");
+    return Availability.allOf(
+        Namespaces.requirements(host),
+        SyscallTable.forArch(osArch).isPresent()
+            ? Availability.available("")
+            : Availability.unavailable(
+                "the namespaces network isolator's seccomp program covers x86-64 and aarch64"
+                    + " only, not "
+                    + osArch
+                    + "; use the seccomp backend's network isolator (--backend seccomp)"),
+        host.seccompFilter()
+            ? Availability.available("")
+            : Availability.unavailable(
+                "seccomp filters cannot be installed here (a kernel with CONFIG_SECCOMP_FILTER is"
+                    + " needed), and without one unix and vsock sockets would reach outside the"
+                    + " network namespace"),
+        Availability.available(
+            "network namespace with loopback only; unix and vsock sockets refused by seccomp;"
+                + " host pathname unix sockets masked"));
   }
 
   @Override
   public void contribute(SandboxPolicy policy, Set<Feature> owned, LaunchSpec spec) {
+    LinuxRequirements.requireAvailable("namespaces", this);
     if (!owned.contains(Feature.NET_DENY_ALL)) {
       return;
     }
