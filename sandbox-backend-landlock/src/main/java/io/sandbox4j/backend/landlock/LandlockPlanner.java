@@ -1,6 +1,7 @@
 package io.sandbox4j.backend.landlock;
 
 import static io.sandbox4j.backend.landlock.LandlockAccess.FS_IOCTL_DEV;
+import static io.sandbox4j.backend.landlock.LandlockAccess.FS_READ_DIR;
 import static io.sandbox4j.backend.landlock.LandlockAccess.FS_READ_EXECUTE;
 import static io.sandbox4j.backend.landlock.LandlockAccess.FS_READ_FILE;
 import static io.sandbox4j.backend.landlock.LandlockAccess.FS_REFER;
@@ -31,7 +32,8 @@ import java.util.TreeMap;
  * nothing on the way itself. Siblings are enumerated now: entries created later in those
  * directories stay unreadable, and the directories on the way (for example {@code /} and the home
  * directory) cannot be listed. When another isolator owns the read deny-list (the namespaces
- * backend masks denied paths), none of this is done and those directories stay listable.
+ * backend masks denied paths), none of this is done and those directories stay listable ({@code /}
+ * too: it gets READ_DIR alone, as {@code /dev} is withheld beneath it).
  *
  * <p>Whatever is owned, {@code /dev} is never readable as a whole ({@link #ALWAYS_DENIED}): with
  * raw block devices readable, no read deny (masks included) and no write confinement would hold.
@@ -203,6 +205,11 @@ final class LandlockPlanner {
     }
     for (Path r : readRoots) {
       grantRead(fs.realPath(r), read, denied, rules);
+    }
+    if (!request.denyReads() && !request.allowList()) {
+      // Only /dev is withheld then, which leaves / without a rule of its own: listing (names,
+      // as on the host) every directory keeps `ls /` working; /dev's devices stay unreadable.
+      rules.add(Path.of("/"), FS_READ_DIR, true);
     }
 
     long deviceWrite = FS_READ_FILE | FS_WRITE_FILE | FS_TRUNCATE | FS_IOCTL_DEV;
