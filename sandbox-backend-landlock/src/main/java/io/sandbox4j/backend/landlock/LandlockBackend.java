@@ -19,11 +19,10 @@ final class LandlockBackend implements SandboxBackend {
   }
 
   LandlockBackend(LinuxHost host, PathInspector inspector) {
-    LandlockContribution contribution = new LandlockContribution(new LandlockPlanner(inspector));
     this.isolators =
         List.of(
-            new LandlockFilesystemIsolator(host, contribution),
-            new LandlockProcessIsolator(host, contribution));
+            new LandlockFilesystemIsolator(host, new LandlockPlanner(inspector)),
+            new LandlockProcessIsolator(host));
   }
 
   @Override

@@ -2,40 +2,37 @@ package io.sandbox4j.backend.landlock;
 
 import io.sandbox4j.api.Aspect;
 import io.sandbox4j.api.Feature;
-import io.sandbox4j.api.SandboxException;
 import io.sandbox4j.api.SandboxPolicy;
+import io.sandbox4j.api.spi.AbstractIsolator;
 import io.sandbox4j.api.spi.Availability;
-import io.sandbox4j.api.spi.Isolator;
 import io.sandbox4j.api.spi.LaunchSpec;
 import io.sandbox4j.launcher.linux.LinuxHost;
+import io.sandbox4j.launcher.linux.LinuxLaunchPlan;
+import io.sandbox4j.launcher.linux.LinuxRequirements;
+import java.nio.file.Path;
 import java.util.EnumSet;
+import java.util.Optional;
 import java.util.Set;
 
 /**
- * Reads and writes restricted with Landlock filesystem rules.
+ * Reads and writes restricted with Landlock filesystem rules, for exactly the features it owns in a
+ * run ({@link LandlockPlanner.Request}); with write confinement also the read-only host view.
  *
  * <p>Never declares {@link Feature#FS_PROTECTED_PATHS}: Landlock rules only add rights, so nothing
  * beneath a writable root can be made read-only (granting the root's children one by one instead
- * would forbid creating new top-level files). Never declares {@link Feature#FS_PRIVATE_TMP}: it
- * only grants write to a per-run TMPDIR another isolator created.
+ * would forbid creating new top-level files). Never declares {@link Feature#FS_PRIVATE_TMP}, but
+ * write confinement depends on whichever isolator owns it: a per-run TMPDIR that isolator put in
+ * the spec's environment before this one contributes is made writable, and a private tmpfs it adds
+ * to the plan is made writable by the plan ({@link LinuxLaunchPlan#landlock()}), in any order.
  */
-final class LandlockFilesystemIsolator implements Isolator {
+final class LandlockFilesystemIsolator extends AbstractIsolator {
   private final LinuxHost host;
-  private final LandlockContribution contribution;
+  private final LandlockPlanner planner;
 
-  LandlockFilesystemIsolator(LinuxHost host, LandlockContribution contribution) {
+  LandlockFilesystemIsolator(LinuxHost host, LandlockPlanner planner) {
+    super("filesystem", Aspect.FILESYSTEM);
     this.host = host;
-    this.contribution = contribution;
-  }
-
-  @Override
-  public String id() {
-    return "filesystem";
-  }
-
-  @Override
-  public Aspect aspect() {
-    return Aspect.FILESYSTEM;
+    this.planner = planner;
   }
 
   @Override
@@ -62,10 +59,6 @@ final class LandlockFilesystemIsolator implements Isolator {
 
   @Override
   public Availability probe() {
-    Availability missing = LandlockProbe.basic(host);
-    if (missing != null) {
-      return missing;
-    }
     Availability userns = host.userNamespaces();
     String view =
         userns.available()
@@ -75,7 +68,9 @@ final class LandlockFilesystemIsolator implements Isolator {
                 + " Landlock needs because it never mediates chmod/chown/utime/setxattr: "
                 + userns.detail()
                 + ")";
-    return Availability.available(detail(LandlockProbe.abiOrLatest(host)) + view);
+    return Availability.allOf(
+        LandlockProbe.landlock(host),
+        Availability.available(detail(LandlockProbe.abiOrLatest(host)) + view));
   }
 
   /** What this kernel's ABI leaves unenforced, precisely. */
@@ -104,13 +99,32 @@ final class LandlockFilesystemIsolator implements Isolator {
 
   @Override
   public void contribute(SandboxPolicy policy, Set<Feature> owned, LaunchSpec spec) {
-    Availability a = probe();
-    if (!a.available()) {
-      throw SandboxException.cannotSandbox("landlock filesystem isolator: " + a.detail());
+    LinuxRequirements.requireAvailable("landlock", this);
+    LandlockPlanner.Request request =
+        new LandlockPlanner.Request(
+            LandlockProbe.abiOrLatest(host), policy.filesystem(), privateTmp(policy, spec), owned);
+    LinuxLaunchPlan plan = spec.extension(LinuxLaunchPlan.class, LinuxLaunchPlan::new);
+    plan.addLandlock(planner.plan(request));
+    if (request.confineWrites()) {
+      // Landlock never mediates chmod, chown, utime or setxattr: the view closes that for the
+      // paths outside the ones the ruleset makes writable.
+      plan.readOnlyHostView(planner.writableRoots(request));
     }
-    contribution.contribute(id(), LandlockProbe.abiOrLatest(host), policy, spec);
-    if (features().contains(Feature.FS_WRITE_CONFINEMENT)) {
-      contribution.contributeReadOnlyView(policy, spec);
+  }
+
+  /**
+   * The per-run TMPDIR another isolator pointed the spec at, if the policy asks for a private one.
+   * A TMPDIR merely passed through from the caller is the caller's shared one and never counts; the
+   * planner also requires the name to start with {@link LandlockPlanner#PRIVATE_TMP_PREFIX}.
+   */
+  static Optional<Path> privateTmp(SandboxPolicy policy, LaunchSpec spec) {
+    String tmpdir = spec.environment().get("TMPDIR");
+    if (policy.filesystem().privateTmp()
+        && tmpdir != null
+        && !tmpdir.equals(System.getenv("TMPDIR"))
+        && tmpdir.startsWith("/")) {
+      return Optional.of(Path.of(tmpdir).normalize());
     }
+    return Optional.empty();
   }
 }

@@ -1,11 +1,14 @@
 package io.sandbox4j.backend.landlock;
 
 import static io.sandbox4j.backend.landlock.LandlockAccess.FS_IOCTL_DEV;
+import static io.sandbox4j.backend.landlock.LandlockAccess.FS_READ_DIR;
 import static io.sandbox4j.backend.landlock.LandlockAccess.FS_READ_EXECUTE;
 import static io.sandbox4j.backend.landlock.LandlockAccess.FS_READ_FILE;
+import static io.sandbox4j.backend.landlock.LandlockAccess.FS_REFER;
 import static io.sandbox4j.backend.landlock.LandlockAccess.FS_TRUNCATE;
 import static io.sandbox4j.backend.landlock.LandlockAccess.FS_WRITE_FILE;
 
+import io.sandbox4j.api.Feature;
 import io.sandbox4j.api.FilesystemPolicy;
 import io.sandbox4j.api.SandboxException;
 import io.sandbox4j.launcher.linux.LandlockRules;
@@ -16,48 +19,55 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Turns a policy into a Landlock ruleset: pure Java, no system calls beyond reading directory
- * listings and resolving links through {@link PathInspector}.
+ * Turns a policy into the filesystem part of a Landlock ruleset, for the features the isolator owns
+ * in this run: pure Java, no system calls beyond reading directory listings and resolving links
+ * through {@link PathInspector}.
  *
- * <p>Landlock only ever allows, so "read everything except X" is built by granting read on every
- * sibling of each directory on the way from the root down to X, and nothing on the way itself.
- * Siblings are enumerated now: entries created later in those directories stay unreadable, and the
- * directories on the way (for example {@code /} and the home directory) cannot be listed.
+ * <p>Landlock only ever allows, so "read everything except X" ({@link Feature#FS_READ_DENY}) is
+ * built by granting read on every sibling of each directory on the way from the root down to X, and
+ * nothing on the way itself. Siblings are enumerated now: entries created later in those
+ * directories stay unreadable, and the directories on the way (for example {@code /} and the home
+ * directory) cannot be listed. When another isolator owns the read deny-list (the namespaces
+ * backend masks denied paths), none of this is done and those directories stay listable ({@code /}
+ * too: it gets READ_DIR alone, as {@code /dev} is withheld beneath it).
+ *
+ * <p>Whatever is owned, {@code /dev} is never readable as a whole ({@link #ALWAYS_DENIED}): with
+ * raw block devices readable, no read deny (masks included) and no write confinement would hold.
  */
 final class LandlockPlanner {
 
-  /** What the planner is asked to include. */
+  /**
+   * What the planner is asked for.
+   *
+   * @param abi the host's Landlock ABI
+   * @param filesystem the policy's filesystem part
+   * @param privateTmp the per-run TMPDIR another isolator created, if any
+   * @param owned the features the filesystem isolator owns in this run: {@link
+   *     Feature#FS_READ_DENY} adds the deny-list, {@link Feature#FS_READ_ALLOWLIST} limits reads to
+   *     the allow-list, {@link Feature#FS_WRITE_CONFINEMENT} handles every write right (without it
+   *     only reading, and REFER, which every ruleset denies unless granted, are handled)
+   */
   record Request(
-      int abi,
-      FilesystemPolicy filesystem,
-      Optional<Path> privateTmp,
-      List<Path> privateMounts,
-      boolean filesystemRules,
-      boolean scopeSignals,
-      boolean scopeAbstractUnixSockets) {
+      int abi, FilesystemPolicy filesystem, Optional<Path> privateTmp, Set<Feature> owned) {
 
     Request {
-      privateMounts = List.copyOf(privateMounts);
+      owned = Set.copyOf(owned);
     }
 
-    Request(
-        int abi,
-        FilesystemPolicy filesystem,
-        Optional<Path> privateTmp,
-        boolean filesystemRules,
-        boolean scopeSignals,
-        boolean scopeAbstractUnixSockets) {
-      this(
-          abi,
-          filesystem,
-          privateTmp,
-          List.of(),
-          filesystemRules,
-          scopeSignals,
-          scopeAbstractUnixSockets);
+    boolean denyReads() {
+      return owned.contains(Feature.FS_READ_DENY);
+    }
+
+    boolean allowList() {
+      return owned.contains(Feature.FS_READ_ALLOWLIST) && !filesystem.readAllow().isEmpty();
+    }
+
+    boolean confineWrites() {
+      return owned.contains(Feature.FS_WRITE_CONFINEMENT);
     }
   }
 
@@ -107,34 +117,31 @@ final class LandlockPlanner {
 
   private final PathInspector fs;
 
-  /** How paths are looked at (the real filesystem, or a test's tree). */
-  PathInspector inspector() {
-    return fs;
-  }
-
   LandlockPlanner(PathInspector fs) {
     this.fs = fs;
   }
 
-  LandlockRules plan(Request request) {
-    int abi = request.abi();
-    long scoped = 0;
-    if (request.scopeSignals()) {
-      scoped |= LandlockAccess.SCOPE_SIGNAL;
-    }
-    if (request.scopeAbstractUnixSockets()) {
+  /**
+   * The process isolator's part of the ruleset: signal scoping and, when the policy allows no
+   * network, abstract unix socket scoping, as far as the ABI has them (ABI 6). No filesystem rights
+   * are handled.
+   */
+  static LandlockRules scopes(int abi, boolean noNetwork) {
+    long scoped = LandlockAccess.SCOPE_SIGNAL;
+    if (noNetwork) {
       scoped |= LandlockAccess.SCOPE_ABSTRACT_UNIX_SOCKET;
     }
-    scoped &= LandlockAccess.scopes(abi);
-    if (!request.filesystemRules()) {
-      return new LandlockRules(0, 0, scoped, List.of(), List.of());
-    }
-    long handled = LandlockAccess.handledFs(abi);
-    Rules rules = new Rules(handled, fs);
-    FilesystemPolicy policy = request.filesystem();
+    return new LandlockRules(0, 0, scoped & LandlockAccess.scopes(abi), List.of(), List.of());
+  }
 
+  /**
+   * The real paths that get every handled right: the policy's writable roots (each must exist) and
+   * a per-run TMPDIR (a directory whose name starts with {@link #PRIVATE_TMP_PREFIX}, never a
+   * shared one). The read-only host view makes the same paths writable again.
+   */
+  List<Path> writableRoots(Request request) {
     List<Path> writable = new ArrayList<>();
-    for (Path root : policy.allWritableRoots()) {
+    for (Path root : request.filesystem().allWritableRoots()) {
       if (!fs.exists(root)) {
         throw SandboxException.cannotSandbox(
             "writable root " + root + " does not exist: create it or remove it from the policy");
@@ -150,9 +157,27 @@ final class LandlockPlanner {
                 p.getFileName() != null
                     && p.getFileName().toString().startsWith(PRIVATE_TMP_PREFIX))
         .ifPresent(writable::add);
+    return writable;
+  }
+
+  /** The filesystem part of the ruleset (no scopes: see {@link #scopes}). */
+  LandlockRules plan(Request request) {
+    FilesystemPolicy policy = request.filesystem();
+    long handled = LandlockAccess.handledFs(request.abi());
+    // Without write confinement reads alone are handled; REFER too, because every ruleset denies
+    // it unless granted: granted with read, it keeps cross-directory links and renames working
+    // wherever reading is allowed, and still denies them out of denied paths (no hard link to a
+    // denied file).
+    long read = FS_READ_EXECUTE;
+    if (!request.confineWrites()) {
+      handled &= FS_READ_EXECUTE | FS_REFER;
+      read |= FS_REFER;
+    }
+    Rules rules = new Rules(handled, fs);
+    List<Path> writable = writableRoots(request);
 
     List<Path> denied = new ArrayList<>();
-    for (Path d : policy.readDeny()) {
+    for (Path d : request.denyReads() ? policy.readDeny() : List.<Path>of()) {
       Path real = fs.realPath(d);
       for (Path w : writable) {
         if (real.startsWith(w) || w.startsWith(real)) {
@@ -170,16 +195,21 @@ final class LandlockPlanner {
     denied.addAll(ALWAYS_DENIED);
 
     List<Path> readRoots = new ArrayList<>();
-    if (policy.readAllow().isEmpty()) {
-      readRoots.add(Path.of("/"));
-    } else {
+    if (request.allowList()) {
       readRoots.addAll(SYSTEM_READ_PATHS);
       for (Path p : policy.readAllow()) {
         readRoots.add(fs.realPath(p));
       }
+    } else {
+      readRoots.add(Path.of("/"));
     }
     for (Path r : readRoots) {
-      grantRead(fs.realPath(r), denied, rules);
+      grantRead(fs.realPath(r), read, denied, rules);
+    }
+    if (!request.denyReads() && !request.allowList()) {
+      // Only /dev is withheld then, which leaves / without a rule of its own: listing (names,
+      // as on the host) every directory keeps `ls /` working; /dev's devices stay unreadable.
+      rules.add(Path.of("/"), FS_READ_DIR, true);
     }
 
     long deviceWrite = FS_READ_FILE | FS_WRITE_FILE | FS_TRUNCATE | FS_IOCTL_DEV;
@@ -189,20 +219,18 @@ final class LandlockPlanner {
     for (Path dev : READABLE_DEVICES) {
       rules.add(dev, FS_READ_FILE | FS_IOCTL_DEV, true);
     }
-    // Mount points that get a fresh tmpfs of their own in this launch (the namespaces backend's
-    // private /tmp): the launcher applies Landlock after the mounts, so these rules attach to the
-    // private tmpfs, which reaches nothing outside the sandbox.
-    writable.addAll(request.privateMounts());
     // REFER (like every right) only inside writable roots: link(2) and rename(2) need it on both
-    // sides, so nothing can be linked or moved in from a read-only place (EXDEV).
+    // sides, so nothing can be linked or moved in from a read-only place (EXDEV). The private
+    // tmpfs mounts another isolator adds get every right from the plan itself
+    // (LinuxLaunchPlan.landlock()).
     for (Path w : writable) {
       rules.add(w, handled, false);
     }
-    return new LandlockRules(handled, 0, scoped, rules.list(), List.of());
+    return new LandlockRules(handled, 0, 0, rules.list(), List.of());
   }
 
-  /** Grants read+execute beneath {@code root} except beneath the denied paths. */
-  private void grantRead(Path root, List<Path> denied, Rules rules) {
+  /** Grants {@code read} beneath {@code root} except beneath the denied paths. */
+  private void grantRead(Path root, long read, List<Path> denied, Rules rules) {
     for (Path d : denied) {
       if (root.startsWith(d)) {
         return;
@@ -220,7 +248,7 @@ final class LandlockPlanner {
       }
     }
     if (insideByChild.isEmpty()) {
-      rules.add(root, FS_READ_EXECUTE, true);
+      rules.add(root, read, true);
       return;
     }
     if (!fs.isDirectory(root)) {
@@ -232,7 +260,7 @@ final class LandlockPlanner {
       if (fs.isSymbolicLink(child)) {
         continue;
       }
-      grantRead(child, insideByChild.getOrDefault(child, List.of()), rules);
+      grantRead(child, read, insideByChild.getOrDefault(child, List.of()), rules);
     }
   }
 

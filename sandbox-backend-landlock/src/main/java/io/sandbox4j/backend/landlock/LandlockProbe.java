@@ -2,6 +2,7 @@ package io.sandbox4j.backend.landlock;
 
 import io.sandbox4j.api.spi.Availability;
 import io.sandbox4j.launcher.linux.LinuxHost;
+import io.sandbox4j.launcher.linux.LinuxRequirements;
 import java.util.OptionalInt;
 
 /** The availability checks every Landlock isolator shares. */
@@ -12,17 +13,14 @@ final class LandlockProbe {
 
   private LandlockProbe() {}
 
-  /** Unavailable when the launcher or Landlock is missing; otherwise empty. */
-  static Availability basic(LinuxHost host) {
-    Availability launcher = host.launcher();
-    if (!launcher.available()) {
-      return launcher;
-    }
+  /** The launcher and Landlock (any ABI) work here, with no detail; otherwise why not. */
+  static Availability landlock(LinuxHost host) {
     OptionalInt abi = host.landlockAbi();
-    if (abi.isEmpty() || abi.getAsInt() < 1) {
-      return Availability.unavailable(NO_LANDLOCK);
-    }
-    return null;
+    return Availability.allOf(
+        LinuxRequirements.launcher(host),
+        abi.isEmpty() || abi.getAsInt() < 1
+            ? Availability.unavailable(NO_LANDLOCK)
+            : Availability.available(""));
   }
 
   /**

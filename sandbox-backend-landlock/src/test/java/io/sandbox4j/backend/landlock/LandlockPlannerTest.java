@@ -11,16 +11,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.entry;
 
+import io.sandbox4j.api.Feature;
 import io.sandbox4j.api.FilesystemPolicy;
 import io.sandbox4j.api.SandboxException;
 import io.sandbox4j.launcher.linux.LandlockRules;
 import io.sandbox4j.launcher.linux.LandlockRules.PathRule;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class LandlockPlannerTest {
@@ -29,6 +32,10 @@ class LandlockPlannerTest {
   static final long DEV_W = FS_READ_FILE | FS_WRITE_FILE | FS_TRUNCATE | FS_IOCTL_DEV;
   static final long DEV_R = FS_READ_FILE | FS_IOCTL_DEV;
   static final long ALL_ABI5 = 0xFFFF;
+
+  /** The filesystem isolator as the only one selected: it owns every feature it declares. */
+  static final Set<Feature> ALL_OWNED =
+      EnumSet.of(Feature.FS_READ_DENY, Feature.FS_READ_ALLOWLIST, Feature.FS_WRITE_CONFINEMENT);
 
   static FakeTree host() {
     return new FakeTree()
@@ -61,8 +68,7 @@ class LandlockPlannerTest {
   }
 
   static LandlockRules plan(FakeTree tree, int abi, FilesystemPolicy fs, Optional<Path> tmp) {
-    return new LandlockPlanner(tree)
-        .plan(new LandlockPlanner.Request(abi, fs, tmp, true, true, true));
+    return new LandlockPlanner(tree).plan(new LandlockPlanner.Request(abi, fs, tmp, ALL_OWNED));
   }
 
   static Map<String, Long> access(LandlockRules rules) {
@@ -298,21 +304,58 @@ class LandlockPlannerTest {
 
   @Test
   void scopesNeedAbi6AndAbstractSocketsAreScopedOnlyWithoutNetwork() {
-    FilesystemPolicy fs = fs("/home/u/proj", List.of(), List.of());
-    LandlockPlanner p = new LandlockPlanner(host());
-    assertThat(
-            p.plan(new LandlockPlanner.Request(5, fs, Optional.empty(), true, true, true)).scoped())
-        .isZero();
-    assertThat(
-            p.plan(new LandlockPlanner.Request(6, fs, Optional.empty(), true, true, true)).scoped())
+    assertThat(LandlockPlanner.scopes(5, true).scoped()).isZero();
+    assertThat(LandlockPlanner.scopes(6, true).scoped())
         .isEqualTo(LandlockAccess.SCOPE_SIGNAL | LandlockAccess.SCOPE_ABSTRACT_UNIX_SOCKET);
-    assertThat(
-            p.plan(new LandlockPlanner.Request(7, fs, Optional.empty(), true, true, false))
-                .scoped())
-        .isEqualTo(LandlockAccess.SCOPE_SIGNAL);
-    LandlockRules scopeOnly =
-        p.plan(new LandlockPlanner.Request(6, fs, Optional.empty(), false, true, false));
+    assertThat(LandlockPlanner.scopes(7, false).scoped()).isEqualTo(LandlockAccess.SCOPE_SIGNAL);
+    LandlockRules scopeOnly = LandlockPlanner.scopes(6, false);
     assertThat(scopeOnly.handledAccessFs()).isZero();
     assertThat(scopeOnly.pathRules()).isEmpty();
+    // and the filesystem part carries no scopes: the process isolator owns them
+    assertThat(plan(host(), 7, fs("/home/u/proj", List.of(), List.of())).scoped()).isZero();
+  }
+
+  static LandlockRules planOwning(FilesystemPolicy fs, Feature... owned) {
+    return new LandlockPlanner(host())
+        .plan(new LandlockPlanner.Request(5, fs, Optional.empty(), Set.of(owned)));
+  }
+
+  @Test
+  void withoutTheDenyListTheParentsOfDeniedPathsStayListableAndDevStaysDenied() {
+    FilesystemPolicy fs = fs("/home/u/proj", List.of("/home/u/.ssh"), List.of());
+    LandlockRules rules = planOwning(fs, Feature.FS_WRITE_CONFINEMENT);
+    assertThat(rules.handledAccessFs()).isEqualTo(ALL_ABI5);
+    assertThat(access(rules))
+        .containsEntry("/home", RX)
+        .containsEntry("/home/u/proj", ALL_ABI5)
+        .containsEntry("/dev/null", DEV_W)
+        // / listable (READ_DIR alone, so nothing beneath is readable through it), /dev withheld
+        .containsEntry("/", FS_READ_DIR)
+        .doesNotContainKeys("/dev", "/dev/pts", "/home/u/.bashrc");
+    assertThat(planOwning(fs, Feature.FS_WRITE_CONFINEMENT, Feature.FS_READ_DENY).pathRules())
+        .extracting(r -> r.path().toString())
+        .doesNotContain("/home")
+        .contains("/home/u/.bashrc");
+  }
+
+  @Test
+  void withoutWriteConfinementOnlyReadingAndReferAreHandled() {
+    FilesystemPolicy fs = fs("/home/u/proj", List.of("/home/u/.ssh"), List.of());
+    LandlockRules rules = planOwning(fs, Feature.FS_READ_DENY);
+    long readRefer = RX | FS_REFER;
+    assertThat(rules.handledAccessFs()).isEqualTo(readRefer);
+    assertThat(access(rules))
+        .containsEntry("/home/v", readRefer)
+        .containsEntry("/home/u/proj", readRefer)
+        .containsEntry("/home/u/.bashrc", RX_FILE)
+        .containsEntry("/dev/null", FS_READ_FILE)
+        .doesNotContainKeys("/home/u/.ssh", "/home/u", "/dev");
+  }
+
+  @Test
+  void aDeniedPathInsideAWritableRootIsAnotherIsolatorsConcernWhenItOwnsTheDenyList() {
+    FilesystemPolicy fs = fs("/home/u", List.of("/home/u/.ssh"), List.of());
+    assertThat(access(planOwning(fs, Feature.FS_WRITE_CONFINEMENT)))
+        .containsEntry("/home/u", ALL_ABI5);
   }
 }

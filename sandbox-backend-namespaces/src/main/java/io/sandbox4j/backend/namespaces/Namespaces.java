@@ -7,9 +7,12 @@ import io.sandbox4j.launcher.linux.LinuxLaunchPlan;
 import io.sandbox4j.launcher.linux.LinuxLaunchPlan.Mount;
 import io.sandbox4j.launcher.linux.LinuxLaunchPlan.MountKind;
 import io.sandbox4j.launcher.linux.LinuxLaunchPlan.Namespace;
+import io.sandbox4j.launcher.linux.LinuxRequirements;
 import java.nio.file.Path;
 
-/** What the isolators share: the plan extension, the base namespaces and the common probe. */
+/**
+ * What the isolators share: the plan extension, the base namespaces and the common requirements.
+ */
 final class Namespaces {
   private Namespaces() {}
 
@@ -35,12 +38,12 @@ final class Namespaces {
     plan.addMount(Mount.of(MountKind.PROC, Path.of("/proc")));
   }
 
-  /** The launcher and user namespaces both work here, or why not. */
-  static Availability probe(LinuxHost host) {
-    Availability launcher = host.launcher();
-    if (!launcher.available()) {
-      return launcher;
-    }
-    return host.userNamespaces();
+  /**
+   * The launcher and user namespaces both work here (available with no detail), or why not: the
+   * first part of every isolator's {@link Availability#allOf probe}.
+   */
+  static Availability requirements(LinuxHost host) {
+    return Availability.allOf(
+        LinuxRequirements.launcher(host), LinuxRequirements.userNamespaces(host));
   }
 }

@@ -12,10 +12,10 @@ final class NamespacesBackend implements SandboxBackend {
   NamespacesBackend(LinuxHost host) {
     this.isolators =
         List.of(
-            new ProcessIsolator(host),
-            new FilesystemIsolator(host),
-            new NetworkIsolator(host),
-            new ResourceIsolator(host));
+            new NamespacesProcessIsolator(host),
+            new NamespacesFilesystemIsolator(host),
+            new NamespacesNetworkIsolator(host),
+            new NamespacesResourceIsolator(host));
   }
 
   @Override

@@ -9,11 +9,14 @@ import io.sandbox4j.api.SandboxException;
 import io.sandbox4j.api.SandboxPolicy;
 import io.sandbox4j.api.spi.Availability;
 import io.sandbox4j.api.spi.LaunchSpec;
+import io.sandbox4j.launcher.linux.FakeLinuxHost;
 import io.sandbox4j.launcher.linux.LinuxLaunchPlan;
 import io.sandbox4j.launcher.linux.LinuxLaunchPlan.Mount;
 import io.sandbox4j.launcher.linux.LinuxLaunchPlan.MountKind;
 import io.sandbox4j.launcher.linux.LinuxLaunchPlan.Namespace;
 import io.sandbox4j.launcher.linux.LinuxLaunchPlan.Rlimit;
+import io.sandbox4j.launcher.linux.seccomp.Bpf;
+import io.sandbox4j.launcher.linux.seccomp.SeccompPrograms;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -190,7 +193,8 @@ class PlanGenerationTest {
     Path ws = Files.createDirectories(tmp.resolve("ws"));
     LinuxLaunchPlan plan =
         contribute(
-            new FilesystemIsolator(FakeHost.ordinaryUser()), policy(ws).privateTmp(false).build());
+            new NamespacesFilesystemIsolator(FakeLinuxHost.ordinaryUser()),
+            policy(ws).privateTmp(false).build());
     assertThat(plan.namespaces()).contains(Namespace.USER, Namespace.MOUNT, Namespace.PID);
     assertThat(plan.mounts()).first().isEqualTo(Mount.of(MountKind.PROC, Path.of("/proc")));
   }
@@ -209,14 +213,17 @@ class PlanGenerationTest {
             + ws
             + "/own.sock\n"
             + "0000000000000000: 00000002 00000000 00010000 0001 01 1005 /run/with space.sock\n");
-    NetworkIsolator net = new NetworkIsolator(FakeHost.ordinaryUser(), unix, "amd64");
+    NamespacesNetworkIsolator net =
+        new NamespacesNetworkIsolator(FakeLinuxHost.ordinaryUser(), unix, "amd64");
     assertThat(net.hostSockets())
         .containsExactly(
             Path.of("/run/docker.sock"), ws.resolve("own.sock"), Path.of("/run/with space.sock"));
     LinuxLaunchPlan plan = contribute(net, policy(ws).build());
     assertThat(plan.namespaces()).contains(Namespace.USER, Namespace.NET);
     assertThat(plan.isLoopbackUp()).isTrue();
-    assertThat(plan.seccompFilters()).singleElement().isEqualTo(SocketFilter.program());
+    assertThat(plan.seccompFilters())
+        .singleElement()
+        .isEqualTo(Bpf.encode(SeccompPrograms.socketFamilyAllowList()));
     assertThat(plan.mounts())
         .contains(Mount.optional(MountKind.MASK, Path.of("/run/docker.sock")))
         .doesNotContain(Mount.optional(MountKind.MASK, ws.resolve("own.sock")));
@@ -229,16 +236,24 @@ class PlanGenerationTest {
   @Test
   void networkIsolatorNeedsSeccompAndACoveredArchitecture() {
     Path unix = Path.of("/proc/net/unix");
-    assertThat(new NetworkIsolator(FakeHost.ordinaryUser(), unix, "amd64").probe().available())
+    assertThat(
+            new NamespacesNetworkIsolator(FakeLinuxHost.ordinaryUser(), unix, "amd64")
+                .probe()
+                .available())
         .isTrue();
-    assertThat(new NetworkIsolator(FakeHost.ordinaryUser(), unix, "aarch64").probe().available())
+    assertThat(
+            new NamespacesNetworkIsolator(FakeLinuxHost.ordinaryUser(), unix, "aarch64")
+                .probe()
+                .available())
         .isTrue();
     Availability noSeccomp =
-        new NetworkIsolator(FakeHost.ordinaryUser().withSeccompFilter(false), unix, "amd64")
+        new NamespacesNetworkIsolator(
+                FakeLinuxHost.ordinaryUser().withSeccompFilter(false), unix, "amd64")
             .probe();
     assertThat(noSeccomp.available()).isFalse();
     assertThat(noSeccomp.detail()).contains("CONFIG_SECCOMP_FILTER");
-    Availability riscv = new NetworkIsolator(FakeHost.ordinaryUser(), unix, "riscv64").probe();
+    Availability riscv =
+        new NamespacesNetworkIsolator(FakeLinuxHost.ordinaryUser(), unix, "riscv64").probe();
     assertThat(riscv.available()).isFalse();
     assertThat(riscv.detail()).contains("riscv64").contains("--backend seccomp");
   }
@@ -254,7 +269,8 @@ class PlanGenerationTest {
             .withMaxOpenFiles(64);
     LinuxLaunchPlan plan =
         contribute(
-            new ResourceIsolator(FakeHost.ordinaryUser()), policy(ws).resources(limits).build());
+            new NamespacesResourceIsolator(FakeLinuxHost.ordinaryUser()),
+            policy(ws).resources(limits).build());
     assertThat(plan.rlimits())
         .containsExactlyInAnyOrderEntriesOf(
             Map.of(Rlimit.AS, 1L << 30, Rlimit.CPU, 2L, Rlimit.FSIZE, 4096L, Rlimit.NOFILE, 64L));
@@ -265,7 +281,8 @@ class PlanGenerationTest {
   void processLimitIsNprocInTheUserNamespaceForAnOrdinaryUser() throws Exception {
     Path ws = Files.createDirectories(tmp.resolve("ws"));
     SandboxPolicy p = policy(ws).resources(ResourceLimits.NONE.withMaxProcesses(10)).build();
-    LinuxLaunchPlan plan = contribute(new ResourceIsolator(FakeHost.ordinaryUser()), p);
+    LinuxLaunchPlan plan =
+        contribute(new NamespacesResourceIsolator(FakeLinuxHost.ordinaryUser()), p);
     assertThat(plan.rlimits()).containsEntry(Rlimit.NPROC, 12L);
     assertThat(plan.namespaces()).contains(Namespace.USER, Namespace.PID);
     assertThat(plan.pidsCgroup()).isEmpty();
@@ -277,12 +294,15 @@ class PlanGenerationTest {
     SandboxPolicy p = policy(ws).resources(ResourceLimits.NONE.withMaxProcesses(10)).build();
     Path cg = Path.of("/sys/fs/cgroup/pids");
     LinuxLaunchPlan plan =
-        contribute(new ResourceIsolator(FakeHost.ordinaryUser().asRoot(Optional.of(cg))), p);
+        contribute(
+            new NamespacesResourceIsolator(FakeLinuxHost.ordinaryUser().asRoot(Optional.of(cg))),
+            p);
     assertThat(plan.pidsCgroup()).contains(cg);
     assertThat(plan.pidsMax()).hasValue(11);
     assertThat(plan.rlimits()).doesNotContainKey(Rlimit.NPROC);
 
-    ResourceIsolator none = new ResourceIsolator(FakeHost.ordinaryUser().asRoot(Optional.empty()));
+    NamespacesResourceIsolator none =
+        new NamespacesResourceIsolator(FakeLinuxHost.ordinaryUser().asRoot(Optional.empty()));
     assertThat(none.features()).doesNotContain(Feature.RES_MAX_PROCS).contains(Feature.RES_MEMORY);
     assertThat(none.probe().detail()).contains("root is exempt from RLIMIT_NPROC");
     assertThatThrownBy(() -> contribute(none, p))
@@ -292,20 +312,23 @@ class PlanGenerationTest {
 
   @Test
   void probesExplainMissingUserNamespaces() {
-    FakeHost blocked =
-        FakeHost.ordinaryUser()
+    FakeLinuxHost blocked =
+        FakeLinuxHost.ordinaryUser()
             .withUserNamespaces(Availability.unavailable("AppArmor restricts unprivileged userns"));
-    assertThat(new FilesystemIsolator(blocked).probe().available()).isFalse();
-    assertThat(new ProcessIsolator(blocked).probe().detail()).contains("AppArmor");
-    assertThat(new ResourceIsolator(blocked).features()).doesNotContain(Feature.RES_MAX_PROCS);
+    assertThat(new NamespacesFilesystemIsolator(blocked).probe().available()).isFalse();
+    assertThat(new NamespacesProcessIsolator(blocked).probe().detail()).contains("AppArmor");
+    assertThat(new NamespacesResourceIsolator(blocked).features())
+        .doesNotContain(Feature.RES_MAX_PROCS);
   }
 
   @Test
   void newSessionIsClaimedOnlyWhenTiocstiIsDisabled() {
-    assertThat(new ProcessIsolator(FakeHost.ordinaryUser()).features())
+    assertThat(new NamespacesProcessIsolator(FakeLinuxHost.ordinaryUser()).features())
         .doesNotContain(Feature.PROC_NEW_SESSION)
         .contains(Feature.PROC_TREE_KILL, Feature.PROC_ISOLATION, Feature.PROC_NO_PRIVILEGES);
-    assertThat(new ProcessIsolator(FakeHost.ordinaryUser().withLegacyTiocsti(false)).features())
+    assertThat(
+            new NamespacesProcessIsolator(FakeLinuxHost.ordinaryUser().withLegacyTiocsti(false))
+                .features())
         .contains(Feature.PROC_NEW_SESSION);
   }
 }

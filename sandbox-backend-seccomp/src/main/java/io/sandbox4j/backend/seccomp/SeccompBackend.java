@@ -14,9 +14,8 @@ final class SeccompBackend implements SandboxBackend {
   }
 
   SeccompBackend(LinuxHost host, String osArch) {
-    SeccompHost shared = new SeccompHost(host, osArch);
     this.isolators =
-        List.of(new SeccompProcessIsolator(shared), new SeccompNetworkIsolator(shared));
+        List.of(new SeccompProcessIsolator(host, osArch), new SeccompNetworkIsolator(host, osArch));
   }
 
   @Override
@@ -36,10 +35,11 @@ final class SeccompBackend implements SandboxBackend {
   }
 
   /**
-   * Early (before Landlock at 50 and namespaces): automatic selection picks isolators per feature,
-   * so the hardening program is only installed when this backend's process isolator is chosen for
-   * PROC_NEW_SESSION. The cost is that under --net none its network isolator (no sockets at all,
-   * unix included) wins over a network namespace with a working loopback.
+   * After the namespaces backend (30), before Landlock (50). Automatic selection gives each feature
+   * to the first available isolator that declares it, so under --net none a network namespace with
+   * a working loopback wins over this backend's network isolator (no sockets at all, unix
+   * included), and the hardening program is installed when this backend's process isolator owns
+   * PROC_NEW_SESSION (where the kernel still allows TIOCSTI, nothing else declares it).
    */
   @Override
   public int priority() {

@@ -2,12 +2,16 @@ package io.sandbox4j.backend.seccomp;
 
 import io.sandbox4j.api.Aspect;
 import io.sandbox4j.api.Feature;
-import io.sandbox4j.api.NetworkMode;
-import io.sandbox4j.api.SandboxException;
 import io.sandbox4j.api.SandboxPolicy;
+import io.sandbox4j.api.spi.AbstractIsolator;
 import io.sandbox4j.api.spi.Availability;
-import io.sandbox4j.api.spi.Isolator;
 import io.sandbox4j.api.spi.LaunchSpec;
+import io.sandbox4j.launcher.linux.LinuxHost;
+import io.sandbox4j.launcher.linux.LinuxLaunchPlan;
+import io.sandbox4j.launcher.linux.LinuxRequirements;
+import io.sandbox4j.launcher.linux.seccomp.Bpf;
+import io.sandbox4j.launcher.linux.seccomp.SeccompPrograms;
+import io.sandbox4j.launcher.linux.seccomp.SyscallTable;
 import java.util.Set;
 
 /**
@@ -20,48 +24,33 @@ import java.util.Set;
  * matters, a namespace-based network isolator is the better choice. No allow-list: a filter cannot
  * tell destinations apart.
  */
-final class SeccompNetworkIsolator implements Isolator {
-  private final SeccompHost host;
+final class SeccompNetworkIsolator extends AbstractIsolator {
+  private final LinuxHost host;
+  private final String osArch;
 
-  SeccompNetworkIsolator(SeccompHost host) {
+  SeccompNetworkIsolator(LinuxHost host, String osArch) {
+    super("network", Aspect.NETWORK, Set.of(Feature.NET_DENY_ALL));
     this.host = host;
-  }
-
-  @Override
-  public String id() {
-    return "network";
-  }
-
-  @Override
-  public Aspect aspect() {
-    return Aspect.NETWORK;
-  }
-
-  @Override
-  public Set<Feature> features() {
-    return Set.of(Feature.NET_DENY_ALL);
+    this.osArch = osArch;
   }
 
   @Override
   public Availability probe() {
-    Availability missing = host.probe();
-    if (missing != null) {
-      return missing;
-    }
-    return Availability.available(
-        "socket(2) denied for every family, unix sockets included (socketpair(2) works);"
-            + " connect(2), bind(2) and io_uring denied");
+    return Availability.allOf(
+        LinuxRequirements.launcher(host),
+        LinuxRequirements.seccomp(host, osArch),
+        Availability.available(
+            "socket(2) denied for every family, unix sockets included (socketpair(2) works);"
+                + " connect(2), bind(2) and io_uring denied"));
   }
 
   @Override
   public void contribute(SandboxPolicy policy, Set<Feature> owned, LaunchSpec spec) {
-    if (policy.network().mode() != NetworkMode.NONE) {
-      return;
+    LinuxRequirements.requireAvailable("seccomp", this);
+    if (owned.contains(Feature.NET_DENY_ALL)) {
+      spec.extension(LinuxLaunchPlan.class, LinuxLaunchPlan::new)
+          .addSeccompFilter(
+              Bpf.encode(SeccompPrograms.noNetwork(SyscallTable.forArch(osArch).orElseThrow())));
     }
-    Availability a = probe();
-    if (!a.available()) {
-      throw SandboxException.cannotSandbox("seccomp network isolator: " + a.detail());
-    }
-    SeccompHost.addOnce(spec, Bpf.encode(SeccompPrograms.noNetwork(host.table())));
   }
 }

@@ -2,69 +2,62 @@ package io.sandbox4j.backend.seccomp;
 
 import io.sandbox4j.api.Aspect;
 import io.sandbox4j.api.Feature;
-import io.sandbox4j.api.SandboxException;
 import io.sandbox4j.api.SandboxPolicy;
+import io.sandbox4j.api.spi.AbstractIsolator;
 import io.sandbox4j.api.spi.Availability;
-import io.sandbox4j.api.spi.Isolator;
 import io.sandbox4j.api.spi.LaunchSpec;
+import io.sandbox4j.launcher.linux.LinuxHost;
 import io.sandbox4j.launcher.linux.LinuxLaunchPlan;
+import io.sandbox4j.launcher.linux.LinuxRequirements;
+import io.sandbox4j.launcher.linux.seccomp.Bpf;
+import io.sandbox4j.launcher.linux.seccomp.SeccompPrograms;
+import io.sandbox4j.launcher.linux.seccomp.SyscallTable;
 import java.util.Set;
 
 /**
  * Installs the hardening program ({@link SeccompPrograms#hardening}).
  *
- * <p>Declares only {@link Feature#PROC_NEW_SESSION}: the native launcher always calls setsid before
- * exec, and this program denies TIOCSTI and TIOCLINUX, so no input reaches the caller's terminal
- * even through an inherited terminal descriptor. It does not declare {@link Feature#PROC_ISOLATION}
- * (ptrace and process_vm_* are denied, but kill(2) to outside processes is not) nor {@link
- * Feature#PROC_NO_PRIVILEGES} (no_new_privs and dropping capabilities are the launcher's, not the
- * filter's).
+ * <p>Declares only {@link Feature#PROC_NEW_SESSION}: the native launcher calls setsid before exec
+ * when the plan asks, and this program denies TIOCSTI and TIOCLINUX, so no input reaches the
+ * caller's terminal even through an inherited terminal descriptor. It does not declare {@link
+ * Feature#PROC_ISOLATION} (ptrace and process_vm_* are denied, but kill(2) to outside processes is
+ * not) nor {@link Feature#PROC_NO_PRIVILEGES} (no_new_privs and dropping capabilities are the
+ * launcher's, not the filter's).
  */
-final class SeccompProcessIsolator implements Isolator {
-  private final SeccompHost host;
+final class SeccompProcessIsolator extends AbstractIsolator {
+  private final LinuxHost host;
+  private final String osArch;
 
-  SeccompProcessIsolator(SeccompHost host) {
+  SeccompProcessIsolator(LinuxHost host, String osArch) {
+    super("process", Aspect.PROCESS, Set.of(Feature.PROC_NEW_SESSION));
     this.host = host;
-  }
-
-  @Override
-  public String id() {
-    return "process";
-  }
-
-  @Override
-  public Aspect aspect() {
-    return Aspect.PROCESS;
-  }
-
-  @Override
-  public Set<Feature> features() {
-    return Set.of(Feature.PROC_NEW_SESSION);
+    this.osArch = osArch;
   }
 
   @Override
   public Availability probe() {
-    Availability missing = host.probe();
-    if (missing != null) {
-      return missing;
-    }
-    return Availability.available(
-        "new session (setsid) without TIOCSTI/TIOCLINUX; ptrace, process_vm_*, io_uring, bpf,"
-            + " perf_event_open, keyrings, userfaultfd, mount, namespaces and kernel modules denied"
-            + " ("
-            + host.table().name()
-            + ")");
+    return Availability.allOf(
+        LinuxRequirements.launcher(host),
+        LinuxRequirements.seccomp(host, osArch),
+        Availability.available(
+            "new session (setsid) without TIOCSTI/TIOCLINUX; ptrace, process_vm_*, io_uring, bpf,"
+                + " perf_event_open, keyrings, userfaultfd, mount, namespaces and kernel modules"
+                + " denied ("
+                + osArch
+                + ")"));
   }
 
   @Override
   public void contribute(SandboxPolicy policy, Set<Feature> owned, LaunchSpec spec) {
-    Availability a = probe();
-    if (!a.available()) {
-      throw SandboxException.cannotSandbox("seccomp process isolator: " + a.detail());
+    LinuxRequirements.requireAvailable("seccomp", this);
+    if (owned.contains(Feature.PROC_NEW_SESSION)) {
+      LinuxLaunchPlan plan = spec.extension(LinuxLaunchPlan.class, LinuxLaunchPlan::new);
+      // PROC_NEW_SESSION is setsid (no controlling terminal) plus the TIOCSTI/TIOCLINUX denial of
+      // the hardening program (an inherited terminal descriptor could otherwise still inject
+      // input). The program's other denials come with it: they are what it is.
+      plan.addSeccompFilter(
+          Bpf.encode(SeccompPrograms.hardening(SyscallTable.forArch(osArch).orElseThrow())));
+      plan.newSession();
     }
-    SeccompHost.addOnce(spec, Bpf.encode(SeccompPrograms.hardening(host.table())));
-    // PROC_NEW_SESSION is setsid (no controlling terminal) plus the TIOCSTI/TIOCLINUX denial above
-    // (an inherited terminal descriptor could otherwise still inject input).
-    spec.extension(LinuxLaunchPlan.class, LinuxLaunchPlan::new).newSession();
   }
 }

@@ -9,6 +9,7 @@ import io.sandbox4j.api.spi.Availability;
 import io.sandbox4j.api.spi.Isolator;
 import io.sandbox4j.api.spi.LaunchSpec;
 import io.sandbox4j.launcher.linux.NativeLaunch;
+import io.sandbox4j.launcher.linux.seccomp.SyscallTable;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;

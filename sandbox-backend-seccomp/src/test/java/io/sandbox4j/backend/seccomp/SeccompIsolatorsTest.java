@@ -10,10 +10,16 @@ import io.sandbox4j.api.SandboxException;
 import io.sandbox4j.api.SandboxPolicy;
 import io.sandbox4j.api.spi.Isolator;
 import io.sandbox4j.api.spi.LaunchSpec;
+import io.sandbox4j.launcher.linux.FakeLinuxHost;
 import io.sandbox4j.launcher.linux.LinuxLaunchPlan;
+import io.sandbox4j.launcher.linux.seccomp.Bpf;
+import io.sandbox4j.launcher.linux.seccomp.SeccompPrograms;
+import io.sandbox4j.launcher.linux.seccomp.SyscallTable;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class SeccompIsolatorsTest {
@@ -41,7 +47,7 @@ class SeccompIsolatorsTest {
 
   @Test
   void declaresExactlyNewSessionAndNoNetwork() {
-    SeccompBackend b = new SeccompBackend(FakeLinuxHost.withAbi(7), "amd64");
+    SeccompBackend b = new SeccompBackend(FakeLinuxHost.ordinaryUser(), "amd64");
     assertThat(b.id()).isEqualTo("seccomp");
     assertThat(b.isolators()).extracting(Isolator::id).containsExactly("process", "network");
     assertThat(isolator(b, "process").aspect()).isEqualTo(Aspect.PROCESS);
@@ -59,24 +65,27 @@ class SeccompIsolatorsTest {
   @Test
   void unavailableWithoutLauncherOrSeccompOrAKnownArchitecture() {
     for (Isolator i :
-        new SeccompBackend(FakeLinuxHost.withoutLauncher("launcher not built: no cc"), "amd64")
+        new SeccompBackend(
+                FakeLinuxHost.ordinaryUser().withoutLauncher("launcher not built: no cc"), "amd64")
             .isolators()) {
       assertThat(i.probe().available()).isFalse();
       assertThat(i.probe().detail()).isEqualTo("launcher not built: no cc");
     }
-    for (Isolator i : new SeccompBackend(FakeLinuxHost.withoutSeccomp(), "amd64").isolators()) {
+    for (Isolator i :
+        new SeccompBackend(FakeLinuxHost.ordinaryUser().withSeccompFilter(false), "amd64")
+            .isolators()) {
       assertThat(i.probe().available()).isFalse();
       assertThat(i.probe().detail()).contains("CONFIG_SECCOMP_FILTER");
       SandboxPolicy p = policy(NetworkPolicy.NONE);
       assertThatThrownBy(() -> i.contribute(p, i.requiredBy(p), spec(p)))
           .isInstanceOf(SandboxException.class);
     }
-    for (Isolator i : new SeccompBackend(FakeLinuxHost.withAbi(7), "riscv64").isolators()) {
+    for (Isolator i : new SeccompBackend(FakeLinuxHost.ordinaryUser(), "riscv64").isolators()) {
       assertThat(i.probe().available()).isFalse();
       assertThat(i.probe().detail()).contains("riscv64", "x86-64 and aarch64");
     }
     assertThat(
-            isolator(new SeccompBackend(FakeLinuxHost.withAbi(7), "aarch64"), "network")
+            isolator(new SeccompBackend(FakeLinuxHost.ordinaryUser(), "aarch64"), "network")
                 .probe()
                 .available())
         .isTrue();
@@ -84,7 +93,7 @@ class SeccompIsolatorsTest {
 
   @Test
   void bothIsolatorsAddTheHardeningProgramOnceAndTheNetworkProgram() {
-    SeccompBackend b = new SeccompBackend(FakeLinuxHost.withAbi(7), "amd64");
+    SeccompBackend b = new SeccompBackend(FakeLinuxHost.ordinaryUser(), "amd64");
     SandboxPolicy p = policy(NetworkPolicy.NONE);
     LaunchSpec spec = spec(p);
     isolator(b, "process").contribute(p, isolator(b, "process").requiredBy(p), spec);
@@ -98,10 +107,31 @@ class SeccompIsolatorsTest {
 
   @Test
   void theNetworkIsolatorAddsNothingWhenThePolicyAllowsTheNetwork() {
-    SeccompBackend b = new SeccompBackend(FakeLinuxHost.withAbi(7), "amd64");
+    SeccompBackend b = new SeccompBackend(FakeLinuxHost.ordinaryUser(), "amd64");
     SandboxPolicy p = policy(NetworkPolicy.ALL);
     LaunchSpec spec = spec(p);
     isolator(b, "network").contribute(p, isolator(b, "network").requiredBy(p), spec);
     assertThat(filters(spec)).isEmpty();
+  }
+
+  @Test
+  void eachIsolatorContributesOnlyForTheFeaturesItOwns() {
+    SeccompBackend b = new SeccompBackend(FakeLinuxHost.ordinaryUser(), "amd64");
+    SandboxPolicy p = policy(NetworkPolicy.NONE);
+    assertThat(isolator(b, "network").requiredBy(p)).containsExactly(Feature.NET_DENY_ALL);
+
+    // NET_DENY_ALL owned by another backend's isolator (a network namespace): no filter here.
+    LaunchSpec notOwned = spec(p);
+    isolator(b, "network").contribute(p, Set.of(), notOwned);
+    isolator(b, "process").contribute(p, Set.of(), notOwned);
+    assertThat(filters(notOwned)).isEmpty();
+    assertThat(notOwned.findExtension(LinuxLaunchPlan.class).map(LinuxLaunchPlan::isNewSession))
+        .isNotEqualTo(Optional.of(true));
+
+    LaunchSpec onlyProcess = spec(p);
+    isolator(b, "network").contribute(p, Set.of(), onlyProcess);
+    isolator(b, "process").contribute(p, Set.of(Feature.PROC_NEW_SESSION), onlyProcess);
+    assertThat(filters(onlyProcess))
+        .containsExactly(Bpf.encode(SeccompPrograms.hardening(SyscallTable.X86_64)));
   }
 }

@@ -2,32 +2,43 @@ package io.sandbox4j.launcher.linux;
 
 import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
+import io.sandbox4j.api.SandboxException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
-import java.util.function.Consumer;
+import java.util.TreeMap;
 import org.apiguardian.api.API;
 
 /**
  * What Linux isolators ask the native launcher to apply for one run, as a {@link
- * io.sandbox4j.api.spi.LaunchSpec} extension. Isolators only add to it; the launcher applies every
- * part in a fixed order and fails the run (exit 125, step named) if any part cannot be applied.
+ * io.sandbox4j.api.spi.LaunchSpec} extension. Isolators only add to it, each the parts for what it
+ * owns, in any order; the launcher applies every part in a fixed order and fails the run (exit 125,
+ * step named) if any part cannot be applied.
+ *
+ * <p>What follows from how the parts combine is decided here, when the launcher reads the plan, not
+ * by the isolators: a fresh private tmpfs is writable under the Landlock ruleset ({@link
+ * #landlock()}), and the read-only host view leaves writable roots beneath such a tmpfs alone
+ * ({@link #mounts()}).
  *
  * <p>The launcher always sets no_new_privs and drops every capability, whatever the plan says.
  */
 @API(status = EXPERIMENTAL, since = "0.1")
 public final class LinuxLaunchPlan {
-  private final List<Consumer<LinuxLaunchPlan>> deferred = new ArrayList<>();
-  private LandlockRules landlock;
+  private final List<LandlockRules> landlockParts = new ArrayList<>();
   private final List<byte[]> seccompFilters = new ArrayList<>();
+  // Writable roots of the read-only host view, or null when no isolator asked for the view.
+  private Set<Path> readOnlyHostView;
   private final EnumSet<Namespace> namespaces = EnumSet.noneOf(Namespace.class);
   // A set: isolators add a mount per protected or masked path, and a list's contains() made a
   // policy of N paths cost O(N^2).
@@ -146,26 +157,83 @@ public final class LinuxLaunchPlan {
   }
 
   /**
-   * Registers a step to run once every isolator has contributed, just before the launcher encodes
-   * the plan: for contributions that depend on others (Landlock rules must know which mount points
-   * are private to this sandbox). Steps run in registration order, once.
+   * Adds a part of this launch's Landlock ruleset: the filesystem isolator's access rules, the
+   * process isolator's scopes. The launcher applies one ruleset built from every part ({@link
+   * #landlock()}). Only one part may handle filesystem rights and one network rights: merged, a
+   * second part's rules would widen the first's (Landlock grants the union of a ruleset's rules).
    */
-  public void beforeLaunch(Consumer<LinuxLaunchPlan> step) {
-    deferred.add(step);
-  }
-
-  /** Runs the steps registered with {@link #beforeLaunch}; the launcher calls it. */
-  public void completeContributions() {
-    while (!deferred.isEmpty()) {
-      deferred.remove(0).accept(this);
+  public void addLandlock(LandlockRules part) {
+    for (LandlockRules p : landlockParts) {
+      if ((p.handledAccessFs() != 0 && part.handledAccessFs() != 0)
+          || (p.handledAccessNet() != 0 && part.handledAccessNet() != 0)) {
+        throw SandboxException.cannotSandbox(
+            "this launch already carries a Landlock ruleset for the same rights from another"
+                + " isolator, and merging two would widen one of them; select one backend for"
+                + " Landlock-based filesystem isolation");
+      }
     }
+    landlockParts.add(part);
   }
 
   /**
-   * The mount points that get a fresh tmpfs of their own in this plan: private to this sandbox, so
-   * writing there reaches nothing outside it.
+   * The Landlock ruleset the launcher applies, built from the parts added: handled rights and
+   * scopes united, each path's rules united. When filesystem rights are handled, every mount point
+   * that gets a fresh tmpfs in this plan gets all of them as well: the tmpfs is private to this
+   * sandbox (writing there reaches nothing outside it), and the launcher applies Landlock after the
+   * mounts, so the rule attaches to the tmpfs. Empty when no part was added.
    */
-  public List<Path> privateMountPoints() {
+  public Optional<LandlockRules> landlock() {
+    if (landlockParts.isEmpty()) {
+      return Optional.empty();
+    }
+    long fs = 0;
+    long net = 0;
+    long scoped = 0;
+    TreeMap<Path, LandlockRules.PathRule> paths = new TreeMap<>();
+    List<LandlockRules.PortRule> ports = new ArrayList<>();
+    for (LandlockRules p : landlockParts) {
+      fs |= p.handledAccessFs();
+      net |= p.handledAccessNet();
+      scoped |= p.scoped();
+      p.pathRules().forEach(r -> mergeRule(paths, r));
+      ports.addAll(p.portRules());
+    }
+    if (fs != 0) {
+      for (Path tmpfs : tmpfsMountPoints()) {
+        mergeRule(paths, new LandlockRules.PathRule(tmpfs, fs, false));
+      }
+    }
+    return Optional.of(new LandlockRules(fs, net, scoped, List.copyOf(paths.values()), ports));
+  }
+
+  private static void mergeRule(Map<Path, LandlockRules.PathRule> paths, LandlockRules.PathRule r) {
+    paths.merge(
+        r.path(),
+        r,
+        (a, b) ->
+            new LandlockRules.PathRule(
+                a.path(), a.allowedAccess() | b.allowedAccess(), a.optional() && b.optional()));
+  }
+
+  /**
+   * Asks for the read-only host view: every mount of the sandbox's mount namespace made read-only
+   * in one mount_setattr(2) call before the plan's other mounts, then each of {@code writableRoots}
+   * bound writable again (see {@link #mounts()}), so that what Landlock does not mediate (chmod,
+   * chown, utime, setxattr) cannot change anything outside the writable roots. Adds user and mount
+   * namespaces. Several requests add up.
+   */
+  public void readOnlyHostView(Collection<Path> writableRoots) {
+    addNamespaces(Namespace.USER, Namespace.MOUNT);
+    if (readOnlyHostView == null) {
+      readOnlyHostView = new LinkedHashSet<>();
+    }
+    for (Path w : writableRoots) {
+      readOnlyHostView.add(absolute(w));
+    }
+  }
+
+  /** The mount points that get a fresh tmpfs of their own in this plan. */
+  private List<Path> tmpfsMountPoints() {
     List<Path> out = new ArrayList<>();
     for (Mount m : mounts) {
       if (m.kind() == MountKind.TMPFS) {
@@ -175,26 +243,27 @@ public final class LinuxLaunchPlan {
     return out;
   }
 
-  /** Sets the Landlock ruleset; only one isolator may set it. */
-  public void landlock(LandlockRules rules) {
-    if (landlock != null) {
-      throw new IllegalStateException("Landlock rules already set for this launch");
+  private static Path absolute(Path p) {
+    if (!p.isAbsolute()) {
+      throw new IllegalArgumentException("path '" + p + "' is not absolute");
     }
-    this.landlock = rules;
-  }
-
-  public Optional<LandlockRules> landlock() {
-    return Optional.ofNullable(landlock);
+    return p.normalize();
   }
 
   /**
    * Adds a seccomp-bpf program: an array of 8-byte little-endian struct sock_filter. Filters are
-   * installed in the order added, after no_new_privs, as the last step before exec.
+   * installed in the order added, after no_new_privs, as the last step before exec. A program
+   * identical to one already added is added once (installing it twice enforces nothing more).
    */
   public void addSeccompFilter(byte[] program) {
     if (program.length == 0 || program.length % 8 != 0) {
       throw new IllegalArgumentException(
           "seccomp program length " + program.length + " is not a positive multiple of 8");
+    }
+    for (byte[] f : seccompFilters) {
+      if (Arrays.equals(f, program)) {
+        return;
+      }
     }
     seccompFilters.add(program.clone());
   }
@@ -222,16 +291,31 @@ public final class LinuxLaunchPlan {
   }
 
   /**
-   * The mounts in the order the launcher applies them: proc, then tmpfs, then the others from the
-   * shallowest path to the deepest (a parent's pin before a child's read-only bind, a parent's
-   * read-only bind before a child's writable bind), by kind code among equals (masks after
-   * read-only binds and pins).
+   * The mounts in the order the launcher applies them: the read-only host view's read-only tree,
+   * proc, then tmpfs, then the others from the shallowest path to the deepest (a parent's pin
+   * before a child's read-only bind, a parent's read-only bind before a child's writable bind), by
+   * kind code among equals (masks after read-only binds and pins).
+   *
+   * <p>With the read-only host view ({@link #readOnlyHostView}), {@code /} is a {@link
+   * MountKind#READ_ONLY_TREE} and each of its writable roots a {@link MountKind#WRITABLE_BIND},
+   * except roots beneath a tmpfs mount point of this plan: that tmpfs is new and writable, and the
+   * roots it keeps are made writable as they are bound.
    */
   public List<Mount> mounts() {
-    List<Mount> ordered = new ArrayList<>(mounts);
+    Set<Mount> all = new LinkedHashSet<>(mounts);
+    if (readOnlyHostView != null) {
+      List<Path> tmpfs = tmpfsMountPoints();
+      all.add(Mount.of(MountKind.READ_ONLY_TREE, Path.of("/")));
+      for (Path w : readOnlyHostView) {
+        if (tmpfs.stream().noneMatch(w::startsWith)) {
+          all.add(Mount.of(MountKind.WRITABLE_BIND, w));
+        }
+      }
+    }
+    List<Mount> ordered = new ArrayList<>(all);
     // A writable bind pins its path as well: a separate pin of it would be a second bind.
-    Set<Path> writable = new java.util.HashSet<>();
-    for (Mount m : mounts) {
+    Set<Path> writable = new HashSet<>();
+    for (Mount m : all) {
       if (m.kind() == MountKind.WRITABLE_BIND) {
         writable.add(m.path());
       }

@@ -58,7 +58,6 @@ public final class NativeLauncher implements Launcher {
     refuseIfWritableBySandbox(launcher, spec);
     LinuxLaunchPlan plan =
         spec.findExtension(LinuxLaunchPlan.class).orElseGet(LinuxLaunchPlan::new);
-    plan.completeContributions();
     String encoded;
     try {
       encoded = PlanEncoder.encodeBase64(plan, spec.workingDirectory());

@@ -152,7 +152,7 @@ class NativeLauncherTest {
     long makeReg = 1L << 8;
     long handled = writeFile | makeDir | makeReg;
     LinuxLaunchPlan plan = new LinuxLaunchPlan();
-    plan.landlock(
+    plan.addLandlock(
         new LandlockRules(
             handled,
             0,
@@ -171,7 +171,7 @@ class NativeLauncherTest {
   @Test
   void aMissingMandatoryLandlockPathFailsTheRunWith125() throws Exception {
     LinuxLaunchPlan plan = new LinuxLaunchPlan();
-    plan.landlock(
+    plan.addLandlock(
         new LandlockRules(
             2,
             0,

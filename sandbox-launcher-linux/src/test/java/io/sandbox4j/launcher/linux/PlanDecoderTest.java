@@ -59,7 +59,7 @@ class PlanDecoderTest {
     plan.addMount(Mount.of(MountKind.READ_ONLY_BIND, Path.of("/tmp/ws/.git/hooks")));
     plan.rlimit(LinuxLaunchPlan.Rlimit.NOFILE, 64);
     plan.addSeccompFilter(new byte[] {6, 0, 0, 0, 0, 0, (byte) 0xff, 0x7f});
-    plan.landlock(
+    plan.addLandlock(
         new LandlockRules(
             3, 0, 0, List.of(new LandlockRules.PathRule(Path.of("/tmp"), 3, true)), List.of()));
     return PlanEncoder.encode(plan, Path.of("/tmp/ws"));

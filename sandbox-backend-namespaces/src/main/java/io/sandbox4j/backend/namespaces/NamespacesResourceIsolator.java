@@ -5,12 +5,13 @@ import io.sandbox4j.api.Feature;
 import io.sandbox4j.api.ResourceLimits;
 import io.sandbox4j.api.SandboxException;
 import io.sandbox4j.api.SandboxPolicy;
+import io.sandbox4j.api.spi.AbstractIsolator;
 import io.sandbox4j.api.spi.Availability;
-import io.sandbox4j.api.spi.Isolator;
 import io.sandbox4j.api.spi.LaunchSpec;
 import io.sandbox4j.launcher.linux.LinuxHost;
 import io.sandbox4j.launcher.linux.LinuxLaunchPlan;
 import io.sandbox4j.launcher.linux.LinuxLaunchPlan.Rlimit;
+import io.sandbox4j.launcher.linux.LinuxRequirements;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.Optional;
@@ -30,7 +31,7 @@ import java.util.Set;
  * Both also put the sandbox in a pid namespace. When neither works, {@link Feature#RES_MAX_PROCS}
  * is not declared and {@link #probe()} says why.
  */
-final class ResourceIsolator implements Isolator {
+final class NamespacesResourceIsolator extends AbstractIsolator {
   /** The launcher's supervisor and the pid namespace's init, inside the user namespace. */
   static final int LAUNCHER_PROCESSES_IN_USERNS = 2;
 
@@ -39,7 +40,8 @@ final class ResourceIsolator implements Isolator {
 
   private final LinuxHost host;
 
-  ResourceIsolator(LinuxHost host) {
+  NamespacesResourceIsolator(LinuxHost host) {
+    super("resources", Aspect.RESOURCE);
     this.host = host;
   }
 
@@ -49,23 +51,13 @@ final class ResourceIsolator implements Isolator {
   }
 
   Optional<ProcessLimit> processLimit() {
-    if (!Namespaces.probe(host).available()) {
+    if (!Namespaces.requirements(host).available()) {
       return Optional.empty();
     }
     if (!host.root()) {
       return Optional.of(ProcessLimit.USERNS_RLIMIT);
     }
     return host.pidsCgroup().map(p -> ProcessLimit.PIDS_CGROUP);
-  }
-
-  @Override
-  public String id() {
-    return "resources";
-  }
-
-  @Override
-  public Aspect aspect() {
-    return Aspect.RESOURCE;
   }
 
   @Override
@@ -84,7 +76,7 @@ final class ResourceIsolator implements Isolator {
 
   @Override
   public Availability probe() {
-    Availability launcher = host.launcher();
+    Availability launcher = LinuxRequirements.launcher(host);
     if (!launcher.available()) {
       return launcher;
     }
@@ -95,7 +87,7 @@ final class ResourceIsolator implements Isolator {
                 + (host.root()
                     ? "root is exempt from RLIMIT_NPROC and no writable pids cgroup was found"
                         + " (mount the cgroup v1 pids controller or delegate pids in cgroup v2)"
-                    : Namespaces.probe(host).detail())
+                    : Namespaces.requirements(host).detail())
             : limit.get() == ProcessLimit.PIDS_CGROUP
                 ? "process limit by a pids cgroup beneath " + host.pidsCgroup().orElseThrow()
                 : "process limit by RLIMIT_NPROC in the sandbox's user namespace";
@@ -106,11 +98,24 @@ final class ResourceIsolator implements Isolator {
   public void contribute(SandboxPolicy policy, Set<Feature> owned, LaunchSpec spec) {
     ResourceLimits r = policy.resources();
     LinuxLaunchPlan plan = Namespaces.plan(spec);
-    r.memoryBytes().ifPresent(v -> plan.rlimit(Rlimit.AS, v));
-    r.cpuTime().ifPresent(d -> plan.rlimit(Rlimit.CPU, d.getSeconds() + (d.getNano() > 0 ? 1 : 0)));
-    r.maxFileSizeBytes().ifPresent(v -> plan.rlimit(Rlimit.FSIZE, v));
-    r.maxOpenFiles().ifPresent(v -> plan.rlimit(Rlimit.NOFILE, v));
-    if (r.maxProcesses().isPresent()) {
+    if (owned.contains(Feature.RES_MEMORY)) {
+      r.memoryBytes().ifPresent(v -> plan.rlimit(Rlimit.AS, v));
+    }
+    if (owned.contains(Feature.RES_CPU_TIME)) {
+      r.cpuTime()
+          .ifPresent(d -> plan.rlimit(Rlimit.CPU, d.getSeconds() + (d.getNano() > 0 ? 1 : 0)));
+    }
+    if (owned.contains(Feature.RES_FILE_SIZE)) {
+      r.maxFileSizeBytes().ifPresent(v -> plan.rlimit(Rlimit.FSIZE, v));
+    }
+    if (owned.contains(Feature.RES_OPEN_FILES)) {
+      r.maxOpenFiles().ifPresent(v -> plan.rlimit(Rlimit.NOFILE, v));
+    }
+    // A max-procs this isolator cannot enforce here is refused even when not owned: no Linux
+    // isolator declares RES_MAX_PROCS then (the engine refuses such a policy before contributing),
+    // so a library caller driving this isolator alone must not get a run without the limit.
+    boolean unenforceable = processLimit().isEmpty();
+    if (r.maxProcesses().isPresent() && (owned.contains(Feature.RES_MAX_PROCS) || unenforceable)) {
       int n = r.maxProcesses().getAsInt();
       ProcessLimit how =
           processLimit()

@@ -4,11 +4,12 @@ import io.sandbox4j.api.Aspect;
 import io.sandbox4j.api.Feature;
 import io.sandbox4j.api.FilesystemPolicy;
 import io.sandbox4j.api.SandboxPolicy;
+import io.sandbox4j.api.spi.AbstractIsolator;
 import io.sandbox4j.api.spi.Availability;
-import io.sandbox4j.api.spi.Isolator;
 import io.sandbox4j.api.spi.LaunchSpec;
 import io.sandbox4j.launcher.linux.LinuxHost;
 import io.sandbox4j.launcher.linux.LinuxLaunchPlan;
+import io.sandbox4j.launcher.linux.LinuxRequirements;
 import java.time.Clock;
 import java.util.EnumSet;
 import java.util.Set;
@@ -23,42 +24,36 @@ import java.util.Set;
  * the Landlock backend confines writes and reads by path; remounting the whole tree read-only here
  * would duplicate that with more mounts per run.
  */
-final class FilesystemIsolator implements Isolator {
+final class NamespacesFilesystemIsolator extends AbstractIsolator {
   private final LinuxHost host;
 
-  FilesystemIsolator(LinuxHost host) {
+  NamespacesFilesystemIsolator(LinuxHost host) {
+    super(
+        "filesystem",
+        Aspect.FILESYSTEM,
+        EnumSet.of(Feature.FS_PRIVATE_TMP, Feature.FS_PROTECTED_PATHS, Feature.FS_READ_DENY));
     this.host = host;
   }
 
   @Override
-  public String id() {
-    return "filesystem";
-  }
-
-  @Override
-  public Aspect aspect() {
-    return Aspect.FILESYSTEM;
-  }
-
-  @Override
-  public Set<Feature> features() {
-    return EnumSet.of(Feature.FS_PRIVATE_TMP, Feature.FS_PROTECTED_PATHS, Feature.FS_READ_DENY);
-  }
-
-  @Override
   public Availability probe() {
-    Availability a = Namespaces.probe(host);
-    return a.available()
-        ? Availability.available(
+    return Availability.allOf(
+        Namespaces.requirements(host),
+        Availability.available(
             "mount namespace: private /tmp, /var/tmp and /dev/shm; protected paths (and git's"
                 + " commondir, modules, worktrees, config.worktree) bound read-only, or moved"
-                + " aside after the run when the command created them; denied paths masked")
-        : a;
+                + " aside after the run when the command created them; denied paths masked"));
   }
 
   @Override
   public void contribute(SandboxPolicy policy, Set<Feature> owned, LaunchSpec spec) {
-    Set<Feature> required = owned;
+    LinuxRequirements.requireAvailable("namespaces", this);
+    Set<Feature> required = EnumSet.noneOf(Feature.class);
+    required.addAll(owned);
+    required.retainAll(features());
+    if (required.isEmpty()) {
+      return;
+    }
     FilesystemPolicy fs = policy.filesystem();
     FilesystemMounts m = new FilesystemMounts();
     if (required.contains(Feature.FS_PRIVATE_TMP)) {
@@ -76,8 +71,9 @@ final class FilesystemIsolator implements Isolator {
       m.denyRead(fs.readDeny());
     }
     LinuxLaunchPlan plan = Namespaces.plan(spec);
-    // a pid namespace too: with the host's /proc, /proc/<pid>/root of host processes would lead
-    // around the masks (the user namespace already denies that access; this removes the view)
+    // a pid namespace too, whichever of the features it owns: with the host's /proc,
+    // /proc/<pid>/root of host processes would lead around the masks and read-only binds (the user
+    // namespace already denies that access; this removes the view)
     Namespaces.pid(plan);
     m.mounts().forEach(plan::addMount);
   }

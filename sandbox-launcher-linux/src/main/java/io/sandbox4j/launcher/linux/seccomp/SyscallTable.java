@@ -1,8 +1,11 @@
-package io.sandbox4j.backend.seccomp;
+package io.sandbox4j.launcher.linux.seccomp;
+
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import org.apiguardian.api.API;
 
 /**
  * System call numbers of one architecture. Numbers checked against Debian 12's kernel headers
@@ -13,15 +16,16 @@ import java.util.OptionalInt;
  * @param auditArch AUDIT_ARCH_* from linux/audit.h: what seccomp_data.arch holds
  * @param x32Bit non-zero on x86-64: syscall numbers with __X32_SYSCALL_BIT are the x32 ABI
  */
-record SyscallTable(String name, int auditArch, int x32Bit, Map<String, Integer> numbers) {
+@API(status = EXPERIMENTAL, since = "0.1")
+public record SyscallTable(String name, int auditArch, int x32Bit, Map<String, Integer> numbers) {
 
   /** EM_X86_64 (62) | __AUDIT_ARCH_64BIT | __AUDIT_ARCH_LE. */
-  static final int AUDIT_ARCH_X86_64 = 0xC000003E;
+  public static final int AUDIT_ARCH_X86_64 = 0xC000003E;
 
   /** EM_AARCH64 (183) | __AUDIT_ARCH_64BIT | __AUDIT_ARCH_LE. */
-  static final int AUDIT_ARCH_AARCH64 = 0xC00000B7;
+  public static final int AUDIT_ARCH_AARCH64 = 0xC00000B7;
 
-  static final SyscallTable X86_64 =
+  public static final SyscallTable X86_64 =
       new SyscallTable(
           "amd64",
           AUDIT_ARCH_X86_64,
@@ -30,6 +34,7 @@ record SyscallTable(String name, int auditArch, int x32Bit, Map<String, Integer>
               Map.entry("ioctl", 16),
               Map.entry("socket", 41),
               Map.entry("connect", 42),
+              Map.entry("socketpair", 53),
               Map.entry("bind", 49),
               Map.entry("clone", 56),
               Map.entry("ptrace", 101),
@@ -87,7 +92,7 @@ record SyscallTable(String name, int auditArch, int x32Bit, Map<String, Integer>
               Map.entry("openat2", 437),
               Map.entry("fchmodat2", 452)));
 
-  static final SyscallTable AARCH64 =
+  public static final SyscallTable AARCH64 =
       new SyscallTable(
           "aarch64",
           AUDIT_ARCH_AARCH64,
@@ -109,6 +114,7 @@ record SyscallTable(String name, int auditArch, int x32Bit, Map<String, Integer>
               Map.entry("ptrace", 117),
               Map.entry("reboot", 142),
               Map.entry("socket", 198),
+              Map.entry("socketpair", 199),
               Map.entry("bind", 200),
               Map.entry("connect", 203),
               Map.entry("add_key", 217),
@@ -144,8 +150,11 @@ record SyscallTable(String name, int auditArch, int x32Bit, Map<String, Integer>
               Map.entry("openat2", 437),
               Map.entry("fchmodat2", 452)));
 
-  /** The table for a JVM os.arch value, if this code has one. */
-  static Optional<SyscallTable> forArch(String osArch) {
+  /**
+   * The table for a JVM os.arch value, if this code has one: the one place that says which
+   * architectures sandbox4j's seccomp programs cover.
+   */
+  public static Optional<SyscallTable> forArch(String osArch) {
     return switch (osArch) {
       case "amd64", "x86_64" -> Optional.of(X86_64);
       case "aarch64", "arm64" -> Optional.of(AARCH64);
@@ -154,12 +163,13 @@ record SyscallTable(String name, int auditArch, int x32Bit, Map<String, Integer>
   }
 
   /** The number of a system call on this architecture, if it exists there. */
-  OptionalInt number(String syscall) {
+  public OptionalInt number(String syscall) {
     Integer n = numbers.get(syscall);
     return n == null ? OptionalInt.empty() : OptionalInt.of(n);
   }
 
-  int require(String syscall) {
+  /** The number of a system call this table must have. */
+  public int require(String syscall) {
     Integer n = numbers.get(syscall);
     if (n == null) {
       throw new IllegalStateException(syscall + " has no number on " + name);

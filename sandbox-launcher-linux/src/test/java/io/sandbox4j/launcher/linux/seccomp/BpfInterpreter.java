@@ -1,4 +1,4 @@
-package io.sandbox4j.backend.seccomp;
+package io.sandbox4j.launcher.linux.seccomp;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -105,6 +105,7 @@ final class BpfInterpreter {
             case Bpf.JMP | Bpf.JGE | Bpf.K -> jump("jge", i, pc);
             case Bpf.JMP | Bpf.JGT | Bpf.K -> jump("jgt", i, pc);
             case Bpf.JMP | Bpf.JSET | Bpf.K -> jump("jset", i, pc);
+            case Bpf.ALU | Bpf.AND | Bpf.K -> "and #0x" + Integer.toHexString(i.k());
             case Bpf.RET | Bpf.K -> "ret " + action(i.k());
             default -> "?? 0x" + Integer.toHexString(i.code());
           };

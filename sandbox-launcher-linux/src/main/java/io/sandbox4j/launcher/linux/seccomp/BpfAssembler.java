@@ -1,4 +1,4 @@
-package io.sandbox4j.backend.seccomp;
+package io.sandbox4j.launcher.linux.seccomp;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Builds a classic BPF program with named forward jump targets. Classic BPF only jumps forward, so
- * every program terminates; conditional jumps reach at most 255 instructions ahead, which {@link
- * #assemble()} checks.
+ * Builds a classic BPF program with named forward jump targets: the one assembler of every seccomp
+ * program sandbox4j installs. Classic BPF only jumps forward, so every program terminates;
+ * conditional jumps reach at most 255 instructions ahead, which {@link #assemble()} checks.
  */
 final class BpfAssembler {
   /** Jump target meaning "the next instruction". */
@@ -21,6 +21,12 @@ final class BpfAssembler {
 
   BpfAssembler loadWord(int offset) {
     code.add(new Pending(Bpf.LD | Bpf.W | Bpf.ABS, NEXT, NEXT, offset));
+    return this;
+  }
+
+  /** A &= k. */
+  BpfAssembler and(int k) {
+    code.add(new Pending(Bpf.ALU | Bpf.AND | Bpf.K, NEXT, NEXT, k));
     return this;
   }
 

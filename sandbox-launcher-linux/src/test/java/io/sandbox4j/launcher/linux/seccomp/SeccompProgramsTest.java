@@ -1,11 +1,11 @@
-package io.sandbox4j.backend.seccomp;
+package io.sandbox4j.launcher.linux.seccomp;
 
-import static io.sandbox4j.backend.seccomp.Bpf.SECCOMP_RET_ALLOW;
-import static io.sandbox4j.backend.seccomp.Bpf.SECCOMP_RET_ERRNO;
-import static io.sandbox4j.backend.seccomp.Bpf.SECCOMP_RET_KILL_PROCESS;
+import static io.sandbox4j.launcher.linux.seccomp.Bpf.SECCOMP_RET_ALLOW;
+import static io.sandbox4j.launcher.linux.seccomp.Bpf.SECCOMP_RET_ERRNO;
+import static io.sandbox4j.launcher.linux.seccomp.Bpf.SECCOMP_RET_KILL_PROCESS;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sandbox4j.backend.seccomp.BpfInterpreter.SeccompData;
+import io.sandbox4j.launcher.linux.seccomp.BpfInterpreter.SeccompData;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -227,10 +227,11 @@ class SeccompProgramsTest {
                 ? SeccompPrograms.hardening(t)
                 : SeccompPrograms.noNetwork(t));
     if (Boolean.getBoolean("seccomp.updateGolden")) {
-      // ./mvnw -pl sandbox-backend-seccomp -am test -Dseccomp.updateGolden=true, then review the
+      // ./mvnw -pl sandbox-launcher-linux -am test -Dseccomp.updateGolden=true, then review the
       // diff
       java.nio.file.Files.writeString(
-          java.nio.file.Path.of("src/test/resources/io/sandbox4j/backend/seccomp/" + name + ".txt"),
+          java.nio.file.Path.of(
+              "src/test/resources/io/sandbox4j/launcher/linux/seccomp/" + name + ".txt"),
           BpfInterpreter.disassemble(p));
     }
     String golden;

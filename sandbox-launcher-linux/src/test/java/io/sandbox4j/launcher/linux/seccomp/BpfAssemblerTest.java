@@ -1,4 +1,4 @@
-package io.sandbox4j.backend.seccomp;
+package io.sandbox4j.launcher.linux.seccomp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -39,6 +39,22 @@ class BpfAssemblerTest {
         .hasMessageContaining("undefined label x");
     assertThatThrownBy(() -> new BpfAssembler().loadWord(0).assemble())
         .hasMessageContaining("must end with a return");
+    // classic BPF jumps forward only
+    assertThatThrownBy(
+            () ->
+                new BpfAssembler()
+                    .label("back")
+                    .ret(0)
+                    .jumpIfEqual(1, "back", BpfAssembler.NEXT)
+                    .ret(0)
+                    .assemble())
+        .hasMessageContaining("out of range");
+  }
+
+  @Test
+  void andMasksTheAccumulator() {
+    assertThat(new BpfAssembler().and(0xf).ret(0).assemble().get(0))
+        .isEqualTo(new Bpf.Insn(0x54, 0, 0, 0xf));
   }
 
   @Test

@@ -4,12 +4,16 @@ import io.sandbox4j.api.Aspect;
 import io.sandbox4j.api.Feature;
 import io.sandbox4j.api.SandboxException;
 import io.sandbox4j.api.SandboxPolicy;
+import io.sandbox4j.api.spi.AbstractIsolator;
 import io.sandbox4j.api.spi.Availability;
-import io.sandbox4j.api.spi.Isolator;
 import io.sandbox4j.api.spi.LaunchSpec;
 import io.sandbox4j.launcher.linux.LinuxHost;
 import io.sandbox4j.launcher.linux.LinuxLaunchPlan;
 import io.sandbox4j.launcher.linux.LinuxLaunchPlan.Namespace;
+import io.sandbox4j.launcher.linux.LinuxRequirements;
+import io.sandbox4j.launcher.linux.seccomp.Bpf;
+import io.sandbox4j.launcher.linux.seccomp.SeccompPrograms;
+import io.sandbox4j.launcher.linux.seccomp.SyscallTable;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,71 +26,57 @@ import java.util.Set;
  * A network namespace with only loopback (up): no IPv4, IPv6 or UDP route out, host loopback
  * services and abstract unix sockets unreachable. Two families escape a network namespace: AF_UNIX
  * pathname sockets are files, reachable through the filesystem from any namespace, and AF_VSOCK
- * ignores network namespaces. So a seccomp program of this isolator's own ({@link SocketFilter})
- * makes socket(AF_UNIX) and socket(AF_VSOCK) fail with EAFNOSUPPORT (stream socketpairs still work
- * for pipes between the command's processes); TCP and UDP on the namespace's own loopback keep
- * working. Unavailable where seccomp filters cannot be installed or on an architecture the program
- * does not cover.
+ * ignores network namespaces. So a seccomp program of this isolator's own ({@link
+ * SeccompPrograms#socketFamilyAllowList}) makes socket(AF_UNIX) and socket(AF_VSOCK) fail with
+ * EAFNOSUPPORT (stream socketpairs still work for pipes between the command's processes); TCP and
+ * UDP on the namespace's own loopback keep working. Unavailable where seccomp filters cannot be
+ * installed or on an architecture the program does not cover.
  *
  * <p>As a second layer, every pathname socket bound in the caller's network namespace at launch (as
  * /proc/net/unix lists them) outside the writable roots is masked, and so is $SSH_AUTH_SOCK: cheap,
  * and it still holds should a unix socket be obtained another way.
  */
-final class NetworkIsolator implements Isolator {
+final class NamespacesNetworkIsolator extends AbstractIsolator {
   private final LinuxHost host;
   private final Path procNetUnix;
   private final String osArch;
 
-  NetworkIsolator(LinuxHost host) {
+  NamespacesNetworkIsolator(LinuxHost host) {
     this(host, Path.of("/proc/net/unix"), System.getProperty("os.arch"));
   }
 
-  NetworkIsolator(LinuxHost host, Path procNetUnix, String osArch) {
+  NamespacesNetworkIsolator(LinuxHost host, Path procNetUnix, String osArch) {
+    super("network", Aspect.NETWORK, Set.of(Feature.NET_DENY_ALL));
     this.host = host;
     this.procNetUnix = procNetUnix;
     this.osArch = osArch;
   }
 
   @Override
-  public String id() {
-    return "network";
-  }
-
-  @Override
-  public Aspect aspect() {
-    return Aspect.NETWORK;
-  }
-
-  @Override
-  public Set<Feature> features() {
-    return Set.of(Feature.NET_DENY_ALL);
-  }
-
-  @Override
   public Availability probe() {
-    Availability a = Namespaces.probe(host);
-    if (!a.available()) {
-      return a;
-    }
-    if (!SocketFilter.supports(osArch)) {
-      return Availability.unavailable(
-          "the namespaces network isolator's seccomp program covers x86-64 and aarch64 only, not "
-              + osArch
-              + "; use the seccomp backend's network isolator (--backend seccomp)");
-    }
-    if (!host.seccompFilter()) {
-      return Availability.unavailable(
-          "seccomp filters cannot be installed here (a kernel with CONFIG_SECCOMP_FILTER is"
-              + " needed), and without one unix and vsock sockets would reach outside the network"
-              + " namespace");
-    }
-    return Availability.available(
-        "network namespace with loopback only; unix and vsock sockets refused by seccomp; host"
-            + " pathname unix sockets masked");
+    return Availability.allOf(
+        Namespaces.requirements(host),
+        SyscallTable.forArch(osArch).isPresent()
+            ? Availability.available("")
+            : Availability.unavailable(
+                "the namespaces network isolator's seccomp program covers x86-64 and aarch64"
+                    + " only, not "
+                    + osArch
+                    + "; use the seccomp backend's network isolator (--backend seccomp)"),
+        host.seccompFilter()
+            ? Availability.available("")
+            : Availability.unavailable(
+                "seccomp filters cannot be installed here (a kernel with CONFIG_SECCOMP_FILTER is"
+                    + " needed), and without one unix and vsock sockets would reach outside the"
+                    + " network namespace"),
+        Availability.available(
+            "network namespace with loopback only; unix and vsock sockets refused by seccomp;"
+                + " host pathname unix sockets masked"));
   }
 
   @Override
   public void contribute(SandboxPolicy policy, Set<Feature> owned, LaunchSpec spec) {
+    LinuxRequirements.requireAvailable("namespaces", this);
     if (!owned.contains(Feature.NET_DENY_ALL)) {
       return;
     }
@@ -94,7 +84,7 @@ final class NetworkIsolator implements Isolator {
     Namespaces.userAndMount(plan);
     plan.addNamespaces(Namespace.NET);
     plan.loopbackUp();
-    plan.addSeccompFilter(SocketFilter.program());
+    plan.addSeccompFilter(Bpf.encode(SeccompPrograms.socketFamilyAllowList()));
     List<Path> sockets = new ArrayList<>(hostSockets());
     String agent = System.getenv("SSH_AUTH_SOCK");
     if (agent != null && Path.of(agent).isAbsolute()) {

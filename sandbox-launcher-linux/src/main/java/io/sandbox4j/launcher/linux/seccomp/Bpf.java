@@ -1,15 +1,19 @@
-package io.sandbox4j.backend.seccomp;
+package io.sandbox4j.launcher.linux.seccomp;
+
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.List;
+import org.apiguardian.api.API;
 
 /**
  * Classic BPF as seccomp uses it: opcodes from linux/bpf_common.h, struct sock_filter {u16 code; u8
- * jt; u8 jf; u32 k} in little-endian (x86-64 and aarch64 are both little-endian), and the layout of
- * struct seccomp_data from linux/seccomp.h.
+ * jt; u8 jf; u32 k} in little-endian (x86-64 and aarch64 are both little-endian), the layout of
+ * struct seccomp_data from linux/seccomp.h and the SECCOMP_RET_* actions.
  */
-final class Bpf {
+@API(status = EXPERIMENTAL, since = "0.1")
+public final class Bpf {
   private Bpf() {}
 
   static final int LD = 0x00;
@@ -46,10 +50,11 @@ final class Bpf {
 
   static final int EPERM = 1;
   static final int ENOSYS = 38;
+  static final int EAFNOSUPPORT = 97;
 
   /** One struct sock_filter. */
-  record Insn(int code, int jt, int jf, int k) {
-    Insn {
+  public record Insn(int code, int jt, int jf, int k) {
+    public Insn {
       if (code < 0 || code > 0xffff || jt < 0 || jt > 0xff || jf < 0 || jf > 0xff) {
         throw new IllegalArgumentException("not a sock_filter: " + code + "," + jt + "," + jf);
       }
@@ -57,7 +62,7 @@ final class Bpf {
   }
 
   /** The program as the kernel takes it: 8 bytes per instruction, little-endian. */
-  static byte[] encode(List<Insn> program) {
+  public static byte[] encode(List<Insn> program) {
     ByteBuffer b = ByteBuffer.allocate(program.size() * 8).order(ByteOrder.LITTLE_ENDIAN);
     for (Insn i : program) {
       b.putShort((short) i.code()).put((byte) i.jt()).put((byte) i.jf()).putInt(i.k());

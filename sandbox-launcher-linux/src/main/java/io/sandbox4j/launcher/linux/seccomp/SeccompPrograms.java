@@ -1,23 +1,31 @@
-package io.sandbox4j.backend.seccomp;
+package io.sandbox4j.launcher.linux.seccomp;
 
-import static io.sandbox4j.backend.seccomp.Bpf.EPERM;
-import static io.sandbox4j.backend.seccomp.Bpf.SECCOMP_RET_ALLOW;
-import static io.sandbox4j.backend.seccomp.Bpf.SECCOMP_RET_ERRNO;
-import static io.sandbox4j.backend.seccomp.Bpf.SECCOMP_RET_KILL_PROCESS;
-import static io.sandbox4j.backend.seccomp.BpfAssembler.NEXT;
+import static io.sandbox4j.launcher.linux.seccomp.Bpf.EAFNOSUPPORT;
+import static io.sandbox4j.launcher.linux.seccomp.Bpf.ENOSYS;
+import static io.sandbox4j.launcher.linux.seccomp.Bpf.EPERM;
+import static io.sandbox4j.launcher.linux.seccomp.Bpf.SECCOMP_RET_ALLOW;
+import static io.sandbox4j.launcher.linux.seccomp.Bpf.SECCOMP_RET_ERRNO;
+import static io.sandbox4j.launcher.linux.seccomp.Bpf.SECCOMP_RET_KILL_PROCESS;
+import static io.sandbox4j.launcher.linux.seccomp.BpfAssembler.NEXT;
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
+import org.apiguardian.api.API;
 
 /**
- * The seccomp programs this backend installs, generated for one architecture.
+ * Every seccomp program a Linux isolator installs: the seccomp backend's hardening and no-network
+ * programs (one architecture each) and the namespaces backend's socket-family allow-list (both
+ * architectures in one program).
  *
- * <p>Every program starts the same way: a foreign seccomp_data.arch (a 32-bit compat task, say)
- * kills the process, and on x86-64 an x32 system call number (bit 30 set) fails with ENOSYS, since
- * x32 numbers name the same calls under different numbers and would slip past the checks.
+ * <p>Every program first checks seccomp_data.arch ({@link #selectArchitecture}): a foreign
+ * architecture (a 32-bit compat task, say) kills the process, and on x86-64 x32 system call numbers
+ * (bit 30 set), which name the same calls under different numbers and would slip past the checks,
+ * never reach them.
  */
-final class SeccompPrograms {
+@API(status = EXPERIMENTAL, since = "0.1")
+public final class SeccompPrograms {
   private SeccompPrograms() {}
 
   /** A system call denied with EPERM, and why an agent never needs it. */
@@ -117,7 +125,7 @@ final class SeccompPrograms {
    * setuid or setgid bit in a file mode ({@link #MODE_ARGUMENT}) fails with EPERM, and openat2 with
    * ENOSYS.
    */
-  static List<Bpf.Insn> hardening(SyscallTable t) {
+  public static List<Bpf.Insn> hardening(SyscallTable t) {
     BpfAssembler a = prologue(t);
     a.jumpIfEqual(t.require("clone"), "clone", NEXT);
     a.jumpIfEqual(t.require("clone3"), "enosys", NEXT);
@@ -166,7 +174,7 @@ final class SeccompPrograms {
    * denied here as well (IORING_OP_SOCKET would create sockets without socket(2)), so this program
    * is complete on its own.
    */
-  static List<Bpf.Insn> noNetwork(SyscallTable t) {
+  public static List<Bpf.Insn> noNetwork(SyscallTable t) {
     BpfAssembler a = prologue(t);
     for (String s :
         List.of(
@@ -177,21 +185,99 @@ final class SeccompPrograms {
     return epilogue(a);
   }
 
+  /** AF_* families (linux/socket.h) that a network namespace confines. */
+  static final int AF_INET = 2;
+
+  static final int AF_INET6 = 10;
+  static final int AF_NETLINK = 16;
+
+  static final int SOCK_DGRAM = 2;
+
+  /** A socket type without SOCK_NONBLOCK and SOCK_CLOEXEC, which share its argument. */
+  static final int SOCK_TYPE_MASK = 0xf;
+
+  /** The architectures {@link #socketFamilyAllowList} covers, in the order it checks them. */
+  static final List<SyscallTable> SOCKET_FILTER_ARCHITECTURES =
+      List.of(SyscallTable.X86_64, SyscallTable.AARCH64);
+
+  /**
+   * The socket families a network namespace does not confine, refused (the namespaces backend's
+   * NET_DENY_ALL):
+   *
+   * <ul>
+   *   <li>socket(2) is allowed for AF_INET, AF_INET6 and AF_NETLINK only, which the network
+   *       namespace confines; every other family fails with EAFNOSUPPORT, so families a namespace
+   *       does not confine (AF_VSOCK, Bluetooth, ...) cannot be overlooked. In particular
+   *       socket(AF_UNIX) and socket(AF_VSOCK) fail: pathname unix sockets are files, reachable
+   *       from any network namespace (including ones bound after launch or with a relative path,
+   *       which no snapshot of /proc/net/unix can mask), and AF_VSOCK ignores network namespaces.
+   *       Only the low 32 bits of the family are compared, as the kernel reads an int: {@code (1L
+   *       << 32) | AF_UNIX} is refused too.
+   *   <li>socketpair(2) stays allowed for stream and seqpacket sockets (connected pairs: pipes
+   *       between the command's processes); a datagram pair is refused, because an unconnected
+   *       datagram unix socket can sendto() any pathname socket.
+   *   <li>io_uring_setup fails with ENOSYS: IORING_OP_SOCKET creates sockets without socket(2).
+   *   <li>One program for x86-64 and aarch64: any other seccomp_data.arch, and x32 system call
+   *       numbers, kill the process.
+   * </ul>
+   *
+   * Everything else is allowed: TCP and UDP on the namespace's own loopback keep working.
+   */
+  public static List<Bpf.Insn> socketFamilyAllowList() {
+    BpfAssembler a = new BpfAssembler();
+    a.loadWord(Bpf.OFFSET_ARCH);
+    for (int i = 0; i < SOCKET_FILTER_ARCHITECTURES.size(); i++) {
+      SyscallTable t = SOCKET_FILTER_ARCHITECTURES.get(i);
+      if (i > 0) {
+        a.label(t.name());
+      }
+      String foreign =
+          i + 1 < SOCKET_FILTER_ARCHITECTURES.size()
+              ? SOCKET_FILTER_ARCHITECTURES.get(i + 1).name()
+              : "kill";
+      selectArchitecture(a, t, foreign, "kill");
+      a.jumpIfEqual(t.require("socket"), "socket", NEXT);
+      a.jumpIfEqual(t.require("socketpair"), "socketpair", NEXT);
+      a.jumpIfEqual(t.require("io_uring_setup"), "enosys", "allow");
+    }
+    a.label("socket").loadWord(Bpf.argLow(0));
+    a.jumpIfEqual(AF_INET, "allow", NEXT);
+    a.jumpIfEqual(AF_INET6, "allow", NEXT);
+    a.jumpIfEqual(AF_NETLINK, "allow", "eafnosupport");
+    a.label("socketpair").loadWord(Bpf.argLow(1)).and(SOCK_TYPE_MASK);
+    a.jumpIfEqual(SOCK_DGRAM, "eafnosupport", "allow");
+    a.label("allow").ret(SECCOMP_RET_ALLOW);
+    a.label("eafnosupport").ret(SECCOMP_RET_ERRNO | EAFNOSUPPORT);
+    a.label("enosys").ret(SECCOMP_RET_ERRNO | ENOSYS);
+    a.label("kill").ret(SECCOMP_RET_KILL_PROCESS);
+    return a.assemble();
+  }
+
+  /**
+   * The architecture check every program makes, with A = seccomp_data.arch: on {@code t}'s
+   * architecture it goes on with A = the system call number, sending x32 numbers to {@code x32};
+   * any other architecture jumps to {@code foreign}.
+   */
+  private static void selectArchitecture(
+      BpfAssembler a, SyscallTable t, String foreign, String x32) {
+    a.jumpIfEqual(t.auditArch(), NEXT, foreign);
+    a.loadWord(Bpf.OFFSET_NR);
+    if (t.x32Bit() != 0) {
+      a.jumpIfAtLeast(t.x32Bit(), x32, NEXT);
+    }
+  }
+
   private static BpfAssembler prologue(SyscallTable t) {
     BpfAssembler a = new BpfAssembler();
     a.loadWord(Bpf.OFFSET_ARCH);
-    a.jumpIfEqual(t.auditArch(), NEXT, "kill");
-    a.loadWord(Bpf.OFFSET_NR);
-    if (t.x32Bit() != 0) {
-      a.jumpIfAtLeast(t.x32Bit(), "enosys", NEXT);
-    }
+    selectArchitecture(a, t, "kill", "enosys");
     return a;
   }
 
   private static List<Bpf.Insn> epilogue(BpfAssembler a) {
     a.label("allow").ret(SECCOMP_RET_ALLOW);
     a.label("eperm").ret(SECCOMP_RET_ERRNO | EPERM);
-    a.label("enosys").ret(SECCOMP_RET_ERRNO | Bpf.ENOSYS);
+    a.label("enosys").ret(SECCOMP_RET_ERRNO | ENOSYS);
     a.label("kill").ret(SECCOMP_RET_KILL_PROCESS);
     return a.assemble();
   }
