@@ -2,22 +2,14 @@ package io.sandbox4j.backend.appcontainer;
 
 import io.sandbox4j.api.spi.Isolator;
 import io.sandbox4j.api.spi.SandboxBackend;
+import io.sandbox4j.launcher.windows.WindowsHost;
 import java.util.List;
-import java.util.Map;
 
 /** Windows AppContainer: a per-workspace container for files, network and processes. */
 final class AppContainerBackend implements SandboxBackend {
   private final List<Isolator> isolators;
 
-  AppContainerBackend() {
-    this(
-        new HostFacts(
-            System.getProperty("os.name", "unknown"),
-            System.getProperty("os.version", ""),
-            System.getenv()));
-  }
-
-  AppContainerBackend(HostFacts host) {
+  AppContainerBackend(WindowsHost host) {
     this.isolators =
         List.of(
             new AppContainerFilesystemIsolator(host),
@@ -44,7 +36,4 @@ final class AppContainerBackend implements SandboxBackend {
   public int priority() {
     return 50;
   }
-
-  /** What the isolators need to know about the host; a record so tests can pass any values. */
-  record HostFacts(String osName, String osVersion, Map<String, String> environment) {}
 }

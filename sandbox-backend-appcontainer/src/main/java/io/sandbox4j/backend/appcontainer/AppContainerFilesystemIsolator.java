@@ -4,7 +4,10 @@ import io.sandbox4j.api.Aspect;
 import io.sandbox4j.api.Feature;
 import io.sandbox4j.api.SandboxPolicy;
 import io.sandbox4j.api.spi.LaunchSpec;
+import io.sandbox4j.launcher.windows.WindowsHost;
+import io.sandbox4j.launcher.windows.WindowsIsolator;
 import io.sandbox4j.launcher.windows.WindowsLaunchPlan;
+import io.sandbox4j.launcher.windows.WindowsPlanner;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.Set;
@@ -15,34 +18,24 @@ import java.util.Set;
  * other read-denied path is checked unreadable by the container before launch; the run gets a
  * private temporary directory that only the caller and the run's own capability SID can open.
  */
-final class AppContainerFilesystemIsolator extends AppContainerIsolatorBase {
+final class AppContainerFilesystemIsolator extends WindowsIsolator {
 
-  AppContainerFilesystemIsolator(AppContainerBackend.HostFacts host) {
-    super(host);
-  }
-
-  @Override
-  public String id() {
-    return "filesystem";
-  }
-
-  @Override
-  public Aspect aspect() {
-    return Aspect.FILESYSTEM;
-  }
-
-  @Override
-  public Set<Feature> features() {
-    return EnumSet.of(
-        Feature.FS_WRITE_CONFINEMENT,
-        Feature.FS_READ_DENY,
-        Feature.FS_PROTECTED_PATHS,
-        Feature.FS_PRIVATE_TMP);
+  AppContainerFilesystemIsolator(WindowsHost host) {
+    super(
+        "filesystem",
+        Aspect.FILESYSTEM,
+        EnumSet.of(
+            Feature.FS_WRITE_CONFINEMENT,
+            Feature.FS_READ_DENY,
+            Feature.FS_PROTECTED_PATHS,
+            Feature.FS_PRIVATE_TMP),
+        host);
   }
 
   @Override
   public void contribute(SandboxPolicy policy, Set<Feature> owned, LaunchSpec spec) {
-    WindowsLaunchPlan plan = AppContainerPlans.ensure(policy, spec);
+    WindowsLaunchPlan plan =
+        WindowsPlanner.containWorkspaceDenyingReads(policy, WindowsLaunchPlan.of(spec));
     for (Path p : policy.filesystem().readDeny()) {
       plan.requireUnreadable(p);
     }

@@ -6,32 +6,21 @@ import io.sandbox4j.api.NetworkMode;
 import io.sandbox4j.api.SandboxException;
 import io.sandbox4j.api.SandboxPolicy;
 import io.sandbox4j.api.spi.LaunchSpec;
-import java.util.EnumSet;
+import io.sandbox4j.launcher.windows.WindowsHost;
+import io.sandbox4j.launcher.windows.WindowsIsolator;
+import io.sandbox4j.launcher.windows.WindowsLaunchPlan;
+import io.sandbox4j.launcher.windows.WindowsPlanner;
+import java.util.Locale;
 import java.util.Set;
 
 /**
  * No network: an AppContainer without network capabilities reaches nothing, loopback included.
  * Allow-lists need the wfp backend (the capability alone would open every destination).
  */
-final class AppContainerNetworkIsolator extends AppContainerIsolatorBase {
+final class AppContainerNetworkIsolator extends WindowsIsolator {
 
-  AppContainerNetworkIsolator(AppContainerBackend.HostFacts host) {
-    super(host);
-  }
-
-  @Override
-  public String id() {
-    return "network";
-  }
-
-  @Override
-  public Aspect aspect() {
-    return Aspect.NETWORK;
-  }
-
-  @Override
-  public Set<Feature> features() {
-    return EnumSet.of(Feature.NET_DENY_ALL);
+  AppContainerNetworkIsolator(WindowsHost host) {
+    super("network", Aspect.NETWORK, Set.of(Feature.NET_DENY_ALL), host);
   }
 
   @Override
@@ -39,9 +28,9 @@ final class AppContainerNetworkIsolator extends AppContainerIsolatorBase {
     if (policy.network().mode() != NetworkMode.NONE) {
       throw SandboxException.cannotSandbox(
           "the appcontainer network isolator only denies all network; network mode '"
-              + policy.network().mode().name().toLowerCase(java.util.Locale.ROOT)
+              + policy.network().mode().name().toLowerCase(Locale.ROOT)
               + "' needs the wfp backend");
     }
-    AppContainerPlans.ensure(policy, spec);
+    WindowsPlanner.containWorkspaceDenyingReads(policy, WindowsLaunchPlan.of(spec));
   }
 }

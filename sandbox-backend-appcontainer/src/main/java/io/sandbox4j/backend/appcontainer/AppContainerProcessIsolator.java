@@ -4,6 +4,10 @@ import io.sandbox4j.api.Aspect;
 import io.sandbox4j.api.Feature;
 import io.sandbox4j.api.SandboxPolicy;
 import io.sandbox4j.api.spi.LaunchSpec;
+import io.sandbox4j.launcher.windows.WindowsHost;
+import io.sandbox4j.launcher.windows.WindowsIsolator;
+import io.sandbox4j.launcher.windows.WindowsLaunchPlan;
+import io.sandbox4j.launcher.windows.WindowsPlanner;
 import java.util.EnumSet;
 import java.util.Set;
 
@@ -12,29 +16,18 @@ import java.util.Set;
  * neither its container SID nor ALL APPLICATION PACKAGES); it starts in a kill-on-close job through
  * the job-list attribute (no breakaway), without a console of the caller's.
  */
-final class AppContainerProcessIsolator extends AppContainerIsolatorBase {
+final class AppContainerProcessIsolator extends WindowsIsolator {
 
-  AppContainerProcessIsolator(AppContainerBackend.HostFacts host) {
-    super(host);
-  }
-
-  @Override
-  public String id() {
-    return "process";
-  }
-
-  @Override
-  public Aspect aspect() {
-    return Aspect.PROCESS;
-  }
-
-  @Override
-  public Set<Feature> features() {
-    return EnumSet.of(Feature.PROC_ISOLATION, Feature.PROC_TREE_KILL, Feature.PROC_NEW_SESSION);
+  AppContainerProcessIsolator(WindowsHost host) {
+    super(
+        "process",
+        Aspect.PROCESS,
+        EnumSet.of(Feature.PROC_ISOLATION, Feature.PROC_TREE_KILL, Feature.PROC_NEW_SESSION),
+        host);
   }
 
   @Override
   public void contribute(SandboxPolicy policy, Set<Feature> owned, LaunchSpec spec) {
-    AppContainerPlans.ensure(policy, spec);
+    WindowsPlanner.containWorkspaceDenyingReads(policy, WindowsLaunchPlan.of(spec));
   }
 }

@@ -12,6 +12,7 @@ import io.sandbox4j.api.spi.Isolator;
 import io.sandbox4j.api.spi.LaunchSpec;
 import io.sandbox4j.launcher.windows.AccessGrant;
 import io.sandbox4j.launcher.windows.Sid;
+import io.sandbox4j.launcher.windows.WindowsHost;
 import io.sandbox4j.launcher.windows.WindowsLaunchPlan;
 import io.sandbox4j.launcher.windows.WindowsPlanner;
 import java.nio.file.Path;
@@ -21,9 +22,8 @@ import org.junit.jupiter.api.Test;
 
 class AppContainerBackendTest {
   private static final Path WS = Path.of("/work/ws");
-  private static final AppContainerBackend.HostFacts WINDOWS =
-      new AppContainerBackend.HostFacts(
-          "Windows 11", "10.0", Map.of("LOCALAPPDATA", "/users/u/AppData/Local"));
+  private static final WindowsHost WINDOWS =
+      new WindowsHost("Windows 11", "10.0", Map.of("LOCALAPPDATA", "/users/u/AppData/Local"));
 
   private static Isolator isolator(String id) {
     return new AppContainerBackend(WINDOWS)
@@ -36,8 +36,7 @@ class AppContainerBackendTest {
 
   @Test
   void onLinuxEveryIsolatorSaysItRequiresWindows() {
-    AppContainerBackend b =
-        new AppContainerBackend(new AppContainerBackend.HostFacts("Linux", "6.18", Map.of()));
+    AppContainerBackend b = new AppContainerBackend(new WindowsHost("Linux", "6.18", Map.of()));
     assertThat(b.id()).isEqualTo("appcontainer");
     assertThat(b.isolators())
         .hasSize(3)
@@ -114,9 +113,7 @@ class AppContainerBackendTest {
   @Test
   void withoutLocalAppDataThePrivateTempIsRefused() {
     Isolator fs =
-        new AppContainerBackend(new AppContainerBackend.HostFacts("Windows 11", "10.0", Map.of()))
-            .isolators()
-            .get(0);
+        new AppContainerBackend(new WindowsHost("Windows 11", "10.0", Map.of())).isolators().get(0);
     SandboxPolicy p = SandboxPolicy.defaults(WS);
     assertThatThrownBy(() -> fs.contribute(p, fs.requiredBy(p), spec(p)))
         .isInstanceOf(SandboxException.class)

@@ -4,6 +4,8 @@ import io.sandbox4j.api.Aspect;
 import io.sandbox4j.api.Feature;
 import io.sandbox4j.api.SandboxPolicy;
 import io.sandbox4j.api.spi.LaunchSpec;
+import io.sandbox4j.launcher.windows.WindowsHost;
+import io.sandbox4j.launcher.windows.WindowsIsolator;
 import io.sandbox4j.launcher.windows.WindowsLaunchPlan;
 import io.sandbox4j.launcher.windows.WindowsPlanner;
 import java.util.EnumSet;
@@ -14,30 +16,18 @@ import java.util.Set;
  * time, ActiveProcessLimit for the process count. File size and open-file limits have no job
  * equivalent and are not declared.
  */
-final class JobResourceIsolator extends TokenIsolatorBase {
+final class JobResourceIsolator extends WindowsIsolator {
 
-  JobResourceIsolator(RestrictedTokenBackend.HostFacts host) {
-    super(host);
-  }
-
-  @Override
-  public String id() {
-    return "resource";
-  }
-
-  @Override
-  public Aspect aspect() {
-    return Aspect.RESOURCE;
-  }
-
-  @Override
-  public Set<Feature> features() {
-    return EnumSet.of(Feature.RES_MEMORY, Feature.RES_CPU_TIME, Feature.RES_MAX_PROCS);
+  JobResourceIsolator(WindowsHost host) {
+    super(
+        "resource",
+        Aspect.RESOURCE,
+        EnumSet.of(Feature.RES_MEMORY, Feature.RES_CPU_TIME, Feature.RES_MAX_PROCS),
+        host);
   }
 
   @Override
   public void contribute(SandboxPolicy policy, Set<Feature> owned, LaunchSpec spec) {
-    spec.extension(WindowsLaunchPlan.class, WindowsLaunchPlan::new)
-        .limitJob(WindowsPlanner.jobLimits(policy.resources(), false));
+    WindowsLaunchPlan.of(spec).limitJob(WindowsPlanner.jobLimits(policy.resources(), false));
   }
 }

@@ -2,8 +2,8 @@ package io.sandbox4j.backend.restrictedtoken;
 
 import io.sandbox4j.api.spi.Isolator;
 import io.sandbox4j.api.spi.SandboxBackend;
+import io.sandbox4j.launcher.windows.WindowsHost;
 import java.util.List;
-import java.util.Map;
 
 /**
  * A restricted, low-integrity copy of the caller's token in a job object: no privileges, no admin
@@ -12,15 +12,7 @@ import java.util.Map;
 final class RestrictedTokenBackend implements SandboxBackend {
   private final List<Isolator> isolators;
 
-  RestrictedTokenBackend() {
-    this(
-        new HostFacts(
-            System.getProperty("os.name", "unknown"),
-            System.getProperty("os.version", ""),
-            System.getenv()));
-  }
-
-  RestrictedTokenBackend(HostFacts host) {
+  RestrictedTokenBackend(WindowsHost host) {
     this.isolators =
         List.of(
             new TokenFilesystemIsolator(host),
@@ -47,7 +39,4 @@ final class RestrictedTokenBackend implements SandboxBackend {
   public int priority() {
     return 60;
   }
-
-  /** What the isolators need to know about the host. */
-  record HostFacts(String osName, String osVersion, Map<String, String> environment) {}
 }

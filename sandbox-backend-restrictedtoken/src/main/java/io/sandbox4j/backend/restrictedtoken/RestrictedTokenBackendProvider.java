@@ -9,14 +9,14 @@ import io.sandbox4j.launcher.windows.WindowsPlatform;
 import java.util.List;
 
 /**
- * Contributes the restrictedtoken backend and the launcher that applies its plans (found by
- * ServiceLoader).
+ * Contributes the restrictedtoken backend (with the engine's Windows host facts), the launcher that
+ * applies its plans and the cleanup of what it sets up per workspace (found by ServiceLoader).
  */
 public final class RestrictedTokenBackendProvider implements BackendProvider {
 
   @Override
   public List<SandboxBackend> backends(BackendContext context) {
-    return List.of(new RestrictedTokenBackend());
+    return List.of(new RestrictedTokenBackend(WindowsPlatform.shared(context).host()));
   }
 
   @Override
@@ -26,7 +26,6 @@ public final class RestrictedTokenBackendProvider implements BackendProvider {
 
   @Override
   public List<WorkspaceCleanup> workspaceCleanups(BackendContext context) {
-    WindowsPlatform platform = WindowsPlatform.shared(context);
-    return List.of(platform.workspaceCleanup());
+    return List.of(WindowsPlatform.shared(context).workspaceCleanup());
   }
 }

@@ -4,7 +4,10 @@ import io.sandbox4j.api.Aspect;
 import io.sandbox4j.api.Feature;
 import io.sandbox4j.api.SandboxPolicy;
 import io.sandbox4j.api.spi.LaunchSpec;
+import io.sandbox4j.launcher.windows.WindowsHost;
+import io.sandbox4j.launcher.windows.WindowsIsolator;
 import io.sandbox4j.launcher.windows.WindowsLaunchPlan;
+import io.sandbox4j.launcher.windows.WindowsPlanner;
 import java.util.EnumSet;
 import java.util.Set;
 
@@ -14,31 +17,21 @@ import java.util.Set;
  * anything not labelled low. Reads are not restricted (this backend declares no read feature). The
  * private temporary directory is granted to the run SID only.
  */
-final class TokenFilesystemIsolator extends TokenIsolatorBase {
+final class TokenFilesystemIsolator extends WindowsIsolator {
 
-  TokenFilesystemIsolator(RestrictedTokenBackend.HostFacts host) {
-    super(host);
-  }
-
-  @Override
-  public String id() {
-    return "filesystem";
-  }
-
-  @Override
-  public Aspect aspect() {
-    return Aspect.FILESYSTEM;
-  }
-
-  @Override
-  public Set<Feature> features() {
-    return EnumSet.of(
-        Feature.FS_WRITE_CONFINEMENT, Feature.FS_PROTECTED_PATHS, Feature.FS_PRIVATE_TMP);
+  TokenFilesystemIsolator(WindowsHost host) {
+    super(
+        "filesystem",
+        Aspect.FILESYSTEM,
+        EnumSet.of(
+            Feature.FS_WRITE_CONFINEMENT, Feature.FS_PROTECTED_PATHS, Feature.FS_PRIVATE_TMP),
+        host);
   }
 
   @Override
   public void contribute(SandboxPolicy policy, Set<Feature> owned, LaunchSpec spec) {
-    WindowsLaunchPlan plan = TokenPlans.ensure(policy, spec);
+    WindowsLaunchPlan plan =
+        WindowsPlanner.restrictTokenToWorkspace(policy, WindowsLaunchPlan.of(spec));
     if (policy.filesystem().privateTmp()) {
       plan.privateTmpUnderLocalAppData(host().environment());
     }

@@ -5,7 +5,10 @@ import io.sandbox4j.api.Feature;
 import io.sandbox4j.api.SandboxPolicy;
 import io.sandbox4j.api.spi.LaunchSpec;
 import io.sandbox4j.launcher.windows.JobLimits;
+import io.sandbox4j.launcher.windows.WindowsHost;
+import io.sandbox4j.launcher.windows.WindowsIsolator;
 import io.sandbox4j.launcher.windows.WindowsLaunchPlan;
+import io.sandbox4j.launcher.windows.WindowsPlanner;
 import java.util.EnumSet;
 import java.util.Set;
 
@@ -15,35 +18,25 @@ import java.util.Set;
  * kill-on-close job entered at creation with all UI restrictions, and a private desktop (no window
  * messages to or from the caller's desktop).
  */
-final class TokenProcessIsolator extends TokenIsolatorBase {
+final class TokenProcessIsolator extends WindowsIsolator {
 
-  TokenProcessIsolator(RestrictedTokenBackend.HostFacts host) {
-    super(host);
-  }
-
-  @Override
-  public String id() {
-    return "process";
-  }
-
-  @Override
-  public Aspect aspect() {
-    return Aspect.PROCESS;
-  }
-
-  @Override
-  public Set<Feature> features() {
-    return EnumSet.of(
-        Feature.PROC_NO_PRIVILEGES,
-        Feature.PROC_ISOLATION,
-        Feature.PROC_TREE_KILL,
-        Feature.PROC_NEW_SESSION);
+  TokenProcessIsolator(WindowsHost host) {
+    super(
+        "process",
+        Aspect.PROCESS,
+        EnumSet.of(
+            Feature.PROC_NO_PRIVILEGES,
+            Feature.PROC_ISOLATION,
+            Feature.PROC_TREE_KILL,
+            Feature.PROC_NEW_SESSION),
+        host);
   }
 
   @Override
   public void contribute(SandboxPolicy policy, Set<Feature> owned, LaunchSpec spec) {
-    WindowsLaunchPlan plan = TokenPlans.ensure(policy, spec);
-    plan.limitJob(new JobLimits(0, 0, 0, 0, 0xFF /* JOB_OBJECT_UILIMIT_ALL */));
+    WindowsLaunchPlan plan =
+        WindowsPlanner.restrictTokenToWorkspace(policy, WindowsLaunchPlan.of(spec));
+    plan.limitJob(JobLimits.ALL_UI_RESTRICTIONS);
     plan.privateDesktop(true);
   }
 }

@@ -9,6 +9,7 @@ import io.sandbox4j.api.spi.Isolator;
 import io.sandbox4j.api.spi.LaunchSpec;
 import io.sandbox4j.launcher.windows.AccessGrant;
 import io.sandbox4j.launcher.windows.Sid;
+import io.sandbox4j.launcher.windows.WindowsHost;
 import io.sandbox4j.launcher.windows.WindowsLaunchPlan;
 import io.sandbox4j.launcher.windows.WindowsPlanner;
 import java.nio.file.Path;
@@ -18,8 +19,8 @@ import org.junit.jupiter.api.Test;
 
 class RestrictedTokenBackendTest {
   private static final Path WS = Path.of("/work/ws");
-  private static final RestrictedTokenBackend.HostFacts WINDOWS =
-      new RestrictedTokenBackend.HostFacts(
+  private static final WindowsHost WINDOWS =
+      new WindowsHost(
           "Windows Server 2022", "10.0", Map.of("LOCALAPPDATA", "/users/u/AppData/Local"));
 
   private static Isolator isolator(String id) {
@@ -30,7 +31,7 @@ class RestrictedTokenBackendTest {
   @Test
   void onLinuxEveryIsolatorSaysItRequiresWindows() {
     RestrictedTokenBackend b =
-        new RestrictedTokenBackend(new RestrictedTokenBackend.HostFacts("Linux", "6.18", Map.of()));
+        new RestrictedTokenBackend(new WindowsHost("Linux", "6.18", Map.of()));
     assertThat(b.id()).isEqualTo("restrictedtoken");
     assertThat(b.isolators())
         .hasSize(3)

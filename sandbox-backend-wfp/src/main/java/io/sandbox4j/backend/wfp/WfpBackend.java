@@ -16,20 +16,14 @@ import java.util.function.Supplier;
 final class WfpBackend implements SandboxBackend {
   private final List<Isolator> isolators;
 
-  WfpBackend() {
-    this(
-        System.getProperty("os.name", "unknown"),
-        System.getProperty("os.version", ""),
-        WindowsHost::probeWfp,
-        WindowsPlanner.HostResolver.SYSTEM);
+  /** With the real WFP rights probe and the system's name resolution. */
+  WfpBackend(WindowsHost host) {
+    this(host, WindowsHost::probeWfp, WindowsPlanner.HostResolver.SYSTEM);
   }
 
   WfpBackend(
-      String osName,
-      String osVersion,
-      Supplier<Availability> wfpRights,
-      WindowsPlanner.HostResolver resolver) {
-    this.isolators = List.of(new WfpNetworkIsolator(osName, osVersion, wfpRights, resolver));
+      WindowsHost host, Supplier<Availability> wfpRights, WindowsPlanner.HostResolver resolver) {
+    this.isolators = List.of(new WfpNetworkIsolator(host, wfpRights, resolver));
   }
 
   @Override

@@ -7,12 +7,15 @@ import io.sandbox4j.api.spi.SandboxBackend;
 import io.sandbox4j.launcher.windows.WindowsPlatform;
 import java.util.List;
 
-/** Contributes the wfp backend and the launcher that applies its plans (found by ServiceLoader). */
+/**
+ * Contributes the wfp backend (with the engine's Windows host facts) and the launcher that applies
+ * its plans (found by ServiceLoader).
+ */
 public final class WfpBackendProvider implements BackendProvider {
 
   @Override
   public List<SandboxBackend> backends(BackendContext context) {
-    return List.of(new WfpBackend());
+    return List.of(new WfpBackend(WindowsPlatform.shared(context).host()));
   }
 
   @Override

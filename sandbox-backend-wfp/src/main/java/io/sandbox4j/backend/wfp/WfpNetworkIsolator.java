@@ -4,9 +4,9 @@ import io.sandbox4j.api.Aspect;
 import io.sandbox4j.api.Feature;
 import io.sandbox4j.api.SandboxPolicy;
 import io.sandbox4j.api.spi.Availability;
-import io.sandbox4j.api.spi.Isolator;
 import io.sandbox4j.api.spi.LaunchSpec;
 import io.sandbox4j.launcher.windows.WindowsHost;
+import io.sandbox4j.launcher.windows.WindowsIsolator;
 import io.sandbox4j.launcher.windows.WindowsLaunchPlan;
 import io.sandbox4j.launcher.windows.WindowsPlanner;
 import java.util.EnumSet;
@@ -20,47 +20,25 @@ import java.util.function.Supplier;
  * only an AppContainer process, so this isolator runs the command in the workspace's AppContainer
  * (no network capability in mode none, internetClient with an allow-list).
  */
-final class WfpNetworkIsolator implements Isolator {
-  private final String osName;
-  private final String osVersion;
+final class WfpNetworkIsolator extends WindowsIsolator {
   private final Supplier<Availability> wfpRights;
   private final WindowsPlanner.HostResolver resolver;
   private volatile Availability probed;
 
   WfpNetworkIsolator(
-      String osName,
-      String osVersion,
-      Supplier<Availability> wfpRights,
-      WindowsPlanner.HostResolver resolver) {
-    this.osName = osName;
-    this.osVersion = osVersion;
+      WindowsHost host, Supplier<Availability> wfpRights, WindowsPlanner.HostResolver resolver) {
+    super("network", Aspect.NETWORK, EnumSet.of(Feature.NET_DENY_ALL, Feature.NET_ALLOWLIST), host);
     this.wfpRights = wfpRights;
     this.resolver = resolver;
   }
 
-  @Override
-  public String id() {
-    return "network";
-  }
-
-  @Override
-  public Aspect aspect() {
-    return Aspect.NETWORK;
-  }
-
-  @Override
-  public Set<Feature> features() {
-    return EnumSet.of(Feature.NET_DENY_ALL, Feature.NET_ALLOWLIST);
-  }
-
+  /** Windows, then the rights to add filters; WFP is only touched on a Windows host. */
   @Override
   public Availability probe() {
     Availability a = probed;
     if (a == null) {
-      a = WindowsHost.probeOs(osName, osVersion);
-      if (a.available()) {
-        a = wfpRights.get();
-      }
+      Availability os = super.probe();
+      a = os.available() ? Availability.allOf(os, wfpRights.get()) : os;
       probed = a;
     }
     return a;
@@ -68,10 +46,9 @@ final class WfpNetworkIsolator implements Isolator {
 
   @Override
   public void contribute(SandboxPolicy policy, Set<Feature> owned, LaunchSpec spec) {
-    WindowsLaunchPlan plan = spec.extension(WindowsLaunchPlan.class, WindowsLaunchPlan::new);
     // The filters match the package SID of the workspace's AppContainer and nothing else, so the
     // command runs in that container (the same one the appcontainer backend would use).
-    WindowsPlanner.containWorkspace(policy, plan);
+    WindowsLaunchPlan plan = WindowsPlanner.containWorkspace(policy, WindowsLaunchPlan.of(spec));
     plan.addWfpFilters(WindowsPlanner.wfpFilters(policy.network(), resolver));
   }
 }

@@ -11,6 +11,7 @@ import io.sandbox4j.api.spi.Isolator;
 import io.sandbox4j.api.spi.LaunchSpec;
 import io.sandbox4j.launcher.windows.WfpFilter;
 import io.sandbox4j.launcher.windows.WfpLayer;
+import io.sandbox4j.launcher.windows.WindowsHost;
 import io.sandbox4j.launcher.windows.WindowsLaunchPlan;
 import java.net.InetAddress;
 import java.nio.file.Path;
@@ -27,8 +28,7 @@ class WfpBackendTest {
     AtomicInteger calls = new AtomicInteger();
     WfpBackend b =
         new WfpBackend(
-            "Linux",
-            "6.18",
+            new WindowsHost("Linux", "6.18", Map.of()),
             () -> {
               calls.incrementAndGet();
               return Availability.available("");
@@ -44,8 +44,7 @@ class WfpBackendTest {
   void withoutAdministratorRightsItIsUnavailableWithThatReason() {
     Isolator i =
         new WfpBackend(
-                "Windows 11",
-                "10.0",
+                new WindowsHost("Windows 11", "10.0", Map.of()),
                 () -> Availability.unavailable("requires administrator rights to add WFP filters"),
                 h -> List.of())
             .isolators()
@@ -59,7 +58,10 @@ class WfpBackendTest {
   void contributesBlocksAndPermitsForTheAllowList() throws Exception {
     InetAddress a = InetAddress.getByName("192.0.2.10");
     Isolator i =
-        new WfpBackend("Windows 11", "10.0", () -> Availability.available(""), h -> List.of(a))
+        new WfpBackend(
+                new WindowsHost("Windows 11", "10.0", Map.of()),
+                () -> Availability.available(""),
+                h -> List.of(a))
             .isolators()
             .get(0);
     SandboxPolicy p =

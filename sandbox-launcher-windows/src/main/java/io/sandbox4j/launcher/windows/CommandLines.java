@@ -1,13 +1,19 @@
 package io.sandbox4j.launcher.windows;
 
+import io.sandbox4j.api.SandboxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
-/** Pure helpers for CreateProcessW arguments: quoting, PATH lookup, the environment block. */
+/**
+ * Pure helpers for CreateProcessW arguments: the executable (PATH lookup), quoting, the environment
+ * block.
+ */
 final class CommandLines {
   private CommandLines() {}
 
@@ -61,13 +67,46 @@ final class CommandLines {
         continue;
       }
       for (String ext : exts) {
-        Path p = Path.of(dir, command + ext.toLowerCase(java.util.Locale.ROOT));
+        Path p = Path.of(dir, command + ext.toLowerCase(Locale.ROOT));
         if (Files.isRegularFile(p)) {
           return Optional.of(p.toAbsolutePath());
         }
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * The executable CreateProcess(AsUser)W starts for {@code command}: looked up on the PATH of
+   * {@code env} (else of {@code callerPath}) with its PATHEXT. Batch files are refused.
+   *
+   * @throws SandboxException (exit 125) when it is not found or is a batch file
+   */
+  static String executable(String command, Map<String, String> env, String callerPath) {
+    String path = env.getOrDefault("PATH", env.getOrDefault("Path", callerPath));
+    String pathext = env.getOrDefault("PATHEXT", ".COM;.EXE;.BAT;.CMD");
+    String exe =
+        resolve(command, path, pathext)
+            .map(Path::toString)
+            .orElseThrow(
+                () ->
+                    SandboxException.cannotSandbox(
+                        "command '" + command + "' not found on PATH " + path));
+    String lower = exe.toLowerCase(Locale.ROOT);
+    if (lower.endsWith(".bat") || lower.endsWith(".cmd")) {
+      // CreateProcessW cannot start a batch file itself, and cmd.exe's quoting rules differ from
+      // CommandLineToArgvW's: refuse rather than guess how the arguments would be split.
+      throw SandboxException.cannotSandbox(
+          "'" + exe + "' is a batch file: run it explicitly as cmd.exe /d /c " + exe + " ...");
+    }
+    return exe;
+  }
+
+  /** {@code command} with its first word replaced by the resolved {@code exe}. */
+  static List<String> withExecutable(String exe, List<String> command) {
+    List<String> l = new ArrayList<>(command);
+    l.set(0, exe);
+    return l;
   }
 
   /**

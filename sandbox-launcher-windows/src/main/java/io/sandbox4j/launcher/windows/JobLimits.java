@@ -5,9 +5,9 @@ import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 import org.apiguardian.api.API;
 
 /**
- * The job object limits of a run, as the values JOBOBJECT_EXTENDED_LIMIT_INFORMATION,
- * JOBOBJECT_CPU_RATE_CONTROL_INFORMATION and JOBOBJECT_BASIC_UI_RESTRICTIONS will carry. Zero means
- * "no limit" for every value field; the flag words say which limits apply.
+ * The job object limits of a run, as the values JOBOBJECT_EXTENDED_LIMIT_INFORMATION and
+ * JOBOBJECT_BASIC_UI_RESTRICTIONS will carry. Zero means "no limit" for every value field; the flag
+ * words say which limits apply.
  *
  * @param limitFlags JOB_OBJECT_LIMIT_* flags; KILL_ON_JOB_CLOSE is always set
  * @param activeProcessLimit ActiveProcessLimit (with JOB_OBJECT_LIMIT_ACTIVE_PROCESS)
@@ -26,6 +26,15 @@ public record JobLimits(
   /** Only kill-on-close: every job gets at least this, so closing the job kills the tree. */
   public static final JobLimits KILL_ON_CLOSE =
       new JobLimits(Win32Constants.JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE, 0, 0, 0, 0);
+
+  /** Kill-on-close and every JOB_OBJECT_UILIMIT_* restriction (clipboard, desktop, ...). */
+  public static final JobLimits ALL_UI_RESTRICTIONS =
+      new JobLimits(
+          Win32Constants.JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE,
+          0,
+          0,
+          0,
+          Win32Constants.JOB_OBJECT_UILIMIT_ALL);
 
   public JobLimits {
     limitFlags |= Win32Constants.JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE;

@@ -27,7 +27,7 @@ final class JobProcess implements SandboxProcess {
   private final InputStream stdout;
   private final InputStream stderr;
   private final OutputStream stdin;
-  private final NativeLaunch.Releases owned;
+  private final Releases owned;
   private final Object lock = new Object();
   private boolean released;
   private Integer exitCode;
@@ -37,16 +37,15 @@ final class JobProcess implements SandboxProcess {
       Win32Libraries.Kernel32Ext k32x,
       HANDLE process,
       long pid,
-      HANDLE job,
-      HANDLE port,
+      JobObject job,
       Stdio stdio,
-      NativeLaunch.Releases owned) {
+      Releases owned) {
     this.k32 = k32;
     this.k32x = k32x;
     this.process = process;
     this.pid = pid;
-    this.job = job;
-    this.port = port;
+    this.job = job.job();
+    this.port = job.completionPort();
     this.owned = owned;
     this.stdin =
         stdio.parentIn() == null

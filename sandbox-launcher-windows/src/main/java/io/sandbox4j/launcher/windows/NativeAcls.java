@@ -12,10 +12,12 @@ import com.sun.jna.ptr.IntByReference;
 import com.sun.jna.ptr.PointerByReference;
 import io.sandbox4j.api.SandboxException;
 import io.sandbox4j.launcher.windows.Win32Structures.EXPLICIT_ACCESS_W;
+import io.sandbox4j.launcher.windows.Win32Structures.SID_AND_ATTRIBUTES;
 import io.sandbox4j.launcher.windows.Win32Structures.TRUSTEE_W;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /** ACL and SID operations through JNA; the only place ACLs are changed. Windows only. */
 final class NativeAcls implements WindowsWorkspaceSetup.Operations {
@@ -33,6 +35,28 @@ final class NativeAcls implements WindowsWorkspaceSetup.Operations {
           "ConvertStringSidToSidW(" + sid + ") failed: error " + Native.getLastError());
     }
     return ref.getValue().getPointer();
+  }
+
+  /**
+   * A SID_AND_ATTRIBUTES array for {@code sids}, each with {@code attributes}, or null for none;
+   * every SID in it is freed by {@code now}.
+   */
+  static Memory sidAndAttributes(List<Sid> sids, int attributes, Releases now) {
+    if (sids.isEmpty()) {
+      return null;
+    }
+    int size = new SID_AND_ATTRIBUTES().size();
+    Memory m = new Memory((long) size * sids.size());
+    m.clear();
+    for (int i = 0; i < sids.size(); i++) {
+      Pointer p = sid(sids.get(i).value());
+      now.add(() -> Kernel32.INSTANCE.LocalFree(p));
+      SID_AND_ATTRIBUTES sa = new SID_AND_ATTRIBUTES(m.share((long) i * size));
+      sa.Sid = p;
+      sa.Attributes = attributes;
+      sa.write();
+    }
+    return m;
   }
 
   static String sidString(Pointer sid) {
@@ -151,23 +175,16 @@ final class NativeAcls implements WindowsWorkspaceSetup.Operations {
    * inheritable ACEs to existing children: the one recursive step, done once per workspace.
    */
   private void edit(AccessGrant g, int accessMode) {
+    withDacl(
+        g.path(),
+        dacl -> {
+          setEntry(g, accessMode, dacl);
+          return null;
+        });
+  }
+
+  private void setEntry(AccessGrant g, int accessMode, Pointer dacl) {
     String path = g.path().toString();
-    PointerByReference dacl = new PointerByReference();
-    PointerByReference sd = new PointerByReference();
-    int rc =
-        Advapi32.INSTANCE.GetNamedSecurityInfo(
-            path,
-            Win32Constants.SE_FILE_OBJECT,
-            Win32Constants.DACL_SECURITY_INFORMATION,
-            null,
-            null,
-            dacl,
-            null,
-            sd);
-    if (rc != 0) {
-      throw SandboxException.cannotSandbox(
-          "GetNamedSecurityInfoW(" + path + ") failed: error " + rc);
-    }
     Pointer sid = sid(g.trustee().value());
     PointerByReference newAcl = new PointerByReference();
     try {
@@ -183,7 +200,7 @@ final class NativeAcls implements WindowsWorkspaceSetup.Operations {
       ea.Trustee.TrusteeType = Win32Constants.TRUSTEE_IS_UNKNOWN;
       ea.Trustee.ptstrName = sid;
       ea.write();
-      rc = lib.advapi32().SetEntriesInAclW(1, ea.getPointer(), dacl.getValue(), newAcl);
+      int rc = lib.advapi32().SetEntriesInAclW(1, ea.getPointer(), dacl, newAcl);
       if (rc != 0) {
         throw SandboxException.cannotSandbox("SetEntriesInAclW(" + path + ") failed: error " + rc);
       }
@@ -211,7 +228,6 @@ final class NativeAcls implements WindowsWorkspaceSetup.Operations {
         Kernel32.INSTANCE.LocalFree(newAcl.getValue());
       }
       Kernel32.INSTANCE.LocalFree(sid);
-      Kernel32.INSTANCE.LocalFree(sd.getValue());
     }
   }
 

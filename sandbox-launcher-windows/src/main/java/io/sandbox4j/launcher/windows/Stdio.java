@@ -26,8 +26,7 @@ record Stdio(
     HANDLE parentOut,
     HANDLE parentErr) {
 
-  static Stdio open(
-      LaunchSpec spec, Kernel32 k32, NativeLaunch.Releases now, NativeLaunch.Releases onFailure) {
+  static Stdio open(LaunchSpec spec, Kernel32 k32, Releases now, Releases onFailure) {
     HANDLE[] in = end(spec.stdin(), true, Kernel32.STD_INPUT_HANDLE, k32, now, onFailure);
     HANDLE[] out = end(spec.stdout(), false, Kernel32.STD_OUTPUT_HANDLE, k32, now, onFailure);
     HANDLE[] err = end(spec.stderr(), false, Kernel32.STD_ERROR_HANDLE, k32, now, onFailure);
@@ -47,12 +46,7 @@ record Stdio(
 
   /** [child end, parent end or null]. */
   private static HANDLE[] end(
-      Redirect r,
-      boolean input,
-      int stdId,
-      Kernel32 k32,
-      NativeLaunch.Releases now,
-      NativeLaunch.Releases onFailure) {
+      Redirect r, boolean input, int stdId, Kernel32 k32, Releases now, Releases onFailure) {
     SECURITY_ATTRIBUTES sa = new SECURITY_ATTRIBUTES();
     sa.bInheritHandle = true;
     if (r.type() == Redirect.Type.PIPE) {

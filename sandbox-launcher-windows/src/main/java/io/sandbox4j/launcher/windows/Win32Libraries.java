@@ -37,8 +37,6 @@ final class Win32Libraries {
 
     boolean SetInformationJobObject(HANDLE job, int infoClass, Pointer info, int length);
 
-    boolean AssignProcessToJobObject(HANDLE job, HANDLE process);
-
     boolean TerminateJobObject(HANDLE job, int exitCode);
 
     int ResumeThread(HANDLE thread);

@@ -7,12 +7,38 @@ import com.sun.jna.platform.win32.WinNT.HANDLEByReference;
 import io.sandbox4j.api.spi.Availability;
 import io.sandbox4j.launcher.windows.Win32Structures.FWPM_SESSION0;
 import io.sandbox4j.launcher.windows.Win32Structures.FWPM_SUBLAYER0;
+import java.util.Map;
 import org.apiguardian.api.API;
 
-/** Host checks the Windows isolators' probes share. */
+/**
+ * What the Windows isolators know about the host, read once per engine ({@link
+ * WindowsPlatform#host()}), and the host checks their probes share. A record, so that tests pass
+ * any values.
+ *
+ * @param osName the os.name property
+ * @param osVersion the os.version property
+ * @param environment the caller's environment (the private temp directory lives under its
+ *     LOCALAPPDATA)
+ */
 @API(status = EXPERIMENTAL, since = "0.1")
-public final class WindowsHost {
-  private WindowsHost() {}
+public record WindowsHost(String osName, String osVersion, Map<String, String> environment) {
+
+  public WindowsHost {
+    environment = Map.copyOf(environment);
+  }
+
+  /** This JVM's host: its os.name and os.version properties and its environment. */
+  public static WindowsHost current() {
+    return new WindowsHost(
+        System.getProperty("os.name", "unknown"),
+        System.getProperty("os.version", ""),
+        System.getenv());
+  }
+
+  /** Whether this host can run the Windows launcher: see {@link #probeOs(String, String)}. */
+  public Availability probeOs() {
+    return probeOs(osName, osVersion);
+  }
 
   /**
    * Whether this OS can run the Windows launcher: Windows 10 / Server 2016 or later (the job-list

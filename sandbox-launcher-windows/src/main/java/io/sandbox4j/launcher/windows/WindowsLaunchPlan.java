@@ -2,7 +2,10 @@ package io.sandbox4j.launcher.windows;
 
 import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
+import io.sandbox4j.api.SandboxException;
+import io.sandbox4j.api.spi.LaunchSpec;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -12,9 +15,9 @@ import java.util.Set;
 import org.apiguardian.api.API;
 
 /**
- * What Windows isolators ask the launcher to apply for one run, as a {@link
- * io.sandbox4j.api.spi.LaunchSpec} extension. Isolators only add to it; {@link WindowsLauncher}
- * applies every part or fails the run (exit 125, step named). Not thread-safe: one per run.
+ * What Windows isolators ask the launcher to apply for one run, as a {@link LaunchSpec} extension.
+ * Isolators only add to it; {@link WindowsLauncher} applies every part or fails the run (exit 125,
+ * step named). Not thread-safe: one per run.
  */
 @API(status = EXPERIMENTAL, since = "0.1")
 public final class WindowsLaunchPlan {
@@ -31,6 +34,11 @@ public final class WindowsLaunchPlan {
   private final Set<Path> mustBeReadable = new LinkedHashSet<>();
   private final Set<Path> mustBeUnreadable = new LinkedHashSet<>();
   private Sid runSid;
+
+  /** The plan of the run {@code spec} describes: made by the first isolator that asks for it. */
+  public static WindowsLaunchPlan of(LaunchSpec spec) {
+    return spec.extension(WindowsLaunchPlan.class, WindowsLaunchPlan::new);
+  }
 
   /** Sets the restricted token; only one isolator may set it. */
   public void restrictedToken(RestrictedTokenSpec spec) {
@@ -147,7 +155,7 @@ public final class WindowsLaunchPlan {
   public void privateTmpUnderLocalAppData(Map<String, String> callerEnvironment) {
     String local = callerEnvironment.get("LOCALAPPDATA");
     if (local == null || local.isBlank()) {
-      throw io.sandbox4j.api.SandboxException.cannotSandbox(
+      throw SandboxException.cannotSandbox(
           "LOCALAPPDATA is not set: the private temporary directory lives under"
               + " %LOCALAPPDATA%\\sandbox4j\\tmp");
     }
@@ -186,7 +194,7 @@ public final class WindowsLaunchPlan {
   /** A SID unique to this run (random, made on first use), shared by every isolator of the run. */
   public Sid runSid() {
     if (runSid == null) {
-      runSid = Sid.random(new java.security.SecureRandom());
+      runSid = Sid.random(new SecureRandom());
     }
     return runSid;
   }

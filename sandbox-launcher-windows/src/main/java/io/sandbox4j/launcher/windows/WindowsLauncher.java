@@ -82,6 +82,8 @@ public final class WindowsLauncher implements Launcher {
             "the Windows launcher cannot apply the " + type.getSimpleName() + " extension");
       }
     }
+    // Refusals the planner decides, before anything native is done.
+    WindowsPlanner.checkEnforceable(plan, spec.policy().network().mode());
     Win32Libraries.Loaded lib = libraries;
     if (lib == null) {
       lib = Win32Libraries.Loaded.load();

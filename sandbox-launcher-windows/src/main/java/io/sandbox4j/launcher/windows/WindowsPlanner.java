@@ -8,6 +8,7 @@ import io.sandbox4j.api.NetworkMode;
 import io.sandbox4j.api.NetworkPolicy;
 import io.sandbox4j.api.ResourceLimits;
 import io.sandbox4j.api.SandboxException;
+import io.sandbox4j.api.SandboxPolicy;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +21,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.apiguardian.api.API;
 
@@ -101,8 +103,7 @@ public final class WindowsPlanner {
    * kill-on-close job. Used by every appcontainer isolator, and by the wfp backend, whose filters
    * match the container's package SID and nothing else.
    */
-  public static WindowsLaunchPlan containWorkspace(
-      io.sandbox4j.api.SandboxPolicy policy, WindowsLaunchPlan plan) {
+  public static WindowsLaunchPlan containWorkspace(SandboxPolicy policy, WindowsLaunchPlan plan) {
     FilesystemPolicy fs = policy.filesystem();
     plan.appContainer(
         new AppContainerSpec(
@@ -111,6 +112,51 @@ public final class WindowsPlanner {
     plan.addProtectedPlaceholders(missingProtectedPaths(fs));
     plan.limitJob(JobLimits.KILL_ON_CLOSE);
     return plan;
+  }
+
+  /**
+   * What every appcontainer isolator contributes, whichever of them is selected: {@link
+   * #containWorkspace} and the container's deny ACEs for read-denied paths inside the writable
+   * roots ({@link #readDenyGrants}).
+   */
+  public static WindowsLaunchPlan containWorkspaceDenyingReads(
+      SandboxPolicy policy, WindowsLaunchPlan plan) {
+    containWorkspace(policy, plan);
+    plan.addWorkspaceGrants(
+        policy.filesystem().workspace(), readDenyGrants(policy.filesystem(), Sid.RUN_APPCONTAINER));
+    return plan;
+  }
+
+  /**
+   * What every restrictedtoken isolator contributes: the restricted token (its restricting SIDs are
+   * the workspace SID, the run SID and RESTRICTED), and the one-time grants without which the
+   * low-integrity, write-restricted process could not write its workspace at all: a low integrity
+   * label on each writable root, MODIFY for the workspace SID, and denials on protected paths
+   * (created as placeholders when missing).
+   */
+  public static WindowsLaunchPlan restrictTokenToWorkspace(
+      SandboxPolicy policy, WindowsLaunchPlan plan) {
+    FilesystemPolicy fs = policy.filesystem();
+    Sid workspaceSid = workspaceSid(fs.workspace());
+    plan.restrictedToken(restrictedToken(workspaceSid, plan.runSid()));
+    List<AccessGrant> grants = new ArrayList<>(lowIntegrityLabels(fs));
+    grants.addAll(writeGrants(fs, workspaceSid));
+    plan.addWorkspaceGrants(fs.workspace(), grants);
+    plan.addProtectedPlaceholders(missingProtectedPaths(fs));
+    return plan;
+  }
+
+  /**
+   * A low integrity label (inherited) on every writable root, so a low-integrity token may write.
+   */
+  static List<AccessGrant> lowIntegrityLabels(FilesystemPolicy fs) {
+    List<AccessGrant> labels = new ArrayList<>();
+    for (Path root : fs.allWritableRoots()) {
+      labels.add(
+          new AccessGrant(
+              root, Sid.LOW_INTEGRITY, AccessGrant.Mode.LOW_INTEGRITY_LABEL, 0x1, true));
+    }
+    return List.copyOf(labels);
   }
 
   /**
@@ -126,6 +172,95 @@ public final class WindowsPlanner {
     return plan.workspaceGrants().stream()
         .filter(g -> g.trustee().equals(Sid.RUN_APPCONTAINER))
         .toList();
+  }
+
+  /**
+   * The grants the launcher ensures before a run: {@link #effectiveGrants}, with {@link
+   * Sid#RUN_APPCONTAINER} replaced by the container's real SID, which exists only once the profile
+   * does ({@code container} is empty exactly when the plan has no AppContainer).
+   */
+  static List<AccessGrant> grantsToApply(WindowsLaunchPlan plan, Optional<Sid> container) {
+    if (plan.appContainer().isPresent() != container.isPresent()) {
+      throw new IllegalArgumentException(
+          "the container SID must be given exactly when the plan has an AppContainer");
+    }
+    if (container.isEmpty()) {
+      return plan.workspaceGrants();
+    }
+    Sid sid = container.get();
+    return effectiveGrants(plan).stream()
+        .map(
+            g ->
+                g.trustee().equals(Sid.RUN_APPCONTAINER)
+                    ? new AccessGrant(g.path(), sid, g.mode(), g.accessMask(), g.inherit())
+                    : g)
+        .toList();
+  }
+
+  /**
+   * The token CreateProcessAsUserW gets, if any: the plan's restricted token, reduced to {@link
+   * #forAppContainer} when the run also has an AppContainer. Without one, CreateProcessW runs the
+   * command with the caller's token (an AppContainer alone, or a job alone).
+   */
+  static Optional<RestrictedTokenSpec> tokenToCreate(WindowsLaunchPlan plan) {
+    return plan.restrictedToken()
+        .map(t -> plan.appContainer().isPresent() ? forAppContainer(t) : t);
+  }
+
+  /**
+   * The capability SIDs of SECURITY_CAPABILITIES: the container's, then the run SID, then the
+   * private temp SID if it differs. The run SID travels as one more capability of the container: it
+   * is what the private temp directory and the private desktop grant.
+   */
+  static List<Sid> containerCapabilities(WindowsLaunchPlan plan) {
+    AppContainerSpec ac =
+        plan.appContainer()
+            .orElseThrow(() -> new IllegalStateException("the plan has no AppContainer"));
+    List<Sid> all = new ArrayList<>(ac.capabilities());
+    all.add(plan.runSid());
+    plan.privateTmpSid().filter(sid -> !sid.equals(plan.runSid())).ifPresent(all::add);
+    return List.copyOf(all);
+  }
+
+  /**
+   * The directories an AppContainer must be able to read before its command starts: the plan's,
+   * then the executable's own directory (once).
+   */
+  static List<Path> mustBeReadable(WindowsLaunchPlan plan, Path executable) {
+    List<Path> dirs = new ArrayList<>(plan.mustBeReadable());
+    Path dir = executable.getParent();
+    if (dir != null && !dirs.contains(dir)) {
+      dirs.add(dir);
+    }
+    return List.copyOf(dirs);
+  }
+
+  /** The workspace an AppContainer profile is recorded for: the plan's, else the policy's. */
+  static Path profileWorkspace(WindowsLaunchPlan plan, SandboxPolicy policy) {
+    return plan.workspace().orElse(policy.filesystem().workspace());
+  }
+
+  /**
+   * Refuses a plan the launcher cannot enforce as asked, before anything native is done: WFP
+   * filters without an AppContainer (they are keyed by its package SID), and an allow-listed
+   * network whose AppContainer has a network capability but no filters (the capability alone would
+   * allow every destination).
+   *
+   * @throws SandboxException (exit 125) naming the backend that is missing
+   */
+  static void checkEnforceable(WindowsLaunchPlan plan, NetworkMode mode) {
+    if (!plan.wfpFilters().isEmpty()) {
+      if (plan.appContainer().isEmpty()) {
+        throw SandboxException.cannotSandbox(
+            "WFP filters are keyed by the AppContainer package SID, but this run has no"
+                + " AppContainer: select the appcontainer backend with the wfp backend");
+      }
+    } else if (plan.appContainer().map(AppContainerSpec::hasNetworkCapability).orElse(false)
+        && mode == NetworkMode.ALLOW) {
+      throw SandboxException.cannotSandbox(
+          "an allow-listed network needs the wfp backend's filters: the AppContainer capability"
+              + " alone would allow every destination");
+    }
   }
 
   /**
@@ -352,6 +487,19 @@ public final class WindowsPlanner {
         + ")(A;;GA;;;"
         + runSid
         + ")(A;;GA;;;RC)(A;;GA;;;AC)S:(ML;;NW;;;LW)";
+  }
+
+  /**
+   * The SDDL of a restricted token's default DACL (what the objects the process creates get): full
+   * control for the caller, SYSTEM and the spec's grantees, so that the restricted process can open
+   * its own objects again.
+   */
+  static String defaultDaclSddl(String userSid, RestrictedTokenSpec spec) {
+    StringBuilder sddl = new StringBuilder("D:(A;;GA;;;").append(userSid).append(")(A;;GA;;;SY)");
+    for (Sid s : spec.defaultDaclGrantees()) {
+      sddl.append("(A;;GA;;;").append(s).append(')');
+    }
+    return sddl.toString();
   }
 
   static String hash(String s) {

@@ -5,7 +5,6 @@ import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 import io.sandbox4j.api.spi.WorkspaceCleanup;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import org.apiguardian.api.API;
 
 /**
@@ -15,6 +14,11 @@ import org.apiguardian.api.API;
  */
 @API(status = EXPERIMENTAL, since = "0.1")
 public final class WindowsWorkspaceCleanup implements WorkspaceCleanup {
+  private final WindowsHost host;
+
+  WindowsWorkspaceCleanup(WindowsHost host) {
+    this.host = host;
+  }
 
   @Override
   public String description() {
@@ -23,7 +27,7 @@ public final class WindowsWorkspaceCleanup implements WorkspaceCleanup {
 
   @Override
   public List<String> cleanup(Path workspace) {
-    if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows")) {
+    if (!WindowsLauncher.isWindows(host.osName())) {
       return List.of();
     }
     return WindowsWorkspaceSetup.cleanup(workspace);

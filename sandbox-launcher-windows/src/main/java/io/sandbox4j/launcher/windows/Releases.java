@@ -1,0 +1,61 @@
+package io.sandbox4j.launcher.windows;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+
+/**
+ * What a launch must free (handles, SIDs, descriptors, sessions, directories), run in reverse order
+ * of acquisition. Each failure is kept and none stops the others, so one handle that cannot be
+ * closed never leaks the rest. Pure Java: tested on any OS.
+ */
+final class Releases {
+  private final Deque<Runnable> steps = new ArrayDeque<>();
+
+  void add(Runnable r) {
+    steps.push(r);
+  }
+
+  /**
+   * Runs every pending release, last added first; rethrows the first failure, others suppressed.
+   */
+  void runAll() {
+    RuntimeException first = null;
+    while (!steps.isEmpty()) {
+      try {
+        steps.pop().run();
+      } catch (RuntimeException e) {
+        if (first == null) {
+          first = e;
+        } else {
+          first.addSuppressed(e);
+        }
+      }
+    }
+    if (first != null) {
+      throw first;
+    }
+  }
+
+  /**
+   * As {@link #runAll()}, but a failure is added to {@code failure} instead of thrown: for the
+   * clean-up of a launch that has already failed.
+   */
+  void runAllSuppressedInto(Throwable failure) {
+    try {
+      runAll();
+    } catch (RuntimeException suppressed) {
+      failure.addSuppressed(suppressed);
+    }
+  }
+
+  /** Moves every pending release to {@code target} (ownership passes to the running process). */
+  void transferTo(Releases target) {
+    while (!steps.isEmpty()) {
+      target.steps.addLast(steps.pollLast());
+    }
+  }
+
+  boolean isEmpty() {
+    return steps.isEmpty();
+  }
+}
