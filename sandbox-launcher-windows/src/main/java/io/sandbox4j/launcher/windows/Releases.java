@@ -48,10 +48,13 @@ final class Releases {
     }
   }
 
-  /** Moves every pending release to {@code target} (ownership passes to the running process). */
+  /**
+   * Moves every pending release to {@code target} (ownership passes to the running process), in the
+   * same order and ahead of what {@code target} already holds.
+   */
   void transferTo(Releases target) {
     while (!steps.isEmpty()) {
-      target.steps.addLast(steps.pollLast());
+      target.steps.push(steps.pollLast());
     }
   }
 

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class WindowsPlannerTest {
@@ -394,5 +395,62 @@ class WindowsPlannerTest {
         .endsWith("S:(ML;;NW;;;LW)");
     assertThatThrownBy(() -> WindowsPlanner.privateTmpSddl("bogus", run))
         .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void theContainerSidReplacesItsPlaceholderAndOnlyContainerGrantsApply() {
+    Sid container = new Sid("S-1-15-2-1-2-3-4-5-6-7");
+    AccessGrant forContainer =
+        new AccessGrant(WS, Sid.RUN_APPCONTAINER, AccessGrant.Mode.ALLOW, AccessGrant.MODIFY, true);
+    AccessGrant forToken =
+        new AccessGrant(WS, TRUSTEE, AccessGrant.Mode.ALLOW, AccessGrant.MODIFY, true);
+    WindowsLaunchPlan tokenOnly = new WindowsLaunchPlan();
+    tokenOnly.addWorkspaceGrants(WS, List.of(forToken));
+    assertThat(WindowsPlanner.grantsToApply(tokenOnly, Optional.empty())).containsExactly(forToken);
+    assertThatThrownBy(() -> WindowsPlanner.grantsToApply(tokenOnly, Optional.of(container)))
+        .isInstanceOf(IllegalArgumentException.class);
+
+    WindowsLaunchPlan both = new WindowsLaunchPlan();
+    both.appContainer(new AppContainerSpec("p", List.of(), false));
+    both.addWorkspaceGrants(WS, List.of(forContainer, forToken));
+    assertThat(WindowsPlanner.grantsToApply(both, Optional.of(container)))
+        .containsExactly(
+            new AccessGrant(WS, container, AccessGrant.Mode.ALLOW, AccessGrant.MODIFY, true));
+    assertThatThrownBy(() -> WindowsPlanner.grantsToApply(both, Optional.empty()))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void aContainerRunGetsTheReducedTokenAndCarriesTheRunSidAsCapability() {
+    Sid workspace = WindowsPlanner.workspaceSid(WS);
+    WindowsLaunchPlan plan = new WindowsLaunchPlan();
+    assertThat(WindowsPlanner.tokenToCreate(plan)).isEmpty();
+    RestrictedTokenSpec token = WindowsPlanner.restrictedToken(workspace, plan.runSid());
+    plan.restrictedToken(token);
+    assertThat(WindowsPlanner.tokenToCreate(plan)).contains(token);
+    assertThatThrownBy(() -> WindowsPlanner.containerCapabilities(plan))
+        .isInstanceOf(IllegalStateException.class);
+
+    plan.appContainer(new AppContainerSpec("p", List.of(Sid.CAPABILITY_INTERNET_CLIENT), false));
+    assertThat(WindowsPlanner.tokenToCreate(plan)).contains(WindowsPlanner.forAppContainer(token));
+    assertThat(WindowsPlanner.containerCapabilities(plan))
+        .containsExactly(Sid.CAPABILITY_INTERNET_CLIENT, plan.runSid());
+    Sid tmp = Sid.derived("tmp", "x");
+    plan.privateTmp(Path.of("/local/Temp"), tmp);
+    assertThat(WindowsPlanner.containerCapabilities(plan))
+        .containsExactly(Sid.CAPABILITY_INTERNET_CLIENT, plan.runSid(), tmp);
+  }
+
+  @Test
+  void theExecutableDirectoryMustBeReadableOnceAndTheProfileFollowsThePlanWorkspace() {
+    WindowsLaunchPlan plan = new WindowsLaunchPlan();
+    plan.requireReadable(Path.of("/tools"));
+    assertThat(WindowsPlanner.mustBeReadable(plan, Path.of("/tools/git.exe")))
+        .containsExactly(Path.of("/tools"));
+    assertThat(WindowsPlanner.mustBeReadable(plan, Path.of("/bin/cmd.exe")))
+        .containsExactly(Path.of("/tools"), Path.of("/bin"));
+    assertThat(WindowsPlanner.profileWorkspace(plan, policy())).isEqualTo(WS);
+    plan.addWorkspaceGrants(Path.of("/other"), List.of());
+    assertThat(WindowsPlanner.profileWorkspace(plan, policy())).isEqualTo(Path.of("/other"));
   }
 }
