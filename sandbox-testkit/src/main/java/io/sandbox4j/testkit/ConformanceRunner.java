@@ -3,6 +3,7 @@ package io.sandbox4j.testkit;
 import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
 import io.sandbox4j.api.Feature;
+import io.sandbox4j.api.SandboxException;
 import io.sandbox4j.testkit.ScenarioOutcome.Status;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -63,7 +64,14 @@ public final class ConformanceRunner {
     try {
       root = Scratch.newRoot();
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot create the conformance scratch directory", e);
+      // An environment problem the user can fix, not an internal error: say where and how.
+      throw new SandboxException(
+          SandboxException.EXIT_CANNOT_SANDBOX,
+          "cannot create the conformance scratch directory ("
+              + e
+              + "): it goes under ./target when that exists, else under ~/.cache; run from a"
+              + " directory you can write",
+          e);
     }
     try {
       List<ConformanceReport.TargetInfo> infos = new ArrayList<>();
