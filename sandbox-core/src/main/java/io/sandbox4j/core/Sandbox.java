@@ -14,7 +14,6 @@ import io.sandbox4j.api.spi.LaunchSpec;
 import io.sandbox4j.api.spi.Launcher;
 import io.sandbox4j.api.spi.SandboxProcess;
 import io.sandbox4j.api.spi.WorkspaceCleanup;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -225,9 +224,7 @@ public final class Sandbox {
     return CompletableFuture.supplyAsync(
         () -> {
           try (in) {
-            ByteArrayOutputStream buf = new ByteArrayOutputStream();
-            in.transferTo(buf);
-            return buf.toByteArray();
+            return in.readAllBytes();
           } catch (IOException e) {
             throw new UncheckedIOException(e);
           }
