@@ -245,6 +245,12 @@ static void done(struct cur *c) {
   if (c->left) die("plan", "%s record has %zu trailing bytes", c->what, c->left);
 }
 
+/* The next free element of the plan array ARR, whose count is N; dies when ARR is full. */
+#define CLAIM(arr, n, what)                                                                        \
+  ((n) >= (int)(sizeof(arr) / sizeof(arr)[0])                                                      \
+       ? (die("plan", "more than %d %s", (int)(sizeof(arr) / sizeof(arr)[0]), (what)), &(arr)[0]) \
+       : &(arr)[(n)++])
+
 static void decode(const unsigned char *buf, size_t n) {
   if (n < 4 || memcmp(buf, PLAN_MAGIC, 3) != 0) die("plan", "bad magic (not a sandbox4j plan)");
   if (buf[3] != PLAN_VERSION) die("plan", "unsupported plan version %d (this launcher reads %d)", buf[3], PLAN_VERSION);
@@ -269,8 +275,7 @@ static void decode(const unsigned char *buf, size_t n) {
         break;
       case T_MOUNT: {
         c.what = "mount";
-        if (P.nmounts >= MAX_MOUNTS) die("plan", "more than %d mounts", MAX_MOUNTS);
-        struct mnt *m = &P.mounts[P.nmounts++];
+        struct mnt *m = CLAIM(P.mounts, P.nmounts, "mounts");
         m->kind = u8(&c);
         if (m->kind < M_TMPFS || m->kind > M_RO_TREE) die("plan", "mount: unknown kind %d", m->kind);
         uint8_t f = u8(&c);
@@ -285,8 +290,7 @@ static void decode(const unsigned char *buf, size_t n) {
       }
       case T_RLIMIT: {
         c.what = "rlimit";
-        if (P.nlimits >= 64) die("plan", "more than 64 rlimits");
-        struct lim *l = &P.limits[P.nlimits++];
+        struct lim *l = CLAIM(P.limits, P.nlimits, "rlimits");
         uint32_t r = u32(&c);
         if (r >= RLIM_NLIMITS) die("plan", "rlimit: unknown resource %u", r);
         l->resource = (int)r;
@@ -305,8 +309,7 @@ static void decode(const unsigned char *buf, size_t n) {
         break;
       case T_LL_PATH: {
         c.what = "landlock path rule";
-        if (P.nllpaths >= MAX_ITEMS) die("plan", "more than %d landlock path rules", MAX_ITEMS);
-        struct llpath *r = &P.llpaths[P.nllpaths++];
+        struct llpath *r = CLAIM(P.llpaths, P.nllpaths, "landlock path rules");
         r->access = u64(&c);
         uint8_t f = u8(&c);
         if (f > 1) die("plan", "landlock path rule: unknown flags 0x%x", f);
@@ -316,8 +319,7 @@ static void decode(const unsigned char *buf, size_t n) {
       }
       case T_LL_PORT: {
         c.what = "landlock port rule";
-        if (P.nllports >= MAX_ITEMS) die("plan", "more than %d landlock port rules", MAX_ITEMS);
-        struct llport *r = &P.llports[P.nllports++];
+        struct llport *r = CLAIM(P.llports, P.nllports, "landlock port rules");
         r->port = u64(&c);
         r->access = u64(&c);
         if (r->port > 65535) die("plan", "landlock port rule: port %llu out of range", (unsigned long long)r->port);
@@ -325,10 +327,9 @@ static void decode(const unsigned char *buf, size_t n) {
       }
       case T_SECCOMP: {
         c.what = "seccomp";
-        if (P.nfilters >= 64) die("plan", "more than 64 seccomp filters");
+        struct filter *f = CLAIM(P.filters, P.nfilters, "seccomp filters");
         if (len == 0 || len % 8 || len / 8 > MAX_FILTER_INSNS)
           die("plan", "seccomp: program length %u is not a positive multiple of 8 up to %d instructions", len, MAX_FILTER_INSNS);
-        struct filter *f = &P.filters[P.nfilters++];
         f->len = (unsigned short)(len / 8);
         f->insns = calloc(f->len, sizeof *f->insns);
         if (!f->insns) die_errno("plan", "calloc");

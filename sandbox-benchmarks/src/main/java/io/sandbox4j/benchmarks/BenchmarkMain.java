@@ -130,12 +130,10 @@ public final class BenchmarkMain {
                     .param("mode", modes)
                     .build())
             .run();
-    out.printf(
-        "### Per-command cost: %s, default policy, warm JVM (ms)%n",
-        String.join(" ", Fixture.TRUE));
-    out.println();
-    out.println("| mode | median | p90 | median - plain | median / plain |");
-    out.println("|---|---:|---:|---:|---:|");
+    table(
+        "Per-command cost: " + String.join(" ", Fixture.TRUE) + ", default policy, warm JVM (ms)",
+        "| mode | median | p90 | median - plain | median / plain |",
+        "|---|---:|---:|---:|---:|");
     Map<String, double[]> byMode = percentiles(rs, "mode");
     double plain = byMode.containsKey("plain") ? byMode.get("plain")[0] : Double.NaN;
     for (var e : byMode.entrySet()) {
@@ -153,12 +151,12 @@ public final class BenchmarkMain {
   }
 
   private void throughput() throws RunnerException {
-    out.printf(
-        "### Throughput: sandboxed %s per second (automatic backends)%n",
-        String.join(" ", Fixture.TRUE));
-    out.println();
-    out.println("| callers | plain runs/s | sandboxed runs/s |");
-    out.println("|---:|---:|---:|");
+    table(
+        "Throughput: sandboxed "
+            + String.join(" ", Fixture.TRUE)
+            + " per second (automatic backends)",
+        "| callers | plain runs/s | sandboxed runs/s |",
+        "|---:|---:|---:|");
     for (int threads : new int[] {1, 2, 8}) {
       Collection<RunResult> rs =
           new Runner(
@@ -186,10 +184,10 @@ public final class BenchmarkMain {
 
   private void scaling() throws RunnerException {
     Collection<RunResult> rs = new Runner(options(ScalingBenchmark.class.getName()).build()).run();
-    out.println("### Policy size: N extra paths (half deny-read, half allow-write), auto (ms)");
-    out.println();
-    out.println("| paths | median | p90 | median / 10 paths |");
-    out.println("|---:|---:|---:|---:|");
+    table(
+        "Policy size: N extra paths (half deny-read, half allow-write), auto (ms)",
+        "| paths | median | p90 | median / 10 paths |",
+        "|---:|---:|---:|---:|");
     Map<String, double[]> byPaths = percentiles(rs, "paths");
     double base = byPaths.getOrDefault("10", new double[] {Double.NaN})[0];
     for (String n : List.of("10", "100", "1000")) {
@@ -203,10 +201,10 @@ public final class BenchmarkMain {
 
   private void output() throws RunnerException {
     Collection<RunResult> rs = new Runner(options(OutputBenchmark.class.getName()).build()).run();
-    out.println("### Output volume: `head -c N /dev/zero` read through a pipe (ms)");
-    out.println();
-    out.println("| bytes | mode | median | p90 |");
-    out.println("|---:|---|---:|---:|");
+    table(
+        "Output volume: `head -c N /dev/zero` read through a pipe (ms)",
+        "| bytes | mode | median | p90 |",
+        "|---:|---|---:|---:|");
     for (RunResult r : rs) {
       var s = r.getPrimaryResult().getStatistics();
       out.printf(
@@ -218,6 +216,14 @@ public final class BenchmarkMain {
           s.getPercentile(90));
     }
     out.println();
+  }
+
+  /** A section's heading, a blank line and the header of its Markdown table. */
+  private void table(String title, String columns, String alignment) {
+    out.println("### " + title);
+    out.println();
+    out.println(columns);
+    out.println(alignment);
   }
 
   /** Resident memory of live sandboxes: the processes each run adds, beyond the command. */
@@ -248,11 +254,10 @@ public final class BenchmarkMain {
       for (SandboxExecution e : live) {
         e.close();
       }
-      out.printf(
-          "### Memory per live sandbox (%d sandboxes running `sleep 30`, automatic backends)%n%n",
-          n);
-      out.println("| measure | per sandbox |");
-      out.println("|---|---:|");
+      table(
+          "Memory per live sandbox (" + n + " sandboxes running `sleep 30`, automatic backends)",
+          "| measure | per sandbox |",
+          "|---|---:|");
       out.printf(
           Locale.ROOT,
           "| processes (launcher helpers + command) | %.1f |%n",

@@ -12,20 +12,18 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 
 /** How the cost grows with output volume read through a pipe by the caller. */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-public class OutputBenchmark {
+public class OutputBenchmark extends FixtureBenchmark {
   @Param({"65536", "16777216"})
   public long bytes;
 
   @Param({"plain", "auto"})
   public String mode;
 
-  private Fixture fixture;
   private List<String> command;
 
   @Setup
@@ -33,11 +31,6 @@ public class OutputBenchmark {
     var ws = Fixture.newWorkspace();
     fixture = new Fixture(mode, SandboxPolicy.builder(ws), ws);
     command = List.of("/usr/bin/head", "-c", Long.toString(bytes), "/dev/zero");
-  }
-
-  @TearDown
-  public void tearDown() throws Exception {
-    fixture.close();
   }
 
   @Benchmark

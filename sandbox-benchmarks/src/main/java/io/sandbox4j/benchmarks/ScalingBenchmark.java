@@ -13,7 +13,6 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * How the cost grows with the policy: N extra paths, half read-denied directories, half extra
@@ -22,14 +21,12 @@ import org.openjdk.jmh.annotations.TearDown;
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-public class ScalingBenchmark {
+public class ScalingBenchmark extends FixtureBenchmark {
   @Param({"10", "100", "1000"})
   public int paths;
 
   @Param({"auto"})
   public String mode;
-
-  private Fixture fixture;
 
   @Setup
   public void setUp() throws Exception {
@@ -45,11 +42,6 @@ public class ScalingBenchmark {
       }
     }
     fixture = new Fixture(mode, b, root);
-  }
-
-  @TearDown
-  public void tearDown() throws Exception {
-    fixture.close();
   }
 
   @Benchmark

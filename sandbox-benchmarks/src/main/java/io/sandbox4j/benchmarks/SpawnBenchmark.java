@@ -11,7 +11,6 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * The cost of one sandboxed {@code /bin/true} (on Windows {@code cmd /c exit 0}) with the default
@@ -22,21 +21,14 @@ import org.openjdk.jmh.annotations.TearDown;
 @State(Scope.Benchmark)
 @BenchmarkMode({Mode.SampleTime, Mode.Throughput})
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-public class SpawnBenchmark {
+public class SpawnBenchmark extends FixtureBenchmark {
   @Param({"plain", "landlock", "seccomp", "namespaces", "landlock+seccomp", "auto"})
   public String mode;
-
-  private Fixture fixture;
 
   @Setup
   public void setUp() throws Exception {
     var ws = Fixture.newWorkspace();
     fixture = new Fixture(mode, SandboxPolicy.builder(ws), ws);
-  }
-
-  @TearDown
-  public void tearDown() throws Exception {
-    fixture.close();
   }
 
   @Benchmark

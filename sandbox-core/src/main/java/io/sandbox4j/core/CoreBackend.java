@@ -3,55 +3,53 @@ package io.sandbox4j.core;
 import io.sandbox4j.api.Aspect;
 import io.sandbox4j.api.Feature;
 import io.sandbox4j.api.SandboxPolicy;
+import io.sandbox4j.api.spi.AbstractBackend;
 import io.sandbox4j.api.spi.AbstractIsolator;
 import io.sandbox4j.api.spi.Availability;
-import io.sandbox4j.api.spi.Isolator;
 import io.sandbox4j.api.spi.LaunchSpec;
-import io.sandbox4j.api.spi.SandboxBackend;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * The built-in backend (reserved id {@code core}): what the engine enforces itself on every
- * platform. The environment is rebuilt from the allow-list before any launcher sees it, and the
- * wall-clock timeout is enforced by the engine calling {@code killTree()}, whose completeness is
- * the separately required {@link Feature#PROC_TREE_KILL}.
+ * The built-in backend (reserved id {@code core}, priority 0): what the engine enforces itself on
+ * every platform. The environment is rebuilt from the allow-list before any launcher sees it, and
+ * the wall-clock timeout is enforced by the engine calling {@code killTree()}, whose completeness
+ * is the separately required {@link Feature#PROC_TREE_KILL}.
  */
-final class CoreBackend implements SandboxBackend {
+final class CoreBackend extends AbstractBackend {
   static final String ID = "core";
 
-  private final List<Isolator> isolators =
-      List.of(new EnvironmentIsolator(), new TimeoutIsolator());
-
-  @Override
-  public String id() {
-    return ID;
+  CoreBackend() {
+    super(
+        ID,
+        "built in: environment allow-list and wall-clock timeout, on every platform",
+        0,
+        List.of(new EnvironmentIsolator(), new TimeoutIsolator()));
   }
 
-  @Override
-  public String description() {
-    return "built in: environment allow-list and wall-clock timeout, on every platform";
-  }
+  /** An isolator of one feature that the engine enforces itself: available everywhere. */
+  private abstract static class BuiltInIsolator extends AbstractIsolator {
+    private final String how;
 
-  @Override
-  public List<Isolator> isolators() {
-    return isolators;
-  }
-
-  @Override
-  public int priority() {
-    return 0;
-  }
-
-  static final class EnvironmentIsolator extends AbstractIsolator {
-    EnvironmentIsolator() {
-      super("environment", Aspect.PROCESS, Set.of(Feature.PROC_ENV_SCRUB));
+    BuiltInIsolator(String id, Aspect aspect, Feature feature, String how) {
+      super(id, aspect, Set.of(feature));
+      this.how = how;
     }
 
     @Override
-    public Availability probe() {
-      return Availability.available("the command's environment is built from the allow-list");
+    public final Availability probe() {
+      return Availability.available(how);
+    }
+  }
+
+  static final class EnvironmentIsolator extends BuiltInIsolator {
+    EnvironmentIsolator() {
+      super(
+          "environment",
+          Aspect.PROCESS,
+          Feature.PROC_ENV_SCRUB,
+          "the command's environment is built from the allow-list");
     }
 
     @Override
@@ -62,14 +60,13 @@ final class CoreBackend implements SandboxBackend {
     }
   }
 
-  static final class TimeoutIsolator extends AbstractIsolator {
+  static final class TimeoutIsolator extends BuiltInIsolator {
     TimeoutIsolator() {
-      super("timeout", Aspect.RESOURCE, Set.of(Feature.RES_TIMEOUT));
-    }
-
-    @Override
-    public Availability probe() {
-      return Availability.available("the engine kills the whole tree when the timeout expires");
+      super(
+          "timeout",
+          Aspect.RESOURCE,
+          Feature.RES_TIMEOUT,
+          "the engine kills the whole tree when the timeout expires");
     }
 
     @Override

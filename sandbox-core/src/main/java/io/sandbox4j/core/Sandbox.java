@@ -14,7 +14,6 @@ import io.sandbox4j.api.spi.LaunchSpec;
 import io.sandbox4j.api.spi.Launcher;
 import io.sandbox4j.api.spi.SandboxProcess;
 import io.sandbox4j.api.spi.WorkspaceCleanup;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -31,6 +30,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import org.apiguardian.api.API;
 
 /**
@@ -57,21 +57,18 @@ public final class Sandbox {
   private Sandbox(BackendRegistry registry) {
     this.registry = registry;
     this.selector = new IsolatorSelector(registry);
-    this.scheduler =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "sandbox4j-timeouts");
-              t.setDaemon(true);
-              return t;
-            });
+    this.scheduler = Executors.newSingleThreadScheduledExecutor(daemons("sandbox4j-timeouts"));
     // Output is drained on dedicated threads: blocking reads must not starve a shared pool.
-    this.readers =
-        Executors.newCachedThreadPool(
-            r -> {
-              Thread t = new Thread(r, "sandbox4j-output");
-              t.setDaemon(true);
-              return t;
-            });
+    this.readers = Executors.newCachedThreadPool(daemons("sandbox4j-output"));
+  }
+
+  /** Threads of this name that never keep the JVM alive. */
+  private static ThreadFactory daemons(String name) {
+    return r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      return t;
+    };
   }
 
   /**
@@ -227,9 +224,7 @@ public final class Sandbox {
     return CompletableFuture.supplyAsync(
         () -> {
           try (in) {
-            ByteArrayOutputStream buf = new ByteArrayOutputStream();
-            in.transferTo(buf);
-            return buf.toByteArray();
+            return in.readAllBytes();
           } catch (IOException e) {
             throw new UncheckedIOException(e);
           }

@@ -1,39 +1,23 @@
 package io.sandbox4j.backend.appcontainer;
 
-import io.sandbox4j.api.spi.Isolator;
-import io.sandbox4j.api.spi.SandboxBackend;
+import io.sandbox4j.api.spi.AbstractBackend;
 import io.sandbox4j.launcher.windows.WindowsHost;
 import java.util.List;
 
-/** Windows AppContainer: a per-workspace container for files, network and processes. */
-final class AppContainerBackend implements SandboxBackend {
-  private final List<Isolator> isolators;
+/**
+ * Windows AppContainer: a per-workspace container for files, network and processes. Priority 50:
+ * selected before the restrictedtoken (60) and wfp (70) backends.
+ */
+final class AppContainerBackend extends AbstractBackend {
 
   AppContainerBackend(WindowsHost host) {
-    this.isolators =
+    super(
+        "appcontainer",
+        "Windows AppContainer (files, no network, process isolation)",
+        50,
         List.of(
             new AppContainerFilesystemIsolator(host),
             new AppContainerNetworkIsolator(host),
-            new AppContainerProcessIsolator(host));
-  }
-
-  @Override
-  public String id() {
-    return "appcontainer";
-  }
-
-  @Override
-  public String description() {
-    return "Windows AppContainer (files, no network, process isolation)";
-  }
-
-  @Override
-  public List<Isolator> isolators() {
-    return isolators;
-  }
-
-  @Override
-  public int priority() {
-    return 50;
+            new AppContainerProcessIsolator(host)));
   }
 }

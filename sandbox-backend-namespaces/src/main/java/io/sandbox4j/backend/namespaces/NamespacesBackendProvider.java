@@ -1,28 +1,18 @@
 package io.sandbox4j.backend.namespaces;
 
 import io.sandbox4j.api.spi.BackendContext;
-import io.sandbox4j.api.spi.BackendProvider;
-import io.sandbox4j.api.spi.Launcher;
-import io.sandbox4j.api.spi.SandboxBackend;
 import io.sandbox4j.api.spi.WorkspaceCleanup;
-import io.sandbox4j.launcher.linux.LinuxPlatform;
+import io.sandbox4j.launcher.linux.LinuxBackendProvider;
 import java.util.List;
 
 /**
- * Contributes the namespaces backend and the launcher that applies its plans (found by
- * ServiceLoader).
+ * Contributes the namespaces backend, the launcher that applies its plans and the cleanup of the
+ * placeholders earlier versions left (found by ServiceLoader).
  */
-public final class NamespacesBackendProvider implements BackendProvider {
+public final class NamespacesBackendProvider extends LinuxBackendProvider {
 
-  @Override
-  public List<SandboxBackend> backends(BackendContext context) {
-    LinuxPlatform platform = LinuxPlatform.shared(context);
-    return List.of(new NamespacesBackend(platform.host()));
-  }
-
-  @Override
-  public List<Launcher> launchers(BackendContext context) {
-    return List.of(LinuxPlatform.shared(context).launcher());
+  public NamespacesBackendProvider() {
+    super(NamespacesBackend::new);
   }
 
   @Override

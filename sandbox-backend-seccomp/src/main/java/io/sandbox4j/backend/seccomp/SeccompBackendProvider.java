@@ -1,25 +1,13 @@
 package io.sandbox4j.backend.seccomp;
 
-import io.sandbox4j.api.spi.BackendContext;
-import io.sandbox4j.api.spi.BackendProvider;
-import io.sandbox4j.api.spi.Launcher;
-import io.sandbox4j.api.spi.SandboxBackend;
-import io.sandbox4j.launcher.linux.LinuxPlatform;
-import java.util.List;
+import io.sandbox4j.launcher.linux.LinuxBackendProvider;
 
 /**
  * Contributes the seccomp backend and the launcher that applies its plans (found by ServiceLoader).
  */
-public final class SeccompBackendProvider implements BackendProvider {
+public final class SeccompBackendProvider extends LinuxBackendProvider {
 
-  @Override
-  public List<SandboxBackend> backends(BackendContext context) {
-    LinuxPlatform platform = LinuxPlatform.shared(context);
-    return List.of(new SeccompBackend(platform.host()));
-  }
-
-  @Override
-  public List<Launcher> launchers(BackendContext context) {
-    return List.of(LinuxPlatform.shared(context).launcher());
+  public SeccompBackendProvider() {
+    super(SeccompBackend::new);
   }
 }

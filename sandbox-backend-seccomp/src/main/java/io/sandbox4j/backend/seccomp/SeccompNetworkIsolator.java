@@ -2,17 +2,11 @@ package io.sandbox4j.backend.seccomp;
 
 import io.sandbox4j.api.Aspect;
 import io.sandbox4j.api.Feature;
-import io.sandbox4j.api.SandboxPolicy;
-import io.sandbox4j.api.spi.AbstractIsolator;
-import io.sandbox4j.api.spi.Availability;
-import io.sandbox4j.api.spi.LaunchSpec;
 import io.sandbox4j.launcher.linux.LinuxHost;
 import io.sandbox4j.launcher.linux.LinuxLaunchPlan;
-import io.sandbox4j.launcher.linux.LinuxRequirements;
 import io.sandbox4j.launcher.linux.seccomp.Bpf;
 import io.sandbox4j.launcher.linux.seccomp.SeccompPrograms;
 import io.sandbox4j.launcher.linux.seccomp.SyscallTable;
-import java.util.Set;
 
 /**
  * No network at all ({@link Feature#NET_DENY_ALL}) by denying socket(2) for every family.
@@ -24,33 +18,20 @@ import java.util.Set;
  * matters, a namespace-based network isolator is the better choice. No allow-list: a filter cannot
  * tell destinations apart.
  */
-final class SeccompNetworkIsolator extends AbstractIsolator {
-  private final LinuxHost host;
-  private final String osArch;
+final class SeccompNetworkIsolator extends SeccompIsolator {
 
   SeccompNetworkIsolator(LinuxHost host, String osArch) {
-    super("network", Aspect.NETWORK, Set.of(Feature.NET_DENY_ALL));
-    this.host = host;
-    this.osArch = osArch;
+    super("network", Aspect.NETWORK, Feature.NET_DENY_ALL, host, osArch);
   }
 
   @Override
-  public Availability probe() {
-    return Availability.allOf(
-        LinuxRequirements.launcher(host),
-        LinuxRequirements.seccomp(host, osArch),
-        Availability.available(
-            "socket(2) denied for every family, unix sockets included (socketpair(2) works);"
-                + " connect(2), bind(2) and io_uring denied"));
+  String enforces() {
+    return "socket(2) denied for every family, unix sockets included (socketpair(2) works);"
+        + " connect(2), bind(2) and io_uring denied";
   }
 
   @Override
-  public void contribute(SandboxPolicy policy, Set<Feature> owned, LaunchSpec spec) {
-    LinuxRequirements.requireAvailable("seccomp", this);
-    if (owned.contains(Feature.NET_DENY_ALL)) {
-      spec.extension(LinuxLaunchPlan.class, LinuxLaunchPlan::new)
-          .addSeccompFilter(
-              Bpf.encode(SeccompPrograms.noNetwork(SyscallTable.forArch(osArch).orElseThrow())));
-    }
+  void install(LinuxLaunchPlan plan, SyscallTable table) {
+    plan.addSeccompFilter(Bpf.encode(SeccompPrograms.noNetwork(table)));
   }
 }

@@ -2,17 +2,11 @@ package io.sandbox4j.backend.seccomp;
 
 import io.sandbox4j.api.Aspect;
 import io.sandbox4j.api.Feature;
-import io.sandbox4j.api.SandboxPolicy;
-import io.sandbox4j.api.spi.AbstractIsolator;
-import io.sandbox4j.api.spi.Availability;
-import io.sandbox4j.api.spi.LaunchSpec;
 import io.sandbox4j.launcher.linux.LinuxHost;
 import io.sandbox4j.launcher.linux.LinuxLaunchPlan;
-import io.sandbox4j.launcher.linux.LinuxRequirements;
 import io.sandbox4j.launcher.linux.seccomp.Bpf;
 import io.sandbox4j.launcher.linux.seccomp.SeccompPrograms;
 import io.sandbox4j.launcher.linux.seccomp.SyscallTable;
-import java.util.Set;
 
 /**
  * Installs the hardening program ({@link SeccompPrograms#hardening}).
@@ -24,40 +18,28 @@ import java.util.Set;
  * not) nor {@link Feature#PROC_NO_PRIVILEGES} (no_new_privs and dropping capabilities are the
  * launcher's, not the filter's).
  */
-final class SeccompProcessIsolator extends AbstractIsolator {
-  private final LinuxHost host;
-  private final String osArch;
+final class SeccompProcessIsolator extends SeccompIsolator {
 
   SeccompProcessIsolator(LinuxHost host, String osArch) {
-    super("process", Aspect.PROCESS, Set.of(Feature.PROC_NEW_SESSION));
-    this.host = host;
-    this.osArch = osArch;
+    super("process", Aspect.PROCESS, Feature.PROC_NEW_SESSION, host, osArch);
   }
 
   @Override
-  public Availability probe() {
-    return Availability.allOf(
-        LinuxRequirements.launcher(host),
-        LinuxRequirements.seccomp(host, osArch),
-        Availability.available(
-            "new session (setsid) without TIOCSTI/TIOCLINUX; ptrace, process_vm_*, io_uring, bpf,"
-                + " perf_event_open, keyrings, userfaultfd, mount, namespaces and kernel modules"
-                + " denied ("
-                + osArch
-                + ")"));
+  String enforces() {
+    return "new session (setsid) without TIOCSTI/TIOCLINUX; ptrace, process_vm_*, io_uring, bpf,"
+        + " perf_event_open, keyrings, userfaultfd, mount, namespaces and kernel modules denied ("
+        + osArch
+        + ")";
   }
 
+  /**
+   * PROC_NEW_SESSION is setsid (no controlling terminal) plus the TIOCSTI/TIOCLINUX denial of the
+   * hardening program (an inherited terminal descriptor could otherwise still inject input). The
+   * program's other denials come with it: they are what it is.
+   */
   @Override
-  public void contribute(SandboxPolicy policy, Set<Feature> owned, LaunchSpec spec) {
-    LinuxRequirements.requireAvailable("seccomp", this);
-    if (owned.contains(Feature.PROC_NEW_SESSION)) {
-      LinuxLaunchPlan plan = spec.extension(LinuxLaunchPlan.class, LinuxLaunchPlan::new);
-      // PROC_NEW_SESSION is setsid (no controlling terminal) plus the TIOCSTI/TIOCLINUX denial of
-      // the hardening program (an inherited terminal descriptor could otherwise still inject
-      // input). The program's other denials come with it: they are what it is.
-      plan.addSeccompFilter(
-          Bpf.encode(SeccompPrograms.hardening(SyscallTable.forArch(osArch).orElseThrow())));
-      plan.newSession();
-    }
+  void install(LinuxLaunchPlan plan, SyscallTable table) {
+    plan.addSeccompFilter(Bpf.encode(SeccompPrograms.hardening(table)));
+    plan.newSession();
   }
 }

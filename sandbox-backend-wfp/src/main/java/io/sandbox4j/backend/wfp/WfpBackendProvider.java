@@ -1,25 +1,15 @@
 package io.sandbox4j.backend.wfp;
 
-import io.sandbox4j.api.spi.BackendContext;
-import io.sandbox4j.api.spi.BackendProvider;
-import io.sandbox4j.api.spi.Launcher;
-import io.sandbox4j.api.spi.SandboxBackend;
-import io.sandbox4j.launcher.windows.WindowsPlatform;
-import java.util.List;
+import io.sandbox4j.launcher.windows.WindowsBackendProvider;
 
 /**
  * Contributes the wfp backend (with the engine's Windows host facts) and the launcher that applies
- * its plans (found by ServiceLoader).
+ * its plans (found by ServiceLoader). Its filters live in a dynamic session that ends with the run:
+ * nothing per workspace to clean up.
  */
-public final class WfpBackendProvider implements BackendProvider {
+public final class WfpBackendProvider extends WindowsBackendProvider {
 
-  @Override
-  public List<SandboxBackend> backends(BackendContext context) {
-    return List.of(new WfpBackend(WindowsPlatform.shared(context).host()));
-  }
-
-  @Override
-  public List<Launcher> launchers(BackendContext context) {
-    return List.of(WindowsPlatform.shared(context).launcher());
+  public WfpBackendProvider() {
+    super(WfpBackend::new, false);
   }
 }

@@ -29,5 +29,7 @@ class WfpBackendProviderTest {
         .isSameAs(WindowsPlatform.shared(context).launcher());
     assertThat(provider.launchers(BackendContext.standalone()).get(0))
         .isNotSameAs(WindowsPlatform.shared(context).launcher());
+    // its filters die with the run's dynamic session: nothing per workspace to revert
+    assertThat(provider.workspaceCleanups(context)).isEmpty();
   }
 }

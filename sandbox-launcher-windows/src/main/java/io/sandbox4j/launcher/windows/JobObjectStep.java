@@ -1,6 +1,7 @@
 package io.sandbox4j.launcher.windows;
 
 import com.sun.jna.Native;
+import com.sun.jna.Structure;
 import com.sun.jna.platform.win32.BaseTSD.SIZE_T;
 import com.sun.jna.platform.win32.Kernel32;
 import com.sun.jna.platform.win32.WinBase;
@@ -39,19 +40,12 @@ final class JobObjectStep {
   }
 
   private void setLimits(HANDLE job, JobLimits limits) {
-    JOBOBJECT_EXTENDED_LIMIT_INFORMATION info = extendedLimits(limits);
-    if (!lib.kernel32()
-        .SetInformationJobObject(
-            job,
-            Win32Constants.JobObjectExtendedLimitInformation,
-            info.getPointer(),
-            info.size())) {
-      throw SandboxException.cannotSandbox(
-          "SetInformationJobObject(extended limits 0x"
-              + Integer.toHexString(limits.limitFlags())
-              + ") failed: error "
-              + Native.getLastError());
-    }
+    setInformation(
+        job,
+        Win32Constants.JobObjectExtendedLimitInformation,
+        extendedLimits(limits),
+        "extended limits 0x" + Integer.toHexString(limits.limitFlags()),
+        "");
   }
 
   /** The JOBOBJECT_EXTENDED_LIMIT_INFORMATION for {@code limits}, written to native memory. */
@@ -69,15 +63,13 @@ final class JobObjectStep {
     JOBOBJECT_BASIC_UI_RESTRICTIONS ui = new JOBOBJECT_BASIC_UI_RESTRICTIONS();
     ui.UIRestrictionsClass = restrictions;
     ui.write();
-    if (!lib.kernel32()
-        .SetInformationJobObject(
-            job, Win32Constants.JobObjectBasicUIRestrictions, ui.getPointer(), ui.size())) {
-      throw SandboxException.cannotSandbox(
-          "SetInformationJobObject(UI restrictions) failed: error "
-              + Native.getLastError()
-              + " (a job nested in a job with other UI limits cannot set its own: run the JVM"
-              + " outside that job)");
-    }
+    setInformation(
+        job,
+        Win32Constants.JobObjectBasicUIRestrictions,
+        ui,
+        "UI restrictions",
+        " (a job nested in a job with other UI limits cannot set its own: run the JVM outside that"
+            + " job)");
   }
 
   private HANDLE associateCompletionPort(HANDLE job, Releases run) {
@@ -91,15 +83,23 @@ final class JobObjectStep {
     acp.CompletionKey = job.getPointer();
     acp.CompletionPort = port;
     acp.write();
-    if (!lib.kernel32()
-        .SetInformationJobObject(
-            job,
-            Win32Constants.JobObjectAssociateCompletionPortInformation,
-            acp.getPointer(),
-            acp.size())) {
-      throw SandboxException.cannotSandbox(
-          "SetInformationJobObject(completion port) failed: error " + Native.getLastError());
-    }
+    setInformation(
+        job,
+        Win32Constants.JobObjectAssociateCompletionPortInformation,
+        acp,
+        "completion port",
+        "");
     return port;
+  }
+
+  /**
+   * Sets one class of the job's information from {@code info}, already written to native memory; a
+   * failure names {@code what} and ends with {@code hint}.
+   */
+  private void setInformation(HANDLE job, int infoClass, Structure info, String what, String hint) {
+    if (!lib.kernel32().SetInformationJobObject(job, infoClass, info.getPointer(), info.size())) {
+      throw SandboxException.cannotSandbox(
+          "SetInformationJobObject(" + what + ") failed: error " + Native.getLastError() + hint);
+    }
   }
 }

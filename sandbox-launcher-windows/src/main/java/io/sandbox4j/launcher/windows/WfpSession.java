@@ -34,10 +34,8 @@ final class WfpSession {
 
   /** Opens the run's dynamic session; {@code run} closes it. */
   static WfpSession open(Win32Libraries.Fwpuclnt fwp, Releases run) {
-    FWPM_SESSION0 session = new FWPM_SESSION0();
-    session.flags = WfpConstants.FWPM_SESSION_FLAG_DYNAMIC;
     HANDLEByReference ref = new HANDLEByReference();
-    int rc = fwp.FwpmEngineOpen0(null, Win32Constants.RPC_C_AUTHN_WINNT, null, session, ref);
+    int rc = openDynamic(fwp, ref);
     if (rc != 0) {
       throw SandboxException.cannotSandbox(
           "FwpmEngineOpen0 failed: error 0x" + Integer.toHexString(rc) + WfpErrors.hint(rc));
@@ -46,6 +44,16 @@ final class WfpSession {
     // Closing a dynamic session deletes every sublayer and filter added in it.
     run.add(() -> fwp.FwpmEngineClose0(engine));
     return new WfpSession(fwp, engine);
+  }
+
+  /**
+   * Opens a dynamic session, whose sublayers and filters are deleted when it closes: 0 with the
+   * engine handle in {@code engine}, or the error code.
+   */
+  static int openDynamic(Win32Libraries.Fwpuclnt fwp, HANDLEByReference engine) {
+    FWPM_SESSION0 session = new FWPM_SESSION0();
+    session.flags = WfpConstants.FWPM_SESSION_FLAG_DYNAMIC;
+    return fwp.FwpmEngineOpen0(null, Win32Constants.RPC_C_AUTHN_WINNT, null, session, engine);
   }
 
   /**

@@ -5,7 +5,6 @@ import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 import com.sun.jna.platform.win32.WinNT.HANDLE;
 import com.sun.jna.platform.win32.WinNT.HANDLEByReference;
 import io.sandbox4j.api.spi.Availability;
-import io.sandbox4j.launcher.windows.Win32Structures.FWPM_SESSION0;
 import io.sandbox4j.launcher.windows.Win32Structures.FWPM_SUBLAYER0;
 import java.util.Map;
 import org.apiguardian.api.API;
@@ -89,10 +88,8 @@ public record WindowsHost(String osName, String osVersion, Map<String, String> e
     } catch (UnsatisfiedLinkError e) {
       return Availability.unavailable("requires fwpuclnt.dll (Windows Filtering Platform): " + e);
     }
-    FWPM_SESSION0 session = new FWPM_SESSION0();
-    session.flags = WfpConstants.FWPM_SESSION_FLAG_DYNAMIC;
     HANDLEByReference ref = new HANDLEByReference();
-    int rc = fwp.FwpmEngineOpen0(null, Win32Constants.RPC_C_AUTHN_WINNT, null, session, ref);
+    int rc = WfpSession.openDynamic(fwp, ref);
     if (rc != 0) {
       return Availability.unavailable(
           "requires access to the Windows Filtering Platform (FwpmEngineOpen0 error 0x"
