@@ -754,6 +754,10 @@ static int run(char **argv) {
     write_file("uid map", "/proc/self/uid_map", map);
     snprintf(map, sizeof map, "%u %u 1", gid, gid);
     write_file("uid map", "/proc/self/gid_map", map);
+    /* The limit is per user namespace and only its root (we, before the capabilities are dropped)
+     * may raise it again: the command can create no nested user namespace, whose root would hold
+     * every capability over what the nested namespaces it could then create contain. */
+    write_file("user namespace limit", "/proc/sys/user/max_user_namespaces", "0");
   }
   if ((P.ns & ~(uint32_t)CLONE_NEWUSER) && unshare((int)(P.ns & ~(uint32_t)CLONE_NEWUSER)) < 0)
     die_errno("unshare", "namespaces");

@@ -282,12 +282,14 @@ final class ProcessScenarios {
             .linux()
             .description(
                 "a setuid copy of touch owned by nobody writes into a directory only nobody may"
-                    + " write")
+                    + " write (as root); the host's setuid-root passwd runs with the caller's"
+                    + " effective uid (otherwise)")
             .body(
                 ctx -> {
-                  ctx.assume(
-                      ctx.hostIsRoot(),
-                      "requires root on the host to prepare a setuid file owned by another user");
+                  if (!ctx.hostIsRoot()) {
+                    setuidRootProgramKeepsCallersUid(ctx);
+                    return;
+                  }
                   Path touch = ctx.requireTool("touch");
                   Path suid = ctx.workspace().resolve("suid-touch");
                   Files.copy(touch, suid);
@@ -401,6 +403,41 @@ final class ProcessScenarios {
               + " (run: "
               + excerpt(r)
               + ")");
+    }
+  }
+
+  /**
+   * As an unprivileged caller no setuid file owned by someone else can be made, but the host has
+   * them: passwd is setuid root and waits for the current password on standard input, long enough
+   * to read its effective uid from outside. Were the setuid bit honoured, it would be 0.
+   */
+  private static void setuidRootProgramKeepsCallersUid(ScenarioContext ctx) throws Exception {
+    Path passwd = Path.of("/usr/bin/passwd");
+    ctx.assume(
+        Files.isRegularFile(passwd)
+            && Files.getAttribute(passwd, "unix:uid").equals(0)
+            && (((Integer) Files.getAttribute(passwd, "unix:mode")) & 04000) != 0,
+        "requires a setuid-root /usr/bin/passwd on the host when not run as root");
+    String token = ctx.token() + "-suid";
+    try (SandboxExecution ex =
+        ctx.start(
+            ctx.policy().build(), ctx.bash("exec -a \"$0-suid\" \"$1\"", passwd.toString()))) {
+      Optional<HostProcess> found = Optional.empty();
+      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+      while (found.isEmpty() && System.nanoTime() < end) {
+        found = HostProcesses.withToken(token).stream().findFirst();
+        if (found.isEmpty()) {
+          Thread.sleep(20);
+        }
+      }
+      ctx.check(found.isPresent(), "passwd never ran inside the sandbox");
+      String uids = found.get().status("Uid").orElse("");
+      String[] f = uids.trim().split("\\s+");
+      ctx.check(f.length >= 2, "no Uid line in the status of passwd: '" + uids + "'");
+      ctx.check(
+          !f[1].equals("0"),
+          "the setuid-root passwd ran with effective uid 0 (Uid: " + uids.trim() + ")");
+      ex.stdin().close();
     }
   }
 }
