@@ -114,8 +114,6 @@ final class UnixDatagramScenarios {
   private static void sendToLateHostSocket(ScenarioContext ctx) throws Exception {
     Path python = ctx.requireTool("python3");
     Path dir = ctx.outside();
-    SandboxResult r;
-    List<String> sent = new ArrayList<>();
     try (SandboxExecution ex =
         ctx.start(
             ctx.policy().build(),
@@ -128,7 +126,7 @@ final class UnixDatagramScenarios {
           "the command did not start (over-blocked?): " + err.text());
       // Bound only now: the command has been running for a while, as after any snapshot a
       // backend could have taken of the host's sockets at launch.
-      DatagramListener l = ctx.closeLater(new DatagramListener(python, dir, SOCKET));
+      DatagramListener listener = ctx.closeLater(new DatagramListener(python, dir, SOCKET));
       Files.writeString(ctx.workspace().resolve("go"), "");
       Optional<SandboxResult> ended = ex.waitFor(Duration.ofSeconds(25));
       if (ended.isEmpty()) {
@@ -136,8 +134,8 @@ final class UnixDatagramScenarios {
         ctx.fail("the command did not end within 25 s: " + out.text() + err.text());
       }
       out.await(line -> line.equals("done"), Duration.ofSeconds(2));
-      r = ended.get().toBuilder().stdout(out.bytes()).stderr(err.bytes()).build();
-      sent.addAll(l.received(NetworkScenarios.GRACE));
+      SandboxResult r = ended.get().toBuilder().stdout(out.bytes()).stderr(err.bytes()).build();
+      List<String> sent = listener.received(NetworkScenarios.GRACE);
       ctx.check(
           sent.isEmpty(),
           "unix datagram socket "
@@ -164,9 +162,11 @@ final class UnixDatagramScenarios {
               .directory(dir.toFile())
               .redirectErrorStream(true)
               .start();
-      control.waitFor(10, TimeUnit.SECONDS);
+      if (!control.waitFor(10, TimeUnit.SECONDS)) {
+        control.destroyForcibly();
+      }
       ctx.check(
-          l.receives("control", Duration.ofSeconds(5)),
+          listener.receives("control", Duration.ofSeconds(5)),
           "the control datagram sent from outside did not reach "
               + dir.resolve(SOCKET)
               + ": the listener cannot show a leak");
