@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.sandbox4j.api.Feature;
 import io.sandbox4j.testkit.ScenarioOutcome.Status;
 import io.sandbox4j.testkit.fakes.BrokenBackends;
+import io.sandbox4j.testkit.fakes.HonestBackend;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -100,12 +101,39 @@ class BrokenBackendsTest {
     assertFails("required_network_dnsQueryToLoopbackResolverIsNotDelivered", t, ".exfil.example");
     assertFails("required_network_abstractUnixSocketSeesNoConnection", t, "abstract unix socket");
     assertFails("required_network_detachedChildCannotConnect", t, "accepted a connection");
+    assertFails(
+        "required_network_unixDatagramToHostSocketBoundAfterLaunchIsNotDelivered",
+        t,
+        "datagram(s) from inside the sandbox: [socketpair(AF_UNIX, SOCK_DGRAM) sendto");
     // An optional scenario that is not met is reported as skipped, with the observation.
     ScenarioOutcome unix =
         cell("optional_network_pathnameUnixSocketOutsideWorkspaceSeesNoConnection", t);
     assertThat(unix.status()).as(unix.message()).isEqualTo(Status.SKIP);
     assertThat(unix.message()).startsWith("optional, not met: ").contains("accepted a connection");
     assertThat(unix.blocksConformance()).isFalse();
+  }
+
+  @Test
+  void aNetworkNamespaceAloneLetsUnixDatagramsOut() {
+    // The honest fake's NET_DENY_ALL is a network namespace (unshare --net) and nothing else: a
+    // pathname socket is a file, and a unix datagram reaches it from any namespace. Issue 10's
+    // scenario must catch exactly that.
+    String name = "required_network_unixDatagramToHostSocketBoundAfterLaunchIsNotDelivered";
+    ConformanceReport r =
+        ConformanceRunner.builder()
+            .target(
+                BackendUnderTest.of(
+                    HonestBackend.ID,
+                    List.of(new HonestBackend.Provider()),
+                    List.of(HonestBackend.ID)))
+            .filter(s -> s.testName().equals(name))
+            .build()
+            .run();
+    ScenarioOutcome o = r.outcome(name, HonestBackend.ID).orElseThrow();
+    Assumptions.assumeTrue(
+        o.status() != Status.SKIP, () -> "the honest fake cannot run it here: " + o.message());
+    assertThat(o.status()).as(o.message()).isEqualTo(Status.FAIL);
+    assertThat(o.message()).contains("datagram(s) from inside the sandbox: [socket");
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.sandbox4j.testkit.ScenarioOutcome.Status;
 import io.sandbox4j.testkit.fakes.HonestBackend;
 import java.util.List;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
@@ -28,6 +29,16 @@ class HonestFakeConformanceTest extends BackendConformanceTest {
     return List.of(
         backend(),
         BackendUnderTest.of("fake-automatic", List.of(new HonestBackend.Provider()), List.of()));
+  }
+
+  /**
+   * Everything but issue 10's unix-datagram scenario: the fake's network namespace does not stop
+   * unix datagrams to a pathname socket, and {@code BrokenBackendsTest} asserts that the scenario
+   * catches it.
+   */
+  @Override
+  protected Predicate<Scenario> scenarios() {
+    return s -> !s.name().equals("unixDatagramToHostSocketBoundAfterLaunchIsNotDelivered");
   }
 
   @AfterAll

@@ -28,8 +28,11 @@ import java.util.Set;
  * pathname sockets are files, reachable through the filesystem from any namespace, and AF_VSOCK
  * ignores network namespaces. So a seccomp program of this isolator's own ({@link
  * SeccompPrograms#socketFamilyAllowList}) makes socket(AF_UNIX) and socket(AF_VSOCK) fail with
- * EAFNOSUPPORT (stream socketpairs still work for pipes between the command's processes); TCP and
- * UDP on the namespace's own loopback keep working. Unavailable where seccomp filters cannot be
+ * EAFNOSUPPORT. Stream and seqpacket socketpairs still work (pipes between the command's
+ * processes); datagram pairs, SOCK_RAW ones included (unix sockets turn them into datagrams), are
+ * refused, so no unix datagram socket, which could send to any pathname socket by address, exists
+ * in the sandbox. socket(AF_INET, SOCK_PACKET), a packet socket in disguise, is refused too. TCP
+ * and UDP on the namespace's own loopback keep working. Unavailable where seccomp filters cannot be
  * installed or on an architecture the program does not cover.
  *
  * <p>As a second layer, every pathname socket bound in the caller's network namespace at launch (as

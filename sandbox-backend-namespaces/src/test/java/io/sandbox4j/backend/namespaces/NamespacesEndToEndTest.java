@@ -418,7 +418,8 @@ class NamespacesEndToEndTest {
   }
 
   @Test
-  void unixAndVsockSocketsCannotBeCreatedButLoopbackTcpAndStreamPairsWork() throws Exception {
+  void unixAndVsockSocketsAndDatagramPairsCannotBeCreatedButLoopbackTcpAndStreamPairsWork()
+      throws Exception {
     assumePython();
     String py =
         "import socket, threading\n"
@@ -437,7 +438,13 @@ class NamespacesEndToEndTest {
             + "a, b = socket.socketpair(); a.sendall(b'x'); print('pair', b.recv(1).decode())\n"
             + "try:\n"
             + "    socket.socketpair(socket.AF_UNIX, socket.SOCK_DGRAM); print('dgrampair ok')\n"
-            + "except OSError as e:\n    print('dgrampair errno%d' % e.errno)\n";
+            + "except OSError as e:\n    print('dgrampair errno%d' % e.errno)\n"
+            + "try:\n"
+            + "    socket.socketpair(socket.AF_UNIX, socket.SOCK_RAW | socket.SOCK_CLOEXEC)\n"
+            + "    print('rawpair ok')\n"
+            + "except OSError as e:\n    print('rawpair errno%d' % e.errno)\n"
+            + "socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET | socket.SOCK_NONBLOCK)\n"
+            + "print('seqpacketpair ok')\n";
     Files.writeString(ws.resolve("s.py"), py);
     Sandbox.Result r = Sandbox.run(policy().build(), "python3 s.py");
     assertThat(r.out().lines())
@@ -447,7 +454,9 @@ class NamespacesEndToEndTest {
             "vsock errno97",
             "tcp PING",
             "pair x",
-            "dgrampair errno97");
+            "dgrampair errno97",
+            "rawpair errno97",
+            "seqpacketpair ok");
   }
 
   @Test

@@ -14,9 +14,11 @@ import io.sandbox4j.launcher.linux.seccomp.SyscallTable;
  * <p>AF_UNIX is denied too: a filter cannot read the address of connect(2), so allowing unix
  * sockets would let the command reach abstract sockets and pathname sockets outside the workspace
  * (D-Bus, SSH_AUTH_SOCK, docker.sock). The price: programs that need a unix socket client or server
- * inside the sandbox fail under this isolator; socketpair(2) and pipes still work. Where that
- * matters, a namespace-based network isolator is the better choice. No allow-list: a filter cannot
- * tell destinations apart.
+ * inside the sandbox fail under this isolator; stream and seqpacket socketpair(2) and pipes still
+ * work. Datagram pairs (SOCK_DGRAM, and SOCK_RAW, which unix sockets turn into datagrams) are
+ * refused, and so is sendto(2) with an address: a unix datagram socket sends to any pathname socket
+ * it names. Where unix sockets matter, a namespace-based network isolator is the better choice. No
+ * allow-list: a filter cannot tell destinations apart.
  */
 final class SeccompNetworkIsolator extends SeccompIsolator {
 
@@ -26,8 +28,9 @@ final class SeccompNetworkIsolator extends SeccompIsolator {
 
   @Override
   String enforces() {
-    return "socket(2) denied for every family, unix sockets included (socketpair(2) works);"
-        + " connect(2), bind(2) and io_uring denied";
+    return "socket(2) denied for every family, unix sockets included (stream socketpairs work,"
+        + " datagram ones do not); connect(2), bind(2), addressed sendto(2), pidfd_getfd(2) and"
+        + " io_uring denied";
   }
 
   @Override

@@ -141,6 +141,48 @@ class SeccompEnforcementTest {
   }
 
   @Test
+  void noUnixDatagramSocketCanBeMadeAndAddressedSendtoIsRefused() throws Exception {
+    // Issue 10: SOCK_RAW unix pairs are datagram pairs, and the flags share the type argument.
+    int socketpair = table.require("socketpair");
+    int sendto = table.require("sendto");
+    String pairs =
+        "my $v = pack(\"i2\", -1, -1);"
+            + " for my $t (2, 3, 2|0x80000, 3|0x80000, 3|0x800|0x80000, (1<<32)|3) {"
+            + " my $r = syscall("
+            + socketpair
+            + ", 1, $t, 0, $v); print \"pair $t ret=$r errno=\" . ($!+0) . \"\\n\"; }"
+            + " for my $t (1, 5, 1|0x80000, 5|0x800) {"
+            + " my $r = syscall("
+            + socketpair
+            + ", 1, $t, 0, $v); print \"pair $t ret=$r\\n\"; }";
+    NativeLaunch.Result r = run(List.of("/usr/bin/perl", "-e", pairs), "network");
+    for (String t : List.of("2", "3", "524290", "524291", "526339", "4294967299")) {
+      assertThat(r.stdout()).contains("pair " + t + " ret=-1 errno=1");
+    }
+    for (String t : List.of("1", "5", "524289", "2053")) {
+      assertThat(r.stdout()).contains("pair " + t + " ret=0");
+    }
+    // sendto on a stream pair: without an address it works; any address, EPERM from the filter
+    // rather than the kernel's EISCONN (106) for a connected stream socket.
+    String send =
+        "use Socket; socketpair(my $a, my $b, AF_UNIX, SOCK_STREAM, 0) or die;"
+            + " my $d = \"x\"; my $addr = pack_sockaddr_un(\"/nonexistent\");"
+            + " my $r = syscall("
+            + sendto
+            + ", fileno($a), $d, 1, 0, 0, 0); print \"plain ret=$r\\n\";"
+            + " $r = syscall("
+            + sendto
+            + ", fileno($a), $d, 1, 0, $addr, length($addr));"
+            + " print \"addressed ret=$r errno=\" . ($!+0) . \"\\n\";";
+    NativeLaunch.Result s = run(List.of("/usr/bin/perl", "-e", send), "network");
+    assertThat(s.stdout()).contains("plain ret=1", "addressed ret=-1 errno=1");
+    NativeLaunch.Result unfiltered = run(List.of("/usr/bin/perl", "-e", send));
+    assertThat(unfiltered.stdout()).as("without the filter").contains("addressed ret=-1 errno=106");
+    assertThat(run(syscall(table.require("pidfd_getfd"), "0, 0, 0"), "network").stdout())
+        .contains("ret=-1 errno=1");
+  }
+
+  @Test
   void theDangerousKernelSurfaceFailsWithEperm() throws Exception {
     // ptrace(PTRACE_TRACEME), unshare(CLONE_NEWUSER), ioctl(0, TIOCSTI with high bits), bpf, keyctl
     assertThat(run(syscall(table.require("ptrace"), "0, 0, 0, 0"), "process").stdout())

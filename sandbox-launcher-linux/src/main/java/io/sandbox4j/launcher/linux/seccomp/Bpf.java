@@ -44,6 +44,14 @@ public final class Bpf {
     return 16 + 8 * i;
   }
 
+  /**
+   * The high 32 bits of argument {@code i}: only for pointers, whose every bit the kernel uses (a
+   * NULL test must see both halves).
+   */
+  static int argHigh(int i) {
+    return argLow(i) + 4;
+  }
+
   static final int SECCOMP_RET_KILL_PROCESS = 0x80000000;
   static final int SECCOMP_RET_ERRNO = 0x00050000;
   static final int SECCOMP_RET_ALLOW = 0x7fff0000;
