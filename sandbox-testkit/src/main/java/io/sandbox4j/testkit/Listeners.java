@@ -37,6 +37,31 @@ final class Listeners {
     void close();
   }
 
+  /** A listener on a loopback port. */
+  interface OnPort extends Listener {
+    int port();
+  }
+
+  /** One look for a contact: what reached the listener so far, or empty. */
+  @FunctionalInterface
+  private interface Look {
+    Optional<String> contact() throws IOException;
+  }
+
+  /** Looks every 20 ms until something reached the listener or {@code wait} has passed. */
+  private static Optional<String> poll(Duration wait, Look look)
+      throws IOException, InterruptedException {
+    long end = System.nanoTime() + wait.toNanos();
+    do {
+      Optional<String> seen = look.contact();
+      if (seen.isPresent()) {
+        return seen;
+      }
+      Thread.sleep(20);
+    } while (System.nanoTime() < end);
+    return Optional.empty();
+  }
+
   /** The IPv6 loopback address, when this host has it. */
   static Optional<InetAddress> ipv6Loopback() {
     try (ServerSocket s = new ServerSocket()) {
@@ -48,7 +73,7 @@ final class Listeners {
     }
   }
 
-  static final class Tcp implements Listener {
+  static final class Tcp implements OnPort {
     private final ServerSocket server;
 
     Tcp(InetAddress address) throws IOException {
@@ -56,7 +81,8 @@ final class Listeners {
       server.bind(new InetSocketAddress(address, 0), 16);
     }
 
-    int port() {
+    @Override
+    public int port() {
       return server.getLocalPort();
     }
 
@@ -84,14 +110,15 @@ final class Listeners {
     }
   }
 
-  static final class Udp implements Listener {
+  static final class Udp implements OnPort {
     private final DatagramSocket socket;
 
     Udp(InetAddress address) throws IOException {
       socket = new DatagramSocket(new InetSocketAddress(address, 0));
     }
 
-    int port() {
+    @Override
+    public int port() {
       return socket.getLocalPort();
     }
 
@@ -137,16 +164,15 @@ final class Listeners {
 
     @Override
     public Optional<String> contact(Duration wait) throws IOException, InterruptedException {
-      long end = System.nanoTime() + wait.toNanos();
-      do {
-        try (SocketChannel c = server.accept()) {
-          if (c != null) {
-            return Optional.of("unix socket listener " + path + " accepted a connection");
-          }
-        }
-        Thread.sleep(20);
-      } while (System.nanoTime() < end);
-      return Optional.empty();
+      return poll(
+          wait,
+          () -> {
+            try (SocketChannel c = server.accept()) {
+              return c == null
+                  ? Optional.empty()
+                  : Optional.of("unix socket listener " + path + " accepted a connection");
+            }
+          });
     }
 
     @Override
@@ -207,15 +233,13 @@ final class Listeners {
     }
 
     @Override
-    public Optional<String> contact(Duration wait) throws InterruptedException {
-      long end = System.nanoTime() + wait.toNanos();
-      do {
-        if (Files.exists(marker)) {
-          return Optional.of("abstract unix socket @" + name + " accepted a connection");
-        }
-        Thread.sleep(20);
-      } while (System.nanoTime() < end);
-      return Optional.empty();
+    public Optional<String> contact(Duration wait) throws IOException, InterruptedException {
+      return poll(
+          wait,
+          () ->
+              Files.exists(marker)
+                  ? Optional.of("abstract unix socket @" + name + " accepted a connection")
+                  : Optional.empty());
     }
 
     @Override
