@@ -113,7 +113,7 @@ final class FilesystemScenarios {
             "gitDirectorySwapIsRefused",
             "the command renames .git away and re-creates .git/hooks with a hook",
             ctx -> {
-              Path config = gitConfig(ctx, true);
+              gitConfig(ctx, true);
               SandboxResult r =
                   ctx.run(
                       ctx.sh(
@@ -123,7 +123,7 @@ final class FilesystemScenarios {
               ctx.check(
                   !Files.exists(ctx.workspace().resolve(".git/hooks/pre-commit")),
                   ".git/hooks/pre-commit exists after swapping .git (" + excerpt(r) + ")");
-              unchanged(ctx, config, ORIGINAL_CONFIG, r);
+              gitConfigUnchanged(ctx, r);
             })
         .row(
             "missingGitHooksCannotBeCreated",
@@ -269,10 +269,15 @@ final class FilesystemScenarios {
   }
 
   /** Runs {@code command} against a fresh {@code .git/config}, which must not change. */
-  static void gitConfigUnchangedAfter(ScenarioContext ctx, List<String> command)
+  private static void gitConfigUnchangedAfter(ScenarioContext ctx, List<String> command)
       throws IOException {
-    Path config = gitConfig(ctx, false);
-    unchanged(ctx, config, ORIGINAL_CONFIG, ctx.run(command));
+    gitConfig(ctx, false);
+    gitConfigUnchanged(ctx, ctx.run(command));
+  }
+
+  /** The workspace's {@code .git/config} still holds {@link #ORIGINAL_CONFIG} after {@code r}. */
+  static void gitConfigUnchanged(ScenarioContext ctx, SandboxResult r) {
+    unchanged(ctx, ctx.workspace().resolve(".git").resolve("config"), ORIGINAL_CONFIG, r);
   }
 
   /** Runs {@code command}; the workspace file {@code relative} must not exist afterwards. */

@@ -144,7 +144,7 @@ final class FunctionalScenarios {
               SandboxResult r =
                   ctx.run(p, ctx.bash("echo hi > /dev/tcp/127.0.0.1/$1", String.valueOf(l.port())));
               ctx.check(
-                  l.contact(NetworkScenarios.GRACE).isPresent(),
+                  l.contact(Listeners.GRACE).isPresent(),
                   "network mode 'all' did not reach a loopback listener: " + excerpt(r));
             })
         .judging(WINDOWS)

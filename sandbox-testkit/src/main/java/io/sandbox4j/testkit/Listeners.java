@@ -26,6 +26,9 @@ import java.util.concurrent.TimeUnit;
  * sandboxed command reached them. Every wait is bounded.
  */
 final class Listeners {
+  /** How long a listener waits, after the command ended, for a contact already made. */
+  static final Duration GRACE = Duration.ofMillis(300);
+
   private Listeners() {}
 
   /** Something that can tell whether a sandboxed command reached it. */
@@ -37,9 +40,21 @@ final class Listeners {
     void close();
   }
 
-  /** A listener on a loopback port. */
-  interface OnPort extends Listener {
-    int port();
+  /** A listener on a loopback port, judged by one blocking receive bounded by the wait. */
+  abstract static class OnPort implements Listener {
+    abstract int port();
+
+    /** Waits up to {@code millis} for one contact; a {@link SocketTimeoutException} if none. */
+    abstract String receive(int millis) throws IOException;
+
+    @Override
+    public final Optional<String> contact(Duration wait) throws IOException {
+      try {
+        return Optional.of(receive((int) Math.max(1, wait.toMillis())));
+      } catch (SocketTimeoutException e) {
+        return Optional.empty();
+      }
+    }
   }
 
   /** One look for a contact: what reached the listener so far, or empty. */
@@ -73,7 +88,7 @@ final class Listeners {
     }
   }
 
-  static final class Tcp implements OnPort {
+  static final class Tcp extends OnPort {
     private final ServerSocket server;
 
     Tcp(InetAddress address) throws IOException {
@@ -82,21 +97,18 @@ final class Listeners {
     }
 
     @Override
-    public int port() {
+    int port() {
       return server.getLocalPort();
     }
 
     @Override
-    public Optional<String> contact(Duration wait) throws IOException {
-      server.setSoTimeout((int) Math.max(1, wait.toMillis()));
+    String receive(int millis) throws IOException {
+      server.setSoTimeout(millis);
       try (Socket s = server.accept()) {
-        return Optional.of(
-            "tcp listener "
-                + server.getLocalSocketAddress()
-                + " accepted a connection from "
-                + s.getRemoteSocketAddress());
-      } catch (SocketTimeoutException e) {
-        return Optional.empty();
+        return "tcp listener "
+            + server.getLocalSocketAddress()
+            + " accepted a connection from "
+            + s.getRemoteSocketAddress();
       }
     }
 
@@ -110,7 +122,7 @@ final class Listeners {
     }
   }
 
-  static final class Udp implements OnPort {
+  static final class Udp extends OnPort {
     private final DatagramSocket socket;
 
     Udp(InetAddress address) throws IOException {
@@ -118,30 +130,25 @@ final class Listeners {
     }
 
     @Override
-    public int port() {
+    int port() {
       return socket.getLocalPort();
     }
 
     @Override
-    public Optional<String> contact(Duration wait) throws IOException {
-      socket.setSoTimeout((int) Math.max(1, wait.toMillis()));
+    String receive(int millis) throws IOException {
+      socket.setSoTimeout(millis);
       byte[] buf = new byte[512];
       DatagramPacket p = new DatagramPacket(buf, buf.length);
-      try {
-        socket.receive(p);
-        String text =
-            new String(p.getData(), 0, p.getLength(), StandardCharsets.ISO_8859_1)
-                .replaceAll("[^\\x20-\\x7e]", ".");
-        return Optional.of(
-            "udp listener "
-                + socket.getLocalSocketAddress()
-                + " received a datagram from "
-                + p.getSocketAddress()
-                + ": "
-                + text);
-      } catch (SocketTimeoutException e) {
-        return Optional.empty();
-      }
+      socket.receive(p);
+      String text =
+          new String(p.getData(), 0, p.getLength(), StandardCharsets.ISO_8859_1)
+              .replaceAll("[^\\x20-\\x7e]", ".");
+      return "udp listener "
+          + socket.getLocalSocketAddress()
+          + " received a datagram from "
+          + p.getSocketAddress()
+          + ": "
+          + text;
     }
 
     @Override

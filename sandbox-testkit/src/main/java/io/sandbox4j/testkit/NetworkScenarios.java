@@ -13,7 +13,6 @@ import io.sandbox4j.core.SandboxResult;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -23,30 +22,25 @@ import java.util.OptionalInt;
  * judgement is what the listener saw, never what the command says.
  */
 final class NetworkScenarios {
-  /** How long a listener waits, after the command ended, for a contact already made. */
-  static final Duration GRACE = Duration.ofMillis(300);
-
   private NetworkScenarios() {}
 
   static List<Scenario> all() {
     return new ScenarioTable()
         .judging(LINUX, NET_DENY_ALL)
-        .row(
-            "tcpV4LoopbackListenerSeesNoConnection",
-            "bash connects to a TCP listener on 127.0.0.1 through /dev/tcp",
-            ctx -> bashSends(ctx, new Listeners.Tcp(loopbackV4()), "tcp", "127.0.0.1"))
-        .row(
-            "tcpV6LoopbackListenerSeesNoConnection",
-            "bash connects to a TCP listener on [::1] through /dev/tcp",
-            ctx -> bashSends(ctx, new Listeners.Tcp(loopbackV6()), "tcp", "::1"))
-        .row(
-            "udpV4DatagramIsNotDelivered",
-            "bash sends a UDP datagram to a listener on 127.0.0.1",
-            ctx -> bashSends(ctx, new Listeners.Udp(loopbackV4()), "udp", "127.0.0.1"))
-        .row(
-            "udpV6DatagramIsNotDelivered",
-            "bash sends a UDP datagram to a listener on [::1]",
-            ctx -> bashSends(ctx, new Listeners.Udp(loopbackV6()), "udp", "::1"))
+        .rows(
+            t ->
+                overBothLoopbacks(
+                    t,
+                    "tcp",
+                    "LoopbackListenerSeesNoConnection",
+                    "bash connects to a TCP listener on %s through /dev/tcp"))
+        .rows(
+            t ->
+                overBothLoopbacks(
+                    t,
+                    "udp",
+                    "DatagramIsNotDelivered",
+                    "bash sends a UDP datagram to a listener on %s"))
         .judging(ANY, NET_DENY_ALL)
         .row(
             "probeTcpConnectIsRefused",
@@ -143,11 +137,11 @@ final class NetworkScenarios {
                 "echo a > /dev/tcp/127.0.0.1/$1; echo b > /dev/tcp/127.0.0.1/$2",
                 port(allowed),
                 port(other)));
-    Optional<String> seen = other.contact(GRACE);
+    Optional<String> seen = other.contact(Listeners.GRACE);
     ctx.check(
         seen.isEmpty(), seen.orElse("") + " although it is not allow-listed (" + excerpt(r) + ")");
     ctx.check(
-        allowed.contact(GRACE).isPresent(),
+        allowed.contact(Listeners.GRACE).isPresent(),
         "the allow-listed listener saw no connection (over-blocked): " + excerpt(r));
   }
 
@@ -164,18 +158,37 @@ final class NetworkScenarios {
     return String.valueOf(l.port());
   }
 
-  /** bash writes to {@code /dev/<protocol>/<host>/<port>} of {@code l}, which must see nothing. */
-  private static void bashSends(
-      ScenarioContext ctx, Listeners.OnPort listener, String protocol, String host)
+  /**
+   * The same attack on 127.0.0.1 and on [::1]: rows {@code <protocol>V4<what>} and {@code
+   * <protocol>V6<what>}, described by {@code description} with the address for {@code %s}.
+   */
+  private static void overBothLoopbacks(
+      ScenarioTable t, String protocol, String what, String description) {
+    t.row(
+            protocol + "V4" + what,
+            String.format(description, "127.0.0.1"),
+            ctx -> bashSends(ctx, protocol, loopbackV4(), "127.0.0.1"))
+        .row(
+            protocol + "V6" + what,
+            String.format(description, "[::1]"),
+            ctx -> bashSends(ctx, protocol, loopbackV6(), "::1"));
+  }
+
+  /**
+   * bash writes to {@code /dev/<protocol>/<host>/<port>} of a tcp or udp listener bound to {@code
+   * bind}, which must see nothing.
+   */
+  private static void bashSends(ScenarioContext ctx, String protocol, InetAddress bind, String host)
       throws Exception {
-    Listeners.OnPort l = ctx.closeLater(listener);
+    Listeners.OnPort l =
+        ctx.closeLater(protocol.equals("tcp") ? new Listeners.Tcp(bind) : new Listeners.Udp(bind));
     SandboxResult r = ctx.run(ctx.bash("echo probe > /dev/" + protocol + "/$1/$2", host, port(l)));
     noContact(ctx, l, r);
   }
 
   static void noContact(ScenarioContext ctx, Listeners.Listener l, SandboxResult r)
       throws Exception {
-    Optional<String> seen = l.contact(GRACE);
+    Optional<String> seen = l.contact(Listeners.GRACE);
     ctx.check(seen.isEmpty(), seen.orElse("") + " from inside the sandbox (" + excerpt(r) + ")");
   }
 }

@@ -4,6 +4,7 @@ import io.sandbox4j.api.Feature;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * A family of scenarios declared as a table: {@link #judging} starts a section (the features its
@@ -49,6 +50,15 @@ final class ScenarioTable {
   /** A required scenario of the current section that loads the machine and must run alone. */
   ScenarioTable exclusiveRow(String name, String description, Scenario.Body body) {
     rows.add(builder(name, description).exclusive().body(body));
+    return this;
+  }
+
+  /**
+   * Rows a helper declares, for scenarios that differ only in data (the same attack over IPv4 and
+   * IPv6, say); they join the current section.
+   */
+  ScenarioTable rows(Consumer<ScenarioTable> declare) {
+    declare.accept(this);
     return this;
   }
 

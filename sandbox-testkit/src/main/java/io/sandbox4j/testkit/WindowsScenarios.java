@@ -10,6 +10,7 @@ import static io.sandbox4j.testkit.ScenarioContext.excerpt;
 
 import io.sandbox4j.core.SandboxResult;
 import java.io.File;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -82,25 +83,25 @@ final class WindowsScenarios {
             "alternateDataStreamOnProtectedPathIsRefused",
             "the command writes alternate data streams of .git\\config and .git\\hooks",
             ctx -> {
-              Path config = FilesystemScenarios.gitConfig(ctx, true);
               SandboxResult r =
-                  ctx.run(ctx.cmd("echo evil> .git\\config:evil & echo evil> .git\\hooks:evil"));
+                  againstGitDirectory(
+                      ctx, "echo evil> .git\\config:evil & echo evil> .git\\hooks:evil");
+              Path git = ctx.workspace().resolve(".git");
               ctx.check(
-                  !new File(config + ":evil").exists()
-                      && !new File(ctx.workspace().resolve(".git\\hooks") + ":evil").exists(),
+                  !new File(git.resolve("config") + ":evil").exists()
+                      && !new File(git.resolve("hooks") + ":evil").exists(),
                   "an alternate data stream was written on a protected path (" + excerpt(r) + ")");
-              FilesystemScenarios.unchanged(ctx, config, FilesystemScenarios.ORIGINAL_CONFIG, r);
+              FilesystemScenarios.gitConfigUnchanged(ctx, r);
             })
         .row(
             "caseVariantOfGitHooksIsReadOnly",
             "the command writes .GiT\\HOOKS\\pre-commit and .GIT\\Config",
             ctx -> {
-              Path config = FilesystemScenarios.gitConfig(ctx, true);
               SandboxResult r =
-                  ctx.run(
-                      ctx.cmd("echo pwned> .GiT\\HOOKS\\pre-commit & echo pwned>> .GIT\\Config"));
+                  againstGitDirectory(
+                      ctx, "echo pwned> .GiT\\HOOKS\\pre-commit & echo pwned>> .GIT\\Config");
               absent(ctx, r, ctx.workspace().resolve(".git\\hooks\\pre-commit"));
-              FilesystemScenarios.unchanged(ctx, config, FilesystemScenarios.ORIGINAL_CONFIG, r);
+              FilesystemScenarios.gitConfigUnchanged(ctx, r);
             })
         .row(
             "shortNameOfGitDirectoryIsReadOnly",
@@ -113,8 +114,7 @@ final class WindowsScenarios {
                   !shortName.isEmpty() && !shortName.endsWith(".git"),
                   "8.3 short names are disabled on this volume");
               SandboxResult r = ctx.run(ctx.cmd("echo pwned>> \"" + shortName + "\\config\""));
-              FilesystemScenarios.unchanged(
-                  ctx, git.resolve("config"), FilesystemScenarios.ORIGINAL_CONFIG, r);
+              FilesystemScenarios.gitConfigUnchanged(ctx, r);
             })
         .judging(WINDOWS, FS_READ_DENY)
         .row(
@@ -211,6 +211,13 @@ final class WindowsScenarios {
             + " accepted a connection ("
             + excerpt(r)
             + ")");
+  }
+
+  /** Runs the cmd.exe {@code line} against a fresh {@code .git} (config and hooks). */
+  private static SandboxResult againstGitDirectory(ScenarioContext ctx, String line)
+      throws IOException {
+    FilesystemScenarios.gitConfig(ctx, true);
+    return ctx.run(ctx.cmd(line));
   }
 
   private static void absent(ScenarioContext ctx, SandboxResult r, Path... paths) {
