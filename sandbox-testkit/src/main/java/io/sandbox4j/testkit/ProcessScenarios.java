@@ -171,15 +171,16 @@ final class ProcessScenarios {
   }
 
   private static void hostProcessCannotBeTraced(ScenarioContext ctx) throws Exception {
+    ctx.requireTool("python3"); // skip before the host starts anything
+    Process victim = hostVictim(ctx);
+    HostProcess v = new HostProcess(victim.pid(), "");
     List<String> attach =
         ctx.python(
             "import ctypes,sys,time\n"
                 + "libc=ctypes.CDLL(None,use_errno=True)\n"
                 + "print(libc.ptrace(16,int(sys.argv[1]),0,0),flush=True)\n"
-                + "time.sleep(1.5)\n");
-    Process victim = hostVictim(ctx);
-    HostProcess v = new HostProcess(victim.pid(), "");
-    attach.add(String.valueOf(victim.pid()));
+                + "time.sleep(1.5)\n",
+            String.valueOf(victim.pid()));
     try (SandboxExecution ex = ctx.start(ctx.policy().build(), attach)) {
       ex.stdin().close();
       long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(4);
