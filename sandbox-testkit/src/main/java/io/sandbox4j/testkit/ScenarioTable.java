@@ -8,9 +8,10 @@ import java.util.function.Consumer;
 
 /**
  * A family of scenarios declared as a table: {@link #judging} starts a section (the features its
- * rows judge and the platform they run on), and each row under it is one scenario: name,
- * description, body. Rows keep their order; every row is built by {@link Scenario#builder}, so a
- * row is the same scenario a hand-written builder chain would make.
+ * rows judge and, unless the whole table runs on one platform, the platform they run on), and each
+ * row under it is one scenario: name, description, body. Rows keep their order; every row is built
+ * by {@link Scenario#builder}, so a row is the same scenario a hand-written builder chain would
+ * make.
  */
 final class ScenarioTable {
   private final Category category;
@@ -20,7 +21,7 @@ final class ScenarioTable {
 
   /** A table whose rows take their category from the first feature they judge. */
   ScenarioTable() {
-    this(null);
+    this.category = null;
   }
 
   /** A table whose rows all belong to {@code category}, whatever they judge. */
@@ -28,11 +29,29 @@ final class ScenarioTable {
     this.category = category;
   }
 
+  /** A table whose rows all run on {@code platform} (sections then name only features). */
+  ScenarioTable(Platform platform) {
+    this();
+    this.platform = platform;
+  }
+
   /** Starts a section: the rows below judge {@code features} (none: functional) on {@code on}. */
   ScenarioTable judging(Platform on, Feature... features) {
     this.platform = on;
     this.judged = features.clone();
     return this;
+  }
+
+  /** Starts a section on the current platform: the rows below judge these features. */
+  ScenarioTable judging(Feature first, Feature... more) {
+    return judging(platform, concat(first, more));
+  }
+
+  private static Feature[] concat(Feature first, Feature... more) {
+    Feature[] all = new Feature[more.length + 1];
+    all[0] = first;
+    System.arraycopy(more, 0, all, 1, more.length);
+    return all;
   }
 
   /** A required scenario of the current section. */

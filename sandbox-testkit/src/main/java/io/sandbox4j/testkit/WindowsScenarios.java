@@ -29,8 +29,8 @@ final class WindowsScenarios {
   private WindowsScenarios() {}
 
   static List<Scenario> all() {
-    return new ScenarioTable()
-        .judging(WINDOWS, FS_WRITE_CONFINEMENT)
+    return new ScenarioTable(WINDOWS)
+        .judging(FS_WRITE_CONFINEMENT)
         .row(
             "junctionToOutsideIsRefused",
             "a junction planted in the workspace and one the command creates point outside;"
@@ -78,7 +78,7 @@ final class WindowsScenarios {
             "otherDriveIsNotWritable",
             "a JVM program writes to the root of another drive",
             WindowsScenarios::otherDriveIsNotWritable)
-        .judging(WINDOWS, FS_PROTECTED_PATHS)
+        .judging(FS_PROTECTED_PATHS)
         .row(
             "alternateDataStreamOnProtectedPathIsRefused",
             "the command writes alternate data streams of .git\\config and .git\\hooks",
@@ -116,7 +116,7 @@ final class WindowsScenarios {
               SandboxResult r = ctx.run(ctx.cmd("echo pwned>> \"" + shortName + "\\config\""));
               FilesystemScenarios.gitConfigUnchanged(ctx, r);
             })
-        .judging(WINDOWS, FS_READ_DENY)
+        .judging(FS_READ_DENY)
         .row(
             "credentialReadThroughJunctionIsRefused",
             "the command links %USERPROFILE%\\.ssh into the workspace and reads",
@@ -127,7 +127,7 @@ final class WindowsScenarios {
                         "mklink /J keys \""
                             + ctx.home().resolve(".ssh")
                             + "\" & type keys\\id_ed25519")))
-        .judging(WINDOWS, NET_DENY_ALL)
+        .judging(NET_DENY_ALL)
         .optionalRow(
             "namedPipeToHostSeesNoConnection",
             "a JVM program opens a named pipe a host process serves (the Windows analogue of a"
@@ -146,7 +146,7 @@ final class WindowsScenarios {
                   seen.isEmpty(),
                   seen.orElse("") + " after a ShellExecute URL launch (" + excerpt(r) + ")");
             })
-        .judging(WINDOWS, PROC_TREE_KILL)
+        .judging(PROC_TREE_KILL)
         .row(
             "shellExecuteStartDoesNotEscapeTree",
             "'cmd /c start' launches a JVM program through ShellExecute and exits; it must not"
