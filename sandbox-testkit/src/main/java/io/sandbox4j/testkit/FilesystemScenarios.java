@@ -259,7 +259,10 @@ final class FilesystemScenarios {
         "the next run read the previous run's temporary file");
   }
 
-  /** A {@code .git/config} holding {@link #ORIGINAL_CONFIG} (with an empty hooks directory). */
+  /**
+   * A fresh {@code .git/config} holding {@link #ORIGINAL_CONFIG} and, when {@code withHooks}, an
+   * empty {@code .git/hooks}.
+   */
   static Path gitConfig(ScenarioContext ctx, boolean withHooks) throws IOException {
     Path git = Files.createDirectories(ctx.workspace().resolve(".git"));
     if (withHooks) {
