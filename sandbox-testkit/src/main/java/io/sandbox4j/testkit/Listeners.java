@@ -26,6 +26,9 @@ import java.util.concurrent.TimeUnit;
  * sandboxed command reached them. Every wait is bounded.
  */
 final class Listeners {
+  /** How long a listener waits, after the command ended, for a contact already made. */
+  static final Duration GRACE = Duration.ofMillis(300);
+
   private Listeners() {}
 
   /** Something that can tell whether a sandboxed command reached it. */
@@ -35,6 +38,43 @@ final class Listeners {
 
     @Override
     void close();
+  }
+
+  /** A listener on a loopback port, judged by one blocking receive bounded by the wait. */
+  abstract static class OnPort implements Listener {
+    abstract int port();
+
+    /** Waits up to {@code millis} for one contact; a {@link SocketTimeoutException} if none. */
+    abstract String receive(int millis) throws IOException;
+
+    @Override
+    public final Optional<String> contact(Duration wait) throws IOException {
+      try {
+        return Optional.of(receive((int) Math.max(1, wait.toMillis())));
+      } catch (SocketTimeoutException e) {
+        return Optional.empty();
+      }
+    }
+  }
+
+  /** One look for a contact: what reached the listener so far, or empty. */
+  @FunctionalInterface
+  private interface Look {
+    Optional<String> contact() throws IOException;
+  }
+
+  /** Looks every 20 ms until something reached the listener or {@code wait} has passed. */
+  private static Optional<String> poll(Duration wait, Look look)
+      throws IOException, InterruptedException {
+    long end = System.nanoTime() + wait.toNanos();
+    do {
+      Optional<String> seen = look.contact();
+      if (seen.isPresent()) {
+        return seen;
+      }
+      Thread.sleep(20);
+    } while (System.nanoTime() < end);
+    return Optional.empty();
   }
 
   /** The IPv6 loopback address, when this host has it. */
@@ -48,7 +88,7 @@ final class Listeners {
     }
   }
 
-  static final class Tcp implements Listener {
+  static final class Tcp extends OnPort {
     private final ServerSocket server;
 
     Tcp(InetAddress address) throws IOException {
@@ -56,21 +96,19 @@ final class Listeners {
       server.bind(new InetSocketAddress(address, 0), 16);
     }
 
+    @Override
     int port() {
       return server.getLocalPort();
     }
 
     @Override
-    public Optional<String> contact(Duration wait) throws IOException {
-      server.setSoTimeout((int) Math.max(1, wait.toMillis()));
+    String receive(int millis) throws IOException {
+      server.setSoTimeout(millis);
       try (Socket s = server.accept()) {
-        return Optional.of(
-            "tcp listener "
-                + server.getLocalSocketAddress()
-                + " accepted a connection from "
-                + s.getRemoteSocketAddress());
-      } catch (SocketTimeoutException e) {
-        return Optional.empty();
+        return "tcp listener "
+            + server.getLocalSocketAddress()
+            + " accepted a connection from "
+            + s.getRemoteSocketAddress();
       }
     }
 
@@ -84,37 +122,33 @@ final class Listeners {
     }
   }
 
-  static final class Udp implements Listener {
+  static final class Udp extends OnPort {
     private final DatagramSocket socket;
 
     Udp(InetAddress address) throws IOException {
       socket = new DatagramSocket(new InetSocketAddress(address, 0));
     }
 
+    @Override
     int port() {
       return socket.getLocalPort();
     }
 
     @Override
-    public Optional<String> contact(Duration wait) throws IOException {
-      socket.setSoTimeout((int) Math.max(1, wait.toMillis()));
+    String receive(int millis) throws IOException {
+      socket.setSoTimeout(millis);
       byte[] buf = new byte[512];
       DatagramPacket p = new DatagramPacket(buf, buf.length);
-      try {
-        socket.receive(p);
-        String text =
-            new String(p.getData(), 0, p.getLength(), StandardCharsets.ISO_8859_1)
-                .replaceAll("[^\\x20-\\x7e]", ".");
-        return Optional.of(
-            "udp listener "
-                + socket.getLocalSocketAddress()
-                + " received a datagram from "
-                + p.getSocketAddress()
-                + ": "
-                + text);
-      } catch (SocketTimeoutException e) {
-        return Optional.empty();
-      }
+      socket.receive(p);
+      String text =
+          new String(p.getData(), 0, p.getLength(), StandardCharsets.ISO_8859_1)
+              .replaceAll("[^\\x20-\\x7e]", ".");
+      return "udp listener "
+          + socket.getLocalSocketAddress()
+          + " received a datagram from "
+          + p.getSocketAddress()
+          + ": "
+          + text;
     }
 
     @Override
@@ -137,16 +171,15 @@ final class Listeners {
 
     @Override
     public Optional<String> contact(Duration wait) throws IOException, InterruptedException {
-      long end = System.nanoTime() + wait.toNanos();
-      do {
-        try (SocketChannel c = server.accept()) {
-          if (c != null) {
-            return Optional.of("unix socket listener " + path + " accepted a connection");
-          }
-        }
-        Thread.sleep(20);
-      } while (System.nanoTime() < end);
-      return Optional.empty();
+      return poll(
+          wait,
+          () -> {
+            try (SocketChannel c = server.accept()) {
+              return c == null
+                  ? Optional.empty()
+                  : Optional.of("unix socket listener " + path + " accepted a connection");
+            }
+          });
     }
 
     @Override
@@ -207,15 +240,13 @@ final class Listeners {
     }
 
     @Override
-    public Optional<String> contact(Duration wait) throws InterruptedException {
-      long end = System.nanoTime() + wait.toNanos();
-      do {
-        if (Files.exists(marker)) {
-          return Optional.of("abstract unix socket @" + name + " accepted a connection");
-        }
-        Thread.sleep(20);
-      } while (System.nanoTime() < end);
-      return Optional.empty();
+    public Optional<String> contact(Duration wait) throws IOException, InterruptedException {
+      return poll(
+          wait,
+          () ->
+              Files.exists(marker)
+                  ? Optional.of("abstract unix socket @" + name + " accepted a connection")
+                  : Optional.empty());
     }
 
     @Override

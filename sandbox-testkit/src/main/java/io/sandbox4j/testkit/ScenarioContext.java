@@ -225,7 +225,8 @@ public final class ScenarioContext {
     return f.isDone() && !f.isCompletedExceptionally() ? f.join() : new byte[0];
   }
 
-  private CompletableFuture<byte[]> drain(InputStream in) {
+  /** Reads {@code in} to its end on a daemon thread; output read before an error is kept. */
+  static CompletableFuture<byte[]> drain(InputStream in) {
     CompletableFuture<byte[]> f = new CompletableFuture<>();
     Thread t =
         new Thread(
@@ -327,6 +328,14 @@ public final class ScenarioContext {
   public List<String> bash(String script, String... args) {
     Path bash = requireTool("bash");
     List<String> cmd = new ArrayList<>(List.of(bash.toString(), "-c", script, token));
+    cmd.addAll(List.of(args));
+    return cmd;
+  }
+
+  /** {@code python3 -c script args...}; skips without python3 on the PATH. */
+  public List<String> python(String script, String... args) {
+    Path python = requireTool("python3");
+    List<String> cmd = new ArrayList<>(List.of(python.toString(), "-c", script));
     cmd.addAll(List.of(args));
     return cmd;
   }

@@ -71,12 +71,7 @@ final class Scratch {
 
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-              try {
-                Files.deleteIfExists(file);
-              } catch (IOException e) {
-                // Leftover.
-              }
-              return FileVisitResult.CONTINUE;
+              return deleteQuietly(file);
             }
 
             @Override
@@ -86,16 +81,23 @@ final class Scratch {
 
             @Override
             public FileVisitResult postVisitDirectory(Path dir, IOException exc) {
-              try {
-                Files.deleteIfExists(dir);
-              } catch (IOException e) {
-                // Leftover.
-              }
-              return FileVisitResult.CONTINUE;
+              return deleteQuietly(dir);
             }
           });
     } catch (IOException e) {
       // Leftover.
     }
+  }
+
+  /**
+   * Deletes one file or empty directory; what cannot be deleted is left over, and the walk goes on.
+   */
+  private static FileVisitResult deleteQuietly(Path p) {
+    try {
+      Files.deleteIfExists(p);
+    } catch (IOException e) {
+      // Leftover.
+    }
+    return FileVisitResult.CONTINUE;
   }
 }

@@ -135,7 +135,7 @@ final class UnixDatagramScenarios {
       }
       out.await(line -> line.equals("done"), Duration.ofSeconds(2));
       SandboxResult r = ended.get().toBuilder().stdout(out.bytes()).stderr(err.bytes()).build();
-      List<String> sent = listener.received(NetworkScenarios.GRACE);
+      List<String> sent = listener.received(Listeners.GRACE);
       ctx.check(
           sent.isEmpty(),
           "unix datagram socket "
