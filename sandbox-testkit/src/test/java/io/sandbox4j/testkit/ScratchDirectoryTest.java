@@ -3,8 +3,10 @@ package io.sandbox4j.testkit;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sandbox4j.api.SandboxException;
+import io.sandbox4j.testkit.fakes.BrokenBackends;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,7 +23,11 @@ class ScratchDirectoryTest {
     try {
       ConformanceRunner runner =
           ConformanceRunner.builder()
-              .target(BrokenBackends.alone(BrokenBackends.Silent.ID))
+              .target(
+                  BackendUnderTest.of(
+                      BrokenBackends.Silent.ID,
+                      List.of(new BrokenBackends.Provider()),
+                      List.of(BrokenBackends.Silent.ID)))
               .build();
       assertThatThrownBy(runner::run)
           .isInstanceOf(SandboxException.class)
