@@ -3,7 +3,7 @@ package io.sandbox4j.cli;
 import io.sandbox4j.api.Feature;
 import io.sandbox4j.api.SandboxException;
 import io.sandbox4j.api.SandboxPolicy;
-import io.sandbox4j.core.PolicySettings;
+import io.sandbox4j.config.PolicySettings;
 import io.sandbox4j.core.SandboxPlan;
 import io.sandbox4j.core.SelectedIsolator;
 import java.io.PrintWriter;

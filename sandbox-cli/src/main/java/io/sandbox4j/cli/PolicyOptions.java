@@ -1,7 +1,7 @@
 package io.sandbox4j.cli;
 
-import io.sandbox4j.core.PolicySettings;
-import io.sandbox4j.core.Values;
+import io.sandbox4j.config.PolicySettings;
+import io.sandbox4j.config.Values;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,7 +1,7 @@
 package io.sandbox4j.cli;
 
 import io.sandbox4j.api.SandboxPolicy;
-import io.sandbox4j.core.PolicySettings;
+import io.sandbox4j.config.PolicySettings;
 import io.sandbox4j.core.Sandbox;
 import io.sandbox4j.core.SandboxExecution;
 import io.sandbox4j.core.SandboxRequest;

@@ -1,4 +1,4 @@
-package io.sandbox4j.core;
+package io.sandbox4j.config;
 
 import io.sandbox4j.api.SandboxException;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package io.sandbox4j.core;
+package io.sandbox4j.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
