@@ -21,6 +21,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "explain",
     mixinStandardHelpOptions = true,
+    modelTransformer = PolicyOptions.Flags.class,
     description = {
       "Prints the resolved policy and which backend enforces each rule, without running anything.",
       "Exit 0 when every rule is enforced, 125 when the sandbox would refuse, 2 for bad input."

@@ -16,6 +16,7 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "run",
     mixinStandardHelpOptions = true,
+    modelTransformer = PolicyOptions.Flags.class,
     description = {
       "Runs COMMAND in the sandbox. Exit code: the command's own; 128+N when it dies of signal N;",
       "124 on --timeout; 125 when the sandbox cannot be set up or cannot enforce the policy;",

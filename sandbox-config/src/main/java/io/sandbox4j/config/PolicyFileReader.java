@@ -5,8 +5,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
-import java.util.function.Consumer;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.StreamReadFeature;
 import tools.jackson.core.TokenStreamLocation;
@@ -21,16 +19,6 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
  * wrong type or an impossible value is an error naming the key and its line, never ignored.
  */
 final class PolicyFileReader {
-  private static final Map<String, Set<String>> KEYS =
-      Map.of(
-          "filesystem", Set.of("workspace", "allow-read", "deny-read", "allow-write", "deny-write"),
-          "network", Set.of("mode", "allow"),
-          "process", Set.of("env"),
-          "resources",
-              Set.of(
-                  "memory", "cpu-time", "timeout", "max-procs", "max-file-size", "max-open-files"),
-          "backends", Set.of("use"));
-
   private final Path file;
   private final String text;
   private final String format;
@@ -60,119 +48,76 @@ final class PolicyFileReader {
       throw error(List.of(), "must be a table/mapping of sections at the top level");
     }
     for (Map.Entry<String, JsonNode> e : root.properties()) {
-      String key = e.getKey();
-      if (key.equals("version")) {
+      String section = e.getKey();
+      if (section.equals("version")) {
         JsonNode v = e.getValue();
         if (!v.isIntegralNumber() || !v.canConvertToInt() || v.intValue() != 1) {
           throw error(List.of("version"), "must be 1 (the only policy file version), got " + v);
         }
         continue;
       }
-      Set<String> known = KEYS.get(key);
-      if (known == null) {
+      List<String> known = Setting.keysOf(section);
+      if (known.isEmpty()) {
         throw error(
-            List.of(key),
-            "unknown section; known: version, " + String.join(", ", sorted(KEYS.keySet())));
+            List.of(section),
+            "unknown section; known: version, " + String.join(", ", Setting.sections()));
       }
-      JsonNode section = e.getValue();
-      if (!section.isObject()) {
-        throw error(List.of(key), "must be a table/mapping");
+      JsonNode keys = e.getValue();
+      if (!keys.isObject()) {
+        throw error(List.of(section), "must be a table/mapping");
       }
-      for (Map.Entry<String, JsonNode> f : section.properties()) {
-        if (!known.contains(f.getKey())) {
-          throw error(
-              List.of(key, f.getKey()),
-              "unknown key; known keys of [" + key + "]: " + String.join(", ", sorted(known)));
-        }
-        apply(s, key, f.getKey(), f.getValue());
+      for (Map.Entry<String, JsonNode> f : keys.properties()) {
+        List<String> at = List.of(section, f.getKey());
+        Setting setting =
+            Setting.forKey(section + "." + f.getKey())
+                .orElseThrow(
+                    () ->
+                        error(
+                            at,
+                            "unknown key; known keys of ["
+                                + section
+                                + "]: "
+                                + String.join(", ", known)));
+        read(s, setting, at, f.getValue());
       }
     }
   }
 
-  private void apply(PolicySettings s, String section, String key, JsonNode v) {
-    List<String> at = List.of(section, key);
-    try {
-      switch (section + "." + key) {
-        case "filesystem.workspace" -> s.workspace(string(at, v));
-        case "filesystem.allow-read" -> strings(at, v, s::addAllowRead);
-        case "filesystem.deny-read" -> strings(at, v, s::addDenyRead);
-        case "filesystem.allow-write" -> strings(at, v, s::addAllowWrite);
-        case "filesystem.deny-write" -> strings(at, v, s::addDenyWrite);
-        case "network.mode" -> {
-          String m = string(at, v);
-          if (!m.equals("none") && !m.equals("all") && !m.equals("allow")) {
-            throw error(at, "must be \"none\", \"all\" or \"allow\", got \"" + m + "\"");
+  /** Checks the value's type here; the value itself is checked by the setting, as for flags. */
+  private void read(PolicySettings s, Setting setting, List<String> at, JsonNode v) {
+    String what = where(at);
+    switch (setting.form()) {
+      case STRING -> {
+        if (!v.isString()) {
+          throw error(at, "must be a string, got " + kind(v));
+        }
+        s.set(setting, v.stringValue(), what);
+      }
+      case STRINGS -> {
+        if (!v.isArray()) {
+          throw error(at, "must be a list of strings, got " + kind(v));
+        }
+        for (JsonNode item : v) {
+          if (!item.isString()) {
+            throw error(at, "must be a list of strings, but holds " + kind(item));
           }
-          s.networkMode = m;
+          s.set(setting, item.stringValue(), what);
         }
-        case "network.allow" -> strings(at, v, s.networkAllow::add);
-        case "process.env" -> strings(at, v, s::addEnv);
-        case "resources.memory" -> s.memory(sizeText(at, v));
-        case "resources.cpu-time" -> s.cpuTime(sizeText(at, v));
-        case "resources.timeout" -> s.timeout(sizeText(at, v));
-        case "resources.max-procs" -> s.maxProcs(integer(at, v));
-        case "resources.max-file-size" -> s.maxFileSize(sizeText(at, v));
-        case "resources.max-open-files" -> s.maxOpenFiles(integer(at, v));
-        case "backends.use" -> strings(at, v, s::addBackend);
-        default -> throw error(at, "unknown key");
       }
-    } catch (SandboxException e) {
-      if (e.getMessage().startsWith("policy file ")) {
-        throw e;
+      case AMOUNT -> {
+        // A string ("2g", "30s") or a plain number (bytes or seconds).
+        if (!v.isString() && !v.isIntegralNumber()) {
+          throw error(at, "must be a string such as \"2g\" or \"30s\", got " + kind(v));
+        }
+        s.set(setting, v.asString(), what);
       }
-      throw error(at, e.getMessage());
-    }
-    // Values are checked now too, so a bad value is reported with its line, not later.
-    try {
-      switch (section + "." + key) {
-        case "resources.memory" -> Values.size("memory", s.memory);
-        case "resources.max-file-size" -> Values.size("max-file-size", s.maxFileSize);
-        case "resources.cpu-time" -> Values.duration("cpu-time", s.cpuTime);
-        case "resources.timeout" -> Values.duration("timeout", s.timeout);
-        default -> {}
+      case WHOLE -> {
+        if (!v.isIntegralNumber()) {
+          throw error(at, "must be a whole number, got " + kind(v));
+        }
+        s.set(setting, v.asString(), what);
       }
-    } catch (SandboxException e) {
-      throw error(at, e.getMessage().replaceFirst("^[a-z-]+: ", ""));
-    }
-  }
-
-  private String string(List<String> at, JsonNode v) {
-    if (!v.isString()) {
-      throw error(at, "must be a string, got " + kind(v));
-    }
-    return v.stringValue();
-  }
-
-  /** Sizes and durations: a string ("2g", "30s") or a plain number (bytes or seconds). */
-  private String sizeText(List<String> at, JsonNode v) {
-    if (v.isString()) {
-      return v.stringValue();
-    }
-    if (v.isIntegralNumber()) {
-      return v.asString();
-    }
-    throw error(at, "must be a string such as \"2g\" or \"30s\", got " + kind(v));
-  }
-
-  private int integer(List<String> at, JsonNode v) {
-    if (!v.isIntegralNumber() || !v.canConvertToInt()) {
-      throw error(at, "must be a whole number, got " + kind(v));
-    }
-    if (v.intValue() < 1) {
-      throw error(at, "must be at least 1, got " + v.intValue());
-    }
-    return v.intValue();
-  }
-
-  private void strings(List<String> at, JsonNode v, Consumer<String> sink) {
-    if (!v.isArray()) {
-      throw error(at, "must be a list of strings, got " + kind(v));
-    }
-    for (JsonNode item : v) {
-      if (!item.isString()) {
-        throw error(at, "must be a list of strings, but holds " + kind(item));
-      }
-      sink.accept(item.stringValue());
+      case NONE -> throw error(at, "unknown key");
     }
   }
 
@@ -214,15 +159,17 @@ final class PolicyFileReader {
   }
 
   private SandboxException error(List<String> path, String message) {
+    return SandboxException.invalid(where(path) + ": " + message);
+  }
+
+  /** {@code policy file F line N, key 'section.key'}: what messages about a key start with. */
+  private String where(List<String> path) {
     String key = String.join(".", path);
     int line = lineOf(path);
-    return SandboxException.invalid(
-        "policy file "
-            + file
-            + (line > 0 ? " line " + line : "")
-            + (key.isEmpty() ? "" : ", key '" + key + "'")
-            + ": "
-            + message);
+    return "policy file "
+        + file
+        + (line > 0 ? " line " + line : "")
+        + (key.isEmpty() ? "" : ", key '" + key + "'");
   }
 
   /**
@@ -255,9 +202,5 @@ final class PolicyFileReader {
       }
     }
     return 0;
-  }
-
-  private static List<String> sorted(Set<String> s) {
-    return s.stream().sorted().toList();
   }
 }

@@ -2,15 +2,27 @@ package io.sandbox4j.config;
 
 import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
+import io.sandbox4j.api.HostPort;
+import io.sandbox4j.api.ProcessPolicy;
 import io.sandbox4j.api.SandboxException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apiguardian.api.API;
 
-/** Parses the size and duration values of flags and policy files, strictly. */
+/**
+ * Parses and checks every value of flags and policy files, strictly: the one place that knows what
+ * a value may be. Each message starts with {@code what}, the flag or the policy-file key (with its
+ * line) the value came from.
+ */
 @API(status = EXPERIMENTAL, since = "0.1")
 public final class Values {
   private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*([kmgt]?)(i?b)?");
@@ -98,5 +110,111 @@ public final class Values {
       throw SandboxException.invalid(what + ": duration must be positive, got '" + text + "'");
     }
     return d;
+  }
+
+  /**
+   * A whole number from {@code min} up to {@link Integer#MAX_VALUE}.
+   *
+   * @param why said after the minimum when a value is below it, e.g. " (stdin, stdout, stderr)"
+   */
+  public static int count(String what, String text, int min, String why) {
+    String t = text.trim();
+    if (!t.matches("-?\\d+")) {
+      throw SandboxException.invalid(what + ": '" + text + "' is not a whole number");
+    }
+    long n;
+    try {
+      n = Long.parseLong(t);
+    } catch (NumberFormatException e) {
+      n = t.startsWith("-") ? Long.MIN_VALUE : Long.MAX_VALUE;
+    }
+    if (n < min) {
+      throw SandboxException.invalid(what + ": must be at least " + min + why + ", got " + t);
+    }
+    if (n > Integer.MAX_VALUE) {
+      throw SandboxException.invalid(
+          what + ": must be at most " + Integer.MAX_VALUE + ", got " + t);
+    }
+    return (int) n;
+  }
+
+  /**
+   * A path: relative ones are resolved now, against {@code baseDir} (the policy file's directory or
+   * the current one); a leading {@code ~} stays until HOME is known.
+   */
+  static Path path(String what, String p, Path baseDir) {
+    if (p == null || p.isBlank()) {
+      throw SandboxException.invalid(what + ": empty path");
+    }
+    if (p.indexOf('\0') >= 0) {
+      throw SandboxException.invalid(
+          what + ": path '" + p.replace('\0', '?') + "' contains a NUL byte");
+    }
+    for (int i = 0; i < p.length(); i++) {
+      if (Character.isISOControl(p.charAt(i))) {
+        throw SandboxException.invalid(
+            what + ": path '" + p.replaceAll("\\p{Cntrl}", "?") + "' contains a control character");
+      }
+    }
+    if (p.equals("~") || p.startsWith("~/")) {
+      return Path.of(p);
+    }
+    if (p.startsWith("~")) {
+      throw SandboxException.invalid(
+          what + ": path '" + p + "': ~user is not supported; write the absolute path");
+    }
+    return baseDir.resolve(p).normalize();
+  }
+
+  /** {@code NAME} (passed from the caller) or {@code NAME=VALUE} (set). */
+  static String envEntry(String what, String entry) {
+    int eq = entry.indexOf('=');
+    String name = eq < 0 ? entry : entry.substring(0, eq);
+    // The API owns the rule for names; asking it keeps one rule.
+    named(what, () -> new ProcessPolicy(List.of(name), Map.of(), Optional.empty()));
+    return entry;
+  }
+
+  /** One network allow-list entry, {@code HOST[:PORT]}. */
+  static HostPort hostPort(String what, String entry) {
+    return named(what, () -> HostPort.parse(entry));
+  }
+
+  /** A policy file's network mode. */
+  static String networkMode(String what, String mode) {
+    if (!mode.equals("none") && !mode.equals("all") && !mode.equals("allow")) {
+      throw SandboxException.invalid(
+          what + ": must be \"none\", \"all\" or \"allow\", got \"" + mode + "\"");
+    }
+    return mode;
+  }
+
+  /** The network flag's value: a mode with its allow-list entries. */
+  record Net(String mode, List<HostPort> allow) {}
+
+  /** {@code none}, {@code all} or {@code allow=HOST[:PORT][,HOST[:PORT]...]} (the --net flag). */
+  static Net net(String what, String spec) {
+    String s = spec.trim();
+    if (s.startsWith("allow=")) {
+      List<HostPort> allow = new ArrayList<>();
+      for (String e : s.substring("allow=".length()).split(",", -1)) {
+        allow.add(hostPort(what, e));
+      }
+      return new Net("allow", List.copyOf(allow));
+    }
+    if (s.equals("none") || s.equals("all")) {
+      return new Net(s, List.of());
+    }
+    throw SandboxException.invalid(
+        what + ": '" + spec + "' is not one of none, all, allow=HOST[:PORT][,HOST[:PORT]...]");
+  }
+
+  /** Runs a check of the API and puts {@code what} before its message. */
+  private static <T> T named(String what, Supplier<T> check) {
+    try {
+      return check.get();
+    } catch (SandboxException e) {
+      throw new SandboxException(e.exitCode(), what + ": " + e.getMessage(), e);
+    }
   }
 }

@@ -190,7 +190,11 @@ class PolicySettingsTest {
         Files.writeString(
             dir.resolve("p.toml"),
             "version = 1\n[filesystem]\ndeny-read = [\"a\"]\n[resources]\nmemory = \"1g\"\n");
-    PolicySettings flags = new PolicySettings(dir).addDenyRead("b").memory("256m").net("all");
+    PolicySettings flags =
+        new PolicySettings(dir)
+            .set(Setting.DENY_READ, "b")
+            .set(Setting.MEMORY, "256m")
+            .set(Setting.NET, "all");
     SandboxPolicy p = PolicySettings.load(file).overrideWith(flags).resolve(env());
     assertThat(p.filesystem().readDeny()).contains(dir.resolve("a"), dir.resolve("b"));
     assertThat(p.resources().memoryBytes()).hasValue(256L << 20);
@@ -199,25 +203,25 @@ class PolicySettingsTest {
 
   @Test
   void aMissingWorkspaceIsBadInput() {
-    PolicySettings s = new PolicySettings(dir).workspace("nope");
+    PolicySettings s = new PolicySettings(dir).set(Setting.WORKSPACE, "nope");
     assertThatThrownBy(() -> s.resolve(env()))
-        .hasMessage("workspace: '" + dir.resolve("nope") + "' is not an existing directory");
+        .hasMessage("--workspace: '" + dir.resolve("nope") + "' is not an existing directory");
   }
 
   @Test
   void badNetFlagsAreRejected() {
-    assertThatThrownBy(() -> new PolicySettings(dir).net("some"))
+    assertThatThrownBy(() -> new PolicySettings(dir).set(Setting.NET, "some"))
         .hasMessageContaining("--net: 'some' is not one of none, all, allow=");
-    assertThatThrownBy(() -> new PolicySettings(dir).net("allow=").resolve(env()))
-        .hasMessageContaining("network allow-list entry is empty");
-    assertThatThrownBy(() -> new PolicySettings(dir).net("allow=h:99999").resolve(env()))
+    assertThatThrownBy(() -> new PolicySettings(dir).set(Setting.NET, "allow="))
+        .hasMessage("--net: network allow-list entry is empty");
+    assertThatThrownBy(() -> new PolicySettings(dir).set(Setting.NET, "allow=h:99999"))
         .hasMessageContaining("port 99999");
   }
 
   @Test
   void badEnvNamesAreRejected() {
-    assertThatThrownBy(() -> new PolicySettings(dir).addEnv("1BAD=x").resolve(env()))
-        .hasMessageContaining("environment variable name '1BAD'");
+    assertThatThrownBy(() -> new PolicySettings(dir).set(Setting.ENV, "1BAD=x"))
+        .hasMessageStartingWith("--env: environment variable name '1BAD'");
   }
 
   @Test
@@ -251,9 +255,10 @@ class PolicySettingsTest {
     Path ws = Files.createDirectories(dir.resolve("ws"));
     Path outside = Files.createDirectories(dir.resolve("outside"));
     Files.createSymbolicLink(ws.resolve("cache"), outside);
-    PolicySettings s = new PolicySettings(ws).addAllowWrite("cache");
+    PolicySettings s = new PolicySettings(ws).set(Setting.ALLOW_WRITE, "cache");
     assertThatThrownBy(() -> s.resolve(env()))
         .isInstanceOfSatisfying(SandboxException.class, e -> assertThat(e.exitCode()).isEqualTo(2))
+        .hasMessageStartingWith("--allow-write: ")
         .hasMessageContaining("leads out of the workspace through a symbolic link")
         .hasMessageContaining(outside.toRealPath().toString());
   }
@@ -262,15 +267,16 @@ class PolicySettingsTest {
   void linksInPathsAreResolvedSoThePolicyShowsWhatIsMeant() throws IOException {
     Path real = Files.createDirectories(dir.resolve("real"));
     Path link = Files.createSymbolicLink(dir.resolve("link"), real);
-    SandboxPolicy p = new PolicySettings(dir).addAllowWrite(link.toString()).resolve(env());
+    SandboxPolicy p =
+        new PolicySettings(dir).set(Setting.ALLOW_WRITE, link.toString()).resolve(env());
     assertThat(p.filesystem().writableRoots()).containsExactly(real.toRealPath());
   }
 
   @Test
   void tildeUserAndControlCharactersAreBadInput() {
-    assertThatThrownBy(() -> new PolicySettings(dir).addDenyRead("~nobody/x"))
+    assertThatThrownBy(() -> new PolicySettings(dir).set(Setting.DENY_READ, "~nobody/x"))
         .hasMessageContaining("~user is not supported");
-    assertThatThrownBy(() -> new PolicySettings(dir).addDenyRead("a\nb"))
+    assertThatThrownBy(() -> new PolicySettings(dir).set(Setting.DENY_READ, "a\nb"))
         .hasMessageContaining("contains a control character");
   }
 }
