@@ -28,6 +28,26 @@ public final class Values {
   private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*([kmgt]?)(i?b)?");
   private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)?");
 
+  /** The largest size accepted: 1 EiB, more than any host has and far from overflowing. */
+  public static final long MAX_SIZE = 1L << 60;
+
+  /**
+   * The longest duration accepted: 365 days, more than one command needs; far longer ones (292
+   * years) overflow clock arithmetic in nanoseconds, which was an internal error.
+   */
+  public static final Duration MAX_DURATION = Duration.ofDays(365);
+
+  static final String SIZES =
+      "a size: bytes, or a number with k, m, g or t; from 1 byte to 1048576t (1 EiB)";
+  static final String DURATIONS =
+      "a duration: seconds, or a number with ms, s, m, h or d; more than zero, at most 365d";
+
+  /** The kernel's largest pid_max (PID_MAX_LIMIT): no host can have more processes. */
+  static final int MAX_PIDS = 4_194_304;
+
+  /** Linux's default fs.nr_open, the most open files a process can be allowed by default. */
+  static final int MAX_NOFILE = 1_048_576;
+
   private Values() {}
 
   /**
@@ -53,18 +73,29 @@ public final class Values {
           case "t" -> 40;
           default -> 0;
         };
+    long n;
     try {
-      long n = Long.parseLong(m.group(1));
-      if (n == 0) {
-        throw SandboxException.invalid(what + ": size must be positive, got '" + text + "'");
-      }
-      if (n > (Long.MAX_VALUE >> shift)) {
-        throw SandboxException.invalid(what + ": size '" + text + "' is too large");
-      }
-      return n << shift;
+      n = Long.parseLong(m.group(1));
     } catch (NumberFormatException e) {
-      throw SandboxException.invalid(what + ": size '" + text + "' is too large");
+      throw tooLarge(what, text);
     }
+    if (n == 0) {
+      throw SandboxException.invalid(what + ": size must be positive, got '" + text + "'");
+    }
+    if (n > (MAX_SIZE >> shift)) {
+      throw tooLarge(what, text);
+    }
+    return n << shift;
+  }
+
+  private static SandboxException tooLarge(String what, String size) {
+    return SandboxException.invalid(
+        what + ": size '" + size + "' is too large; at most 1048576t (1 EiB)");
+  }
+
+  private static SandboxException tooLong(String what, String duration) {
+    return SandboxException.invalid(
+        what + ": duration '" + duration + "' is too long; at most 365d");
   }
 
   /** A duration such as {@code 500ms}, {@code 2s}, {@code 5m}, {@code 1h}, {@code 90} (seconds). */
@@ -77,7 +108,7 @@ public final class Values {
       try {
         n = Long.parseLong(m.group(1));
       } catch (NumberFormatException e) {
-        throw SandboxException.invalid(what + ": duration '" + text + "' is too large");
+        throw tooLong(what, text);
       }
       String unit = m.group(2) == null ? "s" : m.group(2);
       try {
@@ -90,7 +121,7 @@ public final class Values {
               default -> Duration.ofSeconds(n);
             };
       } catch (ArithmeticException e) {
-        throw SandboxException.invalid(what + ": duration '" + text + "' is too large");
+        throw tooLong(what, text);
       }
     } else if (t.startsWith("pt") || t.startsWith("p")) {
       try {
@@ -109,15 +140,18 @@ public final class Values {
     if (d.isZero() || d.isNegative()) {
       throw SandboxException.invalid(what + ": duration must be positive, got '" + text + "'");
     }
+    if (d.compareTo(MAX_DURATION) > 0) {
+      throw tooLong(what, text);
+    }
     return d;
   }
 
   /**
-   * A whole number from {@code min} up to {@link Integer#MAX_VALUE}.
+   * A whole number from {@code min} to {@code max}.
    *
    * @param why said after the minimum when a value is below it, e.g. " (stdin, stdout, stderr)"
    */
-  public static int count(String what, String text, int min, String why) {
+  public static int count(String what, String text, int min, int max, String why) {
     String t = text.trim();
     if (!t.matches("-?\\d+")) {
       throw SandboxException.invalid(what + ": '" + text + "' is not a whole number");
@@ -131,9 +165,8 @@ public final class Values {
     if (n < min) {
       throw SandboxException.invalid(what + ": must be at least " + min + why + ", got " + t);
     }
-    if (n > Integer.MAX_VALUE) {
-      throw SandboxException.invalid(
-          what + ": must be at most " + Integer.MAX_VALUE + ", got " + t);
+    if (n > max) {
+      throw SandboxException.invalid(what + ": must be at most " + max + ", got " + t);
     }
     return (int) n;
   }

@@ -53,6 +53,14 @@ class SettingTest {
         "ENV|1BAD=x|[\"1BAD=x\"]",
         "DENY_READ|~nobody/x|[\"~nobody/x\"]",
         "WORKSPACE|''|\"\"",
+        "MEMORY|1048577t|\"1048577t\"",
+        "MAX_FILE_SIZE|99999999999999999999|\"99999999999999999999\"",
+        "TIMEOUT|99999999999d|\"99999999999d\"",
+        "CPU_TIME|99999999999|99999999999",
+        "MAX_PROCS|2147483647|2147483647",
+        "MAX_PROCS|4194305|4194305",
+        "MAX_OPEN_FILES|1048577|1048577",
+        "MAX_OPEN_FILES|99999999999999999999|99999999999999999999",
       })
   void aBadValueNamesTheFlagOrTheKeyAndItsLineWithOneMessage(
       String name, String flagValue, String tomlValue) throws IOException {
