@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
 import tools.jackson.core.StreamReadFeature;
 import tools.jackson.core.TokenStreamLocation;
 import tools.jackson.databind.JsonNode;
@@ -13,6 +14,7 @@ import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.dataformat.toml.TomlMapper;
 import tools.jackson.dataformat.yaml.YAMLMapper;
+import tools.jackson.dataformat.yaml.YAMLParser;
 
 /**
  * Reads a policy file strictly: the same kebab-case keys in TOML, YAML and JSON; an unknown key, a
@@ -143,6 +145,9 @@ final class PolicyFileReader {
               JsonMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
         };
     try {
+      if (format.equals("yaml")) {
+        refuseAnchorsAndAliases(mapper);
+      }
       return mapper.readTree(text);
     } catch (JacksonException e) {
       TokenStreamLocation loc = e.getLocation();
@@ -155,6 +160,31 @@ final class PolicyFileReader {
               + format.toUpperCase(Locale.ROOT)
               + ": "
               + e.getOriginalMessage());
+    }
+  }
+
+  /**
+   * YAML anchors and aliases are refused: the tree reader turns an alias inside a list into the
+   * anchor's name, so {@code deny-read: [&s /secret, *s]} named a path "s" instead. A policy is
+   * short enough to write each value out.
+   */
+  private void refuseAnchorsAndAliases(ObjectMapper mapper) {
+    try (JsonParser p = mapper.createParser(text)) {
+      while (p.nextToken() != null) {
+        if (p instanceof YAMLParser y && (y.isCurrentAlias() || y.getObjectId() != null)) {
+          throw SandboxException.invalid(
+              "policy file "
+                  + file
+                  + " line "
+                  + y.currentTokenLocation().getLineNr()
+                  + ": YAML "
+                  + (y.isCurrentAlias() ? "alias" : "anchor")
+                  + " '"
+                  + (y.isCurrentAlias() ? "*" + y.getString() : "&" + y.getObjectId())
+                  + "': anchors and aliases are not supported in policy files; write the value"
+                  + " out");
+        }
+      }
     }
   }
 

@@ -176,6 +176,33 @@ class PolicySettingsTest {
     assertThatThrownBy(() -> PolicySettings.load(file)).hasMessageContaining("not valid JSON");
   }
 
+  /** An alias used to become the anchor's name: a deny-read entry named the wrong path. */
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "'  deny-read: [&s /tmp/secret, *s]'|3|alias '*s'",
+        "'  &k deny-read: [/tmp/secret]\n  deny-write: [*k]'|3|anchor '&k'",
+        "'  deny-read: &list [/tmp/secret]'|3|anchor '&list'",
+      })
+  void yamlAnchorsAndAliasesAreRefusedWithTheLine(String filesystem, int line, String what)
+      throws IOException {
+    Path file =
+        Files.writeString(
+            dir.resolve("p.yaml"),
+            "version: 1\nfilesystem:\n" + filesystem.replace("\\n", "\n") + "\n");
+    assertThatThrownBy(() -> PolicySettings.load(file))
+        .isInstanceOfSatisfying(SandboxException.class, e -> assertThat(e.exitCode()).isEqualTo(2))
+        .hasMessage(
+            "policy file "
+                + file
+                + " line "
+                + line
+                + ": YAML "
+                + what
+                + ": anchors and aliases are not supported in policy files; write the value out");
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"p.txt", "p"})
   void anUnknownFormatIsRejected(String name) throws IOException {
