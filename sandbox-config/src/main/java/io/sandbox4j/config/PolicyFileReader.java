@@ -1,18 +1,29 @@
 package io.sandbox4j.config;
 
 import io.sandbox4j.api.SandboxException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
+import tools.jackson.core.StreamReadConstraints;
 import tools.jackson.core.StreamReadFeature;
 import tools.jackson.core.TokenStreamLocation;
+import tools.jackson.core.exc.StreamConstraintsException;
+import tools.jackson.core.json.JsonFactory;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.dataformat.toml.TomlFactory;
 import tools.jackson.dataformat.toml.TomlMapper;
+import tools.jackson.dataformat.yaml.YAMLFactory;
 import tools.jackson.dataformat.yaml.YAMLMapper;
 import tools.jackson.dataformat.yaml.YAMLParser;
 
@@ -21,6 +32,21 @@ import tools.jackson.dataformat.yaml.YAMLParser;
  * wrong type or an impossible value is an error naming the key and its line, never ignored.
  */
 final class PolicyFileReader {
+  /** The largest policy file read: far more than any policy needs. */
+  static final int MAX_BYTES = 1 << 20;
+
+  /** The most entries one list may hold. */
+  static final int MAX_ENTRIES = 10_000;
+
+  /**
+   * The deepest nesting read. A policy needs 3 (sections, keys, lists); the parsers' own limit of
+   * 500 would let a file spend a great deal of work before any key is checked.
+   */
+  static final int MAX_DEPTH = 8;
+
+  private static final StreamReadConstraints LIMITS =
+      StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build();
+
   private final Path file;
   private final String text;
   private final String format;
@@ -39,6 +65,43 @@ final class PolicyFileReader {
       throw SandboxException.invalid(
           "policy file " + file + ": unknown format; name it .toml, .yaml, .yml or .json");
     }
+  }
+
+  /**
+   * The text of a policy file, read up to {@link #MAX_BYTES} (so a huge file or an endless stream
+   * such as a FIFO is refused, not read whole), as strict UTF-8.
+   */
+  static String text(Path file, Path given) {
+    byte[] bytes;
+    try (InputStream in = Files.newInputStream(file)) {
+      bytes = in.readNBytes(MAX_BYTES + 1);
+    } catch (IOException e) {
+      throw unreadable(given, e);
+    }
+    if (bytes.length > MAX_BYTES) {
+      throw SandboxException.invalid(
+          "policy file "
+              + given
+              + ": larger than "
+              + MAX_BYTES
+              + " bytes (1 MiB), the most a policy file may be");
+    }
+    try {
+      return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
+    } catch (CharacterCodingException e) {
+      throw unreadable(given, e);
+    }
+  }
+
+  private static SandboxException unreadable(Path file, Exception e) {
+    return SandboxException.invalid(
+        "policy file "
+            + file
+            + ": cannot be read ("
+            + e.getClass().getSimpleName()
+            + ": "
+            + e.getMessage()
+            + ")");
   }
 
   void readInto(PolicySettings s) {
@@ -99,6 +162,9 @@ final class PolicyFileReader {
         if (!v.isArray()) {
           throw error(at, "must be a list of strings, got " + kind(v));
         }
+        if (v.size() > MAX_ENTRIES) {
+          throw error(at, "holds " + v.size() + " entries; at most " + MAX_ENTRIES);
+        }
         for (JsonNode item : v) {
           if (!item.isString()) {
             throw error(at, "must be a list of strings, but holds " + kind(item));
@@ -138,11 +204,17 @@ final class PolicyFileReader {
   private JsonNode parse() {
     ObjectMapper mapper =
         switch (format) {
-          case "toml" -> TomlMapper.builder().build();
+          case "toml" ->
+              TomlMapper.builder(TomlFactory.builder().streamReadConstraints(LIMITS).build())
+                  .build();
           case "yaml" ->
-              YAMLMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+              YAMLMapper.builder(YAMLFactory.builder().streamReadConstraints(LIMITS).build())
+                  .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                  .build();
           default ->
-              JsonMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+              JsonMapper.builder(JsonFactory.builder().streamReadConstraints(LIMITS).build())
+                  .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                  .build();
         };
     try {
       if (format.equals("yaml")) {
@@ -152,14 +224,13 @@ final class PolicyFileReader {
     } catch (JacksonException e) {
       TokenStreamLocation loc = e.getLocation();
       String where = loc != null && loc.getLineNr() > 0 ? " line " + loc.getLineNr() : "";
-      throw SandboxException.invalid(
-          "policy file "
-              + file
-              + where
-              + ": not valid "
-              + format.toUpperCase(Locale.ROOT)
-              + ": "
-              + e.getOriginalMessage());
+      String problem =
+          e instanceof StreamConstraintsException
+              ? "nested more than "
+                  + MAX_DEPTH
+                  + " deep; a policy file holds sections of keys, some with lists"
+              : "not valid " + format.toUpperCase(Locale.ROOT) + ": " + e.getOriginalMessage();
+      throw SandboxException.invalid("policy file " + file + where + ": " + problem);
     }
   }
 

@@ -4,9 +4,6 @@ import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
 import io.sandbox4j.api.SandboxException;
 import io.sandbox4j.api.SandboxPolicy;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -42,19 +39,7 @@ public final class PolicySettings {
   /** Reads a policy file (.toml, .yaml, .yml, .json) strictly; see {@link PolicyFileReader}. */
   public static PolicySettings load(Path file) {
     Path abs = file.toAbsolutePath().normalize();
-    String text;
-    try {
-      text = Files.readString(abs, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw SandboxException.invalid(
-          "policy file "
-              + file
-              + ": cannot be read ("
-              + e.getClass().getSimpleName()
-              + ": "
-              + e.getMessage()
-              + ")");
-    }
+    String text = PolicyFileReader.text(abs, file);
     Path dir = abs.getParent() == null ? abs : abs.getParent();
     PolicySettings s = new PolicySettings(dir);
     s.policyFile = abs;

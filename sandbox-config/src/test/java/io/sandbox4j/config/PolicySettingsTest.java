@@ -203,6 +203,67 @@ class PolicySettingsTest {
                 + ": anchors and aliases are not supported in policy files; write the value out");
   }
 
+  @Test
+  void aPolicyFileOfMoreThanOneMebibyteIsRefusedUnread() throws IOException {
+    String head = "version = 1\n";
+    String padding = "# " + "x".repeat(1000) + "\n";
+    StringBuilder text = new StringBuilder(head);
+    while (text.length() + padding.length() <= PolicyFileReader.MAX_BYTES) {
+      text.append(padding);
+    }
+    text.append("#".repeat(PolicyFileReader.MAX_BYTES - text.length() - 1)).append('\n');
+    Path fits = Files.writeString(dir.resolve("fits.toml"), text);
+    assertThat(Files.size(fits)).isEqualTo(PolicyFileReader.MAX_BYTES);
+    assertThat(PolicySettings.load(fits).backends()).isEmpty();
+
+    Path big = Files.writeString(dir.resolve("big.toml"), text.append('\n'));
+    assertThatThrownBy(() -> PolicySettings.load(big))
+        .isInstanceOfSatisfying(SandboxException.class, e -> assertThat(e.exitCode()).isEqualTo(2))
+        .hasMessage(
+            "policy file "
+                + big
+                + ": larger than 1048576 bytes (1 MiB), the most a policy file"
+                + " may be");
+  }
+
+  @Test
+  void aListOfMoreThanTenThousandEntriesIsRefused() throws IOException {
+    String entries =
+        String.join(", ", java.util.Collections.nCopies(PolicyFileReader.MAX_ENTRIES, "\"/x\""));
+    Path fits =
+        Files.writeString(
+            dir.resolve("fits.toml"), "version = 1\n[backends]\nuse = [" + entries + "]\n");
+    assertThat(PolicySettings.load(fits).backends()).hasSize(PolicyFileReader.MAX_ENTRIES);
+
+    Path many =
+        Files.writeString(
+            dir.resolve("many.toml"),
+            "version = 1\n[filesystem]\ndeny-read = [" + entries + ", \"/y\"]\n");
+    assertThatThrownBy(() -> PolicySettings.load(many))
+        .isInstanceOfSatisfying(SandboxException.class, e -> assertThat(e.exitCode()).isEqualTo(2))
+        .hasMessage(
+            "policy file "
+                + many
+                + " line 3, key 'filesystem.deny-read': holds 10001 entries; at most 10000");
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "p.toml|'version = 1\n[filesystem]\ndeny-read = [[[[[[[[\"x\"]]]]]]]]\n'",
+        "p.yaml|'version: 1\nfilesystem:\n  deny-read: [[[[[[[[x]]]]]]]]\n'",
+        "p.json|'{\"version\": 1, \"filesystem\": {\"deny-read\": [[[[[[[[\"x\"]]]]]]]]}}'"
+      })
+  void nestingDeeperThanAPolicyNeedsIsRefused(String name, String text) throws IOException {
+    Path file = Files.writeString(dir.resolve(name), text.replace("\\n", "\n"));
+    assertThatThrownBy(() -> PolicySettings.load(file))
+        .isInstanceOfSatisfying(SandboxException.class, e -> assertThat(e.exitCode()).isEqualTo(2))
+        .hasMessageStartingWith("policy file " + file)
+        .hasMessageEndingWith(
+            ": nested more than 8 deep; a policy file holds sections of keys, some with lists");
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"p.txt", "p"})
   void anUnknownFormatIsRejected(String name) throws IOException {
