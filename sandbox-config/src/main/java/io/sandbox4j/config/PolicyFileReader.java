@@ -112,6 +112,13 @@ final class PolicyFileReader {
     if (!root.isObject()) {
       throw error(List.of(), "must be a table/mapping of sections at the top level");
     }
+    if (!root.has("version")) {
+      // A later format can then be told apart from this one, rather than misread as it.
+      throw error(
+          List.of("version"),
+          "missing; a policy file says which format it is written in: version = 1 (TOML),"
+              + " version: 1 (YAML), \"version\": 1 (JSON)");
+    }
     for (Map.Entry<String, JsonNode> e : root.properties()) {
       String section = e.getKey();
       if (section.equals("version")) {

@@ -167,6 +167,27 @@ class PolicySettingsTest {
     assertThatThrownBy(() -> PolicySettings.load(file)).hasMessageContaining("must be 1");
   }
 
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "p.toml|'[resources]\nmemory = \"1g\"\n'",
+        "p.yaml|'resources:\n  memory: 1g\n'",
+        "p.json|'{\"resources\": {\"memory\": \"1g\"}}'",
+        "p.toml|'[filesystem]\nalow-write = []\n'"
+      })
+  void aPolicyFileWithoutAVersionIsRefusedNamingTheKey(String name, String text)
+      throws IOException {
+    Path file = Files.writeString(dir.resolve(name), text);
+    assertThatThrownBy(() -> PolicySettings.load(file))
+        .isInstanceOfSatisfying(SandboxException.class, e -> assertThat(e.exitCode()).isEqualTo(2))
+        .hasMessage(
+            "policy file "
+                + file
+                + ", key 'version': missing; a policy file says which format it is written in:"
+                + " version = 1 (TOML), version: 1 (YAML), \"version\": 1 (JSON)");
+  }
+
   @Test
   void duplicateKeysAreRejectedInJson() throws IOException {
     Path file =
