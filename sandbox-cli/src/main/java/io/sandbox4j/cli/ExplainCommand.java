@@ -3,7 +3,7 @@ package io.sandbox4j.cli;
 import io.sandbox4j.api.Feature;
 import io.sandbox4j.api.SandboxException;
 import io.sandbox4j.api.SandboxPolicy;
-import io.sandbox4j.core.PolicySettings;
+import io.sandbox4j.config.PolicySettings;
 import io.sandbox4j.core.SandboxPlan;
 import io.sandbox4j.core.SelectedIsolator;
 import java.io.PrintWriter;
@@ -21,6 +21,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "explain",
     mixinStandardHelpOptions = true,
+    modelTransformer = PolicyOptions.Flags.class,
     description = {
       "Prints the resolved policy and which backend enforces each rule, without running anything.",
       "Exit 0 when every rule is enforced, 125 when the sandbox would refuse, 2 for bad input."

@@ -1,7 +1,7 @@
 package io.sandbox4j.cli;
 
 import io.sandbox4j.api.SandboxPolicy;
-import io.sandbox4j.core.PolicySettings;
+import io.sandbox4j.config.PolicySettings;
 import io.sandbox4j.core.Sandbox;
 import io.sandbox4j.core.SandboxExecution;
 import io.sandbox4j.core.SandboxRequest;
@@ -16,6 +16,7 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "run",
     mixinStandardHelpOptions = true,
+    modelTransformer = PolicyOptions.Flags.class,
     description = {
       "Runs COMMAND in the sandbox. Exit code: the command's own; 128+N when it dies of signal N;",
       "124 on --timeout; 125 when the sandbox cannot be set up or cannot enforce the policy;",

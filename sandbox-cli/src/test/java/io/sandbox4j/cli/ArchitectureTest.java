@@ -209,18 +209,20 @@ class ArchitectureTest {
   }
 
   /**
-   * The modules third parties compile against: the API, the engine, the launcher modules a backend
-   * builds on, and the testkit.
+   * The modules third parties compile against: the API, the policy settings, the engine, the
+   * launcher modules a backend builds on, and the testkit.
    */
   @Test
   void everyPublicApiTypeCarriesAStabilityAnnotation() {
     classes()
         .that(
             DescribedPredicate.describe(
-                "in sandbox-api, sandbox-core, a launcher module or sandbox-testkit",
+                "in sandbox-api, sandbox-config, sandbox-core, a launcher module or"
+                    + " sandbox-testkit",
                 c ->
                     List.of(
                             "sandbox-api",
+                            "sandbox-config",
                             "sandbox-core",
                             "sandbox-launcher-linux",
                             "sandbox-launcher-windows",
@@ -241,6 +243,33 @@ class ArchitectureTest {
         .that(inModule("sandbox-core"))
         .should()
         .dependOnClassesThat(inBackendModule())
+        .check(ours);
+  }
+
+  /** Policy files are a front-end concern: the engine works on {@code SandboxPolicy} only. */
+  @Test
+  void theCoreKnowsNoPolicyFileFormat() {
+    noClasses()
+        .that(inModule("sandbox-core"))
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("tools.jackson..", "com.fasterxml..", "io.sandbox4j.config..")
+        .check(ours);
+  }
+
+  /** The settings module serves every front end and library users: no engine, no Guice. */
+  @Test
+  void theSettingsModuleDependsOnTheApiAlone() {
+    noClasses()
+        .that(inModule("sandbox-config"))
+        .should()
+        .dependOnClassesThat(
+            DescribedPredicate.describe(
+                "are in another sandbox4j module than sandbox-api",
+                c ->
+                    c.getBaseComponentType().getPackageName().startsWith("io.sandbox4j")
+                        && !List.of("sandbox-api", "sandbox-config")
+                            .contains(moduleOf(c.getBaseComponentType()))))
         .check(ours);
   }
 }

@@ -22,6 +22,8 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import picocli.CommandLine;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -140,6 +142,22 @@ class CliTest {
   void aNonNumericMaxProcsIsExit2() {
     assertThat(run(true, "run", "--max-procs", "many", "--", "true")).isEqualTo(2);
     assertThat(err.toString()).contains("--max-procs");
+  }
+
+  /** Out of its range, a value is bad input naming the flag, not an internal error or 125. */
+  @ParameterizedTest
+  @CsvSource({
+    "--timeout,99999999999d",
+    "--cpu-time,99999999999d",
+    "--max-procs,2147483647",
+    "--max-open-files,2147483647",
+    "--memory,99999999999t",
+    "--max-file-size,9223372036854775807"
+  })
+  void aValueOutOfRangeIsExit2NamingTheFlag(String flag, String value) {
+    assertThat(run(true, "run", flag, value, "--", "touch", "marker")).isEqualTo(2);
+    assertThat(err.toString()).startsWith("sandbox: " + flag + ": ").contains("at most");
+    assertThat(dir.resolve("marker")).doesNotExist();
   }
 
   @Test

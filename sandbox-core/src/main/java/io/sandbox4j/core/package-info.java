@@ -1,6 +1,6 @@
 /**
  * The engine: backend discovery and Guice wiring, isolator selection with fail-closed coverage
- * checks, policy files, and the library entry point {@link io.sandbox4j.core.Sandbox}.
+ * checks, and the library entry point {@link io.sandbox4j.core.Sandbox}.
  */
 @API(status = EXPERIMENTAL, since = "0.1")
 package io.sandbox4j.core;

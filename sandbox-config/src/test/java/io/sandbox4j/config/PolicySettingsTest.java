@@ -1,4 +1,4 @@
-package io.sandbox4j.core;
+package io.sandbox4j.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -167,6 +167,27 @@ class PolicySettingsTest {
     assertThatThrownBy(() -> PolicySettings.load(file)).hasMessageContaining("must be 1");
   }
 
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "p.toml|'[resources]\nmemory = \"1g\"\n'",
+        "p.yaml|'resources:\n  memory: 1g\n'",
+        "p.json|'{\"resources\": {\"memory\": \"1g\"}}'",
+        "p.toml|'[filesystem]\nalow-write = []\n'"
+      })
+  void aPolicyFileWithoutAVersionIsRefusedNamingTheKey(String name, String text)
+      throws IOException {
+    Path file = Files.writeString(dir.resolve(name), text);
+    assertThatThrownBy(() -> PolicySettings.load(file))
+        .isInstanceOfSatisfying(SandboxException.class, e -> assertThat(e.exitCode()).isEqualTo(2))
+        .hasMessage(
+            "policy file "
+                + file
+                + ", key 'version': missing; a policy file says which format it is written in:"
+                + " version = 1 (TOML), version: 1 (YAML), \"version\": 1 (JSON)");
+  }
+
   @Test
   void duplicateKeysAreRejectedInJson() throws IOException {
     Path file =
@@ -174,6 +195,94 @@ class PolicySettingsTest {
             dir.resolve("p.json"),
             "{\"version\":1,\"network\":{\"mode\":\"all\",\"mode\":\"none\"}}");
     assertThatThrownBy(() -> PolicySettings.load(file)).hasMessageContaining("not valid JSON");
+  }
+
+  /** An alias used to become the anchor's name: a deny-read entry named the wrong path. */
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "'  deny-read: [&s /tmp/secret, *s]'|3|alias '*s'",
+        "'  &k deny-read: [/tmp/secret]\n  deny-write: [*k]'|3|anchor '&k'",
+        "'  deny-read: &list [/tmp/secret]'|3|anchor '&list'",
+      })
+  void yamlAnchorsAndAliasesAreRefusedWithTheLine(String filesystem, int line, String what)
+      throws IOException {
+    Path file =
+        Files.writeString(
+            dir.resolve("p.yaml"),
+            "version: 1\nfilesystem:\n" + filesystem.replace("\\n", "\n") + "\n");
+    assertThatThrownBy(() -> PolicySettings.load(file))
+        .isInstanceOfSatisfying(SandboxException.class, e -> assertThat(e.exitCode()).isEqualTo(2))
+        .hasMessage(
+            "policy file "
+                + file
+                + " line "
+                + line
+                + ": YAML "
+                + what
+                + ": anchors and aliases are not supported in policy files; write the value out");
+  }
+
+  @Test
+  void aPolicyFileOfMoreThanOneMebibyteIsRefusedUnread() throws IOException {
+    String head = "version = 1\n";
+    String padding = "# " + "x".repeat(1000) + "\n";
+    StringBuilder text = new StringBuilder(head);
+    while (text.length() + padding.length() <= PolicyFileReader.MAX_BYTES) {
+      text.append(padding);
+    }
+    text.append("#".repeat(PolicyFileReader.MAX_BYTES - text.length() - 1)).append('\n');
+    Path fits = Files.writeString(dir.resolve("fits.toml"), text);
+    assertThat(Files.size(fits)).isEqualTo(PolicyFileReader.MAX_BYTES);
+    assertThat(PolicySettings.load(fits).backends()).isEmpty();
+
+    Path big = Files.writeString(dir.resolve("big.toml"), text.append('\n'));
+    assertThatThrownBy(() -> PolicySettings.load(big))
+        .isInstanceOfSatisfying(SandboxException.class, e -> assertThat(e.exitCode()).isEqualTo(2))
+        .hasMessage(
+            "policy file "
+                + big
+                + ": larger than 1048576 bytes (1 MiB), the most a policy file"
+                + " may be");
+  }
+
+  @Test
+  void aListOfMoreThanTenThousandEntriesIsRefused() throws IOException {
+    String entries =
+        String.join(", ", java.util.Collections.nCopies(PolicyFileReader.MAX_ENTRIES, "\"/x\""));
+    Path fits =
+        Files.writeString(
+            dir.resolve("fits.toml"), "version = 1\n[backends]\nuse = [" + entries + "]\n");
+    assertThat(PolicySettings.load(fits).backends()).hasSize(PolicyFileReader.MAX_ENTRIES);
+
+    Path many =
+        Files.writeString(
+            dir.resolve("many.toml"),
+            "version = 1\n[filesystem]\ndeny-read = [" + entries + ", \"/y\"]\n");
+    assertThatThrownBy(() -> PolicySettings.load(many))
+        .isInstanceOfSatisfying(SandboxException.class, e -> assertThat(e.exitCode()).isEqualTo(2))
+        .hasMessage(
+            "policy file "
+                + many
+                + " line 3, key 'filesystem.deny-read': holds 10001 entries; at most 10000");
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "p.toml|'version = 1\n[filesystem]\ndeny-read = [[[[[[[[\"x\"]]]]]]]]\n'",
+        "p.yaml|'version: 1\nfilesystem:\n  deny-read: [[[[[[[[x]]]]]]]]\n'",
+        "p.json|'{\"version\": 1, \"filesystem\": {\"deny-read\": [[[[[[[[\"x\"]]]]]]]]}}'"
+      })
+  void nestingDeeperThanAPolicyNeedsIsRefused(String name, String text) throws IOException {
+    Path file = Files.writeString(dir.resolve(name), text.replace("\\n", "\n"));
+    assertThatThrownBy(() -> PolicySettings.load(file))
+        .isInstanceOfSatisfying(SandboxException.class, e -> assertThat(e.exitCode()).isEqualTo(2))
+        .hasMessageStartingWith("policy file " + file)
+        .hasMessageEndingWith(
+            ": nested more than 8 deep; a policy file holds sections of keys, some with lists");
   }
 
   @ParameterizedTest
@@ -190,7 +299,11 @@ class PolicySettingsTest {
         Files.writeString(
             dir.resolve("p.toml"),
             "version = 1\n[filesystem]\ndeny-read = [\"a\"]\n[resources]\nmemory = \"1g\"\n");
-    PolicySettings flags = new PolicySettings(dir).addDenyRead("b").memory("256m").net("all");
+    PolicySettings flags =
+        new PolicySettings(dir)
+            .set(Setting.DENY_READ, "b")
+            .set(Setting.MEMORY, "256m")
+            .set(Setting.NET, "all");
     SandboxPolicy p = PolicySettings.load(file).overrideWith(flags).resolve(env());
     assertThat(p.filesystem().readDeny()).contains(dir.resolve("a"), dir.resolve("b"));
     assertThat(p.resources().memoryBytes()).hasValue(256L << 20);
@@ -199,25 +312,25 @@ class PolicySettingsTest {
 
   @Test
   void aMissingWorkspaceIsBadInput() {
-    PolicySettings s = new PolicySettings(dir).workspace("nope");
+    PolicySettings s = new PolicySettings(dir).set(Setting.WORKSPACE, "nope");
     assertThatThrownBy(() -> s.resolve(env()))
-        .hasMessage("workspace: '" + dir.resolve("nope") + "' is not an existing directory");
+        .hasMessage("--workspace: '" + dir.resolve("nope") + "' is not an existing directory");
   }
 
   @Test
   void badNetFlagsAreRejected() {
-    assertThatThrownBy(() -> new PolicySettings(dir).net("some"))
+    assertThatThrownBy(() -> new PolicySettings(dir).set(Setting.NET, "some"))
         .hasMessageContaining("--net: 'some' is not one of none, all, allow=");
-    assertThatThrownBy(() -> new PolicySettings(dir).net("allow=").resolve(env()))
-        .hasMessageContaining("network allow-list entry is empty");
-    assertThatThrownBy(() -> new PolicySettings(dir).net("allow=h:99999").resolve(env()))
+    assertThatThrownBy(() -> new PolicySettings(dir).set(Setting.NET, "allow="))
+        .hasMessage("--net: network allow-list entry is empty");
+    assertThatThrownBy(() -> new PolicySettings(dir).set(Setting.NET, "allow=h:99999"))
         .hasMessageContaining("port 99999");
   }
 
   @Test
   void badEnvNamesAreRejected() {
-    assertThatThrownBy(() -> new PolicySettings(dir).addEnv("1BAD=x").resolve(env()))
-        .hasMessageContaining("environment variable name '1BAD'");
+    assertThatThrownBy(() -> new PolicySettings(dir).set(Setting.ENV, "1BAD=x"))
+        .hasMessageStartingWith("--env: environment variable name '1BAD'");
   }
 
   @Test
@@ -251,9 +364,10 @@ class PolicySettingsTest {
     Path ws = Files.createDirectories(dir.resolve("ws"));
     Path outside = Files.createDirectories(dir.resolve("outside"));
     Files.createSymbolicLink(ws.resolve("cache"), outside);
-    PolicySettings s = new PolicySettings(ws).addAllowWrite("cache");
+    PolicySettings s = new PolicySettings(ws).set(Setting.ALLOW_WRITE, "cache");
     assertThatThrownBy(() -> s.resolve(env()))
         .isInstanceOfSatisfying(SandboxException.class, e -> assertThat(e.exitCode()).isEqualTo(2))
+        .hasMessageStartingWith("--allow-write: ")
         .hasMessageContaining("leads out of the workspace through a symbolic link")
         .hasMessageContaining(outside.toRealPath().toString());
   }
@@ -262,15 +376,16 @@ class PolicySettingsTest {
   void linksInPathsAreResolvedSoThePolicyShowsWhatIsMeant() throws IOException {
     Path real = Files.createDirectories(dir.resolve("real"));
     Path link = Files.createSymbolicLink(dir.resolve("link"), real);
-    SandboxPolicy p = new PolicySettings(dir).addAllowWrite(link.toString()).resolve(env());
+    SandboxPolicy p =
+        new PolicySettings(dir).set(Setting.ALLOW_WRITE, link.toString()).resolve(env());
     assertThat(p.filesystem().writableRoots()).containsExactly(real.toRealPath());
   }
 
   @Test
   void tildeUserAndControlCharactersAreBadInput() {
-    assertThatThrownBy(() -> new PolicySettings(dir).addDenyRead("~nobody/x"))
+    assertThatThrownBy(() -> new PolicySettings(dir).set(Setting.DENY_READ, "~nobody/x"))
         .hasMessageContaining("~user is not supported");
-    assertThatThrownBy(() -> new PolicySettings(dir).addDenyRead("a\nb"))
+    assertThatThrownBy(() -> new PolicySettings(dir).set(Setting.DENY_READ, "a\nb"))
         .hasMessageContaining("contains a control character");
   }
 }

@@ -1,0 +1,147 @@
+package io.sandbox4j.config;
+
+import io.sandbox4j.api.HostPort;
+import io.sandbox4j.api.NetworkMode;
+import io.sandbox4j.api.NetworkPolicy;
+import io.sandbox4j.api.ResourceLimits;
+import io.sandbox4j.api.SandboxException;
+import io.sandbox4j.api.SandboxPolicy;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+/**
+ * One policy being resolved from settings: what the {@link Setting} entries apply their values to.
+ * Paths are resolved here, where the caller's {@code HOME} and the workspace are known.
+ */
+final class Resolution {
+  private final Path baseDir;
+  private final Map<String, String> callerEnvironment;
+  private Path given;
+  private Path workspace;
+  private SandboxPolicy.Builder policy;
+  private ResourceLimits limits = ResourceLimits.NONE;
+  private String networkMode = "none";
+  private final List<HostPort> networkAllow = new ArrayList<>();
+  private String networkAllowWhat;
+
+  Resolution(Path baseDir, Map<String, String> callerEnvironment) {
+    this.baseDir = baseDir;
+    this.callerEnvironment = callerEnvironment;
+  }
+
+  /** The workspace comes first: the policy is built on it. */
+  void workspace(Path p, String what) {
+    given = resolve(p, what);
+    if (!Files.isDirectory(given)) {
+      throw SandboxException.invalid(what + ": '" + given + "' is not an existing directory");
+    }
+    workspace = real(given);
+    policy = SandboxPolicy.builder(workspace).denyCredentialStores(true, callerEnvironment);
+  }
+
+  SandboxPolicy.Builder policy() {
+    return policy;
+  }
+
+  /** The path resolved against HOME and the base directory, with its links resolved. */
+  Path real(Path p, String what) {
+    return real(resolve(p, what));
+  }
+
+  void allowWrite(Path p, String what) {
+    Path r = resolve(p, what);
+    if (!Files.exists(r)) {
+      throw SandboxException.invalid(
+          what + ": '" + r + "' does not exist; create it first (a writable root must exist)");
+    }
+    Path realRoot = real(r);
+    if (r.startsWith(given) && !realRoot.startsWith(workspace)) {
+      // A link inside the workspace may have been planted by an earlier sandboxed command.
+      throw SandboxException.invalid(
+          what
+              + ": '"
+              + r
+              + "' leads out of the workspace through a symbolic link, to '"
+              + realRoot
+              + "'; if that is intended, name '"
+              + realRoot
+              + "' itself");
+    }
+    policy.allowWrite(realRoot);
+  }
+
+  void networkMode(String mode) {
+    networkMode = mode;
+  }
+
+  void networkAllow(HostPort entry, String what) {
+    networkAllow.add(entry);
+    networkAllowWhat = what;
+  }
+
+  void env(String entry) {
+    int eq = entry.indexOf('=');
+    if (eq < 0) {
+      policy.passEnv(entry);
+    } else {
+      policy.setEnv(entry.substring(0, eq), entry.substring(eq + 1));
+    }
+  }
+
+  void limits(UnaryOperator<ResourceLimits> change) {
+    limits = change.apply(limits);
+  }
+
+  /** The policy, with {@code policyFile} (if any) kept read-only. */
+  SandboxPolicy build(Path policyFile) {
+    if (policyFile != null) {
+      policy.denyWrite(policyFile);
+    }
+    return policy.network(network()).resources(limits).build();
+  }
+
+  private NetworkPolicy network() {
+    if (networkMode.equals("allow")) {
+      return new NetworkPolicy(NetworkMode.ALLOW, networkAllow);
+    }
+    if (!networkAllow.isEmpty()) {
+      throw SandboxException.invalid(
+          networkAllowWhat
+              + ": allow entries "
+              + networkAllow
+              + " need mode \"allow\", not \""
+              + networkMode
+              + "\"");
+    }
+    return networkMode.equals("all") ? NetworkPolicy.ALL : NetworkPolicy.NONE;
+  }
+
+  private Path resolve(Path p, String what) {
+    return baseDir.resolve(expand(p.toString(), what)).normalize();
+  }
+
+  private String expand(String p, String what) {
+    if (p.equals("~") || p.startsWith("~/")) {
+      String home = callerEnvironment.get("HOME");
+      if (home == null || home.isBlank()) {
+        throw SandboxException.invalid(what + ": path '" + p + "' uses ~ but HOME is not set");
+      }
+      return home + p.substring(1);
+    }
+    return p;
+  }
+
+  /** The path with its links resolved when it exists (rules attach to what it names). */
+  private static Path real(Path p) {
+    try {
+      return p.toRealPath();
+    } catch (IOException e) {
+      return p;
+    }
+  }
+}

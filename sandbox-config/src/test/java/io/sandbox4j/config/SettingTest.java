@@ -1,0 +1,143 @@
+package io.sandbox4j.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.sandbox4j.api.NetworkMode;
+import io.sandbox4j.api.SandboxException;
+import io.sandbox4j.api.SandboxPolicy;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class SettingTest {
+  @TempDir Path dir;
+
+  @Test
+  void everySettingHasAKeyOrAFlagAndNoneIsTakenTwice() {
+    for (Setting s : Setting.values()) {
+      assertThat(s.key().or(s::flag)).as(s.name()).isPresent();
+      s.key().ifPresent(k -> assertThat(k).matches("[a-z]+\\.[a-z]+(-[a-z]+)*"));
+      s.flag().ifPresent(f -> assertThat(f).matches("--[a-z]+(-[a-z]+)*"));
+      assertThat(s.flag().isPresent()).isEqualTo(s.description().isPresent());
+      assertThat(s.range()).isNotBlank();
+    }
+    List<String> keys = Arrays.stream(Setting.values()).flatMap(s -> s.key().stream()).toList();
+    List<String> flags = Arrays.stream(Setting.values()).flatMap(s -> s.flag().stream()).toList();
+    assertThat(keys).doesNotHaveDuplicates();
+    assertThat(flags).doesNotHaveDuplicates();
+  }
+
+  /**
+   * One validator per value: the same bad value gives the same message from a flag and from a file,
+   * naming the flag in one case and the key with its line in the other.
+   */
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "MEMORY|lots|\"lots\"",
+        "MAX_FILE_SIZE|0|0",
+        "CPU_TIME|soon|\"soon\"",
+        "TIMEOUT|-1s|\"-1s\"",
+        "MAX_PROCS|0|0",
+        "MAX_OPEN_FILES|2|2",
+        "ENV|1BAD=x|[\"1BAD=x\"]",
+        "DENY_READ|~nobody/x|[\"~nobody/x\"]",
+        "WORKSPACE|''|\"\"",
+        "MEMORY|1048577t|\"1048577t\"",
+        "MAX_FILE_SIZE|99999999999999999999|\"99999999999999999999\"",
+        "TIMEOUT|99999999999d|\"99999999999d\"",
+        "CPU_TIME|99999999999|99999999999",
+        "MAX_PROCS|2147483647|2147483647",
+        "MAX_PROCS|4194305|4194305",
+        "MAX_OPEN_FILES|1048577|1048577",
+        "MAX_OPEN_FILES|99999999999999999999|99999999999999999999",
+      })
+  void aBadValueNamesTheFlagOrTheKeyAndItsLineWithOneMessage(
+      String name, String flagValue, String tomlValue) throws IOException {
+    Setting setting = Setting.valueOf(name);
+    String flag = setting.flag().orElseThrow();
+    String key = setting.key().orElseThrow();
+    String section = key.substring(0, key.indexOf('.'));
+    SandboxException fromFlag = catchInvalid(() -> new PolicySettings(dir).set(setting, flagValue));
+    assertThat(fromFlag.getMessage()).startsWith(flag + ": ");
+    String problem = fromFlag.getMessage().substring(flag.length() + 2);
+
+    Path file =
+        Files.writeString(
+            dir.resolve("p.toml"),
+            "version = 1\n\n["
+                + section
+                + "]\n"
+                + key.substring(section.length() + 1)
+                + " = "
+                + tomlValue
+                + "\n");
+    SandboxException fromFile = catchInvalid(() -> PolicySettings.load(file));
+    assertThat(fromFile.getMessage())
+        .isEqualTo("policy file " + file + " line 4, key '" + key + "': " + problem);
+  }
+
+  @Test
+  void theNetFlagSetsBothNetworkKeysAndItsErrorsNameIt() {
+    assertThat(Setting.NET.key()).isEmpty();
+    assertThat(Setting.NETWORK_MODE.flag()).isEqualTo(Optional.empty());
+    assertThatThrownBy(() -> new PolicySettings(dir).set(Setting.NET, "allow=ok.example,bad host"))
+        .hasMessageStartingWith("--net: network allow-list host 'bad host' is not a host name");
+    SandboxPolicy p =
+        new PolicySettings(dir).set(Setting.NET, "allow=example.com:443").resolve(Map.of());
+    assertThat(p.network().mode()).isEqualTo(NetworkMode.ALLOW);
+    assertThat(p.network().allow()).hasToString("[example.com:443]");
+  }
+
+  @Test
+  void allowEntriesWithAnotherModeNameTheKeyTheyCameFrom() throws IOException {
+    Path file =
+        Files.writeString(
+            dir.resolve("p.yaml"),
+            "version: 1\nnetwork:\n  mode: none\n  allow: [\"example.com:443\"]\n");
+    PolicySettings s = PolicySettings.load(file);
+    assertThatThrownBy(() -> s.resolve(Map.of()))
+        .hasMessage(
+            "policy file "
+                + file
+                + " line 4, key 'network.allow': allow entries [example.com:443] need mode"
+                + " \"allow\", not \"none\"");
+  }
+
+  /** The module README's table lists every key and flag with its range. */
+  @Test
+  void theReadmeListsEverySetting() throws IOException {
+    String readme = Files.readString(Path.of("README.md"));
+    for (Setting s : Setting.values()) {
+      String row =
+          "| "
+              + s.key().map(k -> "`" + k + "`").orElse("")
+              + " | "
+              + s.flag().map(f -> "`" + f + "`").orElse("")
+              + " | "
+              + s.range()
+              + " |";
+      assertThat(readme).as(s.name()).contains(row);
+    }
+  }
+
+  private static SandboxException catchInvalid(Runnable r) {
+    try {
+      r.run();
+    } catch (SandboxException e) {
+      assertThat(e.exitCode()).isEqualTo(SandboxException.EXIT_USAGE);
+      return e;
+    }
+    throw new AssertionError("no error");
+  }
+}
