@@ -181,6 +181,13 @@ public final class NetworkRule {
       byte[] bytes = Addresses.canonical(literal.get()).getAddress();
       return new NetworkRule(entry, Kind.ADDRESS, null, bytes, bytes.length * 8, ports);
     }
+    if (net.length == 16
+        && prefix >= 96
+        && Addresses.canonical(literal.get()).getAddress().length == 4) {
+      // ::ffff:a.b.c.d/N is an IPv4 block: addresses are judged in their IPv4 form
+      return new NetworkRule(
+          entry, Kind.CIDR, null, Arrays.copyOfRange(net, 12, 16), prefix - 96, ports);
+    }
     return new NetworkRule(entry, Kind.CIDR, null, net, prefix, ports);
   }
 
