@@ -21,6 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class Connection implements Runnable {
   static final int RELAY_BUFFER = 64 * 1024;
+  static final long LINGER_BYTES = 256 * 1024;
 
   private final NetworkProxy runtime;
   private final SocketChannel client;
@@ -71,8 +72,32 @@ final class Connection implements Runnable {
     } catch (IOException | RuntimeException e) {
       // The client went away, sent garbage, or a deadline closed the channel: nothing to answer.
     } finally {
+      if (!relaying) {
+        lingerBeforeClose();
+      }
       close();
       runtime.finished(this);
+    }
+  }
+
+  /**
+   * Ends an answered (or refused) request gracefully: closing with unread input would reset the
+   * connection and could destroy the answer before the client reads it. Reads and discards what the
+   * client still sends, for at most a second and {@link #LINGER_BYTES}.
+   */
+  private void lingerBeforeClose() {
+    try {
+      client.shutdownOutput();
+      deadline = System.nanoTime() + 1_000_000_000L;
+      ByteBuffer sink = ByteBuffer.allocate(4096);
+      long total = 0;
+      int n;
+      while (total < LINGER_BYTES && (n = client.read(sink)) >= 0) {
+        total += n;
+        sink.clear();
+      }
+    } catch (IOException e) {
+      // closed by the watchdog or the client: done
     }
   }
 
