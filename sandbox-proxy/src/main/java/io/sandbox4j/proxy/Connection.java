@@ -11,6 +11,8 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -21,6 +23,14 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class Connection implements Runnable {
   static final int RELAY_BUFFER = 64 * 1024;
+
+  /**
+   * One direct relay buffer per worker thread, for the thread's life: a buffer per tunnel would
+   * only be freed by a garbage collection, which a proxy that allocates little rarely triggers.
+   */
+  private static final ThreadLocal<ByteBuffer> RELAY =
+      ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(RELAY_BUFFER));
+
   static final long LINGER_BYTES = 256 * 1024;
 
   private final NetworkProxy runtime;
@@ -245,37 +255,36 @@ final class Connection implements Runnable {
     SocketChannel up = attempt.upstream();
     relaying = true;
     touch();
-    Thread back = null;
+    CountDownLatch backDone = new CountDownLatch(1);
     try {
       for (ByteBuffer b : first) {
         while (b.hasRemaining()) {
           toDestination.addAndGet(up.write(b));
         }
       }
-      back =
-          runtime.newThread(
-              () -> {
-                pump(up, client, fromDestination);
-                if (endWithDestination) {
-                  close();
-                }
-              },
-              Thread.currentThread().getName() + "-back");
-      back.start();
+      runtime.execute(
+          () -> {
+            try {
+              pump(up, client, fromDestination);
+              if (endWithDestination) {
+                close();
+              }
+            } finally {
+              backDone.countDown();
+            }
+          });
       pump(client, up, toDestination);
-      back.join();
+      backDone.await();
     } catch (IOException e) {
       // a side closed or reset: the tunnel ends
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
       close();
-      if (back != null) {
-        try {
-          back.join(1000);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
+      try {
+        backDone.await(1, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       }
       runtime.record(
           event(
@@ -292,7 +301,8 @@ final class Connection implements Runnable {
 
   /** Copies until end of stream, then half-closes the other side; any error closes both. */
   private void pump(SocketChannel from, SocketChannel to, AtomicLong counter) {
-    ByteBuffer buf = ByteBuffer.allocateDirect(RELAY_BUFFER);
+    ByteBuffer buf = RELAY.get();
+    buf.clear();
     try {
       while (from.read(buf) >= 0) {
         touch();

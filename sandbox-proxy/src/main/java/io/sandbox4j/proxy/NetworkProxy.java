@@ -21,6 +21,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apiguardian.api.API;
 
@@ -56,7 +59,7 @@ public final class NetworkProxy implements AutoCloseable {
   private final Path unixSocket;
   private final Semaphore slots;
   private final Set<Connection> open = ConcurrentHashMap.newKeySet();
-  private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
+  private final ThreadPoolExecutor workers;
   private final List<NetworkEvent> events = new ArrayList<>();
   private final AtomicLong dropped = new AtomicLong();
   private final AtomicLong rejectedConnections = new AtomicLong();
@@ -73,6 +76,16 @@ public final class NetworkProxy implements AutoCloseable {
     this.listener = b.listener;
     this.unixSocket = b.unixSocket;
     this.slots = new Semaphore(limits.maxConnections());
+    // Two threads per tunnel at most; idle threads are kept 30 s so a burst of connections
+    // reuses them instead of paying a thread start per connection and direction.
+    this.workers =
+        new ThreadPoolExecutor(
+            0,
+            2 * limits.maxConnections(),
+            30,
+            TimeUnit.SECONDS,
+            new SynchronousQueue<>(),
+            r -> newThread(r, "sandbox4j-proxy-" + threadNumber.incrementAndGet()));
   }
 
   public static Builder builder(NetworkRules rules) {
@@ -200,7 +213,7 @@ public final class NetworkProxy implements AutoCloseable {
       Connection c = new Connection(this, client);
       open.add(c);
       try {
-        newThread(c, "sandbox4j-proxy-" + threadNumber.incrementAndGet()).start();
+        workers.execute(c);
       } catch (OutOfMemoryError | RuntimeException e) {
         finished(c);
         c.close();
@@ -222,21 +235,15 @@ public final class NetworkProxy implements AutoCloseable {
     }
   }
 
-  Thread newThread(Runnable r, String name) {
-    Thread[] self = new Thread[1];
-    Runnable tracked =
-        () -> {
-          try {
-            r.run();
-          } finally {
-            threads.remove(self[0]);
-          }
-        };
-    Thread t = new Thread(null, tracked, name, STACK_SIZE);
-    self[0] = t;
+  private static Thread newThread(Runnable r, String name) {
+    Thread t = new Thread(null, r, name, STACK_SIZE);
     t.setDaemon(true);
-    threads.add(t);
     return t;
+  }
+
+  /** Runs a task of a connection (the way back of a tunnel) on a worker thread. */
+  void execute(Runnable task) {
+    workers.execute(task);
   }
 
   void finished(Connection c) {
@@ -330,18 +337,12 @@ public final class NetworkProxy implements AutoCloseable {
     for (Connection c : open) {
       c.close();
     }
-    long until = System.nanoTime() + 2_000_000_000L;
-    for (Thread t : List.copyOf(threads)) {
-      long left = until - System.nanoTime();
-      if (left <= 0 || t == Thread.currentThread()) {
-        continue;
-      }
-      try {
-        t.join(Math.max(1, left / 1_000_000));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
-      }
+    workers.shutdown();
+    try {
+      // the connections record their events as they end; give them a moment
+      workers.awaitTermination(2, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
     if (unixSocket != null) {
       try {
