@@ -163,6 +163,8 @@ final class Connection implements Runnable {
     for (InetAddress a : decision.addresses()) {
       lastAddress = a;
       SocketChannel ch = null;
+      // the handshake deadline gives way to the connect timeout while an address is tried
+      deadline = System.nanoTime() + (timeout + 1000L) * 1_000_000L;
       try {
         ch = SocketChannel.open();
         upstream = ch;
@@ -224,7 +226,7 @@ final class Connection implements Runnable {
     String h = NetworkRules.normalizeHost(host);
     return new NetworkEvent(
         protocol,
-        h == null ? host : h,
+        h == null ? NetworkRules.printable(host) : h,
         port,
         Optional.ofNullable(address).map(Addresses::text),
         outcome,

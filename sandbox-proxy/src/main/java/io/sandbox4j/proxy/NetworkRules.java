@@ -71,7 +71,8 @@ public final class NetworkRules {
       throws UnknownHostException {
     String h = normalizeHost(host);
     if (h == null) {
-      return Decision.deny(null, "'" + host + "' is not a host name or IP address", List.of());
+      return Decision.deny(
+          null, "'" + printable(host) + "' is not a host name or IP address", List.of());
     }
     if (port < 1 || port > 65535) {
       return Decision.deny(null, "port " + port + " is not in 1..65535", List.of());
@@ -200,6 +201,13 @@ public final class NetworkRules {
       }
     }
     return h;
+  }
+
+  /** A host that is not a valid name, made safe to print: controls and non-ASCII become '?'. */
+  static String printable(String host) {
+    StringBuilder b = new StringBuilder();
+    host.codePoints().limit(255).forEach(c -> b.append(c >= 0x20 && c < 0x7f ? (char) c : '?'));
+    return b.toString();
   }
 
   /** The addresses of this host's network interfaces, canonical; empty when they cannot be read. */

@@ -301,6 +301,19 @@ class NetworkProxyTest {
   }
 
   @Test
+  void aSocks5NameWithControlCharactersIsRefusedAndRecordedPrintably() throws Exception {
+    NetworkProxy p = proxy("example.test");
+    try (ProxyClient c = new ProxyClient(p, Transport.TCP)) {
+      byte[] name = "a\r\nb\u00e9.test".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+      assertThat(c.socks5(1, name, 3, 443)[1])
+          .isEqualTo((byte) Socks5Protocol.NOT_ALLOWED_BY_RULESET);
+    }
+    NetworkEvent e = awaitEvents(p, 1).get(0);
+    assertThat(e.host()).isEqualTo("a??b?.test");
+    assertThat(e.reason()).isEqualTo("'a??b?.test' is not a host name or IP address");
+  }
+
+  @Test
   void malformedRequestsAreRefusedWithoutReachingAnything() throws Exception {
     int port = servers.echoPort();
     NetworkProxy p = proxy("127.0.0.1:" + port);
