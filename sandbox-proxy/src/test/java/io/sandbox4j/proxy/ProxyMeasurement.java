@@ -146,30 +146,39 @@ public final class ProxyMeasurement {
       throws IOException {
     InetSocketAddress target = new InetSocketAddress(InetAddress.getLoopbackAddress(), sinkPort);
     String connect = "CONNECT 127.0.0.1:" + sinkPort + " HTTP/1.1\r\n\r\n";
-    System.out.printf("| %.2f GiB one way | MiB/s | of direct |%n", bytes / (double) (1L << 30));
+    System.out.printf(
+        "| %.2f GiB one way | MiB/s, median of 5 (range) | of direct |%n",
+        bytes / (double) (1L << 30));
     System.out.println("|---|---|---|");
-    double direct = 0;
-    for (int round = 0; round < 2; round++) { // the second round is reported
+    Dial unixDial =
+        () -> {
+          SocketChannel c = SocketChannel.open(StandardProtocolFamily.UNIX);
+          c.connect(UnixDomainSocketAddress.of(sock));
+          return c;
+        };
+    int rounds = 5; // interleaved, after one warm-up round; medians reported
+    double[][] r = new double[3][rounds];
+    for (int round = -1; round < rounds; round++) {
       double d = transfer(bytes, () -> SocketChannel.open(target), null);
       double tcp = transfer(bytes, () -> SocketChannel.open(proxyTcp), connect);
-      double unix =
-          transfer(
-              bytes,
-              () -> {
-                SocketChannel c = SocketChannel.open(StandardProtocolFamily.UNIX);
-                c.connect(UnixDomainSocketAddress.of(sock));
-                return c;
-              },
-              connect);
-      if (round == 1) {
-        direct = d;
-        System.out.printf("| direct | %.0f | 100%% |%n", d);
-        System.out.printf(
-            "| CONNECT via loopback port | %.0f | %.0f%% |%n", tcp, 100 * tcp / direct);
-        System.out.printf(
-            "| CONNECT via unix socket | %.0f | %.0f%% |%n", unix, 100 * unix / direct);
+      double unix = transfer(bytes, unixDial, connect);
+      if (round >= 0) {
+        r[0][round] = d;
+        r[1][round] = tcp;
+        r[2][round] = unix;
       }
     }
+    for (double[] x : r) {
+      Arrays.sort(x);
+    }
+    double direct = r[0][rounds / 2];
+    System.out.printf("| direct | %.0f (%.0f-%.0f) | 100%% |%n", direct, r[0][0], r[0][rounds - 1]);
+    System.out.printf(
+        "| CONNECT via loopback port | %.0f (%.0f-%.0f) | %.0f%% |%n",
+        r[1][rounds / 2], r[1][0], r[1][rounds - 1], 100 * r[1][rounds / 2] / direct);
+    System.out.printf(
+        "| CONNECT via unix socket | %.0f (%.0f-%.0f) | %.0f%% |%n",
+        r[2][rounds / 2], r[2][0], r[2][rounds - 1], 100 * r[2][rounds / 2] / direct);
     System.out.println();
   }
 
