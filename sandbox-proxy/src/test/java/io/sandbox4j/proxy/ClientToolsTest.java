@@ -19,7 +19,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -49,7 +48,7 @@ class ClientToolsTest {
                 NetworkRules.parse(
                     List.of("127.0.0.1:" + port, web, "blocked.test"), List.of("blocked.test")))
             .resolver(new FakeResolver().with("web.test", "127.0.0.1"))
-            .hostAddresses(Set.of())
+            // this host's real addresses (127.0.0.1 among them): the entries above still allow it
             .unixSocket(dir.resolve("proxy.sock"))
             .tcpLoopback(0)
             .start();

@@ -253,6 +253,22 @@ class NetworkRulesTest {
   }
 
   @Test
+  void theHostsOwnAddressesIncludeLoopbackAndAreRefusedBehindAListedName() throws Exception {
+    Set<InetAddress> own = NetworkRules.hostAddresses();
+    assertThat(own).contains(Addresses.parseLiteral("127.0.0.1").orElseThrow());
+    InetAddress publicOwn =
+        own.stream().filter(a -> Addresses.specialClass(a).isEmpty()).findFirst().orElse(null);
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        publicOwn != null,
+        "this host has no interface address outside the special ranges to test with: " + own);
+    FakeResolver dns = new FakeResolver().with("self.test", Addresses.text(publicOwn));
+    Decision d =
+        NetworkRules.parse(List.of("self.test"), List.of()).decide("self.test", 443, dns, own);
+    assertThat(d.allowed()).isFalse();
+    assertThat(d.reason()).contains("is an address of this host");
+  }
+
+  @Test
   void aCidrEntryPermitsTheSpecialAddressesItCovers() throws UnknownHostException {
     NetworkRules rules = NetworkRules.parse(List.of("::ffff:127.0.0.0/104"), List.of());
     assertThat(rules.decide("127.0.0.2", 443, DNS, Set.of()).allowed()).isTrue();
