@@ -1,8 +1,6 @@
 package io.sandbox4j.proxy;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -63,7 +61,7 @@ final class Socks5Protocol {
         host = new String(in.bytes(len), StandardCharsets.ISO_8859_1);
       }
       default -> {
-        reply(ADDRESS_TYPE_NOT_SUPPORTED, null);
+        reply(ADDRESS_TYPE_NOT_SUPPORTED);
         return;
       }
     }
@@ -71,7 +69,7 @@ final class Socks5Protocol {
     if (command != 1) { // 2 BIND, 3 UDP ASSOCIATE
       String name = command == 2 ? "BIND" : command == 3 ? "UDP ASSOCIATE" : "command " + command;
       connection.recordDenied("SOCKS5", host, port, "SOCKS5 " + name + " is not supported");
-      reply(COMMAND_NOT_SUPPORTED, null);
+      reply(COMMAND_NOT_SUPPORTED);
       return;
     }
     Instant start = Instant.now();
@@ -88,19 +86,16 @@ final class Socks5Protocol {
                         ? NETWORK_UNREACHABLE
                         : HOST_UNREACHABLE;
           };
-      reply(code, null);
+      reply(code);
       return;
     }
-    reply(SUCCEEDED, (InetSocketAddress) attempt.upstream().getLocalAddress());
+    // The bound address a client could use for nothing but learning the host's address: zeros.
+    reply(SUCCEEDED);
     connection.relay("SOCKS5", host, port, attempt, start, false, in.rest());
   }
 
-  private void reply(int code, InetSocketAddress bound) throws IOException {
-    InetAddress a = bound == null ? null : bound.getAddress();
-    byte[] addr = a == null ? new byte[4] : a.getAddress();
-    ByteBuffer b = ByteBuffer.allocate(6 + addr.length);
-    b.put((byte) 5).put((byte) code).put((byte) 0).put((byte) (addr.length == 4 ? 1 : 4));
-    b.put(addr).putShort((short) (bound == null ? 0 : bound.getPort())).flip();
-    connection.write(b);
+  /** A reply with the bound address 0.0.0.0:0. */
+  private void reply(int code) throws IOException {
+    connection.write(ByteBuffer.wrap(new byte[] {5, (byte) code, 0, 1, 0, 0, 0, 0, 0, 0}));
   }
 }
