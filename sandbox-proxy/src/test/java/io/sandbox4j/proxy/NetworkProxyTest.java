@@ -309,6 +309,57 @@ class NetworkProxyTest {
   }
 
   @Test
+  void plainHttpToAListedNameResolvingToLoopbackIsRefused() throws Exception {
+    int port = servers.httpPort();
+    dns.with("web.test", "127.0.0.1");
+    NetworkProxy p = proxy("web.test:" + port);
+    try (ProxyClient c = new ProxyClient(p, Transport.TCP)) {
+      c.send("GET http://web.test:" + port + "/ HTTP/1.1\r\nHost: web.test:" + port + "\r\n\r\n");
+      assertThat(c.readAll()).startsWith("HTTP/1.1 403 ").contains("127.0.0.1 is loopback");
+    }
+    assertThat(servers.httpPaths).isEmpty();
+  }
+
+  @Test
+  void concurrentAttemptsAreEachRecordedOnce() throws Exception {
+    int port = servers.echoPort();
+    NetworkProxy p = proxy("127.0.0.1:" + port);
+    int n = 40;
+    List<Thread> clients = new ArrayList<>();
+    List<Throwable> failures = new CopyOnWriteArrayList<>();
+    for (int i = 0; i < n; i++) {
+      String target = i % 2 == 0 ? "127.0.0.1:" + port : "denied" + i + ".test:443";
+      Transport t = i % 4 < 2 ? Transport.TCP : Transport.UNIX;
+      Thread th =
+          new Thread(
+              () -> {
+                try (ProxyClient c = new ProxyClient(p, t)) {
+                  c.send("CONNECT " + target + " HTTP/1.1\r\n\r\n");
+                  String head = c.head();
+                  if (head.startsWith("HTTP/1.1 200")) {
+                    c.send("abc");
+                    c.read(3);
+                  }
+                } catch (Throwable e) {
+                  failures.add(e);
+                }
+              });
+      th.start();
+      clients.add(th);
+    }
+    for (Thread th : clients) {
+      th.join(20_000);
+    }
+    assertThat(failures).isEmpty();
+    List<NetworkEvent> events = awaitEvents(p, n);
+    assertThat(events).filteredOn(e -> e.outcome() == Outcome.ALLOWED).hasSize(n / 2);
+    assertThat(events)
+        .filteredOn(e -> e.outcome() == Outcome.ALLOWED)
+        .allSatisfy(e -> assertThat(e.bytesFromDestination()).isEqualTo(3));
+    assertThat(heard).containsExactlyInAnyOrderElementsOf(events);
+  }
+
+  @Test
   void anAllowedDestinationThatDoesNotAnswerIs502AndFailed() throws Exception {
     int closedPort;
     try (var s = new java.net.ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
