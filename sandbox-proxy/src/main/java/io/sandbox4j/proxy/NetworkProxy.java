@@ -25,6 +25,7 @@ import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 import org.apiguardian.api.API;
 
 /**
@@ -115,8 +116,7 @@ public final class NetworkProxy implements AutoCloseable {
 
     /** This host's own addresses (default: read from the interfaces once, at start). */
     public Builder hostAddresses(Set<InetAddress> addresses) {
-      this.hostAddresses =
-          addresses.stream().map(Addresses::canonical).collect(java.util.stream.Collectors.toSet());
+      this.hostAddresses = addresses.stream().map(Addresses::canonical).collect(Collectors.toSet());
       return this;
     }
 

@@ -5,6 +5,7 @@ import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 import io.sandbox4j.api.SandboxException;
 import java.net.InetAddress;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -289,8 +290,8 @@ public final class NetworkRule {
   }
 
   /** The addresses {@code localhost} stands for, in the order they are tried. */
-  static java.util.List<InetAddress> localhostAddresses() {
-    return java.util.List.of(LOOPBACK_V4, LOOPBACK_V6);
+  static List<InetAddress> localhostAddresses() {
+    return List.of(LOOPBACK_V4, LOOPBACK_V6);
   }
 
   @Override
