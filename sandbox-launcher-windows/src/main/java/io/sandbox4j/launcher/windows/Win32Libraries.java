@@ -106,6 +106,8 @@ final class Win32Libraries {
 
     int GetEffectiveRightsFromAclW(Pointer acl, TRUSTEE_W trustee, IntByReference accessRights);
 
+    boolean DeleteAce(Pointer acl, int aceIndex);
+
     boolean ConvertStringSecurityDescriptorToSecurityDescriptorW(
         WString sddl, int revision, PointerByReference descriptor, IntByReference size);
 
