@@ -89,7 +89,8 @@ final class PrivateObjectsStep {
         Files.deleteIfExists(p);
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot delete private temp " + dir, e);
+      throw new UncheckedIOException(
+          "cannot delete private temp " + dir + " (left in place; delete it later)", e);
     }
   }
 }
