@@ -67,7 +67,7 @@ class RestrictedTokenBackendTest {
     WindowsLaunchPlan plan = spec.findExtension(WindowsLaunchPlan.class).orElseThrow();
     Sid ws = WindowsPlanner.workspaceSid(WS);
     assertThat(plan.restrictedToken().orElseThrow().restrictingSids())
-        .containsExactly(ws, plan.runSid(), Sid.RESTRICTED_CODE);
+        .containsExactly(ws, plan.runSid(), Sid.RESTRICTED_CODE, Sid.EVERYONE, Sid.LOGON_SESSION);
     assertThat(plan.appContainer()).isEmpty();
     assertThat(plan.jobLimits().limitFlags()).isEqualTo(0x2000 | 0x400 | 0x8 | 0x200);
     assertThat(plan.jobLimits().activeProcessLimit()).isEqualTo(4);

@@ -175,6 +175,12 @@ final class Win32Libraries {
         SECURITY_ATTRIBUTES attributes);
 
     boolean CloseDesktop(HANDLE desktop);
+
+    /** The caller's window station (not to be closed). */
+    HANDLE GetProcessWindowStation();
+
+    boolean GetUserObjectInformationW(
+        HANDLE object, int index, Pointer info, int length, IntByReference lengthNeeded);
   }
 
   /** The loaded libraries; created only when the launcher runs on Windows. */

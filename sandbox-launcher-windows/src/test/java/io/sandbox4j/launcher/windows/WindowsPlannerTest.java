@@ -90,9 +90,45 @@ class WindowsPlannerTest {
     assertThat(t.denyOnlySids())
         .extracting(Sid::value)
         .contains("S-1-5-32-544", "S-1-5-114", "S-1-5-32-547");
-    assertThat(t.restrictingSids()).containsExactly(ws, run, new Sid("S-1-5-12"));
+    assertThat(t.restrictingSids())
+        .containsExactly(ws, run, new Sid("S-1-5-12"), new Sid("S-1-1-0"), Sid.LOGON_SESSION);
     assertThat(t.integrityLevel().value()).isEqualTo("S-1-16-4096");
     assertThat(t.defaultDaclGrantees()).contains(run);
+  }
+
+  @Test
+  void theLogonSidOfTheCallerReplacesItsPlaceholderOrIsDroppedWhenThereIsNone() {
+    Sid ws = WindowsPlanner.workspaceSid(WS);
+    Sid run = Sid.derived("run", "1");
+    RestrictedTokenSpec t = WindowsPlanner.restrictedToken(ws, run);
+    Sid logon = new Sid("S-1-5-5-0-123456");
+    assertThat(WindowsPlanner.withLogonSid(t, Optional.of(logon)).restrictingSids())
+        .containsExactly(ws, run, Sid.RESTRICTED_CODE, Sid.EVERYONE, logon);
+    assertThat(WindowsPlanner.withLogonSid(t, Optional.empty()).restrictingSids())
+        .containsExactly(ws, run, Sid.RESTRICTED_CODE, Sid.EVERYONE);
+    assertThat(WindowsPlanner.withLogonSid(t, Optional.of(logon)).flags()).isEqualTo(t.flags());
+  }
+
+  @Test
+  void thePrivateDesktopIsNamedWithItsWindowStation() {
+    assertThat(WindowsPlanner.desktopName("WinSta0", "sandbox4j-abc"))
+        .isEqualTo("WinSta0\\sandbox4j-abc");
+    assertThat(WindowsPlanner.desktopName("Service-0x0-3e7$", "sandbox4j-abc"))
+        .isEqualTo("Service-0x0-3e7$\\sandbox4j-abc");
+    assertThatThrownBy(() -> WindowsPlanner.desktopName("", "d"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> WindowsPlanner.desktopName("WinSta0", "a\\b"))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void anAppContainerRunGetsEveryUiRestrictionAndNeverLpac() {
+    WindowsLaunchPlan plan = WindowsPlanner.containWorkspace(policy(), new WindowsLaunchPlan());
+    assertThat(plan.jobLimits().uiRestrictions()).isEqualTo(0xFF);
+    assertThat(plan.jobLimits().limitFlags() & 0x2000).isEqualTo(0x2000);
+    assertThat(plan.appContainer().orElseThrow().lessPrivileged())
+        .as("LPAC would need grants outside the workspace for every program it runs")
+        .isFalse();
   }
 
   @Test
