@@ -76,6 +76,13 @@ final class NativeLaunch {
           CommandLines.executable(
               spec.command().get(0), env, System.getenv("PATH"), spec.workingDirectory());
 
+      // Before anything native: refused if another run of the container has other filters.
+      if (WfpContainerClaims.needsClaim(plan)) {
+        run.add(
+            WfpContainerClaims.JVM.claim(
+                plan.appContainer().get().profileName(), plan.wfpFilters()));
+      }
+
       AppContainerProfileStep containers = new AppContainerProfileStep(lib, acls);
       Optional<ContainerSid> container = Optional.empty();
       if (plan.appContainer().isPresent()) {
