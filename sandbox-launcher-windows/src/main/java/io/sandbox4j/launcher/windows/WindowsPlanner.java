@@ -53,12 +53,47 @@ public final class WindowsPlanner {
    * the workspace path, so one workspace always gets the same profile (and container SID).
    */
   public static String profileName(Path workspace) {
-    return "sandbox4j." + hash(workspace.toAbsolutePath().normalize().toString()).substring(0, 32);
+    return "sandbox4j." + hash(workspaceKey(workspace)).substring(0, 32);
   }
 
   /** The restricting SID that stands for "this workspace" in the restricted-token backend. */
   public static Sid workspaceSid(Path workspace) {
-    return Sid.derived("sandbox4j-workspace", workspace.toAbsolutePath().normalize().toString());
+    return Sid.derived("sandbox4j-workspace", workspaceKey(workspace));
+  }
+
+  /**
+   * The one spelling of a workspace that its profile, SID and setup record are derived from, so
+   * that every way Windows accepts to name one directory gives the same ones: absolute and
+   * normalised; on a file system with Windows syntax (separator {@code \}) also without a {@code
+   * \\?\} prefix ({@code \\?\UNC\} becomes {@code \\}), without the trailing dots and spaces Win32
+   * strips from each name, and in upper case (NTFS names are case-insensitive; upper case is how
+   * NTFS folds them).
+   */
+  public static String workspaceKey(Path workspace) {
+    String s = workspace.toAbsolutePath().normalize().toString();
+    if (!workspace.getFileSystem().getSeparator().equals("\\")) {
+      return s;
+    }
+    if (s.regionMatches(true, 0, "\\\\?\\UNC\\", 0, 8)) {
+      s = "\\\\" + s.substring(8);
+    } else if (s.startsWith("\\\\?\\")) {
+      s = s.substring(4);
+    }
+    StringBuilder key = new StringBuilder();
+    String[] parts = s.split("\\\\", -1);
+    for (int i = 0; i < parts.length; i++) {
+      if (i > 0) {
+        key.append('\\');
+      }
+      String part = parts[i];
+      boolean unc = i < 2 && s.startsWith("\\\\"); // the empty names before a UNC host
+      key.append(unc ? part : part.replaceAll("[. ]+$", ""));
+    }
+    String k = key.toString();
+    while (k.length() > 3 && k.endsWith("\\")) {
+      k = k.substring(0, k.length() - 1);
+    }
+    return k.toUpperCase(java.util.Locale.ROOT);
   }
 
   /**

@@ -130,8 +130,7 @@ public final class WindowsWorkspaceSetup {
 
   Path recordFile(Path workspace) {
     return recordDir.resolve(
-        WindowsPlanner.hash(workspace.toAbsolutePath().normalize().toString()).substring(0, 32)
-            + ".txt");
+        WindowsPlanner.hash(WindowsPlanner.workspaceKey(workspace)).substring(0, 32) + ".txt");
   }
 
   /**
