@@ -18,7 +18,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class RestrictedTokenBackendTest {
-  private static final Path WS = Path.of("/work/ws");
+  /** Absolute on every OS (a literal such as /work/ws has no drive on Windows). */
+  private static final Path WS =
+      Path.of(System.getProperty("java.io.tmpdir"), "sandbox4j-test", "ws");
+
   private static final WindowsHost WINDOWS =
       new WindowsHost(
           "Windows Server 2022", "10.0", Map.of("LOCALAPPDATA", "/users/u/AppData/Local"));
