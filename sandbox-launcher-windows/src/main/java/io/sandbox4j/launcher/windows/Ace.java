@@ -15,9 +15,10 @@ import java.util.List;
  * @param flags the AceFlags byte (OBJECT_INHERIT_ACE, CONTAINER_INHERIT_ACE, INHERITED_ACE, ...)
  */
 record Ace(Type type, Sid sid, int mask, int flags) {
-  static final int OBJECT_INHERIT_ACE = 0x1;
-  static final int CONTAINER_INHERIT_ACE = 0x2;
-  static final int INHERITED_ACE = 0x10;
+  static final int OBJECT_INHERIT_ACE = Win32Constants.OBJECT_INHERIT_ACE;
+  static final int CONTAINER_INHERIT_ACE = Win32Constants.CONTAINER_INHERIT_ACE;
+  static final int INHERIT_ONLY_ACE = Win32Constants.INHERIT_ONLY_ACE;
+  static final int INHERITED_ACE = Win32Constants.INHERITED_ACE;
 
   /** The ACE types the setup writes; everything else is OTHER. */
   enum Type {
@@ -58,6 +59,50 @@ record Ace(Type type, Sid sid, int mask, int flags) {
       }
     }
     return false;
+  }
+
+  /**
+   * The file rights a DACL gives to a caller holding exactly {@code sids}, evaluated as the access
+   * check walks a DACL: in order, ACEs that apply to the object itself (not INHERIT_ONLY_ACE) for
+   * one of {@code sids}; a right denied before it is allowed stays denied; generic rights are
+   * mapped to file rights. Used for the AppContainer read checks, whose trustees (the container
+   * SID, ALL APPLICATION PACKAGES) appear in ACEs directly, so no group expansion is needed, and
+   * which must not fail on an inherited deny ACE as GetEffectiveRightsFromAclW does
+   * (ERROR_INVALID_ACL).
+   */
+  static int rights(List<Ace> dacl, java.util.Set<Sid> sids) {
+    int denied = 0;
+    int allowed = 0;
+    for (Ace a : dacl) {
+      if ((a.flags & INHERIT_ONLY_ACE) != 0 || !sids.contains(a.sid)) {
+        continue;
+      }
+      int mask = fileRights(a.mask);
+      if (a.type == Type.DENY) {
+        denied |= mask & ~allowed;
+      } else if (a.type == Type.ALLOW) {
+        allowed |= mask & ~denied;
+      }
+    }
+    return allowed;
+  }
+
+  /** {@code mask} with GENERIC_READ/WRITE/EXECUTE/ALL replaced by the file rights they map to. */
+  static int fileRights(int mask) {
+    int m = mask & 0x0FFFFFFF;
+    if ((mask & Win32Constants.GENERIC_READ) != 0) {
+      m |= Win32Constants.FILE_GENERIC_READ;
+    }
+    if ((mask & Win32Constants.GENERIC_WRITE) != 0) {
+      m |= Win32Constants.FILE_GENERIC_WRITE;
+    }
+    if ((mask & Win32Constants.GENERIC_EXECUTE) != 0) {
+      m |= Win32Constants.FILE_GENERIC_EXECUTE;
+    }
+    if ((mask & Win32Constants.GENERIC_ALL) != 0) {
+      m |= Win32Constants.FILE_ALL_ACCESS;
+    }
+    return m;
   }
 
   /**

@@ -17,7 +17,6 @@ import com.sun.jna.ptr.PointerByReference;
 import io.sandbox4j.api.SandboxException;
 import io.sandbox4j.launcher.windows.Win32Structures.EXPLICIT_ACCESS_W;
 import io.sandbox4j.launcher.windows.Win32Structures.SID_AND_ATTRIBUTES;
-import io.sandbox4j.launcher.windows.Win32Structures.TRUSTEE_W;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -280,38 +279,16 @@ final class NativeAcls implements WindowsWorkspaceSetup.Operations {
   }
 
   /**
-   * Whether {@code trustee} (or, unless LPAC, ALL APPLICATION PACKAGES) may read and execute in
-   * {@code dir}, by GetEffectiveRightsFromAclW on the directory's DACL.
+   * Whether an AppContainer whose SID is {@code trustee} may read and execute in {@code dir}: the
+   * rights the DACL gives to the container SID together with ALL APPLICATION PACKAGES (which LPAC
+   * ignores), evaluated from the ACEs ({@link Ace#rights}).
    */
   boolean readableBy(Path dir, Sid trustee, boolean lessPrivileged) {
-    return withDacl(
-        dir,
-        dacl ->
-            rights(dacl, trustee)
-                || (!lessPrivileged && rights(dacl, Sid.ALL_APPLICATION_PACKAGES)));
-  }
-
-  private boolean rights(Pointer acl, Sid trustee) {
-    return (rightsMask(acl, trustee) & AccessGrant.READ_EXECUTE) == AccessGrant.READ_EXECUTE;
-  }
-
-  private int rightsMask(Pointer acl, Sid trustee) {
-    Pointer sid = sid(trustee.value());
-    try {
-      TRUSTEE_W t = new TRUSTEE_W();
-      t.MultipleTrusteeOperation = Win32Constants.NO_MULTIPLE_TRUSTEE;
-      t.TrusteeForm = Win32Constants.TRUSTEE_IS_SID;
-      t.TrusteeType = Win32Constants.TRUSTEE_IS_UNKNOWN;
-      t.ptstrName = sid;
-      IntByReference mask = new IntByReference();
-      int rc = lib.advapi32().GetEffectiveRightsFromAclW(acl, t, mask);
-      if (rc != 0) {
-        throw SandboxException.cannotSandbox("GetEffectiveRightsFromAclW failed: error " + rc);
-      }
-      return mask.getValue();
-    } finally {
-      Kernel32.INSTANCE.LocalFree(sid);
-    }
+    java.util.Set<Sid> sids =
+        lessPrivileged
+            ? java.util.Set.of(trustee)
+            : java.util.Set.of(trustee, Sid.ALL_APPLICATION_PACKAGES);
+    return (Ace.rights(dacl(dir), sids) & AccessGrant.READ_EXECUTE) == AccessGrant.READ_EXECUTE;
   }
 
   /** A security descriptor from SDDL; release with LocalFree. */

@@ -105,6 +105,13 @@ final class Win32Constants {
   static final int UOI_NAME = 2;
   static final int GENERIC_ALL = 0x10000000;
   static final int GENERIC_READ = 0x80000000;
+  static final int GENERIC_WRITE = 0x40000000;
+  static final int GENERIC_EXECUTE = 0x20000000;
+  static final int FILE_ALL_ACCESS = 0x1F01FF;
+  static final int OBJECT_INHERIT_ACE = 0x1;
+  static final int CONTAINER_INHERIT_ACE = 0x2;
+  static final int INHERIT_ONLY_ACE = 0x8;
+  static final int INHERITED_ACE = 0x10;
   static final int ERROR_ACCESS_DENIED = 5;
   static final int WAIT_OBJECT_0 = 0;
   static final int WAIT_TIMEOUT = 258;

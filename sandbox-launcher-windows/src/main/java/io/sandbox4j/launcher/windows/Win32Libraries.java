@@ -18,7 +18,6 @@ import io.sandbox4j.launcher.windows.Win32Structures.FWPM_FILTER0;
 import io.sandbox4j.launcher.windows.Win32Structures.FWPM_SESSION0;
 import io.sandbox4j.launcher.windows.Win32Structures.FWPM_SUBLAYER0;
 import io.sandbox4j.launcher.windows.Win32Structures.STARTUPINFOEXW;
-import io.sandbox4j.launcher.windows.Win32Structures.TRUSTEE_W;
 
 /**
  * The Win32 functions this module maps by hand (jna-platform 5.19.1 lacks them). Each interface
@@ -103,8 +102,6 @@ final class Win32Libraries {
         PROCESS_INFORMATION processInformation);
 
     int SetEntriesInAclW(int count, Pointer entries, Pointer oldAcl, PointerByReference newAcl);
-
-    int GetEffectiveRightsFromAclW(Pointer acl, TRUSTEE_W trustee, IntByReference accessRights);
 
     boolean DeleteAce(Pointer acl, int aceIndex);
 

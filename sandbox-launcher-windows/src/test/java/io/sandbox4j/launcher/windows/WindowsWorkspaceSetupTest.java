@@ -151,6 +151,61 @@ class WindowsWorkspaceSetupTest {
   }
 
   @Test
+  void theReadCheckEvaluatesTheAcesInOrderAndSurvivesInheritedDenials() {
+    Sid container = new Sid("S-1-15-2-1111-2222-3333-4444-5555-6666-7777");
+    java.util.Set<Sid> ac = java.util.Set.of(container, Sid.ALL_APPLICATION_PACKAGES);
+    int rx = AccessGrant.READ_EXECUTE;
+    int oici = Ace.OBJECT_INHERIT_ACE | Ace.CONTAINER_INHERIT_ACE;
+    assertThat(
+            Ace.rights(List.of(new Ace(Ace.Type.ALLOW, Sid.ALL_APPLICATION_PACKAGES, rx, 0)), ac))
+        .isEqualTo(rx);
+    assertThat(
+            Ace.rights(
+                List.of(
+                    new Ace(Ace.Type.DENY, container, AccessGrant.ALL_WRITES, oici | 0x10),
+                    new Ace(Ace.Type.ALLOW, Sid.ALL_APPLICATION_PACKAGES, 0xA0000000, 0x10)),
+                ac))
+        .as("an inherited deny does not fail the check; GENERIC_READ|GENERIC_EXECUTE map to RX")
+        .isEqualTo(rx);
+    assertThat(
+            Ace.rights(
+                    List.of(
+                        new Ace(Ace.Type.DENY, container, 0x1 /* FILE_READ_DATA */, 0),
+                        new Ace(Ace.Type.ALLOW, Sid.ALL_APPLICATION_PACKAGES, rx, 0)),
+                    ac)
+                & rx)
+        .as("a denial first takes that right away")
+        .isNotEqualTo(rx);
+    assertThat(
+            Ace.rights(
+                List.of(
+                    new Ace(Ace.Type.ALLOW, container, rx, Ace.INHERIT_ONLY_ACE | oici),
+                    new Ace(Ace.Type.ALLOW, Sid.EVERYONE, rx, 0)),
+                ac))
+        .as("inherit-only ACEs and other trustees grant the container nothing here")
+        .isZero();
+    assertThat(
+            Ace.rights(
+                List.of(new Ace(Ace.Type.ALLOW, Sid.ALL_APPLICATION_PACKAGES, rx, 0)),
+                java.util.Set.of(container)))
+        .as("LPAC: ALL APPLICATION PACKAGES does not count")
+        .isZero();
+    FakeAcls acls = new FakeAcls();
+    FilesystemPolicy fs = policy(List.of(ws.resolve(".git")));
+    new WindowsWorkspaceSetup(records, acls)
+        .ensure(ws, grants(fs), WindowsPlanner.missingProtectedPaths(fs));
+    Path hooks = ws.resolve(".git\\hooks");
+    Sid s = WindowsPlanner.workspaceSid(ws);
+    assertThatThrownBy(() -> acls.effectiveRights(hooks, s)).hasMessageContaining("1336");
+    assertThat(Ace.rights(acls.dacl(hooks), java.util.Set.of(s)) & AccessGrant.ALL_WRITES)
+        .as("the protected directory is not writable by the sandbox")
+        .isZero();
+    assertThat(Ace.rights(acls.dacl(ws.resolve("src")), java.util.Set.of(s)))
+        .as("the rest of the workspace is")
+        .isEqualTo(AccessGrant.MODIFY);
+  }
+
+  @Test
   void aDeletedPlaceholderOrALostAceIsPutBackOnTheNextRun() throws Exception {
     FakeAcls acls = new FakeAcls();
     FilesystemPolicy fs = policy(List.of());
