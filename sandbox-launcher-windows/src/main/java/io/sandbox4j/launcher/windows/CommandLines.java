@@ -109,7 +109,7 @@ final class CommandLines {
     for (; i < command.size(); i++) {
       String sw = command.get(i);
       String lower = sw.toLowerCase(Locale.ROOT);
-      if (lower.equals("/c") || lower.equals("/k")) {
+      if (lower.equals("/c") || lower.equals("/k") || lower.equals("/r")) { // /r is /c
         break;
       }
       if (!sw.matches("/[A-Za-z](:[A-Za-z0-9]+)?")) {

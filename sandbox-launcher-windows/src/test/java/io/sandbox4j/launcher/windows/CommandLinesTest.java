@@ -110,6 +110,7 @@ class CommandLinesTest {
         CMD + " /s /c \"\"C:\\a b\\x.exe\" \"arg 1\"\""
       },
       {List.of("/D", "/S", "/C", "dir"), CMD + " /D /S /C \"dir\""},
+      {List.of("/d", "/r", "dir"), CMD + " /d /s /r \"dir\""},
       {List.of("/d", "/v:off", "/c", "echo %CD%"), CMD + " /d /v:off /s /c \"echo %CD%\""},
       {List.of("/d", "/c", "echo", "a&b", "%PATH%"), CMD + " /d /s /c \"echo a^&b ^%PATH^%\""},
       {List.of("/d", "/c", "tool", "two words"), CMD + " /d /s /c \"tool ^\"two words^\"\""},
@@ -121,8 +122,10 @@ class CommandLinesTest {
       command.addAll(rest);
       String line = CommandLines.commandLine(command);
       assertThat(line).as("cmd line for %s", rest).isEqualTo(row[1]);
-      String afterSwitch = line.substring(line.toLowerCase().indexOf("/c ") + 3);
-      int c = rest.indexOf(rest.stream().filter(s -> s.equalsIgnoreCase("/c")).findFirst().get());
+      String afterSwitch = line.substring(line.toLowerCase().indexOf("/s /") + 6);
+      int c =
+          rest.indexOf(
+              rest.stream().filter(s -> s.matches("(?i)/[ckr]")).findFirst().orElseThrow());
       assertThat(WindowsCommandLineRules.cmdSlashC(afterSwitch, Map.of()).script())
           .as("cmd sees the script as typed")
           .startsWith(rest.get(c + 1));
