@@ -106,6 +106,8 @@ final class CommandLines {
     StringBuilder sb = new StringBuilder(quote(command.get(0)));
     int i = 1;
     boolean hasS = false;
+    boolean delayedOn = false;
+    boolean delayedGiven = false;
     for (; i < command.size(); i++) {
       String sw = command.get(i);
       String lower = sw.toLowerCase(Locale.ROOT);
@@ -119,6 +121,8 @@ final class CommandLines {
                 + "' is not of the form /x or /x:value; put the command after /c as one word");
       }
       hasS |= lower.equals("/s");
+      delayedOn |= lower.equals("/v:on");
+      delayedGiven |= lower.startsWith("/v:");
       sb.append(' ').append(sw);
     }
     if (i >= command.size() - 1) {
@@ -141,6 +145,18 @@ final class CommandLines {
               + script
               + "' leaves a quote open, so the arguments after it could not be escaped: close"
               + " the quote or put everything into the script");
+    }
+    if (!args.isEmpty()) {
+      // With delayed expansion (/v:on, or the DelayedExpansion registry value) cmd expands !name!
+      // after the carets are gone: turn it off for escaped arguments, refuse if asked for.
+      if (delayedOn && args.stream().anyMatch(a -> a.indexOf('!') >= 0)) {
+        throw SandboxException.invalid(
+            "cmd.exe /v:on would expand '!' in the arguments after the script: put them into the"
+                + " script, or drop /v:on");
+      }
+      if (!delayedGiven) {
+        sb.append(" /v:off");
+      }
     }
     if (!hasS) {
       sb.append(" /s");

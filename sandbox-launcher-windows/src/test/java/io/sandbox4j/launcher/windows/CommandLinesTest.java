@@ -112,8 +112,11 @@ class CommandLinesTest {
       {List.of("/D", "/S", "/C", "dir"), CMD + " /D /S /C \"dir\""},
       {List.of("/d", "/r", "dir"), CMD + " /d /s /r \"dir\""},
       {List.of("/d", "/v:off", "/c", "echo %CD%"), CMD + " /d /v:off /s /c \"echo %CD%\""},
-      {List.of("/d", "/c", "echo", "a&b", "%PATH%"), CMD + " /d /s /c \"echo a^&b ^%PATH^%\""},
-      {List.of("/d", "/c", "tool", "two words"), CMD + " /d /s /c \"tool ^\"two words^\"\""},
+      {
+        List.of("/d", "/c", "echo", "a&b", "%PATH%"),
+        CMD + " /d /v:off /s /c \"echo a^&b ^%PATH^%\""
+      },
+      {List.of("/d", "/c", "tool", "two words"), CMD + " /d /v:off /s /c \"tool ^\"two words^\"\""},
     };
     for (Object[] row : table) {
       @SuppressWarnings("unchecked")
@@ -140,6 +143,7 @@ class CommandLinesTest {
     Map<String, String> env = Map.of("PATH", "C:\\Windows", "CD", "C:\\work", "X^", "caret");
     for (String a : ADVERSARIAL) {
       String line = CommandLines.commandLine(List.of(CMD, "/d", "/c", "tool.exe", a));
+      assertThat(line).contains(" /v:off /s /c ");
       String afterSwitch = line.substring(line.indexOf("/s /c ") + 6);
       WindowsCommandLineRules.CmdParse parsed = WindowsCommandLineRules.cmdSlashC(afterSwitch, env);
       assertThat(parsed.endedEarly()).as("cmd did not split %s", a).isFalse();
@@ -171,6 +175,11 @@ class CommandLinesTest {
         .hasMessageContaining("line break");
     assertThatThrownBy(() -> CommandLines.commandLine(List.of(CMD, "/c", "echo \"open", "x")))
         .hasMessageContaining("leaves a quote open");
+    assertThatThrownBy(
+            () -> CommandLines.commandLine(List.of(CMD, "/v:on", "/c", "echo", "!PATH!")))
+        .hasMessageContaining("would expand '!'");
+    assertThat(CommandLines.commandLine(List.of(CMD, "/v:on", "/c", "echo", "a b")))
+        .isEqualTo(CMD + " /v:on /s /c \"echo ^\"a b^\"\"");
     assertThatThrownBy(() -> CommandLines.commandLine(List.of(CMD, "/d")))
         .hasMessageContaining("needs /c");
     assertThatThrownBy(() -> CommandLines.commandLine(List.of(CMD, "/d & calc", "/c", "x")))
