@@ -227,6 +227,7 @@ public final class WindowsWorkspaceSetup {
       try (FileChannel ch =
               FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
           FileLock held = ch.lock()) {
+        adoptLegacyRecord(workspace);
         return body.get();
       }
     } catch (IOException e) {
@@ -317,6 +318,22 @@ public final class WindowsWorkspaceSetup {
     write(workspace, remaining);
     throw SandboxException.cannotSandbox(
         "cleanup of " + workspace + " left " + failed.size() + " step(s) in place: " + failed);
+  }
+
+  /**
+   * Renames a record made before workspaces were keyed by {@link WindowsPlanner#workspaceKey} (its
+   * file name hashed the path as spelled) to the current name, so that cleanup still reverts what
+   * it lists (grants for the SID and the profile derived from that spelling).
+   */
+  private void adoptLegacyRecord(Path workspace) throws IOException {
+    Path current = recordFile(workspace);
+    Path legacy =
+        recordDir.resolve(
+            WindowsPlanner.hash(workspace.toAbsolutePath().normalize().toString()).substring(0, 32)
+                + ".txt");
+    if (!legacy.equals(current) && Files.exists(legacy) && !Files.exists(current)) {
+      Files.move(legacy, current, StandardCopyOption.ATOMIC_MOVE);
+    }
   }
 
   /** Creates an empty placeholder directory, or an empty file, with its missing parents. */

@@ -336,6 +336,26 @@ class WindowsWorkspaceSetupTest {
   }
 
   @Test
+  void aRecordMadeUnderTheOldPerSpellingNameIsStillRevertedByCleanup() throws IOException {
+    FakeAcls acls = new FakeAcls();
+    Sid oldSid = Sid.derived("sandbox4j-workspace", ws.toString());
+    AccessGrant old =
+        new AccessGrant(ws, oldSid, AccessGrant.Mode.DENY, Win32Constants.DELETE, false);
+    acls.apply(old);
+    Path legacy = records.resolve(WindowsPlanner.hash(ws.toString()).substring(0, 32) + ".txt");
+    Files.createDirectories(records);
+    Files.write(
+        legacy, List.of("workspace " + ws, "grant " + old.toRecord(), "profile sandbox4j.old"));
+    WindowsWorkspaceSetup setup = new WindowsWorkspaceSetup(records, acls);
+    assertThat(setup.recordFile(ws)).isNotEqualTo(legacy);
+    setup.revert(ws);
+    assertThat(acls.acesFor(oldSid)).isEmpty();
+    assertThat(acls.calls).contains("delete-profile sandbox4j.old");
+    assertThat(legacy).doesNotExist();
+    assertThat(setup.recordFile(ws)).doesNotExist();
+  }
+
+  @Test
   void recordLinesRoundTrip() {
     AccessGrant g =
         new AccessGrant(ws, Sid.derived("a", "b"), AccessGrant.Mode.DENY, 0x10000, false);
