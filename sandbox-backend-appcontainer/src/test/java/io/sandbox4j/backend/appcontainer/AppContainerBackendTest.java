@@ -21,7 +21,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class AppContainerBackendTest {
-  private static final Path WS = Path.of("/work/ws");
+  /** Absolute on every OS (a literal such as /work/ws has no drive on Windows). */
+  private static final Path WS =
+      Path.of(System.getProperty("java.io.tmpdir"), "sandbox4j-test", "ws");
+
   private static final WindowsHost WINDOWS =
       new WindowsHost("Windows 11", "10.0", Map.of("LOCALAPPDATA", "/users/u/AppData/Local"));
 
@@ -67,7 +70,7 @@ class AppContainerBackendTest {
     SandboxPolicy p =
         SandboxPolicy.builder(WS)
             .denyCredentialStores(false, Map.of())
-            .denyRead(Path.of("/users/u/.ssh"))
+            .denyRead(WS.resolveSibling("home").resolve(".ssh"))
             .build();
     LaunchSpec spec = spec(p);
     isolator("filesystem").contribute(p, isolator("filesystem").requiredBy(p), spec);
@@ -83,7 +86,7 @@ class AppContainerBackendTest {
         .filteredOn(g -> g.mode() == AccessGrant.Mode.DENY)
         .extracting(AccessGrant::path)
         .contains(WS.resolve(".git/hooks"), WS.resolve(".sandbox4j"));
-    assertThat(plan.mustBeUnreadable()).containsExactly(Path.of("/users/u/.ssh"));
+    assertThat(plan.mustBeUnreadable()).containsExactly(WS.resolveSibling("home").resolve(".ssh"));
     assertThat(plan.privateTmpParent()).contains(Path.of("/users/u/AppData/Local/sandbox4j/tmp"));
     assertThat(plan.privateTmpSid()).contains(plan.runSid());
     assertThat(plan.jobLimits().limitFlags() & 0x2000).isNotZero();
