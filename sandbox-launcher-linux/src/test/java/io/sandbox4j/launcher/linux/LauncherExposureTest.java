@@ -1,5 +1,7 @@
 package io.sandbox4j.launcher.linux;
 
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.condition.EnabledOnOs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -22,6 +24,7 @@ import org.junit.jupiter.api.Test;
  * A run whose command could write the extracted launcher is refused: the command could replace it
  * and a later run would exec the replacement unconfined.
  */
+@EnabledOnOs(value = OS.LINUX, disabledReason = "runs the native Linux launcher (a static Linux binary)")
 class LauncherExposureTest {
   private Path scratch;
   private Path cache;

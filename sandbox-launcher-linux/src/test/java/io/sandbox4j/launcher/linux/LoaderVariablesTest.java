@@ -1,5 +1,7 @@
 package io.sandbox4j.launcher.linux;
 
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.condition.EnabledOnOs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sandbox4j.api.SandboxPolicy;
@@ -20,6 +22,7 @@ import org.junit.jupiter.api.Test;
  * Loader variables in the command's environment must not reach the launcher, which starts with full
  * privileges and that environment: only the command, after confinement, may load them.
  */
+@EnabledOnOs(value = OS.LINUX, disabledReason = "runs the native Linux launcher (a static Linux binary)")
 class LoaderVariablesTest {
   /** A library whose constructor records who loaded it and with which privileges. */
   private static final String MARKER_SO =

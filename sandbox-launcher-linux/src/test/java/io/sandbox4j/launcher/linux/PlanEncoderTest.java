@@ -1,5 +1,7 @@
 package io.sandbox4j.launcher.linux;
 
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.condition.EnabledOnOs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -13,6 +15,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
+@EnabledOnOs(value = OS.LINUX, disabledReason = "builds Linux launch plans from Linux absolute paths (/usr, /proc), which have no drive on Windows")
 class PlanEncoderTest {
 
   @Test

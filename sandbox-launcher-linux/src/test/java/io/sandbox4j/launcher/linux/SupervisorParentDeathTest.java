@@ -1,5 +1,7 @@
 package io.sandbox4j.launcher.linux;
 
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.condition.EnabledOnOs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sandbox4j.launcher.linux.LinuxLaunchPlan.Mount;
@@ -22,6 +24,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * mid-run: its timeout and killTree() die with it, so the supervisor must end the sandbox itself,
  * setsid'd and double-forked descendants included.
  */
+@EnabledOnOs(value = OS.LINUX, disabledReason = "runs the native Linux launcher (a static Linux binary)")
 class SupervisorParentDeathTest {
   private static Path scratch;
 

@@ -1,5 +1,7 @@
 package io.sandbox4j.launcher.linux;
 
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.condition.EnabledOnOs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sandbox4j.launcher.linux.LinuxLaunchPlan.Mount;
@@ -27,6 +29,7 @@ import org.junit.jupiter.api.Test;
  * root): unprivileged user namespaces, the per-user-namespace RLIMIT_NPROC process limit, mounts
  * and capability dropping without any host privilege.
  */
+@EnabledOnOs(value = OS.LINUX, disabledReason = "runs the native Linux launcher (a static Linux binary)")
 class UnprivilegedLauncherTest {
   private static Path dir;
   private static Path launcher;
