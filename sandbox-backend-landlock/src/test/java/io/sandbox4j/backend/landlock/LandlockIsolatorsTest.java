@@ -1,7 +1,5 @@
 package io.sandbox4j.backend.landlock;
 
-import org.junit.jupiter.api.condition.OS;
-import org.junit.jupiter.api.condition.EnabledOnOs;
 import static io.sandbox4j.api.Feature.FS_READ_ALLOWLIST;
 import static io.sandbox4j.api.Feature.FS_READ_DENY;
 import static io.sandbox4j.api.Feature.FS_WRITE_CONFINEMENT;
@@ -24,8 +22,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 
-@EnabledOnOs(value = OS.LINUX, disabledReason = "plans Landlock rules for Linux absolute paths (/usr, /proc), which have no drive on Windows")
+@EnabledOnOs(
+    value = OS.LINUX,
+    disabledReason =
+        "plans Landlock rules for Linux absolute paths (/usr, /proc), which have no drive on Windows")
 class LandlockIsolatorsTest {
 
   static LandlockBackend backend(FakeLinuxHost host) {

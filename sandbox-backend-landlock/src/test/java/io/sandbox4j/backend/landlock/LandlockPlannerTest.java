@@ -1,7 +1,5 @@
 package io.sandbox4j.backend.landlock;
 
-import org.junit.jupiter.api.condition.OS;
-import org.junit.jupiter.api.condition.EnabledOnOs;
 import static io.sandbox4j.backend.landlock.LandlockAccess.FS_EXECUTE;
 import static io.sandbox4j.backend.landlock.LandlockAccess.FS_IOCTL_DEV;
 import static io.sandbox4j.backend.landlock.LandlockAccess.FS_READ_DIR;
@@ -27,8 +25,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 
-@EnabledOnOs(value = OS.LINUX, disabledReason = "plans Landlock rules for Linux absolute paths (/usr, /proc), which have no drive on Windows")
+@EnabledOnOs(
+    value = OS.LINUX,
+    disabledReason =
+        "plans Landlock rules for Linux absolute paths (/usr, /proc), which have no drive on Windows")
 class LandlockPlannerTest {
   static final long RX = FS_EXECUTE | FS_READ_FILE | FS_READ_DIR;
   static final long RX_FILE = FS_EXECUTE | FS_READ_FILE;

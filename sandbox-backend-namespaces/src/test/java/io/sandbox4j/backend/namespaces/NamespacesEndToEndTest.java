@@ -1,7 +1,5 @@
 package io.sandbox4j.backend.namespaces;
 
-import org.junit.jupiter.api.condition.OS;
-import org.junit.jupiter.api.condition.EnabledOnOs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sandbox4j.api.Feature;
@@ -30,10 +28,15 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Every isolator of the backend for real: real commands, real namespaces, no kernel fakes. */
-@EnabledOnOs(value = OS.LINUX, disabledReason = "runs or plans the Linux namespaces backend (Linux paths, mounts, the native launcher)")
+@EnabledOnOs(
+    value = OS.LINUX,
+    disabledReason =
+        "runs or plans the Linux namespaces backend (Linux paths, mounts, the native launcher)")
 class NamespacesEndToEndTest {
   @TempDir Path tmp;
   Path ws;

@@ -1,7 +1,5 @@
 package io.sandbox4j.backend.namespaces;
 
-import org.junit.jupiter.api.condition.OS;
-import org.junit.jupiter.api.condition.EnabledOnOs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sandbox4j.api.Feature;
@@ -23,10 +21,15 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Each isolator given a subset of its features contributes only for that subset. */
-@EnabledOnOs(value = OS.LINUX, disabledReason = "runs or plans the Linux namespaces backend (Linux paths, mounts, the native launcher)")
+@EnabledOnOs(
+    value = OS.LINUX,
+    disabledReason =
+        "runs or plans the Linux namespaces backend (Linux paths, mounts, the native launcher)")
 class NamespacesOwnershipTest {
   @TempDir Path tmp;
 

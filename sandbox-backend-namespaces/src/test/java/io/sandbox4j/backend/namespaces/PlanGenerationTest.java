@@ -1,7 +1,5 @@
 package io.sandbox4j.backend.namespaces;
 
-import org.junit.jupiter.api.condition.OS;
-import org.junit.jupiter.api.condition.EnabledOnOs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -26,10 +24,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Plans the isolators generate, checked without running anything. */
-@EnabledOnOs(value = OS.LINUX, disabledReason = "runs or plans the Linux namespaces backend (Linux paths, mounts, the native launcher)")
+@EnabledOnOs(
+    value = OS.LINUX,
+    disabledReason =
+        "runs or plans the Linux namespaces backend (Linux paths, mounts, the native launcher)")
 class PlanGenerationTest {
   @TempDir Path tmp;
 

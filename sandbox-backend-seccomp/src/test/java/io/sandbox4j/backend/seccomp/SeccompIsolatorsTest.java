@@ -1,7 +1,5 @@
 package io.sandbox4j.backend.seccomp;
 
-import org.junit.jupiter.api.condition.OS;
-import org.junit.jupiter.api.condition.EnabledOnOs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -23,8 +21,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 
-@EnabledOnOs(value = OS.LINUX, disabledReason = "plans seccomp layers for policies built from Linux absolute paths")
+@EnabledOnOs(
+    value = OS.LINUX,
+    disabledReason = "plans seccomp layers for policies built from Linux absolute paths")
 class SeccompIsolatorsTest {
 
   static Isolator isolator(SeccompBackend b, String id) {

@@ -1,7 +1,5 @@
 package io.sandbox4j.launcher.linux;
 
-import org.junit.jupiter.api.condition.OS;
-import org.junit.jupiter.api.condition.EnabledOnOs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sandbox4j.launcher.linux.LinuxLaunchPlan.Mount;
@@ -20,12 +18,17 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** The C plan decoder against malformed plans: a table of known-bad plans and a bounded fuzz. */
-@EnabledOnOs(value = OS.LINUX, disabledReason = "builds Linux launch plans from Linux absolute paths (/usr, /proc), which have no drive on Windows")
+@EnabledOnOs(
+    value = OS.LINUX,
+    disabledReason =
+        "builds Linux launch plans from Linux absolute paths (/usr, /proc), which have no drive on Windows")
 class PlanDecoderTest {
   private static Path launcher;
 

@@ -1,7 +1,5 @@
 package io.sandbox4j.launcher.linux;
 
-import org.junit.jupiter.api.condition.OS;
-import org.junit.jupiter.api.condition.EnabledOnOs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sandbox4j.launcher.linux.LinuxLaunchPlan.Mount;
@@ -16,6 +14,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -24,7 +24,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * mid-run: its timeout and killTree() die with it, so the supervisor must end the sandbox itself,
  * setsid'd and double-forked descendants included.
  */
-@EnabledOnOs(value = OS.LINUX, disabledReason = "runs the native Linux launcher (a static Linux binary)")
+@EnabledOnOs(
+    value = OS.LINUX,
+    disabledReason = "runs the native Linux launcher (a static Linux binary)")
 class SupervisorParentDeathTest {
   private static Path scratch;
 
