@@ -86,7 +86,8 @@ class CliTest {
   }
 
   private int run(boolean withBackend, String... args) {
-    Map<String, String> env = Map.of("PATH", System.getenv().getOrDefault("PATH", ""), "HOME", dir.toString());
+    Map<String, String> env =
+        Map.of("PATH", System.getenv().getOrDefault("PATH", ""), "HOME", dir.toString());
     CliContext context =
         new CliContext(
             env,
