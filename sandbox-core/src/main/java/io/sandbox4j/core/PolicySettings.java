@@ -317,8 +317,9 @@ public final class PolicySettings {
             "path '" + p.replaceAll("\\p{Cntrl}", "?") + "' contains a control character");
       }
     }
-    if (p.equals("~") || p.startsWith("~/")) {
-      return Path.of(p);
+    if (homeRelative(p)) {
+      // Parsed by the base's file system: on Windows "~/x" becomes "~\x", which expand() knows.
+      return baseDir.getFileSystem().getPath(p);
     }
     if (p.startsWith("~")) {
       throw SandboxException.invalid(
@@ -340,8 +341,13 @@ public final class PolicySettings {
     return baseDir.resolve(expand(p.toString(), home)).normalize();
   }
 
+  /** {@code ~}, {@code ~/x} and, as Windows writes it (and parses {@code ~/x}), {@code ~\x}. */
+  private static boolean homeRelative(String p) {
+    return p.equals("~") || p.startsWith("~/") || p.startsWith("~\\");
+  }
+
   private static String expand(String p, String home) {
-    if (p.equals("~") || p.startsWith("~/")) {
+    if (homeRelative(p)) {
       if (home == null || home.isBlank()) {
         throw SandboxException.invalid("path '" + p + "' uses ~ but HOME is not set");
       }
