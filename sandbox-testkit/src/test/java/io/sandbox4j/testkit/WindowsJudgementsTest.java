@@ -7,12 +7,14 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
- * The Windows scenarios' judgements, run here against outcomes recorded from Windows runs (what a
- * command printed, which files existed afterwards), including the outcomes of a broken sandbox and
- * of a line cmd.exe could not parse. The scenarios themselves only run on Windows.
+ * The Windows scenarios' judgements, run here against the outcomes a Windows run produces (what a
+ * command printed, in cmd.exe's, taskkill's and the probe's own words, and which files existed
+ * afterwards), including the outcomes of a broken sandbox and of a line cmd.exe could not parse.
+ * They are written from those programs' documented messages, not captured from a run here; the
+ * scenarios themselves only run on Windows.
  */
 class WindowsJudgementsTest {
-  /** cmd.exe's answer to a path quoted with the C runtime's \" (recorded on Windows 11 24H2). */
+  /** cmd.exe's answer to a path quoted with the C runtime's \" (ERROR_INVALID_NAME). */
   private static final String UNPARSED =
       "exit 1, output: | The filename, directory name, or volume label syntax is incorrect.";
 
