@@ -35,6 +35,12 @@ final class WindowsLoopback implements AutoCloseable {
 
   record Outcome(int exitCode, String output) {}
 
+  /**
+   * The exemption list is one host-wide setting that CheckNetIsolation rewrites whole: scenarios
+   * running in parallel must not add and remove at the same time, or one's entry may be lost.
+   */
+  private static final Object HOST_LIST = new Object();
+
   private final boolean enabled;
   private final Function<Path, Optional<String>> profileName;
   private final HostCommand host;
@@ -80,7 +86,9 @@ final class WindowsLoopback implements AutoCloseable {
     }
     Outcome o;
     try {
-      o = host.run(command("-a", profile));
+      synchronized (HOST_LIST) {
+        o = host.run(command("-a", profile));
+      }
     } catch (IOException e) {
       o = new Outcome(-1, e.toString());
     } catch (InterruptedException e) {
@@ -115,7 +123,9 @@ final class WindowsLoopback implements AutoCloseable {
   public synchronized void close() {
     for (String profile : new ArrayList<>(exempted)) {
       try {
-        host.run(command("-d", profile));
+        synchronized (HOST_LIST) {
+          host.run(command("-d", profile));
+        }
       } catch (IOException e) {
         // Best effort: a left exemption only concerns a deleted scratch workspace.
       } catch (InterruptedException e) {

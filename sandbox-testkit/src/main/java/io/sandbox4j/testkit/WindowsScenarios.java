@@ -387,6 +387,13 @@ final class WindowsScenarios {
     Path root = hostDir.getRoot();
     Path relative = root.relativize(hostDir);
     Path planted = ctx.workspace().resolve("planted-root");
+    Path made = ctx.workspace().resolve("made-root");
+    // Remove the links to the drive root before the scratch tree is deleted (closed in reverse).
+    ctx.closeLater(
+        () -> {
+          Files.deleteIfExists(planted);
+          Files.deleteIfExists(made);
+        });
     host(ctx, "mklink /D \"" + planted + "\" \"" + root + "\"");
     SandboxResult r =
         runMarked(
