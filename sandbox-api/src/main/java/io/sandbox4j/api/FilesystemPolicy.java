@@ -2,6 +2,7 @@ package io.sandbox4j.api;
 
 import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -45,11 +46,39 @@ public record FilesystemPolicy(
     writeDeny = Paths.absoluteList("deny-write", writeDeny);
     protectedNames = List.copyOf(protectedNames);
     for (String name : protectedNames) {
-      if (name.isBlank() || Path.of(name).isAbsolute() || name.contains("..")) {
+      if (name.isBlank()
+          || name.contains("..")
+          || !beneathEveryRoot(name, workspace, writableRoots)) {
         throw SandboxException.invalid(
             "protected name '" + name + "' must be a relative path without '..'");
       }
     }
+  }
+
+  /**
+   * Whether {@code name} names something strictly beneath the workspace and each writable root,
+   * parsed by their own file system: on Windows {@code C:\x}, {@code \x} and {@code D:x} are not
+   * relative although they hold no {@code ..}.
+   */
+  private static boolean beneathEveryRoot(String name, Path workspace, List<Path> writableRoots) {
+    List<Path> roots = new ArrayList<>(writableRoots);
+    roots.add(workspace);
+    for (Path root : roots) {
+      Path p;
+      try {
+        Path n = root.getFileSystem().getPath(name);
+        if (n.isAbsolute() || n.getRoot() != null) {
+          return false;
+        }
+        p = root.resolve(n).normalize();
+      } catch (InvalidPathException e) {
+        return false;
+      }
+      if (!p.startsWith(root) || p.equals(root)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The workspace followed by the extra writable roots, without duplicates. */

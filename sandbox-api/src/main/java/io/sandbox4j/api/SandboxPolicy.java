@@ -2,6 +2,9 @@ package io.sandbox4j.api;
 
 import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -91,16 +94,30 @@ public record SandboxPolicy(
    * command will see it and the account's home ({@code user.home}) if it differs.
    */
   public static List<Path> homes(Map<String, String> environment) {
+    return homes(FileSystems.getDefault(), environment);
+  }
+
+  /**
+   * As {@link #homes(Map)}, with the paths parsed by {@code fileSystem} (the workspace's): a home
+   * that is not an absolute path there is left out.
+   */
+  public static List<Path> homes(FileSystem fileSystem, Map<String, String> environment) {
     LinkedHashSet<Path> homes = new LinkedHashSet<>();
-    String env = environment.get("HOME");
-    if (env != null && !env.isBlank() && Path.of(env).isAbsolute()) {
-      homes.add(Path.of(env).normalize());
-    }
-    String account = System.getProperty("user.home");
-    if (account != null && !account.isBlank() && Path.of(account).isAbsolute()) {
-      homes.add(Path.of(account).normalize());
-    }
+    absoluteIn(fileSystem, environment.get("HOME")).ifPresent(homes::add);
+    absoluteIn(fileSystem, System.getProperty("user.home")).ifPresent(homes::add);
     return List.copyOf(homes);
+  }
+
+  private static Optional<Path> absoluteIn(FileSystem fileSystem, String path) {
+    if (path == null || path.isBlank()) {
+      return Optional.empty();
+    }
+    try {
+      Path p = fileSystem.getPath(path);
+      return p.isAbsolute() ? Optional.of(p.normalize()) : Optional.empty();
+    } catch (InvalidPathException e) {
+      return Optional.empty();
+    }
   }
 
   /** The working directory the command starts in. */
@@ -269,7 +286,9 @@ public record SandboxPolicy(
     public SandboxPolicy build() {
       List<Path> deny = new ArrayList<>();
       if (defaultReadDeny) {
-        for (Path home : homes(homeEnvironment)) {
+        FileSystem fileSystem =
+            workspace == null ? FileSystems.getDefault() : workspace.getFileSystem();
+        for (Path home : homes(fileSystem, homeEnvironment)) {
           for (String store : CREDENTIAL_STORES) {
             deny.add(home.resolve(store));
           }

@@ -88,7 +88,8 @@ class CliTest {
   }
 
   private int run(boolean withBackend, String... args) {
-    Map<String, String> env = Map.of("PATH", "/usr/bin:/bin", "HOME", dir.toString());
+    Map<String, String> env =
+        Map.of("PATH", System.getenv().getOrDefault("PATH", ""), "HOME", dir.toString());
     CliContext context =
         new CliContext(
             env,
@@ -198,13 +199,18 @@ class CliTest {
 
   @Test
   void theCommandsExitCodePassesThrough() {
-    assertThat(run(true, "run", "--", "/bin/sh", "-c", "exit 3")).isEqualTo(3);
+    String[] exit3 =
+        System.getProperty("os.name").startsWith("Windows")
+            ? new String[] {"run", "--", "cmd.exe", "/d", "/c", "exit 3"}
+            : new String[] {"run", "--", "sh", "-c", "exit 3"};
+    assertThat(run(true, exit3)).isEqualTo(3);
   }
 
   @Test
   void aCommandThatIsNotFoundIs127() {
-    assertThat(run(true, "run", "--", "/no/such/program")).isEqualTo(127);
-    assertThat(err.toString()).contains("/no/such/program");
+    String missing = dir.resolve("no-such-program").toString();
+    assertThat(run(true, "run", "--", missing)).isEqualTo(127);
+    assertThat(err.toString()).contains(missing);
   }
 
   @Test

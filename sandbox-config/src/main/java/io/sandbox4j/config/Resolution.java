@@ -126,7 +126,7 @@ final class Resolution {
   }
 
   private String expand(String p, String what) {
-    if (p.equals("~") || p.startsWith("~/")) {
+    if (Values.homeRelative(p)) {
       String home = callerEnvironment.get("HOME");
       if (home == null || home.isBlank()) {
         throw SandboxException.invalid(what + ": path '" + p + "' uses ~ but HOME is not set");

@@ -25,8 +25,11 @@ class AppContainerBackendTest {
   private static final Path WS =
       Path.of(System.getProperty("java.io.tmpdir"), "sandbox4j-test", "ws");
 
+  /** Absolute on every OS, as LOCALAPPDATA is on Windows. */
+  private static final Path LOCAL_APP_DATA = WS.resolveSibling("AppData").resolve("Local");
+
   private static final WindowsHost WINDOWS =
-      new WindowsHost("Windows 11", "10.0", Map.of("LOCALAPPDATA", "/users/u/AppData/Local"));
+      new WindowsHost("Windows 11", "10.0", Map.of("LOCALAPPDATA", LOCAL_APP_DATA.toString()));
 
   private static Isolator isolator(String id) {
     return new AppContainerBackend(WINDOWS)
@@ -87,7 +90,7 @@ class AppContainerBackendTest {
         .extracting(AccessGrant::path)
         .contains(WS.resolve(".git/hooks"), WS.resolve(".sandbox4j"));
     assertThat(plan.mustBeUnreadable()).containsExactly(WS.resolveSibling("home").resolve(".ssh"));
-    assertThat(plan.privateTmpParent()).contains(Path.of("/users/u/AppData/Local/sandbox4j/tmp"));
+    assertThat(plan.privateTmpParent()).contains(LOCAL_APP_DATA.resolve("sandbox4j").resolve("tmp"));
     assertThat(plan.privateTmpSid()).contains(plan.runSid());
     assertThat(plan.jobLimits().limitFlags() & 0x2000).isNotZero();
   }

@@ -28,9 +28,15 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Every isolator of the backend for real: real commands, real namespaces, no kernel fakes. */
+@EnabledOnOs(
+    value = OS.LINUX,
+    disabledReason =
+        "runs or plans the Linux namespaces backend (Linux paths, mounts, the native launcher)")
 class NamespacesEndToEndTest {
   @TempDir Path tmp;
   Path ws;

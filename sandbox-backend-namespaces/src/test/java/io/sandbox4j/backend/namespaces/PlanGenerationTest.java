@@ -24,9 +24,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Plans the isolators generate, checked without running anything. */
+@EnabledOnOs(
+    value = OS.LINUX,
+    disabledReason =
+        "runs or plans the Linux namespaces backend (Linux paths, mounts, the native launcher)")
 class PlanGenerationTest {
   @TempDir Path tmp;
 

@@ -15,9 +15,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 
 /** What the quarantine moves aside after a run, on files this test creates (no launch). */
+@EnabledOnOs(
+    value = OS.LINUX,
+    disabledReason =
+        "runs or plans the Linux namespaces backend (Linux paths, mounts, the native launcher)")
 class QuarantineTest {
   static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-27T14:05:09Z"), ZoneOffset.UTC);
   static final String Q = ".sandbox4j-quarantine-20261127T140509Z";

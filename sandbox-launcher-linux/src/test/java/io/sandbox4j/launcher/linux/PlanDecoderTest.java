@@ -18,11 +18,17 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** The C plan decoder against malformed plans: a table of known-bad plans and a bounded fuzz. */
+@EnabledOnOs(
+    value = OS.LINUX,
+    disabledReason =
+        "builds Linux launch plans from Linux absolute paths (/usr, /proc), which have no drive on Windows")
 class PlanDecoderTest {
   private static Path launcher;
 

@@ -21,12 +21,17 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 
 /**
  * The launcher as an ordinary user (uid 65534, switched to with setpriv when the tests run as
  * root): unprivileged user namespaces, the per-user-namespace RLIMIT_NPROC process limit, mounts
  * and capability dropping without any host privilege.
  */
+@EnabledOnOs(
+    value = OS.LINUX,
+    disabledReason = "runs the native Linux launcher (a static Linux binary)")
 class UnprivilegedLauncherTest {
   private static Path dir;
   private static Path launcher;
