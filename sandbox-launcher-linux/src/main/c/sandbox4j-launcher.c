@@ -878,6 +878,8 @@ static int run(char **argv) {
   if (child < 0) die_errno("fork", NULL);
   if (child == 0) {
     close(sync[1]);
+    /* the host's cgroup directories stay with the supervisor (init outlives exec's CLOEXEC) */
+    for (int i = 0; i < P.ncgroups; i++) close(P.cgroups[i].pfd);
     if (in_pidns || P.nmounts || (P.options & O_LOOPBACK_UP) || P.hostname) init_main(argv, sync[0]);
     if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0) die_errno("pdeathsig", NULL);
     char go;
