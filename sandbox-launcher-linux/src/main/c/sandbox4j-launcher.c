@@ -81,6 +81,7 @@ enum {
   /* 11 was the pids-only cgroup record before the generic one: refused as unknown */
   T_CGROUP = 12,
   T_TMPFS_SIZE = 13,
+  T_TMPFS_INODES = 14,
 };
 enum { O_NEW_SESSION = 1, O_LOOPBACK_UP = 2 };
 enum { M_TMPFS = 1, M_PROC = 2, M_RO_BIND = 3, M_PIN = 4, M_MASK = 5, M_RW_BIND = 6, M_RO_TREE = 7 };
@@ -151,6 +152,7 @@ struct plan {
   int ncgroups;
   struct cgroup cgroups[MAX_CGROUPS];
   char *tmpfs_size;
+  uint64_t tmpfs_inodes;
 };
 
 static struct plan P;
@@ -422,6 +424,11 @@ static void decode(const unsigned char *buf, size_t n) {
         P.tmpfs_size = str(&c, len);
         check_tmpfs_size(P.tmpfs_size);
         break;
+      case T_TMPFS_INODES:
+        c.what = "tmpfs inodes";
+        P.tmpfs_inodes = u64(&c);
+        if (P.tmpfs_inodes == 0 || P.tmpfs_inodes > UINT32_MAX) die("plan", "tmpfs inodes: %llu out of range 1..2^32-1", (unsigned long long)P.tmpfs_inodes);
+        break;
       default:
         die("plan", "unknown record tag %u", tag);
     }
@@ -431,7 +438,7 @@ static void decode(const unsigned char *buf, size_t n) {
   if (P.hostname && !(P.ns & CLONE_NEWUTS)) die("plan", "hostname needs a uts namespace");
   if (P.nmounts && !(P.ns & CLONE_NEWNS)) die("plan", "mounts need a mount namespace");
   if ((P.nllpaths || P.nllports) && !P.have_landlock) die("plan", "landlock rules without a ruleset");
-  if (P.tmpfs_size && !(P.ns & CLONE_NEWNS)) die("plan", "a tmpfs size needs a mount namespace");
+  if ((P.tmpfs_size || P.tmpfs_inodes) && !(P.ns & CLONE_NEWNS)) die("plan", "a tmpfs size needs a mount namespace");
 }
 
 /* ---------- helpers ---------- */
@@ -502,8 +509,9 @@ static void do_mount(const struct mnt *m) {
         fds[i] = open(m->keep[i], O_PATH | O_CLOEXEC);
         if (fds[i] < 0 || fstat(fds[i], &kst[i]) < 0) die_errno("mount tmpfs (keep)", m->keep[i]);
       }
-      char opts[64];
-      snprintf(opts, sizeof opts, "mode=1777%s%s", P.tmpfs_size ? ",size=" : "", P.tmpfs_size ? P.tmpfs_size : "");
+      char opts[96], inodes[32] = "";
+      if (P.tmpfs_inodes) snprintf(inodes, sizeof inodes, ",nr_inodes=%llu", (unsigned long long)P.tmpfs_inodes);
+      snprintf(opts, sizeof opts, "mode=1777%s%s%s", P.tmpfs_size ? ",size=" : "", P.tmpfs_size ? P.tmpfs_size : "", inodes);
       if (mount("tmpfs", m->path, "tmpfs", MS_NOSUID | MS_NODEV, opts) < 0) {
         if (m->optional && errno == ENOENT) return;
         die_errno("mount tmpfs", m->path);

@@ -189,7 +189,9 @@ final class NamespacesResourceIsolator extends AbstractIsolator {
       out.add(
           "memory: each private tmpfs (/tmp, /var/tmp, /dev/shm) at "
               + v
-              + " bytes"
+              + " bytes and "
+              + Math.max(1024, v / LinuxLaunchPlan.TMPFS_BYTES_PER_INODE)
+              + " files"
               + (cg.isPresent() ? ", counted in the cgroup" : ", up to " + 3 * v + " together"));
     }
     if (owned.contains(Feature.RES_CPU_TIME) && r.cpuTime().isPresent()) {

@@ -348,7 +348,7 @@ class PlanGenerationTest {
     assertThat(String.join("\n", without.explain(p, without.requiredBy(p))))
         .contains("not bounded for the sandbox as a whole")
         .contains("memfd and System V shared memory pages are not bounded")
-        .contains("up to 805306368 together");
+        .contains("at 268435456 bytes and 131072 files, up to 805306368 together");
     assertThat(without.probe().detail()).contains("no memory cgroup here");
   }
 

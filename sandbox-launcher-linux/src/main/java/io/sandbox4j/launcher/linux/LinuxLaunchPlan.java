@@ -453,6 +453,26 @@ public final class LinuxLaunchPlan {
     tmpfsSize = tmpfsSize == null ? bytes : Math.min(tmpfsSize, bytes);
   }
 
+  /**
+   * Bytes of tmpfs size per inode allowed ({@code nr_inodes = size / this}, at least 1024): an
+   * empty tmpfs file still pins about 0.85 KiB of kernel memory (measured: 300000 empty files
+   * raised SUnreclaim by 250 MB), which {@code size=} does not count and the kernel's default (half
+   * of RAM's pages per mount) would let reach gigabytes; one inode per 2 KiB keeps that below half
+   * the size.
+   */
+  public static final long TMPFS_BYTES_PER_INODE = 2048;
+
+  /**
+   * The tmpfs {@code nr_inodes=} for the private tmpfs mounts, when the plan has any and {@link
+   * #tmpfsSize(long)} was set; without a size the kernel's default stays.
+   */
+  public OptionalLong tmpfsInodesOption() {
+    if (tmpfsMountPoints().isEmpty() || tmpfsSize == null) {
+      return OptionalLong.empty();
+    }
+    return OptionalLong.of(Math.max(1024, tmpfsSize / TMPFS_BYTES_PER_INODE));
+  }
+
   public OptionalLong tmpfsSize() {
     return tmpfsSize == null ? OptionalLong.empty() : OptionalLong.of(tmpfsSize);
   }

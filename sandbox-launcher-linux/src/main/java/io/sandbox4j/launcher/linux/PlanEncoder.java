@@ -41,6 +41,7 @@ final class PlanEncoder {
   // 11 was the pids-only cgroup record; the launcher refuses it as unknown
   static final int T_CGROUP = 12;
   static final int T_TMPFS_SIZE = 13;
+  static final int T_TMPFS_INODES = 14;
 
   static final int OPT_NEW_SESSION = 1;
   static final int OPT_LOOPBACK_UP = 2;
@@ -113,6 +114,7 @@ final class PlanEncoder {
       out.record(T_CGROUP, r);
     }
     plan.tmpfsSizeOption().ifPresent(size -> out.record(T_TMPFS_SIZE, new Out().utf8(size)));
+    plan.tmpfsInodesOption().ifPresent(n -> out.record(T_TMPFS_INODES, new Out().u64(n)));
     byte[] encoded = out.toByteArray();
     if (encoded.length > MAX_PLAN_BYTES) {
       throw new IllegalArgumentException(

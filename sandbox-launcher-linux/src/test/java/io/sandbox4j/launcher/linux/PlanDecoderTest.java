@@ -232,6 +232,16 @@ class PlanDecoderTest {
                 record(PlanEncoder.T_TMPFS_SIZE, new Out().utf8("1m,mode=777"))),
             "tmpfs size"),
         Arguments.of(
+            "tmpfs inodes 0",
+            plan(
+                record(PlanEncoder.T_NAMESPACES, new Out().u32(0x00020000)),
+                record(PlanEncoder.T_TMPFS_INODES, new Out().u64(0))),
+            "tmpfs inodes: 0 out of range"),
+        Arguments.of(
+            "tmpfs inodes without a mount namespace",
+            plan(record(PlanEncoder.T_TMPFS_INODES, new Out().u64(5))),
+            "needs a mount namespace"),
+        Arguments.of(
             "tmpfs size without a mount namespace",
             plan(record(PlanEncoder.T_TMPFS_SIZE, new Out().utf8("25%"))),
             "needs a mount namespace"),

@@ -183,14 +183,17 @@ class PlanEncoderTest {
     plan.addNamespaces(Namespace.MOUNT);
     plan.addMount(Mount.of(MountKind.TMPFS, Path.of("/tmp")));
     assertThat(plan.tmpfsSizeOption()).contains(LinuxLaunchPlan.DEFAULT_TMPFS_SIZE);
+    assertThat(plan.tmpfsInodesOption()).as("the kernel's default without a size").isEmpty();
     plan.tmpfsSize(300L << 20);
     plan.tmpfsSize(256L << 20);
     plan.tmpfsSize(400L << 20);
     assertThat(plan.tmpfsSizeOption()).contains("268435456");
+    assertThat(plan.tmpfsInodesOption()).hasValue(131072);
     byte[] encoded = PlanEncoder.encode(plan, null);
     byte[] tail =
         new PlanEncoder.Out()
             .record(PlanEncoder.T_TMPFS_SIZE, new PlanEncoder.Out().utf8("268435456"))
+            .record(PlanEncoder.T_TMPFS_INODES, new PlanEncoder.Out().u64(131072))
             .toByteArray();
     assertThat(Arrays.copyOfRange(encoded, encoded.length - tail.length, encoded.length))
         .isEqualTo(tail);
