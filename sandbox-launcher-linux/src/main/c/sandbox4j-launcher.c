@@ -63,6 +63,8 @@
 #define MAX_KEEP 64
 #define MAX_MOUNTS 4096
 #define MAX_FILTER_INSNS 4096
+#define MAX_CGROUPS 8
+#define MAX_CG_FILES 8
 
 /* Record tags: keep in sync with PlanEncoder.java. */
 enum {
@@ -76,7 +78,10 @@ enum {
   T_SECCOMP = 8,
   T_HOSTNAME = 9,
   T_CHDIR = 10,
-  T_PIDS_CGROUP = 11,
+  /* 11 was the pids-only cgroup record before the generic one: refused as unknown */
+  T_CGROUP = 12,
+  T_TMPFS_SIZE = 13,
+  T_TMPFS_INODES = 14,
 };
 enum { O_NEW_SESSION = 1, O_LOOPBACK_UP = 2 };
 enum { M_TMPFS = 1, M_PROC = 2, M_RO_BIND = 3, M_PIN = 4, M_MASK = 5, M_RW_BIND = 6, M_RO_TREE = 7 };
@@ -118,6 +123,19 @@ struct filter {
   struct sock_filter *insns;
   unsigned short len;
 };
+/* One per-run cgroup, created beneath parent (one per hierarchy on cgroup v1). */
+struct cgroup {
+  char *parent;
+  int nfiles;
+  char *file[MAX_CG_FILES];
+  char *value[MAX_CG_FILES];
+  /* The parent, opened before any namespace exists: the supervisor shares the sandbox's mount
+     namespace, whose view of /sys/fs/cgroup becomes read-only (rmdir by path fails with EROFS);
+     this descriptor keeps the host's writable mount. */
+  int pfd;
+  char name[64];
+  int created;
+};
 struct plan {
   uint32_t ns;
   uint32_t options;
@@ -131,11 +149,16 @@ struct plan {
   struct filter filters[64];
   char *hostname;
   char *chdir_to;
-  char *cgroup;
-  uint32_t cgroup_max;
+  int ncgroups;
+  struct cgroup cgroups[MAX_CGROUPS];
+  char *tmpfs_size;
+  uint64_t tmpfs_inodes;
 };
 
 static struct plan P;
+/* The supervisor once it created cgroups, and the child it placed in them: die() removes them. */
+static pid_t cg_owner, cg_child;
+static void remove_cgroups(void);
 static volatile pid_t forward_to = -1;
 /* The process that started us (the JVM), recorded first thing in main: when getppid() no longer
    returns it, that process died (we were reparented) and nobody would end the run any more. */
@@ -151,6 +174,13 @@ static void die(const char *step, const char *fmt, ...) {
   vsnprintf(msg, sizeof msg, fmt, ap);
   va_end(ap);
   dprintf(2, "sandbox4j-launcher: %s: %s\n", step, msg);
+  if (cg_owner && cg_owner == getpid()) {
+    if (cg_child > 0) {
+      kill(cg_child, SIGKILL);
+      waitpid(cg_child, NULL, 0);
+    }
+    remove_cgroups();
+  }
   _exit(EXIT_LAUNCHER);
 }
 static void die_errno(const char *step, const char *what) __attribute__((noreturn));
@@ -250,6 +280,26 @@ static void done(struct cur *c) {
   ((n) >= (int)(sizeof(arr) / sizeof(arr)[0])                                                      \
        ? (die("plan", "more than %d %s", (int)(sizeof(arr) / sizeof(arr)[0]), (what)), &(arr)[0]) \
        : &(arr)[(n)++])
+
+/* Only limit files of the pids and memory controllers, with a number or "max": the plan cannot
+   name cgroup.procs, a release agent or a path. */
+static void check_cgroup_file(const char *file, const char *value) {
+  if (strncmp(file, "pids.", 5) != 0 && strncmp(file, "memory.", 7) != 0)
+    die("plan", "cgroup: file '%s' is not a pids.* or memory.* limit", file);
+  for (const char *p = file; *p; p++)
+    if (!((*p >= 'a' && *p <= 'z') || *p == '_' || *p == '.') || (p[0] == '.' && p[1] == '.'))
+      die("plan", "cgroup: bad file name '%s'", file);
+  if (strcmp(value, "max") == 0) return;
+  size_t n = strlen(value);
+  if (n > 19 || strspn(value, "0123456789") != n) die("plan", "cgroup: value '%s' of %s is not a number or max", value, file);
+}
+
+/* A tmpfs size= value: digits and an optional k, m, g or % suffix. */
+static void check_tmpfs_size(const char *v) {
+  size_t d = strspn(v, "0123456789");
+  if (d == 0 || d > 19 || (v[d] && (strchr("kmg%", v[d]) == NULL || v[d + 1])))
+    die("plan", "tmpfs size: '%s' is not digits with an optional k, m, g or %% suffix", v);
+}
 
 static void decode(const unsigned char *buf, size_t n) {
   if (n < 4 || memcmp(buf, PLAN_MAGIC, 3) != 0) die("plan", "bad magic (not a sandbox4j plan)");
@@ -352,11 +402,32 @@ static void decode(const unsigned char *buf, size_t n) {
         free(P.chdir_to);
         P.chdir_to = abspath(&c, len);
         break;
-      case T_PIDS_CGROUP:
-        c.what = "pids cgroup";
-        P.cgroup_max = u32(&c);
-        if (P.cgroup_max == 0) die("plan", "pids cgroup: limit 0");
-        P.cgroup = abspath(&c, c.left);
+      case T_CGROUP: {
+        c.what = "cgroup";
+        struct cgroup *g = CLAIM(P.cgroups, P.ncgroups, "cgroups");
+        g->pfd = -1;
+        g->parent = abspath(&c, u16(&c));
+        for (int i = 0; i < P.ncgroups - 1; i++)
+          if (strcmp(P.cgroups[i].parent, g->parent) == 0) die("plan", "cgroup: parent %s given twice", g->parent);
+        g->nfiles = u8(&c);
+        if (g->nfiles < 1 || g->nfiles > MAX_CG_FILES) die("plan", "cgroup: %d limit files, not 1..%d", g->nfiles, MAX_CG_FILES);
+        for (int i = 0; i < g->nfiles; i++) {
+          g->file[i] = str(&c, u16(&c));
+          g->value[i] = str(&c, u16(&c));
+          check_cgroup_file(g->file[i], g->value[i]);
+        }
+        break;
+      }
+      case T_TMPFS_SIZE:
+        c.what = "tmpfs size";
+        free(P.tmpfs_size);
+        P.tmpfs_size = str(&c, len);
+        check_tmpfs_size(P.tmpfs_size);
+        break;
+      case T_TMPFS_INODES:
+        c.what = "tmpfs inodes";
+        P.tmpfs_inodes = u64(&c);
+        if (P.tmpfs_inodes == 0 || P.tmpfs_inodes > UINT32_MAX) die("plan", "tmpfs inodes: %llu out of range 1..2^32-1", (unsigned long long)P.tmpfs_inodes);
         break;
       default:
         die("plan", "unknown record tag %u", tag);
@@ -367,6 +438,7 @@ static void decode(const unsigned char *buf, size_t n) {
   if (P.hostname && !(P.ns & CLONE_NEWUTS)) die("plan", "hostname needs a uts namespace");
   if (P.nmounts && !(P.ns & CLONE_NEWNS)) die("plan", "mounts need a mount namespace");
   if ((P.nllpaths || P.nllports) && !P.have_landlock) die("plan", "landlock rules without a ruleset");
+  if ((P.tmpfs_size || P.tmpfs_inodes) && !(P.ns & CLONE_NEWNS)) die("plan", "a tmpfs size needs a mount namespace");
 }
 
 /* ---------- helpers ---------- */
@@ -437,7 +509,10 @@ static void do_mount(const struct mnt *m) {
         fds[i] = open(m->keep[i], O_PATH | O_CLOEXEC);
         if (fds[i] < 0 || fstat(fds[i], &kst[i]) < 0) die_errno("mount tmpfs (keep)", m->keep[i]);
       }
-      if (mount("tmpfs", m->path, "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777") < 0) {
+      char opts[96], inodes[32] = "";
+      if (P.tmpfs_inodes) snprintf(inodes, sizeof inodes, ",nr_inodes=%llu", (unsigned long long)P.tmpfs_inodes);
+      snprintf(opts, sizeof opts, "mode=1777%s%s%s", P.tmpfs_size ? ",size=" : "", P.tmpfs_size ? P.tmpfs_size : "", inodes);
+      if (mount("tmpfs", m->path, "tmpfs", MS_NOSUID | MS_NODEV, opts) < 0) {
         if (m->optional && errno == ENOENT) return;
         die_errno("mount tmpfs", m->path);
       }
@@ -699,25 +774,62 @@ static void init_main(char **argv, int syncfd) {
   }
 }
 
-static void setup_cgroup(char *dir, size_t cap, pid_t child) {
-  char buf[64];
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  /* pid plus time: a cgroup left by a supervisor killed with SIGKILL cannot collide with ours */
-  snprintf(dir, cap, "%s/sandbox4j-%d-%lld%09ld", P.cgroup, (int)getpid(), (long long)ts.tv_sec, ts.tv_nsec);
-  if (mkdir(dir, 0700) < 0) die_errno("pids cgroup", dir);
-  char file[PATH_MAX];
-  snprintf(file, sizeof file, "%s/pids.max", dir);
-  snprintf(buf, sizeof buf, "%u", P.cgroup_max);
-  write_file("pids cgroup", file, buf);
-  snprintf(file, sizeof file, "%s/cgroup.procs", dir);
-  snprintf(buf, sizeof buf, "%d", (int)child);
-  write_file("pids cgroup", file, buf);
+static void open_cgroup_parents(void) {
+  for (int i = 0; i < P.ncgroups; i++) {
+    P.cgroups[i].pfd = open(P.cgroups[i].parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (P.cgroups[i].pfd < 0) die_errno("cgroup", P.cgroups[i].parent);
+  }
 }
 
-static void remove_cgroup(const char *dir) {
-  /* Emptied cgroups may stay busy for a moment while the last tasks are released. */
-  for (int i = 0; i < 200 && rmdir(dir) < 0 && errno == EBUSY; i++) usleep(5000);
+static void write_at(int dfd, const char *dir, const char *file, const char *data) {
+  char path[PATH_MAX];
+  snprintf(path, sizeof path, "%s/%s", dir, file);
+  int fd = openat(dfd, file, O_WRONLY | O_CLOEXEC);
+  if (fd < 0) die_errno("cgroup", path);
+  size_t n = strlen(data);
+  if (write(fd, data, n) != (ssize_t)n) die_errno("cgroup", path);
+  if (close(fd) < 0) die_errno("cgroup", path);
+}
+
+/* One cgroup per parent, its limits written in plan order, then the child placed in it (it waits
+   for the sync byte, so nothing of the command runs before). */
+static void setup_cgroups(pid_t child) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  cg_owner = getpid();
+  cg_child = child;
+  char pid[32];
+  snprintf(pid, sizeof pid, "%d", (int)child);
+  for (int i = 0; i < P.ncgroups; i++) {
+    struct cgroup *g = &P.cgroups[i];
+    char dir[PATH_MAX];
+    /* pid plus time: a cgroup left by a supervisor killed with SIGKILL cannot collide with ours */
+    snprintf(g->name, sizeof g->name, "sandbox4j-%d-%lld%09ld", (int)getpid(), (long long)ts.tv_sec, ts.tv_nsec);
+    snprintf(dir, sizeof dir, "%s/%s", g->parent, g->name);
+    if (mkdirat(g->pfd, g->name, 0700) < 0) die_errno("cgroup", dir);
+    g->created = 1;
+    int dfd = openat(g->pfd, g->name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd < 0) die_errno("cgroup", dir);
+    for (int f = 0; f < g->nfiles; f++) write_at(dfd, dir, g->file[f], g->value[f]);
+    write_at(dfd, dir, "cgroup.procs", pid);
+    close(dfd);
+  }
+}
+
+/* Removes the run's cgroups through the parents' descriptors. One that cannot be removed is a
+   warning, not a failed run: the limits held for the whole run, and the command's exit status is
+   worth more than an empty directory (which the next cleanup can remove by its name). */
+static void remove_cgroups(void) {
+  for (int i = 0; i < P.ncgroups; i++) {
+    struct cgroup *g = &P.cgroups[i];
+    if (!g->created) continue;
+    g->created = 0;
+    int r;
+    /* Emptied cgroups may stay busy for a moment while the last tasks are released. */
+    for (int t = 0; (r = unlinkat(g->pfd, g->name, AT_REMOVEDIR)) < 0 && errno == EBUSY && t < 200; t++) usleep(5000);
+    if (r < 0 && errno != ENOENT)
+      dprintf(2, "sandbox4j-launcher: warning: cgroup: cannot remove %s/%s: %s\n", g->parent, g->name, strerror(errno));
+  }
 }
 
 /* Waits for the child, reaping orphans meanwhile. SIGCHLD stays blocked and is waited for with a
@@ -744,6 +856,7 @@ static int wait_for_child(pid_t child) {
 
 static int run(char **argv) {
   close_from(3);
+  open_cgroup_parents();
   if (P.ns & CLONE_NEWUSER) {
     uid_t uid = geteuid();
     gid_t gid = getegid();
@@ -773,6 +886,8 @@ static int run(char **argv) {
   if (child < 0) die_errno("fork", NULL);
   if (child == 0) {
     close(sync[1]);
+    /* the host's cgroup directories stay with the supervisor (init outlives exec's CLOEXEC) */
+    for (int i = 0; i < P.ncgroups; i++) close(P.cgroups[i].pfd);
     if (in_pidns || P.nmounts || (P.options & O_LOOPBACK_UP) || P.hostname) init_main(argv, sync[0]);
     if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0) die_errno("pdeathsig", NULL);
     char go;
@@ -781,8 +896,7 @@ static int run(char **argv) {
     exec_command(argv);
   }
   close(sync[0]);
-  char cgdir[PATH_MAX] = "";
-  if (P.cgroup) setup_cgroup(cgdir, sizeof cgdir, child);
+  setup_cgroups(child);
   if (write(sync[1], "g", 1) != 1) die_errno("fork", "sync");
   close(sync[1]);
   forward_to = child;
@@ -791,7 +905,8 @@ static int run(char **argv) {
   int code = wait_for_child(child);
   forward_to = -1;
   if (!in_pidns) kill_descendants();
-  if (cgdir[0]) remove_cgroup(cgdir);
+  cg_child = -1;
+  remove_cgroups();
   return code;
 }
 

@@ -223,7 +223,8 @@ class CliTest {
         .contains("memory:          1073741824 bytes")
         .contains("scrubbed environment")
         .contains("core/environment")
-        .contains("pretend/everything");
+        .contains("pretend/everything")
+        .contains("what bounds what:");
   }
 
   @Test

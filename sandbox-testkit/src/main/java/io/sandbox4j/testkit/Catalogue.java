@@ -25,6 +25,7 @@ public final class Catalogue {
     all.addAll(UnixDatagramScenarios.all());
     all.addAll(ProcessScenarios.all());
     all.addAll(ResourceScenarios.all());
+    all.addAll(HostMemoryScenarios.all());
     all.addAll(EnvironmentScenarios.all());
     all.addAll(WindowsScenarios.all());
     all.addAll(FunctionalScenarios.all());

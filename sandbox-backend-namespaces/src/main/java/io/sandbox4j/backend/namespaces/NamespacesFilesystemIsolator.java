@@ -12,6 +12,7 @@ import io.sandbox4j.launcher.linux.LinuxLaunchPlan;
 import io.sandbox4j.launcher.linux.LinuxRequirements;
 import java.time.Clock;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -76,5 +77,17 @@ final class NamespacesFilesystemIsolator extends AbstractIsolator {
     // namespace already denies that access; this removes the view)
     Namespaces.pid(plan);
     m.mounts().forEach(plan::addMount);
+  }
+
+  @Override
+  public List<String> explain(SandboxPolicy policy, Set<Feature> owned) {
+    if (!owned.contains(Feature.FS_PRIVATE_TMP)) {
+      return List.of();
+    }
+    return List.of(
+        "private tmp: a fresh tmpfs on each of /tmp, /var/tmp and /dev/shm, gone with the run;"
+            + " each capped at the memory limit when the namespaces backend enforces one, else at "
+            + LinuxLaunchPlan.DEFAULT_TMPFS_SIZE
+            + " of RAM");
   }
 }

@@ -15,6 +15,7 @@ import io.sandbox4j.launcher.linux.LinuxLaunchPlan.Mount;
 import io.sandbox4j.launcher.linux.LinuxLaunchPlan.MountKind;
 import io.sandbox4j.launcher.linux.LinuxLaunchPlan.Namespace;
 import io.sandbox4j.launcher.linux.LinuxLaunchPlan.Rlimit;
+import io.sandbox4j.launcher.linux.MemoryCgroup;
 import io.sandbox4j.launcher.linux.seccomp.Bpf;
 import io.sandbox4j.launcher.linux.seccomp.SeccompPrograms;
 import java.nio.file.Files;
@@ -314,6 +315,68 @@ class PlanGenerationTest {
     assertThatThrownBy(() -> contribute(none, p))
         .isInstanceOf(SandboxException.class)
         .hasMessageContaining("max-procs cannot be enforced");
+  }
+
+  @Test
+  void memoryIsAPerRunCgroupWhereOneCanBeHadAndEachPrivateTmpfsIsCappedEitherWay()
+      throws Exception {
+    Path ws = Files.createDirectories(tmp.resolve("ws"));
+    SandboxPolicy p = policy(ws).resources(ResourceLimits.NONE.withMemoryBytes(256L << 20)).build();
+    Path parent = Path.of("/sys/fs/cgroup/memory/jvm");
+    NamespacesResourceIsolator withCgroup =
+        new NamespacesResourceIsolator(
+            FakeLinuxHost.ordinaryUser()
+                .asRoot(Optional.empty())
+                .withMemoryCgroup(new MemoryCgroup(parent, 1, true)));
+    LinuxLaunchPlan plan = contribute(withCgroup, p);
+    assertThat(plan.cgroups())
+        .containsExactlyEntriesOf(
+            Map.of(
+                parent,
+                Map.of(
+                    "memory.limit_in_bytes",
+                    256L << 20,
+                    "memory.memsw.limit_in_bytes",
+                    256L << 20)));
+    assertThat(plan.rlimits()).containsEntry(Rlimit.AS, 256L << 20);
+    assertThat(plan.tmpfsSize()).hasValue(256L << 20);
+    assertThat(String.join("\n", withCgroup.explain(p, withCgroup.requiredBy(p))))
+        .contains("the whole sandbox at 268435456 bytes by a per-run cgroup v1 memory limit")
+        .contains("tmpfs files and memfds")
+        .contains("swap included")
+        .contains("counted in the cgroup");
+
+    NamespacesResourceIsolator without =
+        new NamespacesResourceIsolator(FakeLinuxHost.ordinaryUser());
+    LinuxLaunchPlan bare = contribute(without, p);
+    assertThat(bare.cgroups()).isEmpty();
+    assertThat(bare.tmpfsSize()).hasValue(256L << 20);
+    assertThat(String.join("\n", without.explain(p, without.requiredBy(p))))
+        .contains("not bounded for the sandbox as a whole")
+        .contains("memfd and System V shared memory pages are not bounded")
+        .contains("at 268435456 bytes and 131072 files, up to 805306368 together");
+    assertThat(without.probe().detail()).contains("no memory cgroup here");
+  }
+
+  @Test
+  void theFilesystemAndResourceIsolatorsTogetherSizeThePrivateTmpfs() throws Exception {
+    Path ws = Files.createDirectories(tmp.resolve("ws"));
+    SandboxPolicy p = policy(ws).resources(ResourceLimits.NONE.withMemoryBytes(64L << 20)).build();
+    LaunchSpec spec = new LaunchSpec(p, List.of("true"), p.workingDirectory(), Map.of());
+    for (io.sandbox4j.api.spi.Isolator i :
+        List.of(
+            new NamespacesFilesystemIsolator(FakeLinuxHost.ordinaryUser()),
+            new NamespacesResourceIsolator(FakeLinuxHost.ordinaryUser()))) {
+      i.contribute(p, i.requiredBy(p), spec);
+    }
+    LinuxLaunchPlan plan = spec.findExtension(LinuxLaunchPlan.class).orElseThrow();
+    assertThat(plan.mounts()).anyMatch(m -> m.kind() == MountKind.TMPFS);
+    assertThat(plan.tmpfsSizeOption()).contains(Long.toString(64L << 20));
+
+    SandboxPolicy noLimit = policy(ws).build();
+    LinuxLaunchPlan unsized =
+        contribute(new NamespacesFilesystemIsolator(FakeLinuxHost.ordinaryUser()), noLimit);
+    assertThat(unsized.tmpfsSizeOption()).contains(LinuxLaunchPlan.DEFAULT_TMPFS_SIZE);
   }
 
   @Test

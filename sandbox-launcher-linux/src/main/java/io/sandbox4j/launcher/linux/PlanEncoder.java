@@ -38,7 +38,10 @@ final class PlanEncoder {
   static final int T_SECCOMP = 8;
   static final int T_HOSTNAME = 9;
   static final int T_CHDIR = 10;
-  static final int T_PIDS_CGROUP = 11;
+  // 11 was the pids-only cgroup record; the launcher refuses it as unknown
+  static final int T_CGROUP = 12;
+  static final int T_TMPFS_SIZE = 13;
+  static final int T_TMPFS_INODES = 14;
 
   static final int OPT_NEW_SESSION = 1;
   static final int OPT_LOOPBACK_UP = 2;
@@ -105,12 +108,13 @@ final class PlanEncoder {
     if (workingDirectory != null) {
       out.record(T_CHDIR, new Out().utf8(workingDirectory.toAbsolutePath().toString()));
     }
-    plan.pidsCgroup()
-        .ifPresent(
-            parent ->
-                out.record(
-                    T_PIDS_CGROUP,
-                    new Out().u32(plan.pidsMax().getAsInt()).utf8(parent.toString())));
+    for (Map.Entry<Path, Map<String, Long>> g : plan.cgroups().entrySet()) {
+      Out r = new Out().str16(g.getKey().toString()).u8(g.getValue().size());
+      g.getValue().forEach((file, value) -> r.str16(file).str16(Long.toString(value)));
+      out.record(T_CGROUP, r);
+    }
+    plan.tmpfsSizeOption().ifPresent(size -> out.record(T_TMPFS_SIZE, new Out().utf8(size)));
+    plan.tmpfsInodesOption().ifPresent(n -> out.record(T_TMPFS_INODES, new Out().u64(n)));
     byte[] encoded = out.toByteArray();
     if (encoded.length > MAX_PLAN_BYTES) {
       throw new IllegalArgumentException(

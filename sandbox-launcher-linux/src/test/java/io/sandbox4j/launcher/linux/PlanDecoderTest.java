@@ -68,6 +68,11 @@ class PlanDecoderTest {
     plan.addLandlock(
         new LandlockRules(
             3, 0, 0, List.of(new LandlockRules.PathRule(Path.of("/tmp"), 3, true)), List.of()));
+    plan.pidsCgroup(Path.of("/sys/fs/cgroup/pids"), 17);
+    new MemoryCgroup(Path.of("/sys/fs/cgroup/memory/a"), 1, true)
+        .limits(256L << 20)
+        .forEach((f, v) -> plan.cgroupLimit(Path.of("/sys/fs/cgroup/memory/a"), f, v));
+    plan.tmpfsSize(256L << 20);
     return PlanEncoder.encode(plan, Path.of("/tmp/ws"));
   }
 
@@ -81,6 +86,10 @@ class PlanDecoderTest {
       all.bytes(r.toByteArray());
     }
     return all.toByteArray();
+  }
+
+  private static Out cgroup(String parent, String file, String value) {
+    return new Out().str16(parent).u8(1).str16(file).str16(value);
   }
 
   private static Out record(int tag, Out payload) {
@@ -182,6 +191,66 @@ class PlanDecoderTest {
             "hostname without uts namespace",
             plan(record(PlanEncoder.T_HOSTNAME, new Out().utf8("box"))),
             "needs a uts namespace"),
+        Arguments.of(
+            "the retired pids-only cgroup record",
+            plan(record(11, new Out().u32(5).utf8("/sys/fs/cgroup/pids"))),
+            "unknown record tag 11"),
+        Arguments.of(
+            "cgroup file that is no limit",
+            plan(record(PlanEncoder.T_CGROUP, cgroup("/cg", "cgroup.procs", "1"))),
+            "is not a pids.* or memory.* limit"),
+        Arguments.of(
+            "cgroup file with a path in it",
+            plan(record(PlanEncoder.T_CGROUP, cgroup("/cg", "memory./../x", "1"))),
+            "bad file name"),
+        Arguments.of(
+            "cgroup file going up",
+            plan(record(PlanEncoder.T_CGROUP, cgroup("/cg", "memory..x", "1"))),
+            "bad file name"),
+        Arguments.of(
+            "cgroup value that is no number",
+            plan(record(PlanEncoder.T_CGROUP, cgroup("/cg", "memory.max", "12\n0"))),
+            "not a number or max"),
+        Arguments.of(
+            "cgroup parent not absolute",
+            plan(record(PlanEncoder.T_CGROUP, cgroup("cg", "pids.max", "1"))),
+            "not absolute"),
+        Arguments.of(
+            "cgroup without limits",
+            plan(record(PlanEncoder.T_CGROUP, new Out().str16("/cg").u8(0))),
+            "0 limit files"),
+        Arguments.of(
+            "cgroup parent twice",
+            plan(
+                record(PlanEncoder.T_CGROUP, cgroup("/cg", "pids.max", "1")),
+                record(PlanEncoder.T_CGROUP, cgroup("/cg", "memory.max", "1"))),
+            "given twice"),
+        Arguments.of(
+            "tmpfs size with a bad suffix",
+            plan(
+                record(PlanEncoder.T_NAMESPACES, new Out().u32(0x00020000)),
+                record(PlanEncoder.T_TMPFS_SIZE, new Out().utf8("12x"))),
+            "tmpfs size: '12x'"),
+        Arguments.of(
+            "tmpfs size with an option smuggled in",
+            plan(
+                record(PlanEncoder.T_NAMESPACES, new Out().u32(0x00020000)),
+                record(PlanEncoder.T_TMPFS_SIZE, new Out().utf8("1m,mode=777"))),
+            "tmpfs size"),
+        Arguments.of(
+            "tmpfs inodes 0",
+            plan(
+                record(PlanEncoder.T_NAMESPACES, new Out().u32(0x00020000)),
+                record(PlanEncoder.T_TMPFS_INODES, new Out().u64(0))),
+            "tmpfs inodes: 0 out of range"),
+        Arguments.of(
+            "tmpfs inodes without a mount namespace",
+            plan(record(PlanEncoder.T_TMPFS_INODES, new Out().u64(5))),
+            "needs a mount namespace"),
+        Arguments.of(
+            "tmpfs size without a mount namespace",
+            plan(record(PlanEncoder.T_TMPFS_SIZE, new Out().utf8("25%"))),
+            "needs a mount namespace"),
         Arguments.of("oversized plan", new byte[PlanEncoder.MAX_PLAN_BYTES + 3], "exceeds"));
   }
 
