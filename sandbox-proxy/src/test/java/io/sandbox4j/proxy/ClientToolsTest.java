@@ -145,8 +145,7 @@ class ClientToolsTest {
 
   static Path program(String name) {
     Optional<Path> found =
-        List.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
-            .stream()
+        List.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)).stream()
             .map(d -> Path.of(d, name))
             .filter(Files::isExecutable)
             .findFirst();

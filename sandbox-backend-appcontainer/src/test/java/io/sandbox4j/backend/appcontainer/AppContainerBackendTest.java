@@ -90,7 +90,8 @@ class AppContainerBackendTest {
         .extracting(AccessGrant::path)
         .contains(WS.resolve(".git/hooks"), WS.resolve(".sandbox4j"));
     assertThat(plan.mustBeUnreadable()).containsExactly(WS.resolveSibling("home").resolve(".ssh"));
-    assertThat(plan.privateTmpParent()).contains(LOCAL_APP_DATA.resolve("sandbox4j").resolve("tmp"));
+    assertThat(plan.privateTmpParent())
+        .contains(LOCAL_APP_DATA.resolve("sandbox4j").resolve("tmp"));
     assertThat(plan.privateTmpSid()).contains(plan.runSid());
     assertThat(plan.jobLimits().limitFlags() & 0x2000).isNotZero();
   }
