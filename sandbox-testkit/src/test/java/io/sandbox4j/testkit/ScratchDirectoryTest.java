@@ -3,6 +3,7 @@ package io.sandbox4j.testkit;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sandbox4j.api.SandboxException;
+import io.sandbox4j.testkit.fakes.BrokenBackends;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
