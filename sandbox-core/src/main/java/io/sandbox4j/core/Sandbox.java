@@ -179,11 +179,11 @@ public final class Sandbox {
         s.isolator().contribute(policy, s.owned(), spec);
       }
       Launcher launcher = chooseLauncher(spec);
-      // before the command can write anything; GitSweep subtracts a margin for clock granularity
-      Instant runStart = Instant.now();
+      // before the command can write anything, on each writable root's own clock
+      List<Path> roots = policy.filesystem().allWritableRoots();
+      Instant runStart = GitSweep.clockOf(roots, Instant.now());
       long start = System.nanoTime();
       SandboxProcess process = launcher.launch(spec);
-      List<Path> roots = policy.filesystem().allWritableRoots();
       return new SandboxExecution(
           process,
           spec,

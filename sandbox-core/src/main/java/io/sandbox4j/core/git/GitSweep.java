@@ -74,8 +74,12 @@ public final class GitSweep {
   /** The most entries the walk visits across all roots before it gives up (and fails the run). */
   public static final int MAX_ENTRIES = 2_000_000;
 
-  /** Subtracted from the run's start: ctime comes from a coarse clock. */
-  public static final Duration CLOCK_MARGIN = Duration.ofSeconds(2);
+  /**
+   * Subtracted from the run's start: ctime comes from the kernel's coarse clock (a tick behind the
+   * precise one). Filesystems with coarser timestamps or another clock (NFS) are covered by {@link
+   * #clockOf}.
+   */
+  public static final Duration CLOCK_MARGIN = Duration.ofMillis(50);
 
   static final String DISABLED = ".sandbox4j-disabled-";
   static final String ORIGINAL = ".sandbox4j-original-";
@@ -114,14 +118,22 @@ public final class GitSweep {
   private final Map<Path, Set<PosixFilePermission>> restore = new LinkedHashMap<>();
   private final Map<Path, List<Entry>> configs = new LinkedHashMap<>();
   private long entries;
+  private final long limit;
 
   /**
    * @param roots the run's writable roots
-   * @param runStart when the run started (before the command could write anything)
+   * @param runStart when the run started (before the command could write anything), best from
+   *     {@link #clockOf}
    * @param env the host's environment (for git's global and system configuration files)
    * @param home the user's home directory
    */
   public GitSweep(List<Path> roots, Instant runStart, Map<String, String> env, Path home) {
+    this(roots, runStart.minus(CLOCK_MARGIN), env, home, MAX_ENTRIES);
+  }
+
+  /** With an exact threshold and entry limit (tests). */
+  GitSweep(List<Path> roots, Instant threshold, Map<String, String> env, Path home, long limit) {
+    this.limit = limit;
     List<Path> real = new ArrayList<>();
     for (Path r : roots) {
       try {
@@ -136,9 +148,47 @@ public final class GitSweep {
             .distinct()
             .filter(r -> real.stream().noneMatch(o -> !o.equals(r) && r.startsWith(o)))
             .toList();
-    this.threshold = runStart.minus(CLOCK_MARGIN);
+    this.threshold = threshold;
     this.env = Map.copyOf(env);
     this.home = home;
+  }
+
+  /**
+   * The run's start as each writable root's filesystem records it, for {@link #GitSweep(List,
+   * Instant, Map, Path)}: the earliest of {@code now} and the ctime of a file created (and removed)
+   * in each root, so that a filesystem with one- or two-second timestamps, or a server with a clock
+   * of its own, cannot make the command's writes look older than the run. Call it before the
+   * command starts. A root where no file can be created counts with {@code now} less two seconds.
+   */
+  public static Instant clockOf(List<Path> roots, Instant now) {
+    Instant earliest = now;
+    for (Path root : roots) {
+      Path probe = root.resolve(".sandbox4j-clock-" + HexFormat.of().formatHex(seed()));
+      try {
+        Files.createFile(probe);
+        try {
+          FileTime t =
+              (FileTime) Files.getAttribute(probe, "unix:ctime", LinkOption.NOFOLLOW_LINKS);
+          if (t.toInstant().isBefore(earliest)) {
+            earliest = t.toInstant();
+          }
+        } finally {
+          Files.deleteIfExists(probe);
+        }
+      } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+        Instant fallback = now.minusSeconds(2);
+        if (fallback.isBefore(earliest)) {
+          earliest = fallback;
+        }
+      }
+    }
+    return earliest;
+  }
+
+  private static byte[] seed() {
+    byte[] b = new byte[8];
+    new SecureRandom().nextBytes(b);
+    return b;
   }
 
   /** Sweeps once; call it when no process of the run is left. */
@@ -150,7 +200,7 @@ public final class GitSweep {
     } catch (LimitReached e) {
       fail(
           "the git sweep stopped after "
-              + MAX_ENTRIES
+              + limit
               + " entries in "
               + roots
               + ": git directories beyond them were not checked; use a smaller workspace or"
@@ -202,7 +252,9 @@ public final class GitSweep {
         @Override
         public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
           count();
-          if (isGitDir(dir)) {
+          // by structure; and any .git directory, which `git init` would adopt as it is
+          if (isGitDir(dir)
+              || dir.getFileName() != null && dir.getFileName().toString().equals(".git")) {
             gitDirs.add(dir);
           }
           Path parent = dir.getParent();
@@ -242,7 +294,7 @@ public final class GitSweep {
       };
 
   private void count() {
-    if (++entries > MAX_ENTRIES) {
+    if (++entries > limit) {
       throw new LimitReached();
     }
   }
