@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileVisitResult;
 import java.nio.file.FileVisitor;
@@ -546,6 +547,7 @@ public final class GitSweep {
     Path tmp = dir.resolve(".sandbox4j-tmp-" + rand);
     Path original = dir.resolve(file.getFileName() + ORIGINAL + rand);
     try {
+      ownerMayWrite(dir);
       Files.writeString(
           tmp,
           GitConfig.format(kept),
@@ -700,13 +702,39 @@ public final class GitSweep {
   private void moveAside(Path p, String why) {
     Path target = p.resolveSibling(p.getFileName() + DISABLED + randomSuffix());
     try {
-      Files.move(p, target);
+      try {
+        Files.move(p, target);
+      } catch (AccessDeniedException e) {
+        // the command may have taken write permission from the directory: give it back
+        ownerMayWrite(p.toAbsolutePath().getParent());
+        Files.move(p, target);
+      }
       notice("moved " + p + " aside to " + target + ": " + why);
     } catch (NoSuchFileException e) {
       // gone already
     } catch (IOException e) {
       fail(
           "cannot move " + p + " aside (" + why + "): " + e + "; remove it before using git there");
+    }
+  }
+
+  /** Adds the owner's read, write and search permission to a directory (same uid as the run). */
+  private void ownerMayWrite(Path dir) throws IOException {
+    if (dir == null || Files.isWritable(dir)) {
+      return;
+    }
+    try {
+      Set<PosixFilePermission> mode = EnumSet.noneOf(PosixFilePermission.class);
+      mode.addAll(Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS));
+      mode.addAll(
+          Set.of(
+              PosixFilePermission.OWNER_READ,
+              PosixFilePermission.OWNER_WRITE,
+              PosixFilePermission.OWNER_EXECUTE));
+      Files.setPosixFilePermissions(dir, mode);
+      notice("gave the owner back write permission on " + dir + " to make it safe");
+    } catch (IllegalArgumentException | UnsupportedOperationException e) {
+      throw new IOException("cannot change the permissions of " + dir + ": " + e, e);
     }
   }
 
