@@ -115,8 +115,11 @@ final class FilesystemScenarios {
                           ctx.sh(
                               "printf '#!/bin/sh\\necho pwned\\n' > .git/hooks/pre-commit;"
                                   + " chmod +x .git/hooks/pre-commit"));
+                  // read-only means the write fails: the engine's post-run git sweep moving
+                  // the hook aside afterwards does not count
                   ctx.check(
-                      !Files.exists(hooks.resolve("pre-commit"), LinkOption.NOFOLLOW_LINKS),
+                      !Files.exists(hooks.resolve("pre-commit"), LinkOption.NOFOLLOW_LINKS)
+                          && r.notices().stream().noneMatch(n -> n.contains("pre-commit")),
                       ".git/hooks/pre-commit was created (" + excerpt(r) + ")");
                 }),
         Scenario.builder("gitConfigIsReadOnly")
@@ -146,7 +149,8 @@ final class FilesystemScenarios {
                                   + " echo 'echo pwned' > .git/hooks/pre-commit;"
                                   + " echo '[core]' > .git/config"));
                   ctx.check(
-                      !Files.exists(ctx.workspace().resolve(".git/hooks/pre-commit")),
+                      !Files.exists(ctx.workspace().resolve(".git/hooks/pre-commit"))
+                          && r.notices().stream().noneMatch(n -> n.contains("pre-commit")),
                       ".git/hooks/pre-commit exists after swapping .git (" + excerpt(r) + ")");
                   unchanged(ctx, config, ORIGINAL_CONFIG, r);
                 }),
