@@ -205,6 +205,9 @@ final class GitScenarios {
             ctx -> {
               Host h = new Host(ctx);
               setup.prepare(ctx, h);
+              // the user's setup is older than the run by more than a timestamp's granularity,
+              // so the sweep must tell it from the plant by what the command did, not by luck
+              Thread.sleep(1100);
               SandboxResult r = h.inside(script);
               // the attack must have been carried out: a command that could not plant proves
               // nothing (a run the engine ends with 125 after removing the plant is fine)

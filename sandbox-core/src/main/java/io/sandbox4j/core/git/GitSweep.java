@@ -749,13 +749,15 @@ public final class GitSweep {
     return HexFormat.of().formatHex(b);
   }
 
+  // Debug only: the lines reach the caller through the result (the CLI prints them); a warning
+  // would print each twice.
   private void notice(String line) {
-    LOG.log(Level.WARNING, line);
+    LOG.log(Level.DEBUG, line);
     notices.add(line);
   }
 
   private void fail(String line) {
-    LOG.log(Level.ERROR, line);
+    LOG.log(Level.DEBUG, line);
     failures.add(line);
   }
 }
