@@ -5,12 +5,16 @@ import io.sandbox4j.config.PolicySettings;
 import io.sandbox4j.core.Sandbox;
 import io.sandbox4j.core.SandboxExecution;
 import io.sandbox4j.core.SandboxRequest;
+import io.sandbox4j.core.SandboxResult;
+import java.io.PrintWriter;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** {@code sandbox run [options] -- COMMAND [ARG...]}. */
 @Command(
@@ -20,10 +24,13 @@ import picocli.CommandLine.Parameters;
     description = {
       "Runs COMMAND in the sandbox. Exit code: the command's own; 128+N when it dies of signal N;",
       "124 on --timeout; 125 when the sandbox cannot be set up or cannot enforce the policy;",
-      "126 not executable; 127 not found; 2 for a bad flag, value or policy file."
+      "126 not executable; 127 not found; 2 for a bad flag, value or policy file. 125 also when",
+      "the git directories of the writable roots cannot be made safe after the run."
     })
 final class RunCommand implements Callable<Integer> {
   @Mixin PolicyOptions options = new PolicyOptions();
+
+  @Spec CommandSpec spec;
 
   @Parameters(
       arity = "1..*",
@@ -53,7 +60,14 @@ final class RunCommand implements Callable<Integer> {
       Thread killer = new Thread(execution::kill, "sandbox4j-kill-on-exit");
       Runtime.getRuntime().addShutdownHook(killer);
       try {
-        return execution.waitFor().exitCode();
+        SandboxResult result = execution.waitFor();
+        // what the post-run git sweep did (and, with 125, what it could not do)
+        PrintWriter err = spec.commandLine().getErr();
+        for (String line : result.notices()) {
+          err.println("sandbox4j: " + line);
+        }
+        err.flush();
+        return result.exitCode();
       } finally {
         try {
           Runtime.getRuntime().removeShutdownHook(killer);

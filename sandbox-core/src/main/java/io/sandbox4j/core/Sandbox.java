@@ -14,11 +14,13 @@ import io.sandbox4j.api.spi.LaunchSpec;
 import io.sandbox4j.api.spi.Launcher;
 import io.sandbox4j.api.spi.SandboxProcess;
 import io.sandbox4j.api.spi.WorkspaceCleanup;
+import io.sandbox4j.core.git.GitSweep;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.lang.ProcessBuilder.Redirect;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -174,10 +176,19 @@ public final class Sandbox {
         s.isolator().contribute(policy, s.owned(), spec);
       }
       Launcher launcher = chooseLauncher(spec);
+      // before the command can write anything, on each writable root's own clock
+      List<Path> roots = policy.filesystem().allWritableRoots();
+      Instant runStart = GitSweep.clockOf(roots, Instant.now());
       long start = System.nanoTime();
       SandboxProcess process = launcher.launch(spec);
       return new SandboxExecution(
-          process, spec, launcher.id(), start, policy.resources().timeout(), scheduler);
+          process,
+          spec,
+          launcher.id(),
+          start,
+          policy.resources().timeout(),
+          scheduler,
+          () -> new GitSweep(roots, runStart, System.getenv(), userHome()).run());
     } catch (IOException e) {
       spec.runCleanups();
       throw SandboxException.cannotSandbox(
@@ -218,6 +229,11 @@ public final class Sandbox {
     } catch (ExecutionException e) {
       throw new UncheckedIOException(new IOException("reading the command's output", e.getCause()));
     }
+  }
+
+  private static Path userHome() {
+    String home = System.getenv("HOME");
+    return Path.of(home != null && !home.isEmpty() ? home : System.getProperty("user.home"));
   }
 
   private CompletableFuture<byte[]> drain(InputStream in) {

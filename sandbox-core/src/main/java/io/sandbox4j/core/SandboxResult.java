@@ -4,6 +4,7 @@ import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import org.apiguardian.api.API;
 
@@ -24,6 +25,7 @@ public final class SandboxResult {
   private final Duration elapsed;
   private final byte[] stdout;
   private final byte[] stderr;
+  private final List<String> notices;
 
   private SandboxResult(Builder b) {
     this.exitCode = b.exitCode;
@@ -31,6 +33,7 @@ public final class SandboxResult {
     this.elapsed = Objects.requireNonNull(b.elapsed, "elapsed");
     this.stdout = b.stdout.clone();
     this.stderr = b.stderr.clone();
+    this.notices = List.copyOf(b.notices);
   }
 
   public static Builder builder() {
@@ -44,7 +47,8 @@ public final class SandboxResult {
         .timedOut(timedOut)
         .elapsed(elapsed)
         .stdout(stdout)
-        .stderr(stderr);
+        .stderr(stderr)
+        .notices(notices);
   }
 
   /** The command's own code, 128+N when it died of signal N, 124 when the timeout killed it. */
@@ -70,6 +74,15 @@ public final class SandboxResult {
   /** Standard error when it was collected, else empty. */
   public byte[] stderr() {
     return stderr.clone();
+  }
+
+  /**
+   * What the engine reports about the run after it ended, one line each: what the post-run git
+   * sweep sanitized or moved aside and, with exit code 125, what it could not make safe. Empty for
+   * most runs.
+   */
+  public List<String> notices() {
+    return notices;
   }
 
   public String stdoutText() {
@@ -98,6 +111,7 @@ public final class SandboxResult {
     private Duration elapsed = Duration.ZERO;
     private byte[] stdout = NONE;
     private byte[] stderr = NONE;
+    private List<String> notices = List.of();
 
     private Builder() {}
 
@@ -123,6 +137,11 @@ public final class SandboxResult {
 
     public Builder stderr(byte[] err) {
       this.stderr = err.clone();
+      return this;
+    }
+
+    public Builder notices(List<String> lines) {
+      this.notices = List.copyOf(lines);
       return this;
     }
 

@@ -21,6 +21,7 @@ public final class Catalogue {
     List<Scenario> all = new ArrayList<>();
     all.addAll(RefusalScenarios.all());
     all.addAll(FilesystemScenarios.all());
+    all.addAll(GitScenarios.all());
     all.addAll(NetworkScenarios.all());
     all.addAll(UnixDatagramScenarios.all());
     all.addAll(ProcessScenarios.all());

@@ -433,7 +433,8 @@ public final class ScenarioContext {
     return "exit "
         + r.exitCode()
         + ", output: "
-        + (out.length() > 300 ? out.substring(0, 300) + "..." : out);
+        + (out.length() > 300 ? out.substring(0, 300) + "..." : out)
+        + (r.notices().isEmpty() ? "" : ", the engine's notices: " + r.notices());
   }
 
   /** The file's content, or empty when it does not exist. */

@@ -19,7 +19,7 @@ import java.util.Set;
  * A mount namespace (in a user namespace): private tmp, protected paths read-only and pinned,
  * denied paths masked. See {@link FilesystemMounts} for the plan. Protected paths missing at launch
  * cannot be bound: what the command creates there is moved aside after the run ({@link
- * Quarantine}).
+ * Quarantine}), except beneath {@code .git}, which the engine's post-run git sweep owns.
  *
  * <p>It does not claim {@link Feature#FS_WRITE_CONFINEMENT} or {@link Feature#FS_READ_ALLOWLIST}:
  * the Landlock backend confines writes and reads by path; remounting the whole tree read-only here
@@ -42,7 +42,7 @@ final class NamespacesFilesystemIsolator extends AbstractIsolator {
         Namespaces.requirements(host),
         Availability.available(
             "mount namespace: private /tmp, /var/tmp and /dev/shm; protected paths (and git's"
-                + " commondir, modules, worktrees, config.worktree) bound read-only, or moved"
+                + " commondir and config.worktree) bound read-only, or (outside .git) moved"
                 + " aside after the run when the command created them; denied paths masked"));
   }
 
