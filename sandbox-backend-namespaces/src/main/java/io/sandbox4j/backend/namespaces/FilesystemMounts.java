@@ -132,9 +132,12 @@ final class FilesystemMounts {
     for (Path p : protectedPaths(fs)) {
       Optional<Path> root = deepestAncestorIn(p, roots);
       if (root.isEmpty()) {
-        // outside every writable root: read-only when it exists (it cannot be created there)
+        // outside every writable root: read-only when it exists (it cannot be created there).
+        // Optional: beneath a private tmp (a policy file in the host's /tmp, say) the path is
+        // hidden inside, and there is nothing to bind.
         if (Files.exists(p)) {
-          seal(p);
+          readOnly.add(p);
+          add(Mount.optional(MountKind.READ_ONLY_BIND, p));
         }
         continue;
       }

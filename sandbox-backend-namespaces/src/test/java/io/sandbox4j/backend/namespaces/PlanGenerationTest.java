@@ -88,6 +88,25 @@ class PlanGenerationTest {
   }
 
   @Test
+  void aDenyWritePathOutsideEveryWritableRootIsBoundReadOnlyOnlyWhereItIsSeenInside()
+      throws Exception {
+    // A policy file in the host's /tmp is kept read-only, but inside the private /tmp hides it:
+    // the bind must be optional, or every run with such a policy file fails (issue 10).
+    Path ws = Files.createDirectories(tmp.resolve("ws"));
+    Path policyFile = Files.writeString(tmp.resolve("policy.toml"), "version = 1\n");
+    FilesystemMounts m = new FilesystemMounts();
+    m.protect(policy(ws).protectedNames(List.of()).denyWrite(policyFile).build().filesystem());
+    assertThat(m.mounts())
+        .filteredOn(mount -> mount.path().equals(policyFile))
+        .singleElement()
+        .satisfies(
+            mount -> {
+              assertThat(mount.kind()).isEqualTo(MountKind.READ_ONLY_BIND);
+              assertThat(mount.optional()).isTrue();
+            });
+  }
+
+  @Test
   void gitsOtherCodePathsFollowHooksOrConfigOnly() throws Exception {
     Path ws = Files.createDirectories(tmp.resolve("ws"));
     Path extra = Files.createDirectories(tmp.resolve("extra"));
