@@ -154,6 +154,7 @@ public record SandboxPolicy(
     b.protectedNames.clear();
     b.protectedNames.addAll(filesystem.protectedNames());
     b.privateTmp = filesystem.privateTmp();
+    b.systemWriteOptIns.addAll(filesystem.systemWriteOptIns());
     b.network = network;
     b.envPass.clear();
     b.envPass.addAll(process.envPass());
@@ -175,6 +176,7 @@ public record SandboxPolicy(
     private final List<String> protectedNames =
         new ArrayList<>(FilesystemPolicy.DEFAULT_PROTECTED_NAMES);
     private boolean privateTmp = true;
+    private final List<Path> systemWriteOptIns = new ArrayList<>();
     private NetworkPolicy network = NetworkPolicy.NONE;
     private final List<String> envPass = new ArrayList<>(ProcessPolicy.DEFAULT_ENV_PASS);
     private final Map<String, String> envSet = new LinkedHashMap<>();
@@ -202,6 +204,17 @@ public record SandboxPolicy(
 
     public Builder denyRead(Path p) {
       readDeny.add(p);
+      return this;
+    }
+
+    /**
+     * Opts in to {@code p} being a writable root although it is a system directory ({@link
+     * SystemRoots}: "/", /etc, /usr, /var, /run, the account's home as a whole...). It makes
+     * nothing writable by itself: {@code p} must also be the workspace or an {@link #allowWrite}
+     * root. /proc, /sys and /dev are never writable roots, opted in or not.
+     */
+    public Builder allowSystemWrite(Path p) {
+      systemWriteOptIns.add(p);
       return this;
     }
 
@@ -278,7 +291,14 @@ public record SandboxPolicy(
       deny.addAll(readDeny);
       FilesystemPolicy fs =
           new FilesystemPolicy(
-              workspace, writableRoots, readAllow, deny, writeDeny, protectedNames, privateTmp);
+              workspace,
+              writableRoots,
+              readAllow,
+              deny,
+              writeDeny,
+              protectedNames,
+              privateTmp,
+              systemWriteOptIns);
       ProcessPolicy proc =
           new ProcessPolicy(envPass, envSet, Optional.ofNullable(workingDirectory));
       return new SandboxPolicy(fs, network, proc, resources);
