@@ -17,9 +17,9 @@ import org.apiguardian.api.API;
  * The complete, immutable description of what one sandboxed command may do.
  *
  * <p>Secure by default: {@link #defaults(Path)} allows reads except credential stores under the
- * home directory, writes only to the workspace and a private temporary directory, no network, a
- * scrubbed environment, a new session, whole-tree kill, no privileges, no access to other
- * processes.
+ * home directory (and, when the caller is root, the entries under /etc only root can read), writes
+ * only to the workspace and a private temporary directory, no network, a scrubbed environment, a
+ * new session, whole-tree kill, no privileges, no access to other processes.
  */
 @API(status = EXPERIMENTAL, since = "0.1")
 public record SandboxPolicy(
@@ -225,7 +225,10 @@ public record SandboxPolicy(
 
     /**
      * Whether the credential stores under the home directories are denied (default true). The homes
-     * are taken from {@code environment} ({@code HOME}) and the account's home.
+     * are taken from {@code environment} ({@code HOME}) and the account's home. When this JVM runs
+     * as root, the same switch denies every entry under /etc that only root can read (by its mode:
+     * not readable by others, readable by uid or gid 0), such as /etc/shadow and /etc/ssl/private:
+     * the command runs as uid 0 of its user namespace, their owner.
      */
     public Builder denyCredentialStores(boolean deny, Map<String, String> environment) {
       this.defaultReadDeny = deny;
@@ -286,6 +289,10 @@ public record SandboxPolicy(
           for (String store : CREDENTIAL_STORES) {
             deny.add(home.resolve(store));
           }
+        }
+        if (RootOnlyFiles.callerIsRoot()) {
+          // uid 0 inside the user namespace still owns them (/etc/shadow, /etc/ssl/private...)
+          deny.addAll(RootOnlyFiles.find());
         }
       }
       deny.addAll(readDeny);

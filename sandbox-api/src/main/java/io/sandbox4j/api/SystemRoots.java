@@ -84,6 +84,22 @@ public final class SystemRoots {
 
   private SystemRoots() {}
 
+  /** Checks every writable root of {@code policy} against this account's home. */
+  public static void check(SandboxPolicy policy) {
+    check(policy, accountHome());
+  }
+
+  /**
+   * The account's home ({@code user.home}, from the password database), not {@code $HOME}: that is
+   * whatever the caller set, often a scratch directory beneath the workspace.
+   */
+  public static List<Path> accountHome() {
+    String home = System.getProperty("user.home");
+    return home == null || home.isBlank() || !Path.of(home).isAbsolute()
+        ? List.of()
+        : List.of(Path.of(home).normalize());
+  }
+
   /** Checks every writable root of {@code policy}; {@code homes} are the account's homes. */
   public static void check(SandboxPolicy policy, Collection<Path> homes) {
     FilesystemPolicy fs = policy.filesystem();

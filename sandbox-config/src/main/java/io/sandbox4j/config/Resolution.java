@@ -117,10 +117,7 @@ final class Resolution {
     // checked here too so that the message names the flag or key the root came from
     for (Map.Entry<Path, String> root : writableRoots.entrySet()) {
       SystemRoots.check(
-          root.getKey(),
-          root.getValue(),
-          systemWriteOptIns,
-          SandboxPolicy.homes(callerEnvironment));
+          root.getKey(), root.getValue(), systemWriteOptIns, SystemRoots.accountHome());
     }
     return policy.network(network()).resources(limits).build();
   }

@@ -126,7 +126,7 @@ public final class Sandbox {
   /** As {@link #plan(SandboxPolicy, List)}, not requiring the {@code waived} features. */
   public SandboxPlan plan(SandboxPolicy policy, List<String> backendIds, Set<Feature> waived) {
     // exit 2 for a system directory as a writable root, whichever front end built the policy
-    SystemRoots.check(policy, SandboxPolicy.homes(System.getenv()));
+    SystemRoots.check(policy);
     return selector.select(policy, backendIds, waived);
   }
 

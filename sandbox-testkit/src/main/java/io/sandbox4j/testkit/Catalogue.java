@@ -23,6 +23,7 @@ public final class Catalogue {
     all.addAll(FilesystemScenarios.all());
     all.addAll(NetworkScenarios.all());
     all.addAll(UnixDatagramScenarios.all());
+    all.addAll(LeakScenarios.all());
     all.addAll(ProcessScenarios.all());
     all.addAll(ResourceScenarios.all());
     all.addAll(EnvironmentScenarios.all());

@@ -137,6 +137,28 @@ class BrokenBackendsTest {
   }
 
   @Test
+  void aNewSessionAloneLeavesTheTerminalModesChanged() {
+    // The honest fake's new session is util-linux setsid: the command still holds the caller's
+    // terminal as standard input and nothing restores its modes. Issue 10's scenario must see it.
+    String name = "required_process_terminalModesAreRestoredAfterTheRun";
+    ConformanceReport r =
+        ConformanceRunner.builder()
+            .target(
+                BackendUnderTest.of(
+                    HonestBackend.ID,
+                    List.of(new HonestBackend.Provider()),
+                    List.of(HonestBackend.ID)))
+            .filter(s -> s.testName().equals(name))
+            .build()
+            .run();
+    ScenarioOutcome o = r.outcome(name, HonestBackend.ID).orElseThrow();
+    Assumptions.assumeTrue(
+        o.status() != Status.SKIP, () -> "the honest fake cannot run it here: " + o.message());
+    assertThat(o.status()).as(o.message()).isEqualTo(Status.FAIL);
+    assertThat(o.message()).contains("kept the command's modes: changed lflag");
+  }
+
+  @Test
   void orphanLeavingBackendFailsNamingTheSurvivors() {
     String t = BrokenBackends.OrphanLeaving.ID;
     assertFails("required_process_setsidOrphanDoesNotOutliveRun", t, "outlived the run by");
