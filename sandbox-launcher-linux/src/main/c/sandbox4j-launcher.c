@@ -810,8 +810,8 @@ static int run(char **argv) {
   sigprocmask(SIG_SETMASK, &old, NULL);
   int code = wait_for_child(child);
   forward_to = -1;
-  restore_terminal();
   if (!in_pidns) kill_descendants();
+  restore_terminal(); /* after the last process that could change them again is gone */
   if (cgdir[0]) remove_cgroup(cgdir);
   return code;
 }
