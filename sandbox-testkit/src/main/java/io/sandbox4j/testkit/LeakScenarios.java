@@ -42,13 +42,13 @@ final class LeakScenarios {
                     + " of it) in its /proc/PID/cmdline, which every local user can read, nor"
                     + " still in its environment")
             .body(LeakScenarios::launchPlanIsOnNoCommandLine),
-        Scenario.builder("rootOnlyFilesAreUnreadableWhenTheCallerIsRoot")
+        Scenario.builder("rootOnlyFilesAreUnreadable")
             .judges(FS_READ_DENY)
             .linux()
             .description(
-                "run by root, the command reads /etc/shadow, /etc/gshadow and lists"
-                    + " /etc/ssl/private: uid 0 of its user namespace owns them, the default"
-                    + " policy must deny them")
+                "the command reads /etc/shadow, /etc/gshadow and lists /etc/ssl/private: run by"
+                    + " root it is uid 0 of its user namespace and owns them, so the default"
+                    + " policy must deny them; run by another account the host's modes do")
             .body(LeakScenarios::rootOnlyFilesAreUnreadable),
         Scenario.builder("terminalModesAreRestoredAfterTheRun")
             .judges(PROC_NEW_SESSION)
@@ -153,37 +153,40 @@ final class LeakScenarios {
     return v.length() > 120 ? v.substring(0, 120) + "..." : v;
   }
 
+  /**
+   * Run by root, the command is uid 0 of its user namespace and owns these files, so only the
+   * policy keeps them out; run by another account the host's modes do, and the scenario checks
+   * that the sandbox adds no way around them.
+   */
   private static void rootOnlyFilesAreUnreadable(ScenarioContext ctx) throws Exception {
-    ctx.assume(
-        ctx.hostIsRoot(),
-        "only a command run by root owns the files only root can read; another caller's"
-            + " command is refused them by their mode on the host already");
     Path shadow = Path.of("/etc/shadow");
-    ctx.assume(Files.isReadable(shadow), "the host has no readable /etc/shadow");
-    String root =
-        Files.readAllLines(shadow, StandardCharsets.ISO_8859_1).stream()
-            .filter(l -> l.startsWith("root:"))
-            .findFirst()
-            .orElse("root:");
+    ctx.assume(Files.exists(shadow), "the host has no /etc/shadow");
+    Optional<String> hostLine =
+        Files.isReadable(shadow)
+            ? Files.readAllLines(shadow, StandardCharsets.ISO_8859_1).stream()
+                .filter(l -> l.startsWith("root:"))
+                .findFirst()
+            : Optional.empty();
     SandboxResult r =
         ctx.run(
             ctx.sh(
-                "echo start; cat /etc/shadow /etc/gshadow 2>&1; ls -la /etc/ssl/private 2>&1;"
-                    + " cat /etc/passwd | head -1"));
+                "echo start; head -1 /etc/passwd; echo '--secrets--';"
+                    + " cat /etc/shadow /etc/gshadow 2>&1; ls -1 /etc/ssl/private 2>&1;"
+                    + " echo '--end--'"));
     String out = r.stdoutText();
+    int from = out.indexOf("--secrets--\n");
+    int to = out.indexOf("--end--");
     ctx.check(
-        out.contains("start") && out.contains("root:x:0:0"),
+        out.startsWith("start\nroot:") && from > 0 && to > from,
         "the command could not run or read /etc/passwd (over-blocked?): " + excerpt(r));
-    ctx.check(!out.contains(root), "the command read /etc/shadow: " + excerpt(r));
-    Path priv = Path.of("/etc/ssl/private");
-    if (Files.isDirectory(priv)) {
-      try (Stream<Path> s = Files.list(priv)) {
-        for (Path p : s.toList()) {
-          ctx.check(
-              !out.contains(p.getFileName() + "\n") && !out.contains(" " + p.getFileName()),
-              "the command listed " + p + " in /etc/ssl/private: " + excerpt(r));
-        }
-      }
+    String secrets = out.substring(from + "--secrets--\n".length(), to);
+    hostLine.ifPresent(
+        line -> ctx.check(!secrets.contains(line), "the command read /etc/shadow: " + excerpt(r)));
+    for (String line : secrets.split("\n")) {
+      // what remains may only be the tools' refusals ("cat: /etc/shadow: Permission denied")
+      ctx.check(
+          line.isEmpty() || line.startsWith("cat: ") || line.startsWith("ls: "),
+          "the command read a file only root can read: '" + line + "' (" + excerpt(r) + ")");
     }
   }
 
