@@ -10,7 +10,7 @@
  * which belong to the command). It comes in several variables (the kernel limits one to 128 KiB),
  * joined in index order, then wiped from this process's memory and removed from the environment
  * before anything else happens, so neither the supervisor's environ nor the command's holds it.
-
+ *
  * Policy decisions are made in Java; this program only decodes the plan (strictly: any malformed
  * plan exits 125 naming the problem) and applies it in the fixed order documented in README.md.
  * Any step that fails is fatal: exit 125 with "sandbox4j-launcher: <step>: <reason>" on stderr.

@@ -155,8 +155,8 @@ final class LeakScenarios {
 
   /**
    * Run by root, the command is uid 0 of its user namespace and owns these files, so only the
-   * policy keeps them out; run by another account the host's modes do, and the scenario checks
-   * that the sandbox adds no way around them.
+   * policy keeps them out; run by another account the host's modes do, and the scenario checks that
+   * the sandbox adds no way around them.
    */
   private static void rootOnlyFilesAreUnreadable(ScenarioContext ctx) throws Exception {
     Path shadow = Path.of("/etc/shadow");
