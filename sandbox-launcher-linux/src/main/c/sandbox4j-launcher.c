@@ -1,12 +1,15 @@
 /*
  * sandbox4j-launcher: applies a sandbox4j Linux launch plan and execs the command.
  *
- *   sandbox4j-launcher --plan <base64> [<base64>...] -- command [args...]
+ *   SANDBOX4J_PLAN_0=<base64> [SANDBOX4J_PLAN_1=<base64>...] sandbox4j-launcher -- command [args...]
  *   sandbox4j-launcher --probe
- *   sandbox4j-launcher --check-plan <base64> [<base64>...]    (decode only, for tests)
+ *   SANDBOX4J_PLAN_0=<base64>... sandbox4j-launcher --check-plan    (decode only, for tests)
  *
- * A large plan comes in several argv elements (the kernel limits one to 128 KiB); they are
- * concatenated before decoding. Base64 never contains "--", which ends the plan.
+ * The plan travels in the environment, not in argv: /proc/PID/cmdline is readable by every local
+ * user, /proc/PID/environ by the owner only (ProcessBuilder passes no other descriptor than 0-2,
+ * which belong to the command). It comes in several variables (the kernel limits one to 128 KiB),
+ * joined in index order, then wiped from this process's memory and removed from the environment
+ * before anything else happens, so neither the supervisor's environ nor the command's holds it.
  *
  * Policy decisions are made in Java; this program only decodes the plan (strictly: any malformed
  * plan exits 125 naming the problem) and applies it in the fixed order documented in README.md.
@@ -39,6 +42,7 @@
 #include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -854,9 +858,25 @@ static int wait_for_child(pid_t child) {
   }
 }
 
+/* The command can change the modes of a terminal it inherits as stdin/stdout/stderr (setsid does
+   not take the descriptors away): the supervisor saves them first and restores them at the end. */
+static struct termios tty_modes[3];
+static int tty_saved[3];
+
+static void restore_terminal(void) {
+  sigset_t ttou, old;
+  sigemptyset(&ttou);
+  sigaddset(&ttou, SIGTTOU); /* blocked: a background run restores without being stopped */
+  sigprocmask(SIG_BLOCK, &ttou, &old);
+  for (int fd = 0; fd < 3; fd++)
+    if (tty_saved[fd]) tcsetattr(fd, TCSANOW, &tty_modes[fd]);
+  sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
 static int run(char **argv) {
   close_from(3);
   open_cgroup_parents();
+  for (int fd = 0; fd < 3; fd++) tty_saved[fd] = tcgetattr(fd, &tty_modes[fd]) == 0;
   if (P.ns & CLONE_NEWUSER) {
     uid_t uid = geteuid();
     gid_t gid = getegid();
@@ -905,6 +925,7 @@ static int run(char **argv) {
   int code = wait_for_child(child);
   forward_to = -1;
   if (!in_pidns) kill_descendants();
+  restore_terminal(); /* after the last process that could change them again is gone */
   cg_child = -1;
   remove_cgroups();
   return code;
@@ -946,28 +967,48 @@ static void probe(void) {
   waitpid(c, NULL, 0);
 }
 
-/* Joins the base64 chunks argv[from..] up to "--" (or the end); returns the index after them. */
-static int join_chunks(int argc, char **argv, int from, char **joined) {
-  size_t total = 0;
-  int i = from;
-  for (; i < argc && strcmp(argv[i], "--") != 0; i++) {
-    size_t n = strlen(argv[i]);
-    if (n == 0 || n % 4 != 0) die("plan", "base64 length %zu of chunk %d is not a positive multiple of 4", n, i - from + 1);
-    total += n;
+#define PLAN_ENV "SANDBOX4J_PLAN_"
+#define MAX_CHUNKS 64
+
+/* Joins SANDBOX4J_PLAN_0.. (every index from 0, none twice), wipes their bytes (what
+   /proc/PID/environ shows) and removes them from environ. */
+static char *take_plan(void) {
+  extern char **environ;
+  char *chunk[MAX_CHUNKS] = {0};
+  int n = 0;
+  size_t total = 0, kept = 0;
+  for (size_t i = 0; environ[i]; i++) {
+    char *e = environ[i], *end;
+    if (strncmp(e, PLAN_ENV, strlen(PLAN_ENV)) != 0) {
+      environ[kept++] = e;
+      continue;
+    }
+    long k = strtol(e + strlen(PLAN_ENV), &end, 10);
+    if (end == e + strlen(PLAN_ENV) || *end != '=' || k < 0 || k >= MAX_CHUNKS || chunk[k])
+      die("plan", "bad or repeated plan variable %.24s", e);
+    chunk[k] = end + 1;
+    if (k >= n) n = (int)k + 1;
+  }
+  environ[kept] = NULL;
+  if (n == 0) die("plan", "no plan given (" PLAN_ENV "0 is not set)");
+  for (int k = 0; k < n; k++) {
+    if (!chunk[k]) die("plan", "plan variable " PLAN_ENV "%d is missing", k);
+    size_t len = strlen(chunk[k]);
+    if (len == 0 || len % 4 != 0) die("plan", "base64 length %zu of chunk %d is not a positive multiple of 4", len, k + 1);
+    total += len;
     if (total / 4 * 3 > MAX_PLAN) die("plan", "plan of more than %zu base64 characters exceeds %d bytes", total, MAX_PLAN);
   }
-  if (i == from) die("plan", "no plan given");
   char *s = malloc(total + 1);
   if (!s) die_errno("plan", "malloc");
   size_t o = 0;
-  for (int j = from; j < i; j++) {
-    size_t n = strlen(argv[j]);
-    memcpy(s + o, argv[j], n);
-    o += n;
+  for (int k = 0; k < n; k++) {
+    size_t len = strlen(chunk[k]);
+    memcpy(s + o, chunk[k], len);
+    memset(chunk[k], 0, len);
+    o += len;
   }
   s[o] = 0;
-  *joined = s;
-  return i;
+  return s;
 }
 
 int main(int argc, char **argv) {
@@ -977,19 +1018,16 @@ int main(int argc, char **argv) {
     return 0;
   }
   static unsigned char buf[MAX_PLAN];
-  char *b64;
-  if (argc >= 3 && strcmp(argv[1], "--check-plan") == 0) {
+  if (argc == 2 && strcmp(argv[1], "--check-plan") == 0) {
     /* Decodes only: lets tests fuzz the decoder without applying anything. */
-    if (join_chunks(argc, argv, 2, &b64) != argc) die("usage", "--check-plan takes base64 chunks only");
-    decode(buf, b64decode(b64, buf, sizeof buf));
+    decode(buf, b64decode(take_plan(), buf, sizeof buf));
     return 0;
   }
-  if (argc < 5 || strcmp(argv[1], "--plan") != 0)
-    die("usage", "sandbox4j-launcher --plan <base64>... -- command [args...] | --probe");
-  int cmd = join_chunks(argc, argv, 2, &b64);
-  if (cmd + 1 >= argc) die("usage", "sandbox4j-launcher --plan <base64>... -- command [args...] | --probe");
+  if (argc < 3 || strcmp(argv[1], "--") != 0)
+    die("usage", PLAN_ENV "0=<base64>... sandbox4j-launcher -- command [args...] | --probe");
+  char *b64 = take_plan();
   size_t n = b64decode(b64, buf, sizeof buf);
   free(b64);
   decode(buf, n);
-  return run(argv + cmd + 1);
+  return run(argv + 2);
 }

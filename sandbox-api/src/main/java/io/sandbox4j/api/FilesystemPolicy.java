@@ -23,6 +23,8 @@ import org.apiguardian.api.API;
  * @param protectedNames paths relative to every writable root that stay read-only (by default
  *     {@code .git/hooks}, {@code .git/config} and the sandbox's own {@code .sandbox4j} directory)
  * @param privateTmp whether the command gets a private temporary directory
+ * @param systemWriteOptIns system directories (see {@link SystemRoots}) that may be writable roots
+ *     all the same: the explicit opt-in; it makes nothing writable by itself
  */
 @API(status = EXPERIMENTAL, since = "0.1")
 public record FilesystemPolicy(
@@ -32,11 +34,34 @@ public record FilesystemPolicy(
     List<Path> readDeny,
     List<Path> writeDeny,
     List<String> protectedNames,
-    boolean privateTmp) {
+    boolean privateTmp,
+    List<Path> systemWriteOptIns) {
 
   /** The relative paths that stay read-only inside every writable root unless a policy says so. */
   public static final List<String> DEFAULT_PROTECTED_NAMES =
       List.of(".git/hooks", ".git/config", ".sandbox4j");
+
+  private static final Path ROOT = Path.of("/");
+
+  /** As the canonical constructor, without opt-ins for system directories. */
+  public FilesystemPolicy(
+      Path workspace,
+      List<Path> writableRoots,
+      List<Path> readAllow,
+      List<Path> readDeny,
+      List<Path> writeDeny,
+      List<String> protectedNames,
+      boolean privateTmp) {
+    this(
+        workspace,
+        writableRoots,
+        readAllow,
+        readDeny,
+        writeDeny,
+        protectedNames,
+        privateTmp,
+        List.of());
+  }
 
   public FilesystemPolicy {
     workspace = Paths.absolute("workspace", workspace);
@@ -45,6 +70,17 @@ public record FilesystemPolicy(
     readDeny = Paths.absoluteList("deny-read", readDeny);
     writeDeny = Paths.absoluteList("deny-write", writeDeny);
     protectedNames = List.copyOf(protectedNames);
+    systemWriteOptIns = Paths.absoluteList("allow-system-write", systemWriteOptIns);
+    if (writableRoots.contains(ROOT) || workspace.equals(ROOT)) {
+      // "/" holds /proc, /sys and /dev, which stay read-only even when "/" is opted in
+      List<Path> deny = new ArrayList<>(writeDeny);
+      for (Path p : SystemRoots.NEVER_WRITABLE) {
+        if (!deny.contains(p)) {
+          deny.add(p);
+        }
+      }
+      writeDeny = List.copyOf(deny);
+    }
     for (String name : protectedNames) {
       if (name.isBlank()
           || name.contains("..")

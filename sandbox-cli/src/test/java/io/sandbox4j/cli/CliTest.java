@@ -161,6 +161,22 @@ class CliTest {
     assertThat(dir.resolve("marker")).doesNotExist();
   }
 
+  /** Issue 10: kernel interfaces and system directories are refused as writable roots. */
+  @ParameterizedTest
+  @CsvSource({
+    "--workspace,/proc,never a writable root",
+    "--allow-write,/proc/sys,never a writable root",
+    "--allow-write,/sys,never a writable root",
+    "--allow-write,/etc,--allow-system-write"
+  })
+  void aKernelOrSystemDirectoryAsWritableRootIsExit2AndNothingRuns(
+      String flag, String path, String reason) {
+    Path marker = dir.resolve("marker");
+    assertThat(run(true, "run", flag, path, "--", "touch", marker.toString())).isEqualTo(2);
+    assertThat(err.toString()).startsWith("sandbox: " + flag + ": '" + path + "'").contains(reason);
+    assertThat(marker).doesNotExist();
+  }
+
   @Test
   void anUnknownBackendIsExit2WithTheKnownIds() {
     assertThat(run(true, "run", "--backend", "nope", "--", "touch", "marker")).isEqualTo(2);

@@ -8,6 +8,7 @@ import com.google.inject.Stage;
 import io.sandbox4j.api.Feature;
 import io.sandbox4j.api.SandboxException;
 import io.sandbox4j.api.SandboxPolicy;
+import io.sandbox4j.api.SystemRoots;
 import io.sandbox4j.api.spi.Availability;
 import io.sandbox4j.api.spi.BackendProvider;
 import io.sandbox4j.api.spi.LaunchSpec;
@@ -121,11 +122,13 @@ public final class Sandbox {
    * restriction nothing selected enforces. {@code backendIds} empty means automatic.
    */
   public SandboxPlan plan(SandboxPolicy policy, List<String> backendIds) {
-    return selector.select(policy, backendIds, Set.of());
+    return plan(policy, backendIds, Set.of());
   }
 
   /** As {@link #plan(SandboxPolicy, List)}, not requiring the {@code waived} features. */
   public SandboxPlan plan(SandboxPolicy policy, List<String> backendIds, Set<Feature> waived) {
+    // exit 2 for a system directory as a writable root, whichever front end built the policy
+    SystemRoots.check(policy);
     return selector.select(policy, backendIds, waived);
   }
 

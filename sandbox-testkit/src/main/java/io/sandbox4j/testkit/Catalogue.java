@@ -24,6 +24,7 @@ public final class Catalogue {
     all.addAll(GitScenarios.all());
     all.addAll(NetworkScenarios.all());
     all.addAll(UnixDatagramScenarios.all());
+    all.addAll(LeakScenarios.all());
     all.addAll(ProcessScenarios.all());
     all.addAll(ResourceScenarios.all());
     all.addAll(HostMemoryScenarios.all());

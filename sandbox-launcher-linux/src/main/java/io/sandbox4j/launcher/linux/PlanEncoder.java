@@ -16,17 +16,20 @@ final class PlanEncoder {
   static final int VERSION = 1;
 
   /**
-   * Decoded plans above this size are rejected by the launcher: its base64 (1 MiB) must fit in the
-   * kernel's limit for all of argv and the environment together (a quarter of the stack limit, 2
-   * MiB with the usual 8 MiB).
+   * Decoded plans above this size are rejected by the launcher: its base64 (1 MiB, in the
+   * environment) must fit in the kernel's limit for all of argv and the environment together (a
+   * quarter of the stack limit, 2 MiB with the usual 8 MiB).
    */
   static final int MAX_PLAN_BYTES = 786432;
 
   /**
-   * Base64 characters per argv element: the kernel rejects a single element above 128 KiB, so a
+   * Base64 characters per environment variable: the kernel rejects a single one above 128 KiB, so a
    * large plan travels in several (a multiple of 4, so each chunk is whole base64 quanta).
    */
   static final int CHUNK_CHARS = 65536;
+
+  /** The prefix of the environment variables that carry the plan to the launcher. */
+  static final String PLAN_VARIABLE = "SANDBOX4J_PLAN_";
 
   static final int T_NAMESPACES = 1;
   static final int T_OPTIONS = 2;
@@ -48,7 +51,7 @@ final class PlanEncoder {
 
   private PlanEncoder() {}
 
-  /** The plan as the launcher's {@code --plan} argument. */
+  /** The plan in base64, as {@link #environment} splits it. */
   static String encodeBase64(LinuxLaunchPlan plan, Path workingDirectory) {
     return Base64.getEncoder().encodeToString(encode(plan, workingDirectory));
   }
@@ -181,13 +184,24 @@ final class PlanEncoder {
     }
   }
 
-  static List<String> argv(Path launcher, String plan, List<String> command) {
-    List<String> argv = new java.util.ArrayList<>(command.size() + 5);
-    argv.add(launcher.toString());
-    argv.add("--plan");
+  /**
+   * The plan as the launcher's environment variables {@code SANDBOX4J_PLAN_0}, {@code _1}...: not
+   * argv, which every local user reads in /proc/PID/cmdline (environ is the owner's only; the
+   * launcher wipes and removes them at once).
+   */
+  static Map<String, String> environment(String plan) {
+    Map<String, String> env = new java.util.LinkedHashMap<>();
     for (int i = 0; i < plan.length(); i += CHUNK_CHARS) {
-      argv.add(plan.substring(i, Math.min(plan.length(), i + CHUNK_CHARS)));
+      env.put(
+          PLAN_VARIABLE + (i / CHUNK_CHARS),
+          plan.substring(i, Math.min(plan.length(), i + CHUNK_CHARS)));
     }
+    return env;
+  }
+
+  static List<String> argv(Path launcher, List<String> command) {
+    List<String> argv = new java.util.ArrayList<>(command.size() + 2);
+    argv.add(launcher.toString());
     argv.add("--");
     argv.addAll(command);
     return argv;

@@ -61,7 +61,7 @@ class LauncherExposureTest {
         .isInstanceOf(SandboxException.class)
         .hasMessageContaining("XDG_CACHE_HOME")
         .hasMessageContaining("sandbox4j-launcher")
-        .satisfies(e -> assertThat(((SandboxException) e).exitCode()).isEqualTo(125));
+        .satisfies(e -> assertThat(((SandboxException) e).exitCode()).isEqualTo(2));
     assertThat(workspace.resolve("ran")).as("nothing ran").doesNotExist();
   }
 

@@ -42,11 +42,13 @@ class PlanDecoderTest {
   record Outcome(int exit, String err) {}
 
   static Outcome check(String base64) throws Exception {
-    // split as NativeLauncher does: the kernel rejects one argv element above 128 KiB
-    List<String> argv = new ArrayList<>(List.of(launcher.toString(), "--check-plan"));
-    List<String> chunks = PlanEncoder.argv(launcher, base64, List.of("x"));
-    argv.addAll(base64.isEmpty() ? List.of("") : chunks.subList(2, chunks.size() - 2));
-    Process p = new ProcessBuilder(argv).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    // split as NativeLauncher does: the kernel rejects one variable above 128 KiB
+    ProcessBuilder pb = new ProcessBuilder(launcher.toString(), "--check-plan");
+    pb.environment().putAll(PlanEncoder.environment(base64));
+    if (base64.isEmpty()) {
+      pb.environment().put(PlanEncoder.PLAN_VARIABLE + "0", "");
+    }
+    Process p = pb.redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
     String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
     return new Outcome(p.exitValue(), err);
@@ -296,9 +298,11 @@ class PlanDecoderTest {
   }
 
   static Outcome checkArgs(String... chunks) throws Exception {
-    List<String> argv = new ArrayList<>(List.of(launcher.toString(), "--check-plan"));
-    argv.addAll(List.of(chunks));
-    Process p = new ProcessBuilder(argv).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    ProcessBuilder pb = new ProcessBuilder(launcher.toString(), "--check-plan");
+    for (int i = 0; i < chunks.length; i++) {
+      pb.environment().put(PlanEncoder.PLAN_VARIABLE + i, chunks[i]);
+    }
+    Process p = pb.redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
     String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
     return new Outcome(p.exitValue(), err);

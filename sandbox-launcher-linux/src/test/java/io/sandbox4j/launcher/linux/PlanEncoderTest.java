@@ -108,13 +108,14 @@ class PlanEncoderTest {
   }
 
   @Test
-  void aLargePlanIsCutIntoWholeBase64ChunksBetweenPlanAndCommand() {
+  void aLargePlanIsCutIntoWholeBase64ChunksInTheEnvironmentNotInArgv() {
     String plan = "QUJD".repeat(PlanEncoder.CHUNK_CHARS / 4 * 2 + 3);
-    List<String> argv = PlanEncoder.argv(Path.of("/l"), plan, List.of("ls", "-l"));
-    assertThat(argv.subList(0, 2)).containsExactly("/l", "--plan");
-    assertThat(argv.subList(argv.size() - 3, argv.size())).containsExactly("--", "ls", "-l");
-    List<String> chunks = argv.subList(2, argv.size() - 3);
-    assertThat(chunks).hasSize(3);
+    assertThat(PlanEncoder.argv(Path.of("/l"), List.of("ls", "-l")))
+        .containsExactly("/l", "--", "ls", "-l");
+    Map<String, String> env = PlanEncoder.environment(plan);
+    assertThat(env.keySet())
+        .containsExactly("SANDBOX4J_PLAN_0", "SANDBOX4J_PLAN_1", "SANDBOX4J_PLAN_2");
+    List<String> chunks = List.copyOf(env.values());
     assertThat(chunks).allSatisfy(c -> assertThat(c.length() % 4).isZero());
     assertThat(chunks).allSatisfy(c -> assertThat(c.length()).isLessThanOrEqualTo(65536));
     assertThat(String.join("", chunks)).isEqualTo(plan);

@@ -60,8 +60,6 @@ class SupervisorParentDeathTest {
                 "\"$@\" & wait",
                 "starter",
                 new LauncherBinary().require().toString(),
-                "--plan",
-                PlanEncoder.encodeBase64(plan, scratch),
                 "--",
                 "/bin/sh",
                 "-c",
@@ -70,6 +68,7 @@ class SupervisorParentDeathTest {
     pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
     pb.environment().clear();
     pb.environment().putAll(Runs.ENV);
+    pb.environment().putAll(PlanEncoder.environment(PlanEncoder.encodeBase64(plan, scratch)));
     Process starter = pb.start();
     List<ProcessHandle> tree = List.of();
     try {

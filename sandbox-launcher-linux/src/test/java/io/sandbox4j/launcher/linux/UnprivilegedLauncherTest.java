@@ -81,12 +81,14 @@ class UnprivilegedLauncherTest {
     if (plan == null) {
       argv.add(script);
     } else {
-      argv.addAll(
-          List.of("--plan", PlanEncoder.encodeBase64(plan, dir), "--", "/bin/sh", "-c", script));
+      argv.addAll(List.of("--", "/bin/sh", "-c", script));
     }
     ProcessBuilder pb = new ProcessBuilder(argv).directory(dir.toFile());
     pb.environment().clear();
     pb.environment().putAll(Runs.ENV);
+    if (plan != null) {
+      pb.environment().putAll(PlanEncoder.environment(PlanEncoder.encodeBase64(plan, dir)));
+    }
     Process p = pb.start();
     p.getOutputStream().close();
     CompletableFuture<byte[]> err =
