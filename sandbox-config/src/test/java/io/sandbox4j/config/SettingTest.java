@@ -114,54 +114,6 @@ class SettingTest {
                 + " \"allow\", not \"none\"");
   }
 
-  /**
-   * Issue 10: kernel interfaces and system directories as writable roots, named by their source.
-   */
-  @Test
-  void systemDirectoriesAsWritableRootsAreRefusedNamingTheFlagOrKey() throws IOException {
-    Map<String, String> env = Map.of("HOME", dir.resolve("home").toString());
-    assertThatThrownBy(
-            () ->
-                new PolicySettings(dir).set(Setting.WORKSPACE, "/proc", "--workspace").resolve(env))
-        .hasMessageStartingWith(
-            "--workspace: '/proc' lies in /proc, which is never a writable root");
-    assertThatThrownBy(
-            () ->
-                new PolicySettings(dir)
-                    .set(Setting.ALLOW_WRITE, "/proc/sys/kernel", "--allow-write")
-                    .set(Setting.ALLOW_SYSTEM_WRITE, "/proc/sys/kernel", "--allow-system-write")
-                    .resolve(env))
-        .hasMessageStartingWith("--allow-write: '/proc/sys/kernel' lies in /proc");
-    assertThatThrownBy(
-            () ->
-                new PolicySettings(dir)
-                    .set(Setting.ALLOW_WRITE, "/etc", "--allow-write")
-                    .resolve(env))
-        .isInstanceOfSatisfying(SandboxException.class, e -> assertThat(e.exitCode()).isEqualTo(2))
-        .hasMessageContainingAll(
-            "--allow-write: '/etc' is the system directory /etc", "--allow-system-write");
-    SandboxPolicy opted =
-        new PolicySettings(dir)
-            .set(Setting.ALLOW_WRITE, "/etc", "--allow-write")
-            .set(Setting.ALLOW_SYSTEM_WRITE, "/etc", "--allow-system-write")
-            .resolve(env);
-    assertThat(opted.filesystem().writableRoots()).contains(Path.of("/etc"));
-    String account = System.getProperty("user.home");
-    assertThatThrownBy(
-            () ->
-                new PolicySettings(dir).set(Setting.WORKSPACE, account, "--workspace").resolve(env))
-        .hasMessageContainingAll("--workspace: ", "as a whole", "--allow-system-write");
-    Path file =
-        Files.writeString(
-            dir.resolve("p.toml"), "version = 1\n\n[filesystem]\nallow-write = [\"/usr\"]\n");
-    assertThatThrownBy(() -> PolicySettings.load(file).resolve(env))
-        .hasMessageStartingWith(
-            "policy file "
-                + file
-                + " line 4, key 'filesystem.allow-write': '/usr' is the system"
-                + " directory /usr");
-  }
-
   /** The module README's table lists every key and flag with its range. */
   @Test
   void theReadmeListsEverySetting() throws IOException {
