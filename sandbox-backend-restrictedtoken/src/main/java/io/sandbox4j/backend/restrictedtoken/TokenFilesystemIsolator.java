@@ -1,6 +1,5 @@
 package io.sandbox4j.backend.restrictedtoken;
 
-import io.sandbox4j.api.Aspect;
 import io.sandbox4j.api.Feature;
 import io.sandbox4j.api.SandboxPolicy;
 import io.sandbox4j.api.spi.LaunchSpec;
@@ -8,7 +7,6 @@ import io.sandbox4j.launcher.windows.WindowsHost;
 import io.sandbox4j.launcher.windows.WindowsIsolator;
 import io.sandbox4j.launcher.windows.WindowsLaunchPlan;
 import io.sandbox4j.launcher.windows.WindowsPlanner;
-import java.util.EnumSet;
 import java.util.Set;
 
 /**
@@ -22,10 +20,10 @@ final class TokenFilesystemIsolator extends WindowsIsolator {
   TokenFilesystemIsolator(WindowsHost host) {
     super(
         "filesystem",
-        Aspect.FILESYSTEM,
-        EnumSet.of(
-            Feature.FS_WRITE_CONFINEMENT, Feature.FS_PROTECTED_PATHS, Feature.FS_PRIVATE_TMP),
-        host);
+        host,
+        Feature.FS_WRITE_CONFINEMENT,
+        Feature.FS_PROTECTED_PATHS,
+        Feature.FS_PRIVATE_TMP);
   }
 
   @Override

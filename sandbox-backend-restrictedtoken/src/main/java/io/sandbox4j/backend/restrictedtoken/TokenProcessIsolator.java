@@ -1,6 +1,5 @@
 package io.sandbox4j.backend.restrictedtoken;
 
-import io.sandbox4j.api.Aspect;
 import io.sandbox4j.api.Feature;
 import io.sandbox4j.api.SandboxPolicy;
 import io.sandbox4j.api.spi.LaunchSpec;
@@ -9,7 +8,6 @@ import io.sandbox4j.launcher.windows.WindowsHost;
 import io.sandbox4j.launcher.windows.WindowsIsolator;
 import io.sandbox4j.launcher.windows.WindowsLaunchPlan;
 import io.sandbox4j.launcher.windows.WindowsPlanner;
-import java.util.EnumSet;
 import java.util.Set;
 
 /**
@@ -23,13 +21,11 @@ final class TokenProcessIsolator extends WindowsIsolator {
   TokenProcessIsolator(WindowsHost host) {
     super(
         "process",
-        Aspect.PROCESS,
-        EnumSet.of(
-            Feature.PROC_NO_PRIVILEGES,
-            Feature.PROC_ISOLATION,
-            Feature.PROC_TREE_KILL,
-            Feature.PROC_NEW_SESSION),
-        host);
+        host,
+        Feature.PROC_NO_PRIVILEGES,
+        Feature.PROC_ISOLATION,
+        Feature.PROC_TREE_KILL,
+        Feature.PROC_NEW_SESSION);
   }
 
   @Override
