@@ -1,5 +1,6 @@
 package io.sandbox4j.backend.appcontainer;
 
+import io.sandbox4j.api.Aspect;
 import io.sandbox4j.api.Feature;
 import io.sandbox4j.api.SandboxPolicy;
 import io.sandbox4j.api.spi.LaunchSpec;
@@ -8,6 +9,7 @@ import io.sandbox4j.launcher.windows.WindowsIsolator;
 import io.sandbox4j.launcher.windows.WindowsLaunchPlan;
 import io.sandbox4j.launcher.windows.WindowsPlanner;
 import java.nio.file.Path;
+import java.util.EnumSet;
 import java.util.Set;
 
 /**
@@ -21,11 +23,13 @@ final class AppContainerFilesystemIsolator extends WindowsIsolator {
   AppContainerFilesystemIsolator(WindowsHost host) {
     super(
         "filesystem",
-        host,
-        Feature.FS_WRITE_CONFINEMENT,
-        Feature.FS_READ_DENY,
-        Feature.FS_PROTECTED_PATHS,
-        Feature.FS_PRIVATE_TMP);
+        Aspect.FILESYSTEM,
+        EnumSet.of(
+            Feature.FS_WRITE_CONFINEMENT,
+            Feature.FS_READ_DENY,
+            Feature.FS_PROTECTED_PATHS,
+            Feature.FS_PRIVATE_TMP),
+        host);
   }
 
   @Override

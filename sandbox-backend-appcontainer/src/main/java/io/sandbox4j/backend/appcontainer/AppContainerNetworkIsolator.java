@@ -1,5 +1,6 @@
 package io.sandbox4j.backend.appcontainer;
 
+import io.sandbox4j.api.Aspect;
 import io.sandbox4j.api.Feature;
 import io.sandbox4j.api.NetworkMode;
 import io.sandbox4j.api.SandboxException;
@@ -19,7 +20,7 @@ import java.util.Set;
 final class AppContainerNetworkIsolator extends WindowsIsolator {
 
   AppContainerNetworkIsolator(WindowsHost host) {
-    super("network", host, Feature.NET_DENY_ALL);
+    super("network", Aspect.NETWORK, Set.of(Feature.NET_DENY_ALL), host);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.sandbox4j.backend.appcontainer;
 
+import io.sandbox4j.api.Aspect;
 import io.sandbox4j.api.Feature;
 import io.sandbox4j.api.SandboxPolicy;
 import io.sandbox4j.api.spi.LaunchSpec;
@@ -7,6 +8,7 @@ import io.sandbox4j.launcher.windows.WindowsHost;
 import io.sandbox4j.launcher.windows.WindowsIsolator;
 import io.sandbox4j.launcher.windows.WindowsLaunchPlan;
 import io.sandbox4j.launcher.windows.WindowsPlanner;
+import java.util.EnumSet;
 import java.util.Set;
 
 /**
@@ -18,7 +20,10 @@ final class AppContainerProcessIsolator extends WindowsIsolator {
 
   AppContainerProcessIsolator(WindowsHost host) {
     super(
-        "process", host, Feature.PROC_ISOLATION, Feature.PROC_TREE_KILL, Feature.PROC_NEW_SESSION);
+        "process",
+        Aspect.PROCESS,
+        EnumSet.of(Feature.PROC_ISOLATION, Feature.PROC_TREE_KILL, Feature.PROC_NEW_SESSION),
+        host);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.sandbox4j.backend.restrictedtoken;
 
+import io.sandbox4j.api.Aspect;
 import io.sandbox4j.api.Feature;
 import io.sandbox4j.api.SandboxPolicy;
 import io.sandbox4j.api.spi.LaunchSpec;
@@ -7,6 +8,7 @@ import io.sandbox4j.launcher.windows.WindowsHost;
 import io.sandbox4j.launcher.windows.WindowsIsolator;
 import io.sandbox4j.launcher.windows.WindowsLaunchPlan;
 import io.sandbox4j.launcher.windows.WindowsPlanner;
+import java.util.EnumSet;
 import java.util.Set;
 
 /**
@@ -17,7 +19,11 @@ import java.util.Set;
 final class JobResourceIsolator extends WindowsIsolator {
 
   JobResourceIsolator(WindowsHost host) {
-    super("resource", host, Feature.RES_MEMORY, Feature.RES_CPU_TIME, Feature.RES_MAX_PROCS);
+    super(
+        "resource",
+        Aspect.RESOURCE,
+        EnumSet.of(Feature.RES_MEMORY, Feature.RES_CPU_TIME, Feature.RES_MAX_PROCS),
+        host);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.sandbox4j.backend.restrictedtoken;
 
+import io.sandbox4j.api.Aspect;
 import io.sandbox4j.api.Feature;
 import io.sandbox4j.api.SandboxPolicy;
 import io.sandbox4j.api.spi.LaunchSpec;
@@ -7,6 +8,7 @@ import io.sandbox4j.launcher.windows.WindowsHost;
 import io.sandbox4j.launcher.windows.WindowsIsolator;
 import io.sandbox4j.launcher.windows.WindowsLaunchPlan;
 import io.sandbox4j.launcher.windows.WindowsPlanner;
+import java.util.EnumSet;
 import java.util.Set;
 
 /**
@@ -20,10 +22,10 @@ final class TokenFilesystemIsolator extends WindowsIsolator {
   TokenFilesystemIsolator(WindowsHost host) {
     super(
         "filesystem",
-        host,
-        Feature.FS_WRITE_CONFINEMENT,
-        Feature.FS_PROTECTED_PATHS,
-        Feature.FS_PRIVATE_TMP);
+        Aspect.FILESYSTEM,
+        EnumSet.of(
+            Feature.FS_WRITE_CONFINEMENT, Feature.FS_PROTECTED_PATHS, Feature.FS_PRIVATE_TMP),
+        host);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.sandbox4j.backend.restrictedtoken;
 
+import io.sandbox4j.api.Aspect;
 import io.sandbox4j.api.Feature;
 import io.sandbox4j.api.SandboxPolicy;
 import io.sandbox4j.api.spi.LaunchSpec;
@@ -8,6 +9,7 @@ import io.sandbox4j.launcher.windows.WindowsHost;
 import io.sandbox4j.launcher.windows.WindowsIsolator;
 import io.sandbox4j.launcher.windows.WindowsLaunchPlan;
 import io.sandbox4j.launcher.windows.WindowsPlanner;
+import java.util.EnumSet;
 import java.util.Set;
 
 /**
@@ -21,11 +23,13 @@ final class TokenProcessIsolator extends WindowsIsolator {
   TokenProcessIsolator(WindowsHost host) {
     super(
         "process",
-        host,
-        Feature.PROC_NO_PRIVILEGES,
-        Feature.PROC_ISOLATION,
-        Feature.PROC_TREE_KILL,
-        Feature.PROC_NEW_SESSION);
+        Aspect.PROCESS,
+        EnumSet.of(
+            Feature.PROC_NO_PRIVILEGES,
+            Feature.PROC_ISOLATION,
+            Feature.PROC_TREE_KILL,
+            Feature.PROC_NEW_SESSION),
+        host);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.sandbox4j.backend.wfp;
 
+import io.sandbox4j.api.Aspect;
 import io.sandbox4j.api.Feature;
 import io.sandbox4j.api.SandboxPolicy;
 import io.sandbox4j.api.spi.Availability;
@@ -8,6 +9,7 @@ import io.sandbox4j.launcher.windows.WindowsHost;
 import io.sandbox4j.launcher.windows.WindowsIsolator;
 import io.sandbox4j.launcher.windows.WindowsLaunchPlan;
 import io.sandbox4j.launcher.windows.WindowsPlanner;
+import java.util.EnumSet;
 import java.util.Set;
 import java.util.function.Supplier;
 
@@ -25,7 +27,7 @@ final class WfpNetworkIsolator extends WindowsIsolator {
 
   WfpNetworkIsolator(
       WindowsHost host, Supplier<Availability> wfpRights, WindowsPlanner.HostResolver resolver) {
-    super("network", host, Feature.NET_DENY_ALL, Feature.NET_ALLOWLIST);
+    super("network", Aspect.NETWORK, EnumSet.of(Feature.NET_DENY_ALL, Feature.NET_ALLOWLIST), host);
     this.wfpRights = wfpRights;
     this.resolver = resolver;
   }

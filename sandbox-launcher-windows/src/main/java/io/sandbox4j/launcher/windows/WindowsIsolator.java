@@ -6,7 +6,6 @@ import io.sandbox4j.api.Aspect;
 import io.sandbox4j.api.Feature;
 import io.sandbox4j.api.spi.AbstractIsolator;
 import io.sandbox4j.api.spi.Availability;
-import java.util.EnumSet;
 import java.util.Set;
 import org.apiguardian.api.API;
 
@@ -23,20 +22,6 @@ public abstract class WindowsIsolator extends AbstractIsolator {
   protected WindowsIsolator(String id, Aspect aspect, Set<Feature> features, WindowsHost host) {
     super(id, aspect, features);
     this.host = host;
-  }
-
-  /**
-   * An isolator of {@code first} and {@code more}, whose aspect is theirs: they must all be of one
-   * aspect.
-   */
-  protected WindowsIsolator(String id, WindowsHost host, Feature first, Feature... more) {
-    this(id, first.aspect(), EnumSet.of(first, more), host);
-    for (Feature f : more) {
-      if (f.aspect() != first.aspect()) {
-        throw new IllegalArgumentException(
-            "isolator " + id + ": " + f + " is not of the aspect of " + first);
-      }
-    }
   }
 
   /** The host facts this isolator was made with (the caller's environment, for instance). */
