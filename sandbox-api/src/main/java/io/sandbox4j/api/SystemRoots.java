@@ -255,8 +255,11 @@ public final class SystemRoots {
     return "";
   }
 
-  /** The real path; for a missing path, its nearest existing ancestor's real path and the rest. */
-  static Path real(Path p) {
+  /**
+   * The real path (links resolved); for a missing path, its nearest existing ancestor's real path
+   * and the rest, so that links above a path not created yet still count.
+   */
+  public static Path real(Path p) {
     Path abs = p.toAbsolutePath().normalize();
     try {
       return abs.toRealPath();
