@@ -65,10 +65,10 @@ final class ProcessBuilderLauncher implements Launcher {
     @Override
     public void killTree() {
       process().descendants().forEach(ProcessHandle::destroyForcibly);
-      // Destroying an ended process would close its streams before the caller drained them.
-      if (process().isAlive()) {
-        process().destroyForcibly();
-      }
+      // Through the handle, not Process.destroyForcibly: that also closes the process's streams,
+      // so a reader still draining them (a timeout that kills a running command) would fail with
+      // "Stream closed" instead of reading what was written and then the end of the stream.
+      process().toHandle().destroyForcibly();
     }
   }
 }
