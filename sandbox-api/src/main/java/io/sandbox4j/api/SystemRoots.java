@@ -200,24 +200,29 @@ public final class SystemRoots {
       }
     }
     for (Path dir : OPT_IN_AS_A_WHOLE) {
-      Path h = real(dir);
-      Object id = identity(h);
-      if (h.equals(real) || (id != null && id.equals(identity(real)))) {
-        return "the directory " + dir + " as a whole";
-      }
-      if (h.startsWith(real)) {
-        return "an ancestor of " + dir;
+      String why = asAWhole(real, dir, "the directory " + dir);
+      if (why != null) {
+        return why;
       }
     }
     for (Path home : homes) {
-      Path h = real(home);
-      Object id = identity(h);
-      if (h.equals(real) || (id != null && id.equals(identity(real)))) {
-        return "the account's home " + home + " as a whole";
+      String why = asAWhole(real, home, "the account's home " + home);
+      if (why != null) {
+        return why;
       }
-      if (h.startsWith(real)) {
-        return "an ancestor of the account's home " + home;
-      }
+    }
+    return null;
+  }
+
+  /** Whether {@code real} is {@code dir} itself (by path or identity) or one of its ancestors. */
+  private static String asAWhole(Path real, Path dir, String named) {
+    Path h = real(dir);
+    Object id = identity(h);
+    if (h.equals(real) || (id != null && id.equals(identity(real)))) {
+      return named + " as a whole";
+    }
+    if (h.startsWith(real)) {
+      return "an ancestor of " + named;
     }
     return null;
   }
