@@ -282,8 +282,8 @@ class ArchitectureTest {
   }
 
   /**
-   * The settings module serves every front end and library users: no engine, no Guice; the
-   * proxy's rule parser is the one place that checks a network entry.
+   * The settings module serves every front end and library users: no engine, no Guice; the proxy's
+   * rule parser is the one place that checks a network entry.
    */
   @Test
   void theSettingsModuleDependsOnTheApiAndTheRuleParserAlone() {

@@ -4,9 +4,12 @@ import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
 import io.sandbox4j.api.spi.LaunchSpec;
 import io.sandbox4j.api.spi.SandboxProcess;
+import io.sandbox4j.proxy.NetworkEvent;
+import io.sandbox4j.proxy.RunProxy;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -106,7 +109,11 @@ public final class SandboxExecution implements AutoCloseable {
       timer.cancel(false);
     }
     boolean killed = timedOut.get();
+    // The command and the launcher's relay have ended: no connection can reach the proxy any more.
+    List<NetworkEvent> events =
+        spec.findExtension(RunProxy.class).map(RunProxy::stop).orElse(List.of());
     return SandboxResult.builder()
+        .networkEvents(events)
         .exitCode(killed ? SandboxResult.EXIT_TIMEOUT : code)
         .timedOut(killed)
         .elapsed(Duration.ofNanos(endNanos - startNanos))

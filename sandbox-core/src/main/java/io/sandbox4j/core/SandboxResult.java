@@ -2,8 +2,10 @@ package io.sandbox4j.core;
 
 import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
+import io.sandbox4j.proxy.NetworkEvent;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import org.apiguardian.api.API;
 
@@ -24,6 +26,7 @@ public final class SandboxResult {
   private final Duration elapsed;
   private final byte[] stdout;
   private final byte[] stderr;
+  private final List<NetworkEvent> networkEvents;
 
   private SandboxResult(Builder b) {
     this.exitCode = b.exitCode;
@@ -31,6 +34,7 @@ public final class SandboxResult {
     this.elapsed = Objects.requireNonNull(b.elapsed, "elapsed");
     this.stdout = b.stdout.clone();
     this.stderr = b.stderr.clone();
+    this.networkEvents = List.copyOf(b.networkEvents);
   }
 
   public static Builder builder() {
@@ -44,7 +48,8 @@ public final class SandboxResult {
         .timedOut(timedOut)
         .elapsed(elapsed)
         .stdout(stdout)
-        .stderr(stderr);
+        .stderr(stderr)
+        .networkEvents(networkEvents);
   }
 
   /** The command's own code, 128+N when it died of signal N, 124 when the timeout killed it. */
@@ -70,6 +75,19 @@ public final class SandboxResult {
   /** Standard error when it was collected, else empty. */
   public byte[] stderr() {
     return stderr.clone();
+  }
+
+  /**
+   * Every destination the command tried through the run's filtering proxy (network allow-list
+   * mode), allowed or denied, in the order the attempts ended; empty in other modes.
+   */
+  public List<NetworkEvent> networkEvents() {
+    return networkEvents;
+  }
+
+  /** The events the allow-list refused. */
+  public List<NetworkEvent> deniedNetworkEvents() {
+    return networkEvents.stream().filter(e -> e.outcome() == NetworkEvent.Outcome.DENIED).toList();
   }
 
   public String stdoutText() {
@@ -98,8 +116,14 @@ public final class SandboxResult {
     private Duration elapsed = Duration.ZERO;
     private byte[] stdout = NONE;
     private byte[] stderr = NONE;
+    private List<NetworkEvent> networkEvents = List.of();
 
     private Builder() {}
+
+    public Builder networkEvents(List<NetworkEvent> events) {
+      this.networkEvents = List.copyOf(events);
+      return this;
+    }
 
     public Builder exitCode(int code) {
       this.exitCode = code;

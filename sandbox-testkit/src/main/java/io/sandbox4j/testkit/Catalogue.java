@@ -22,6 +22,7 @@ public final class Catalogue {
     all.addAll(RefusalScenarios.all());
     all.addAll(FilesystemScenarios.all());
     all.addAll(NetworkScenarios.all());
+    all.addAll(AllowListScenarios.all());
     all.addAll(UnixDatagramScenarios.all());
     all.addAll(ProcessScenarios.all());
     all.addAll(ResourceScenarios.all());

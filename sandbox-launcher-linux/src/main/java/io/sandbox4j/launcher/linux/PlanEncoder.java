@@ -39,6 +39,7 @@ final class PlanEncoder {
   static final int T_HOSTNAME = 9;
   static final int T_CHDIR = 10;
   static final int T_PIDS_CGROUP = 11;
+  static final int T_NET_RELAY = 20;
 
   static final int OPT_NEW_SESSION = 1;
   static final int OPT_LOOPBACK_UP = 2;
@@ -111,6 +112,11 @@ final class PlanEncoder {
                 out.record(
                     T_PIDS_CGROUP,
                     new Out().u32(plan.pidsMax().getAsInt()).utf8(parent.toString())));
+    for (LinuxLaunchPlan.Relay r : plan.relays()) {
+      Out rec = new Out().u16(r.port()).str16(r.socket().toString());
+      r.connectTarget().ifPresentOrElse(t -> rec.u8(1).str16(t), () -> rec.u8(0));
+      out.record(T_NET_RELAY, rec);
+    }
     byte[] encoded = out.toByteArray();
     if (encoded.length > MAX_PLAN_BYTES) {
       throw new IllegalArgumentException(
