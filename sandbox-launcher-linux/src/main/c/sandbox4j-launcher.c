@@ -929,7 +929,16 @@ static void service(int i) {
   if (c->ab.shut && c->ba.shut) rconn_close(i);
 }
 
-/* wait_for_child with the relays served meanwhile: SIGCHLD arrives on a signalfd. */
+static long long now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* wait_for_child with the relays served meanwhile: SIGCHLD arrives on a signalfd. When the child
+   has ended, the listeners close and open connections get RELAY_DRAIN_MS to deliver what the
+   command wrote before it exited (as the kernel would for a direct connection). */
+#define RELAY_DRAIN_MS 2000
 static int relay_and_wait(pid_t child) {
   sigset_t chld;
   sigemptyset(&chld);
@@ -941,22 +950,33 @@ static int relay_and_wait(pid_t child) {
     die_errno("network relay", "signalfd");
   }
   struct pollfd fds[1 + MAX_RELAYS + 2 * RELAY_CONNS];
-  int code = EXIT_LAUNCHER;
+  int code = EXIT_LAUNCHER, ended = 0;
+  long long deadline = 0;
   for (;;) {
     int st;
     pid_t p;
-    while ((p = waitpid(-1, &st, WNOHANG)) > 0)
-      if (p == child) {
-        code = status_code(st);
-        goto out;
+    while (!ended && (p = waitpid(child, &st, WNOHANG)) != 0) {
+      if (p < 0 && errno == EINTR) continue;
+      code = p == child ? status_code(st) : EXIT_LAUNCHER;
+      ended = 1;
+      deadline = now_ms() + RELAY_DRAIN_MS;
+      for (int i = 0; i < P.nrelays; i++) {
+        close(P.relays[i].lfd);
+        P.relays[i].lfd = -1;
       }
-    if (p < 0 && errno != EINTR) goto out;
-    if (getppid() != starter) kill(child, SIGKILL);
+    }
+    /* orphans of a command without a pid namespace reparent to us (subreaper) */
+    while (waitpid(-1, &st, WNOHANG) > 0) {
+    }
+    int open_conns = 0;
+    for (int i = 0; i < RELAY_CONNS; i++) open_conns += rconns[i] != NULL;
+    if (ended && (open_conns == 0 || now_ms() >= deadline)) break;
+    if (!ended && getppid() != starter) kill(child, SIGKILL);
     int n = 0;
     fds[n++] = (struct pollfd){sfd, POLLIN, 0};
-    int room = 0;
-    for (int i = 0; i < RELAY_CONNS; i++) room |= !rconns[i];
-    for (int i = 0; i < P.nrelays; i++) fds[n++] = (struct pollfd){room ? P.relays[i].lfd : -1, POLLIN, 0};
+    int room = open_conns < RELAY_CONNS;
+    for (int i = 0; i < P.nrelays; i++)
+      fds[n++] = (struct pollfd){room && P.relays[i].lfd >= 0 ? P.relays[i].lfd : -1, POLLIN, 0};
     for (int i = 0; i < RELAY_CONNS; i++) {
       struct rconn *c = rconns[i];
       if (!c) continue;
@@ -965,16 +985,18 @@ static int relay_and_wait(pid_t child) {
       fds[n++] = (struct pollfd){ea ? c->a : -1, ea, 0};
       fds[n++] = (struct pollfd){eb ? c->b : -1, eb, 0};
     }
-    if (poll(fds, (nfds_t)n, (int)(PARENT_POLL_NS / 1000000L)) < 0 && errno != EINTR) goto out;
+    long long wait = PARENT_POLL_NS / 1000000L;
+    if (ended && deadline - now_ms() < wait) wait = deadline - now_ms();
+    if (poll(fds, (nfds_t)n, (int)(wait < 0 ? 0 : wait)) < 0 && errno != EINTR) break;
     struct signalfd_siginfo si;
     while (read(sfd, &si, sizeof si) > 0) {
     }
     for (int i = 0; i < P.nrelays; i++)
-      if (fds[1 + i].revents) relay_accept(&P.relays[i]);
+      if (fds[1 + i].revents && P.relays[i].lfd >= 0) relay_accept(&P.relays[i]);
     for (int i = 0; i < RELAY_CONNS; i++)
       if (rconns[i]) service(i);
   }
-out:
+  if (!ended) kill(child, SIGKILL);
   for (int i = 0; i < RELAY_CONNS; i++)
     if (rconns[i]) rconn_close(i);
   relay_close_fds();

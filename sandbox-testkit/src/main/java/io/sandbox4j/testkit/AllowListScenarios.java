@@ -153,7 +153,8 @@ final class AllowListScenarios {
             "bash and python connect straight to an unlisted listener on the host's loopback",
             ctx -> {
               ctx.requireTool("bash");
-              Listeners.Tcp other = ctx.closeLater(new Listeners.Tcp(NetworkScenarios.loopbackV4()));
+              Listeners.Tcp other =
+                  ctx.closeLater(new Listeners.Tcp(NetworkScenarios.loopbackV4()));
               try (Server listed = new Server(ctx)) {
                 SandboxResult r =
                     ctx.run(

@@ -44,6 +44,9 @@ import java.util.TreeSet;
  * <p>As a second layer, every pathname socket bound in the caller's network namespace at launch (as
  * /proc/net/unix lists them) outside the writable roots is masked, and so is $SSH_AUTH_SOCK: cheap,
  * and it still holds should a unix socket be obtained another way.
+ *
+ * <p>An allow-list is the same closed namespace with one way out: the run's filtering proxy, which
+ * the launcher's supervisor relays from 127.0.0.1:PORT inside (see {@link #allowList}).
  */
 final class NamespacesNetworkIsolator extends AbstractIsolator {
   private final LinuxHost host;
