@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -65,6 +66,11 @@ final class AllowListScenarios {
             "a JVM HttpClient (JAVA_TOOL_OPTIONS proxy properties) fetches from a listed"
                 + " 127.0.0.1:PORT",
             AllowListScenarios::jvmReaches)
+        .row(
+            "gitClonesFromListedDestinationThroughTheProxy",
+            "git clones over http from a listed 127.0.0.1:PORT through the proxy (http.proxy"
+                + " from GIT_CONFIG_*)",
+            AllowListScenarios::gitReaches)
         .row(
             "hostServiceIsReachableAtItsOwnPort",
             "bash, which ignores proxy variables, reaches a listed 127.0.0.1:PORT at the same"
@@ -170,13 +176,20 @@ final class AllowListScenarios {
         .scenarios();
   }
 
-  /** A server on the host's loopback answering every request with the run's secret. */
+  /**
+   * A server on the host's loopback answering every request with the run's secret, or serving the
+   * files under a directory (404 outside it).
+   */
   static final class Server implements AutoCloseable {
     final HttpServer http;
     final AtomicInteger requests = new AtomicInteger();
     final String body;
 
     Server(ScenarioContext ctx) throws IOException {
+      this(ctx, null);
+    }
+
+    Server(ScenarioContext ctx, Path files) throws IOException {
       body = "listed-" + ctx.secret();
       http = HttpServer.create(new InetSocketAddress(NetworkScenarios.loopbackV4(), 0), 16);
       http.createContext(
@@ -184,7 +197,14 @@ final class AllowListScenarios {
           exchange -> {
             requests.incrementAndGet();
             byte[] b = body.getBytes(StandardCharsets.UTF_8);
-            exchange.sendResponseHeaders(200, b.length);
+            int status = 200;
+            if (files != null) {
+              Path f = files.resolve(exchange.getRequestURI().getPath().substring(1)).normalize();
+              boolean ok = f.startsWith(files) && Files.isRegularFile(f);
+              b = ok ? Files.readAllBytes(f) : new byte[0];
+              status = ok ? 200 : 404;
+            }
+            exchange.sendResponseHeaders(status, b.length == 0 ? -1 : b.length);
             try (OutputStream out = exchange.getResponseBody()) {
               out.write(b);
             }
@@ -211,13 +231,49 @@ final class AllowListScenarios {
   /** The script (port as $1) must print the server's body, and the run must record the attempt. */
   private static void reaches(ScenarioContext ctx, String script) throws Exception {
     try (Server s = new Server(ctx)) {
-      SandboxResult r = ctx.run(listing(ctx, s), ctx.bash(script, String.valueOf(s.port())));
-      ctx.check(
-          r.stdoutText().contains(s.body) && s.requests.get() > 0,
-          "the listed server was not reached (over-blocked): " + excerpt(r));
-      ctx.check(
-          event(r, "127.0.0.1", s.port(), NetworkEvent.Outcome.ALLOWED).isPresent(),
-          "the run recorded no allowed attempt to 127.0.0.1:" + s.port() + ": " + events(r));
+      reaches(ctx, s, script);
+    }
+  }
+
+  private static void reaches(ScenarioContext ctx, Server s, String script) throws Exception {
+    SandboxResult r = ctx.run(listing(ctx, s), ctx.bash(script, String.valueOf(s.port())));
+    ctx.check(
+        r.stdoutText().contains(s.body) && s.requests.get() > 0,
+        "the listed server was not reached (over-blocked): " + excerpt(r));
+    ctx.check(
+        event(r, "127.0.0.1", s.port(), NetworkEvent.Outcome.ALLOWED).isPresent(),
+        "the run recorded no allowed attempt to 127.0.0.1:" + s.port() + ": " + events(r));
+  }
+
+  /** A bare repository served over git's dumb http protocol; the clone must hold its README. */
+  private static void gitReaches(ScenarioContext ctx) throws Exception {
+    Path git = ctx.requireTool("git");
+    String body = "listed-" + ctx.secret();
+    Process setup =
+        new ProcessBuilder(
+                "/bin/sh",
+                "-c",
+                "set -e; cd \"$1\"; g=\"$2\"; id='-c user.name=s -c user.email=s@example.invalid';"
+                    + " \"$g\" init -q src; echo \"$3\" > src/README;"
+                    + " \"$g\" -C src $id add README; \"$g\" -C src $id commit -q -m x;"
+                    + " \"$g\" clone -q --bare src repo.git; \"$g\" -C repo.git update-server-info",
+                "setup",
+                ctx.outside().toString(),
+                git.toString(),
+                body)
+            .redirectErrorStream(true)
+            .start();
+    String log = new String(setup.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    ctx.assume(
+        setup.waitFor(30, TimeUnit.SECONDS) && setup.exitValue() == 0,
+        "preparing a repository on the host failed: " + log);
+    try (Server s = new Server(ctx, ctx.outside())) {
+      reaches(
+          ctx,
+          s,
+          "no_proxy= NO_PROXY= '"
+              + git
+              + "' clone -q http://127.0.0.1:$1/repo.git clone && cat clone/README");
     }
   }
 
