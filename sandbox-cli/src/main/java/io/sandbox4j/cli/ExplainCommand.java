@@ -90,7 +90,8 @@ final class ExplainCommand implements Callable<Integer> {
       out.println(
           "  enforced by:     the command's own network namespace (loopback only, no unix or"
               + " vsock sockets); a filtering proxy outside the sandbox, reached at"
-              + " 127.0.0.1:3128 inside through the launcher's relay, judges every destination"
+              + " 127.0.0.1:3128 inside (the next free port when 3128 is a listed service) through"
+              + " the launcher's relay, judges every destination"
               + " (names resolved by the proxy; loopback, link-local, private and this host's"
               + " addresses refused unless listed as such; ports 80 and 443 when none is"
               + " given; deny entries win) and records it; proxy variables are set for"
