@@ -9,13 +9,12 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
-import java.util.function.Supplier;
 import org.apiguardian.api.API;
 
 /**
@@ -35,11 +34,12 @@ public final class RunProxy {
   /** The proxy's port on 127.0.0.1 inside the sandbox (any port: the namespace is private). */
   public static final int DEFAULT_PORT = 3128;
 
+  private static final SecureRandom RANDOM = new SecureRandom();
+
   private final NetworkRules rules;
   private final Path directory;
   private final Path socket;
   private final int port;
-  private final Supplier<NetworkProxy.Builder> builder;
   private NetworkProxy proxy;
   private List<NetworkEvent> events;
 
@@ -48,7 +48,6 @@ public final class RunProxy {
     this.directory = directory;
     this.socket = directory.resolve("proxy.sock");
     this.port = port;
-    this.builder = () -> NetworkProxy.builder(rules);
   }
 
   /**
@@ -75,9 +74,9 @@ public final class RunProxy {
         why.add(b + " is inside a writable root");
         continue;
       }
-      Path dir = real.resolve("sandbox4j-proxy-" + UUID.randomUUID());
-      // unix socket paths are limited to 107 bytes
-      if (dir.resolve("proxy.sock").toString().getBytes(StandardCharsets.UTF_8).length > 100) {
+      Path dir = real.resolve("sandbox4j-proxy-" + Long.toHexString(RANDOM.nextLong()));
+      // a unix socket path holds at most 107 bytes
+      if (dir.resolve("proxy.sock").toString().getBytes(StandardCharsets.UTF_8).length > 107) {
         why.add(b + " is too long a path for a unix socket");
         continue;
       }
@@ -132,7 +131,7 @@ public final class RunProxy {
       throw SandboxException.cannotSandbox("the run's network proxy was already stopped");
     }
     if (proxy == null) {
-      proxy = builder.get().unixSocket(socket).start();
+      proxy = NetworkProxy.builder(rules).unixSocket(socket).start();
     }
   }
 
