@@ -16,7 +16,7 @@ rm -f "$archive" "$list"
 flags="-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData"
 flags="$flags -Dguice_bytecode_gen_option=DISABLED -Djdk.lang.Process.launchMechanism=VFORK"
 # shellcheck disable=SC2086
-"$java" -XX:DumpLoadedClassList="$list" $flags -jar "$jar" \
+LC_ALL=C.UTF-8 SANDBOX4J_CALLER_LC_ALL=unset "$java" -XX:DumpLoadedClassList="$list" $flags -jar "$jar" \
   run --workspace "$ws" -- /bin/true >/dev/null 2>&1
 if [ -s "$list" ] && "$java" -Xshare:dump -XX:SharedClassListFile="$list" \
     -XX:SharedArchiveFile="$archive" -XX:+UseSerialGC -cp "$jar" >"$target/cds-dump.log" 2>&1; then

@@ -1,12 +1,15 @@
 /*
  * sandbox4j-launcher: applies a sandbox4j Linux launch plan and execs the command.
  *
- *   sandbox4j-launcher --plan <base64> [<base64>...] -- command [args...]
+ *   SANDBOX4J_PLAN_0=<base64> [SANDBOX4J_PLAN_1=<base64>...] sandbox4j-launcher -- command [args...]
  *   sandbox4j-launcher --probe
- *   sandbox4j-launcher --check-plan <base64> [<base64>...]    (decode only, for tests)
+ *   SANDBOX4J_PLAN_0=<base64>... sandbox4j-launcher --check-plan    (decode only, for tests)
  *
- * A large plan comes in several argv elements (the kernel limits one to 128 KiB); they are
- * concatenated before decoding. Base64 never contains "--", which ends the plan.
+ * The plan travels in the environment, not in argv: /proc/PID/cmdline is readable by every local
+ * user, /proc/PID/environ by the owner only (ProcessBuilder passes no other descriptor than 0-2,
+ * which belong to the command). It comes in several variables (the kernel limits one to 128 KiB),
+ * joined in index order, then wiped from this process's memory and removed from the environment
+ * before anything else happens, so neither the supervisor's environ nor the command's holds it.
  *
  * Policy decisions are made in Java; this program only decodes the plan (strictly: any malformed
  * plan exits 125 naming the problem) and applies it in the fixed order documented in README.md.
@@ -42,6 +45,7 @@
 #include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -66,6 +70,8 @@
 #define MAX_KEEP 64
 #define MAX_MOUNTS 4096
 #define MAX_FILTER_INSNS 4096
+#define MAX_CGROUPS 8
+#define MAX_CG_FILES 8
 
 /* Record tags: keep in sync with PlanEncoder.java. */
 enum {
@@ -79,7 +85,10 @@ enum {
   T_SECCOMP = 8,
   T_HOSTNAME = 9,
   T_CHDIR = 10,
-  T_PIDS_CGROUP = 11,
+  /* 11 was the pids-only cgroup record before the generic one: refused as unknown */
+  T_CGROUP = 12,
+  T_TMPFS_SIZE = 13,
+  T_TMPFS_INODES = 14,
   T_NET_RELAY = 20,
 };
 enum { O_NEW_SESSION = 1, O_LOOPBACK_UP = 2 };
@@ -132,6 +141,19 @@ struct relay {
   const char *base;
   int dirfd, lfd;
 };
+/* One per-run cgroup, created beneath parent (one per hierarchy on cgroup v1). */
+struct cgroup {
+  char *parent;
+  int nfiles;
+  char *file[MAX_CG_FILES];
+  char *value[MAX_CG_FILES];
+  /* The parent, opened before any namespace exists: the supervisor shares the sandbox's mount
+     namespace, whose view of /sys/fs/cgroup becomes read-only (rmdir by path fails with EROFS);
+     this descriptor keeps the host's writable mount. */
+  int pfd;
+  char name[64];
+  int created;
+};
 struct plan {
   uint32_t ns;
   uint32_t options;
@@ -145,13 +167,18 @@ struct plan {
   struct filter filters[64];
   char *hostname;
   char *chdir_to;
-  char *cgroup;
-  uint32_t cgroup_max;
+  int ncgroups;
+  struct cgroup cgroups[MAX_CGROUPS];
+  char *tmpfs_size;
+  uint64_t tmpfs_inodes;
   int nrelays;
   struct relay relays[MAX_RELAYS];
 };
 
 static struct plan P;
+/* The supervisor once it created cgroups, and the child it placed in them: die() removes them. */
+static pid_t cg_owner, cg_child;
+static void remove_cgroups(void);
 static volatile pid_t forward_to = -1;
 /* The process that started us (the JVM), recorded first thing in main: when getppid() no longer
    returns it, that process died (we were reparented) and nobody would end the run any more. */
@@ -167,6 +194,13 @@ static void die(const char *step, const char *fmt, ...) {
   vsnprintf(msg, sizeof msg, fmt, ap);
   va_end(ap);
   dprintf(2, "sandbox4j-launcher: %s: %s\n", step, msg);
+  if (cg_owner && cg_owner == getpid()) {
+    if (cg_child > 0) {
+      kill(cg_child, SIGKILL);
+      waitpid(cg_child, NULL, 0);
+    }
+    remove_cgroups();
+  }
   _exit(EXIT_LAUNCHER);
 }
 static void die_errno(const char *step, const char *what) __attribute__((noreturn));
@@ -266,6 +300,26 @@ static void done(struct cur *c) {
   ((n) >= (int)(sizeof(arr) / sizeof(arr)[0])                                                      \
        ? (die("plan", "more than %d %s", (int)(sizeof(arr) / sizeof(arr)[0]), (what)), &(arr)[0]) \
        : &(arr)[(n)++])
+
+/* Only limit files of the pids and memory controllers, with a number or "max": the plan cannot
+   name cgroup.procs, a release agent or a path. */
+static void check_cgroup_file(const char *file, const char *value) {
+  if (strncmp(file, "pids.", 5) != 0 && strncmp(file, "memory.", 7) != 0)
+    die("plan", "cgroup: file '%s' is not a pids.* or memory.* limit", file);
+  for (const char *p = file; *p; p++)
+    if (!((*p >= 'a' && *p <= 'z') || *p == '_' || *p == '.') || (p[0] == '.' && p[1] == '.'))
+      die("plan", "cgroup: bad file name '%s'", file);
+  if (strcmp(value, "max") == 0) return;
+  size_t n = strlen(value);
+  if (n > 19 || strspn(value, "0123456789") != n) die("plan", "cgroup: value '%s' of %s is not a number or max", value, file);
+}
+
+/* A tmpfs size= value: digits and an optional k, m, g or % suffix. */
+static void check_tmpfs_size(const char *v) {
+  size_t d = strspn(v, "0123456789");
+  if (d == 0 || d > 19 || (v[d] && (strchr("kmg%", v[d]) == NULL || v[d + 1])))
+    die("plan", "tmpfs size: '%s' is not digits with an optional k, m, g or %% suffix", v);
+}
 
 static void decode(const unsigned char *buf, size_t n) {
   if (n < 4 || memcmp(buf, PLAN_MAGIC, 3) != 0) die("plan", "bad magic (not a sandbox4j plan)");
@@ -368,11 +422,32 @@ static void decode(const unsigned char *buf, size_t n) {
         free(P.chdir_to);
         P.chdir_to = abspath(&c, len);
         break;
-      case T_PIDS_CGROUP:
-        c.what = "pids cgroup";
-        P.cgroup_max = u32(&c);
-        if (P.cgroup_max == 0) die("plan", "pids cgroup: limit 0");
-        P.cgroup = abspath(&c, c.left);
+      case T_CGROUP: {
+        c.what = "cgroup";
+        struct cgroup *g = CLAIM(P.cgroups, P.ncgroups, "cgroups");
+        g->pfd = -1;
+        g->parent = abspath(&c, u16(&c));
+        for (int i = 0; i < P.ncgroups - 1; i++)
+          if (strcmp(P.cgroups[i].parent, g->parent) == 0) die("plan", "cgroup: parent %s given twice", g->parent);
+        g->nfiles = u8(&c);
+        if (g->nfiles < 1 || g->nfiles > MAX_CG_FILES) die("plan", "cgroup: %d limit files, not 1..%d", g->nfiles, MAX_CG_FILES);
+        for (int i = 0; i < g->nfiles; i++) {
+          g->file[i] = str(&c, u16(&c));
+          g->value[i] = str(&c, u16(&c));
+          check_cgroup_file(g->file[i], g->value[i]);
+        }
+        break;
+      }
+      case T_TMPFS_SIZE:
+        c.what = "tmpfs size";
+        free(P.tmpfs_size);
+        P.tmpfs_size = str(&c, len);
+        check_tmpfs_size(P.tmpfs_size);
+        break;
+      case T_TMPFS_INODES:
+        c.what = "tmpfs inodes";
+        P.tmpfs_inodes = u64(&c);
+        if (P.tmpfs_inodes == 0 || P.tmpfs_inodes > UINT32_MAX) die("plan", "tmpfs inodes: %llu out of range 1..2^32-1", (unsigned long long)P.tmpfs_inodes);
         break;
       case T_NET_RELAY: {
         c.what = "network relay";
@@ -407,6 +482,7 @@ static void decode(const unsigned char *buf, size_t n) {
   if (P.nmounts && !(P.ns & CLONE_NEWNS)) die("plan", "mounts need a mount namespace");
   if ((P.nllpaths || P.nllports) && !P.have_landlock) die("plan", "landlock rules without a ruleset");
   if (P.nrelays && !(P.ns & CLONE_NEWNET)) die("plan", "network relays need a network namespace");
+  if ((P.tmpfs_size || P.tmpfs_inodes) && !(P.ns & CLONE_NEWNS)) die("plan", "a tmpfs size needs a mount namespace");
 }
 
 /* ---------- helpers ---------- */
@@ -477,7 +553,10 @@ static void do_mount(const struct mnt *m) {
         fds[i] = open(m->keep[i], O_PATH | O_CLOEXEC);
         if (fds[i] < 0 || fstat(fds[i], &kst[i]) < 0) die_errno("mount tmpfs (keep)", m->keep[i]);
       }
-      if (mount("tmpfs", m->path, "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777") < 0) {
+      char opts[96], inodes[32] = "";
+      if (P.tmpfs_inodes) snprintf(inodes, sizeof inodes, ",nr_inodes=%llu", (unsigned long long)P.tmpfs_inodes);
+      snprintf(opts, sizeof opts, "mode=1777%s%s%s", P.tmpfs_size ? ",size=" : "", P.tmpfs_size ? P.tmpfs_size : "", inodes);
+      if (mount("tmpfs", m->path, "tmpfs", MS_NOSUID | MS_NODEV, opts) < 0) {
         if (m->optional && errno == ENOENT) return;
         die_errno("mount tmpfs", m->path);
       }
@@ -739,25 +818,62 @@ static void init_main(char **argv, int syncfd) {
   }
 }
 
-static void setup_cgroup(char *dir, size_t cap, pid_t child) {
-  char buf[64];
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  /* pid plus time: a cgroup left by a supervisor killed with SIGKILL cannot collide with ours */
-  snprintf(dir, cap, "%s/sandbox4j-%d-%lld%09ld", P.cgroup, (int)getpid(), (long long)ts.tv_sec, ts.tv_nsec);
-  if (mkdir(dir, 0700) < 0) die_errno("pids cgroup", dir);
-  char file[PATH_MAX];
-  snprintf(file, sizeof file, "%s/pids.max", dir);
-  snprintf(buf, sizeof buf, "%u", P.cgroup_max);
-  write_file("pids cgroup", file, buf);
-  snprintf(file, sizeof file, "%s/cgroup.procs", dir);
-  snprintf(buf, sizeof buf, "%d", (int)child);
-  write_file("pids cgroup", file, buf);
+static void open_cgroup_parents(void) {
+  for (int i = 0; i < P.ncgroups; i++) {
+    P.cgroups[i].pfd = open(P.cgroups[i].parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (P.cgroups[i].pfd < 0) die_errno("cgroup", P.cgroups[i].parent);
+  }
 }
 
-static void remove_cgroup(const char *dir) {
-  /* Emptied cgroups may stay busy for a moment while the last tasks are released. */
-  for (int i = 0; i < 200 && rmdir(dir) < 0 && errno == EBUSY; i++) usleep(5000);
+static void write_at(int dfd, const char *dir, const char *file, const char *data) {
+  char path[PATH_MAX];
+  snprintf(path, sizeof path, "%s/%s", dir, file);
+  int fd = openat(dfd, file, O_WRONLY | O_CLOEXEC);
+  if (fd < 0) die_errno("cgroup", path);
+  size_t n = strlen(data);
+  if (write(fd, data, n) != (ssize_t)n) die_errno("cgroup", path);
+  if (close(fd) < 0) die_errno("cgroup", path);
+}
+
+/* One cgroup per parent, its limits written in plan order, then the child placed in it (it waits
+   for the sync byte, so nothing of the command runs before). */
+static void setup_cgroups(pid_t child) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  cg_owner = getpid();
+  cg_child = child;
+  char pid[32];
+  snprintf(pid, sizeof pid, "%d", (int)child);
+  for (int i = 0; i < P.ncgroups; i++) {
+    struct cgroup *g = &P.cgroups[i];
+    char dir[PATH_MAX];
+    /* pid plus time: a cgroup left by a supervisor killed with SIGKILL cannot collide with ours */
+    snprintf(g->name, sizeof g->name, "sandbox4j-%d-%lld%09ld", (int)getpid(), (long long)ts.tv_sec, ts.tv_nsec);
+    snprintf(dir, sizeof dir, "%s/%s", g->parent, g->name);
+    if (mkdirat(g->pfd, g->name, 0700) < 0) die_errno("cgroup", dir);
+    g->created = 1;
+    int dfd = openat(g->pfd, g->name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd < 0) die_errno("cgroup", dir);
+    for (int f = 0; f < g->nfiles; f++) write_at(dfd, dir, g->file[f], g->value[f]);
+    write_at(dfd, dir, "cgroup.procs", pid);
+    close(dfd);
+  }
+}
+
+/* Removes the run's cgroups through the parents' descriptors. One that cannot be removed is a
+   warning, not a failed run: the limits held for the whole run, and the command's exit status is
+   worth more than an empty directory (which the next cleanup can remove by its name). */
+static void remove_cgroups(void) {
+  for (int i = 0; i < P.ncgroups; i++) {
+    struct cgroup *g = &P.cgroups[i];
+    if (!g->created) continue;
+    g->created = 0;
+    int r;
+    /* Emptied cgroups may stay busy for a moment while the last tasks are released. */
+    for (int t = 0; (r = unlinkat(g->pfd, g->name, AT_REMOVEDIR)) < 0 && errno == EBUSY && t < 200; t++) usleep(5000);
+    if (r < 0 && errno != ENOENT)
+      dprintf(2, "sandbox4j-launcher: warning: cgroup: cannot remove %s/%s: %s\n", g->parent, g->name, strerror(errno));
+  }
 }
 
 /* Waits for the child, reaping orphans meanwhile. SIGCHLD stays blocked and is waited for with a
@@ -1004,9 +1120,26 @@ static int relay_and_wait(pid_t child) {
   return code;
 }
 
+/* The command can change the modes of a terminal it inherits as stdin/stdout/stderr (setsid does
+   not take the descriptors away): the supervisor saves them first and restores them at the end. */
+static struct termios tty_modes[3];
+static int tty_saved[3];
+
+static void restore_terminal(void) {
+  sigset_t ttou, old;
+  sigemptyset(&ttou);
+  sigaddset(&ttou, SIGTTOU); /* blocked: a background run restores without being stopped */
+  sigprocmask(SIG_BLOCK, &ttou, &old);
+  for (int fd = 0; fd < 3; fd++)
+    if (tty_saved[fd]) tcsetattr(fd, TCSANOW, &tty_modes[fd]);
+  sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
 static int run(char **argv) {
   close_from(3);
   relay_open_dirs();
+  open_cgroup_parents();
+  for (int fd = 0; fd < 3; fd++) tty_saved[fd] = tcgetattr(fd, &tty_modes[fd]) == 0;
   if (P.ns & CLONE_NEWUSER) {
     uid_t uid = geteuid();
     gid_t gid = getegid();
@@ -1038,6 +1171,8 @@ static int run(char **argv) {
   if (child == 0) {
     close(sync[1]);
     relay_close_fds();
+    /* the host's cgroup directories stay with the supervisor (init outlives exec's CLOEXEC) */
+    for (int i = 0; i < P.ncgroups; i++) close(P.cgroups[i].pfd);
     if (in_pidns || P.nmounts || (P.options & O_LOOPBACK_UP) || P.hostname) init_main(argv, sync[0]);
     if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0) die_errno("pdeathsig", NULL);
     char go;
@@ -1046,8 +1181,7 @@ static int run(char **argv) {
     exec_command(argv);
   }
   close(sync[0]);
-  char cgdir[PATH_MAX] = "";
-  if (P.cgroup) setup_cgroup(cgdir, sizeof cgdir, child);
+  setup_cgroups(child);
   if (write(sync[1], "g", 1) != 1) die_errno("fork", "sync");
   close(sync[1]);
   forward_to = child;
@@ -1056,7 +1190,9 @@ static int run(char **argv) {
   int code = P.nrelays ? relay_and_wait(child) : wait_for_child(child);
   forward_to = -1;
   if (!in_pidns) kill_descendants();
-  if (cgdir[0]) remove_cgroup(cgdir);
+  restore_terminal(); /* after the last process that could change them again is gone */
+  cg_child = -1;
+  remove_cgroups();
   return code;
 }
 
@@ -1096,28 +1232,48 @@ static void probe(void) {
   waitpid(c, NULL, 0);
 }
 
-/* Joins the base64 chunks argv[from..] up to "--" (or the end); returns the index after them. */
-static int join_chunks(int argc, char **argv, int from, char **joined) {
-  size_t total = 0;
-  int i = from;
-  for (; i < argc && strcmp(argv[i], "--") != 0; i++) {
-    size_t n = strlen(argv[i]);
-    if (n == 0 || n % 4 != 0) die("plan", "base64 length %zu of chunk %d is not a positive multiple of 4", n, i - from + 1);
-    total += n;
+#define PLAN_ENV "SANDBOX4J_PLAN_"
+#define MAX_CHUNKS 64
+
+/* Joins SANDBOX4J_PLAN_0.. (every index from 0, none twice), wipes their bytes (what
+   /proc/PID/environ shows) and removes them from environ. */
+static char *take_plan(void) {
+  extern char **environ;
+  char *chunk[MAX_CHUNKS] = {0};
+  int n = 0;
+  size_t total = 0, kept = 0;
+  for (size_t i = 0; environ[i]; i++) {
+    char *e = environ[i], *end;
+    if (strncmp(e, PLAN_ENV, strlen(PLAN_ENV)) != 0) {
+      environ[kept++] = e;
+      continue;
+    }
+    long k = strtol(e + strlen(PLAN_ENV), &end, 10);
+    if (end == e + strlen(PLAN_ENV) || *end != '=' || k < 0 || k >= MAX_CHUNKS || chunk[k])
+      die("plan", "bad or repeated plan variable %.24s", e);
+    chunk[k] = end + 1;
+    if (k >= n) n = (int)k + 1;
+  }
+  environ[kept] = NULL;
+  if (n == 0) die("plan", "no plan given (" PLAN_ENV "0 is not set)");
+  for (int k = 0; k < n; k++) {
+    if (!chunk[k]) die("plan", "plan variable " PLAN_ENV "%d is missing", k);
+    size_t len = strlen(chunk[k]);
+    if (len == 0 || len % 4 != 0) die("plan", "base64 length %zu of chunk %d is not a positive multiple of 4", len, k + 1);
+    total += len;
     if (total / 4 * 3 > MAX_PLAN) die("plan", "plan of more than %zu base64 characters exceeds %d bytes", total, MAX_PLAN);
   }
-  if (i == from) die("plan", "no plan given");
   char *s = malloc(total + 1);
   if (!s) die_errno("plan", "malloc");
   size_t o = 0;
-  for (int j = from; j < i; j++) {
-    size_t n = strlen(argv[j]);
-    memcpy(s + o, argv[j], n);
-    o += n;
+  for (int k = 0; k < n; k++) {
+    size_t len = strlen(chunk[k]);
+    memcpy(s + o, chunk[k], len);
+    memset(chunk[k], 0, len);
+    o += len;
   }
   s[o] = 0;
-  *joined = s;
-  return i;
+  return s;
 }
 
 int main(int argc, char **argv) {
@@ -1127,19 +1283,16 @@ int main(int argc, char **argv) {
     return 0;
   }
   static unsigned char buf[MAX_PLAN];
-  char *b64;
-  if (argc >= 3 && strcmp(argv[1], "--check-plan") == 0) {
+  if (argc == 2 && strcmp(argv[1], "--check-plan") == 0) {
     /* Decodes only: lets tests fuzz the decoder without applying anything. */
-    if (join_chunks(argc, argv, 2, &b64) != argc) die("usage", "--check-plan takes base64 chunks only");
-    decode(buf, b64decode(b64, buf, sizeof buf));
+    decode(buf, b64decode(take_plan(), buf, sizeof buf));
     return 0;
   }
-  if (argc < 5 || strcmp(argv[1], "--plan") != 0)
-    die("usage", "sandbox4j-launcher --plan <base64>... -- command [args...] | --probe");
-  int cmd = join_chunks(argc, argv, 2, &b64);
-  if (cmd + 1 >= argc) die("usage", "sandbox4j-launcher --plan <base64>... -- command [args...] | --probe");
+  if (argc < 3 || strcmp(argv[1], "--") != 0)
+    die("usage", PLAN_ENV "0=<base64>... sandbox4j-launcher -- command [args...] | --probe");
+  char *b64 = take_plan();
   size_t n = b64decode(b64, buf, sizeof buf);
   free(b64);
   decode(buf, n);
-  return run(argv + cmd + 1);
+  return run(argv + 2);
 }

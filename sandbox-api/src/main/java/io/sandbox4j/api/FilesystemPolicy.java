@@ -2,6 +2,7 @@ package io.sandbox4j.api;
 
 import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -22,6 +23,8 @@ import org.apiguardian.api.API;
  * @param protectedNames paths relative to every writable root that stay read-only (by default
  *     {@code .git/hooks}, {@code .git/config} and the sandbox's own {@code .sandbox4j} directory)
  * @param privateTmp whether the command gets a private temporary directory
+ * @param systemWriteOptIns system directories (see {@link SystemRoots}) that may be writable roots
+ *     all the same: the explicit opt-in; it makes nothing writable by itself
  */
 @API(status = EXPERIMENTAL, since = "0.1")
 public record FilesystemPolicy(
@@ -31,11 +34,34 @@ public record FilesystemPolicy(
     List<Path> readDeny,
     List<Path> writeDeny,
     List<String> protectedNames,
-    boolean privateTmp) {
+    boolean privateTmp,
+    List<Path> systemWriteOptIns) {
 
   /** The relative paths that stay read-only inside every writable root unless a policy says so. */
   public static final List<String> DEFAULT_PROTECTED_NAMES =
       List.of(".git/hooks", ".git/config", ".sandbox4j");
+
+  private static final Path ROOT = Path.of("/");
+
+  /** As the canonical constructor, without opt-ins for system directories. */
+  public FilesystemPolicy(
+      Path workspace,
+      List<Path> writableRoots,
+      List<Path> readAllow,
+      List<Path> readDeny,
+      List<Path> writeDeny,
+      List<String> protectedNames,
+      boolean privateTmp) {
+    this(
+        workspace,
+        writableRoots,
+        readAllow,
+        readDeny,
+        writeDeny,
+        protectedNames,
+        privateTmp,
+        List.of());
+  }
 
   public FilesystemPolicy {
     workspace = Paths.absolute("workspace", workspace);
@@ -44,12 +70,51 @@ public record FilesystemPolicy(
     readDeny = Paths.absoluteList("deny-read", readDeny);
     writeDeny = Paths.absoluteList("deny-write", writeDeny);
     protectedNames = List.copyOf(protectedNames);
+    systemWriteOptIns = Paths.absoluteList("allow-system-write", systemWriteOptIns);
+    if (writableRoots.contains(ROOT) || workspace.equals(ROOT)) {
+      // "/" holds /proc, /sys and /dev, which stay read-only even when "/" is opted in
+      List<Path> deny = new ArrayList<>(writeDeny);
+      for (Path p : SystemRoots.NEVER_WRITABLE) {
+        if (!deny.contains(p)) {
+          deny.add(p);
+        }
+      }
+      writeDeny = List.copyOf(deny);
+    }
     for (String name : protectedNames) {
-      if (name.isBlank() || Path.of(name).isAbsolute() || name.contains("..")) {
+      if (name.isBlank()
+          || name.contains("..")
+          || !beneathEveryRoot(name, workspace, writableRoots)) {
         throw SandboxException.invalid(
             "protected name '" + name + "' must be a relative path without '..'");
       }
     }
+  }
+
+  /**
+   * Whether {@code name} names something strictly beneath the workspace and each writable root,
+   * parsed by their own file system: on Windows {@code C:\x}, {@code \x} and {@code D:x} are not
+   * relative although they hold no {@code ..}.
+   */
+  private static boolean beneathEveryRoot(String name, Path workspace, List<Path> writableRoots) {
+    List<Path> roots = new ArrayList<>(writableRoots);
+    roots.add(workspace);
+    for (Path root : roots) {
+      Path p;
+      try {
+        Path n = root.getFileSystem().getPath(name);
+        if (n.isAbsolute() || n.getRoot() != null) {
+          return false;
+        }
+        p = root.resolve(n).normalize();
+      } catch (InvalidPathException e) {
+        return false;
+      }
+      if (!p.startsWith(root) || p.equals(root)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The workspace followed by the extra writable roots, without duplicates. */

@@ -2,6 +2,9 @@ package io.sandbox4j.api;
 
 import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -17,9 +20,9 @@ import org.apiguardian.api.API;
  * The complete, immutable description of what one sandboxed command may do.
  *
  * <p>Secure by default: {@link #defaults(Path)} allows reads except credential stores under the
- * home directory, writes only to the workspace and a private temporary directory, no network, a
- * scrubbed environment, a new session, whole-tree kill, no privileges, no access to other
- * processes.
+ * home directory (and, when the caller is root, the entries under /etc only root can read), writes
+ * only to the workspace and a private temporary directory, no network, a scrubbed environment, a
+ * new session, whole-tree kill, no privileges, no access to other processes.
  */
 @API(status = EXPERIMENTAL, since = "0.1")
 public record SandboxPolicy(
@@ -91,16 +94,30 @@ public record SandboxPolicy(
    * command will see it and the account's home ({@code user.home}) if it differs.
    */
   public static List<Path> homes(Map<String, String> environment) {
+    return homes(FileSystems.getDefault(), environment);
+  }
+
+  /**
+   * As {@link #homes(Map)}, with the paths parsed by {@code fileSystem} (the workspace's): a home
+   * that is not an absolute path there is left out.
+   */
+  public static List<Path> homes(FileSystem fileSystem, Map<String, String> environment) {
     LinkedHashSet<Path> homes = new LinkedHashSet<>();
-    String env = environment.get("HOME");
-    if (env != null && !env.isBlank() && Path.of(env).isAbsolute()) {
-      homes.add(Path.of(env).normalize());
-    }
-    String account = System.getProperty("user.home");
-    if (account != null && !account.isBlank() && Path.of(account).isAbsolute()) {
-      homes.add(Path.of(account).normalize());
-    }
+    absoluteIn(fileSystem, environment.get("HOME")).ifPresent(homes::add);
+    absoluteIn(fileSystem, System.getProperty("user.home")).ifPresent(homes::add);
     return List.copyOf(homes);
+  }
+
+  private static Optional<Path> absoluteIn(FileSystem fileSystem, String path) {
+    if (path == null || path.isBlank()) {
+      return Optional.empty();
+    }
+    try {
+      Path p = fileSystem.getPath(path);
+      return p.isAbsolute() ? Optional.of(p.normalize()) : Optional.empty();
+    } catch (InvalidPathException e) {
+      return Optional.empty();
+    }
   }
 
   /** The working directory the command starts in. */
@@ -154,6 +171,7 @@ public record SandboxPolicy(
     b.protectedNames.clear();
     b.protectedNames.addAll(filesystem.protectedNames());
     b.privateTmp = filesystem.privateTmp();
+    b.systemWriteOptIns.addAll(filesystem.systemWriteOptIns());
     b.network = network;
     b.envPass.clear();
     b.envPass.addAll(process.envPass());
@@ -175,6 +193,7 @@ public record SandboxPolicy(
     private final List<String> protectedNames =
         new ArrayList<>(FilesystemPolicy.DEFAULT_PROTECTED_NAMES);
     private boolean privateTmp = true;
+    private final List<Path> systemWriteOptIns = new ArrayList<>();
     private NetworkPolicy network = NetworkPolicy.NONE;
     private final List<String> envPass = new ArrayList<>(ProcessPolicy.DEFAULT_ENV_PASS);
     private final Map<String, String> envSet = new LinkedHashMap<>();
@@ -205,6 +224,17 @@ public record SandboxPolicy(
       return this;
     }
 
+    /**
+     * Opts in to {@code p} being a writable root although it is a system directory ({@link
+     * SystemRoots}: "/", /etc, /usr, /var, /run, the account's home as a whole...). It makes
+     * nothing writable by itself: {@code p} must also be the workspace or an {@link #allowWrite}
+     * root. /proc, /sys and /dev are never writable roots, opted in or not.
+     */
+    public Builder allowSystemWrite(Path p) {
+      systemWriteOptIns.add(p);
+      return this;
+    }
+
     public Builder denyWrite(Path p) {
       writeDeny.add(p);
       return this;
@@ -212,7 +242,10 @@ public record SandboxPolicy(
 
     /**
      * Whether the credential stores under the home directories are denied (default true). The homes
-     * are taken from {@code environment} ({@code HOME}) and the account's home.
+     * are taken from {@code environment} ({@code HOME}) and the account's home. When this JVM runs
+     * as root, the same switch denies every entry under /etc that only root can read (by its mode:
+     * not readable by others, readable by uid or gid 0), such as /etc/shadow and /etc/ssl/private:
+     * the command runs as uid 0 of its user namespace, their owner.
      */
     public Builder denyCredentialStores(boolean deny, Map<String, String> environment) {
       this.defaultReadDeny = deny;
@@ -269,16 +302,29 @@ public record SandboxPolicy(
     public SandboxPolicy build() {
       List<Path> deny = new ArrayList<>();
       if (defaultReadDeny) {
-        for (Path home : homes(homeEnvironment)) {
+        FileSystem fileSystem =
+            workspace == null ? FileSystems.getDefault() : workspace.getFileSystem();
+        for (Path home : homes(fileSystem, homeEnvironment)) {
           for (String store : CREDENTIAL_STORES) {
             deny.add(home.resolve(store));
           }
+        }
+        if (RootOnlyFiles.callerIsRoot()) {
+          // uid 0 inside the user namespace still owns them (/etc/shadow, /etc/ssl/private...)
+          deny.addAll(RootOnlyFiles.find());
         }
       }
       deny.addAll(readDeny);
       FilesystemPolicy fs =
           new FilesystemPolicy(
-              workspace, writableRoots, readAllow, deny, writeDeny, protectedNames, privateTmp);
+              workspace,
+              writableRoots,
+              readAllow,
+              deny,
+              writeDeny,
+              protectedNames,
+              privateTmp,
+              systemWriteOptIns);
       ProcessPolicy proc =
           new ProcessPolicy(envPass, envSet, Optional.ofNullable(workingDirectory));
       return new SandboxPolicy(fs, network, proc, resources);

@@ -9,30 +9,42 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
+/**
+ * Paths are built beneath the root of the current drive ({@code /} on Linux, {@code C:\\} on
+ * Windows), so the same assertions hold on both; {@code WindowsPathSemanticsTest} repeats the path
+ * handling on a Windows-semantics file system.
+ */
 class SandboxPolicyTest {
-  private static final Path WS = Path.of("/work/project");
+  private static final Path ROOT = Path.of("").toAbsolutePath().getRoot();
+  private static final Path WS = ROOT.resolve("work").resolve("project");
+  private static final Path HOME = ROOT.resolve("home").resolve("u");
 
   @Test
   void defaultsAreSecure() {
     SandboxPolicy p =
-        SandboxPolicy.builder(WS).denyCredentialStores(true, Map.of("HOME", "/home/u")).build();
+        SandboxPolicy.builder(WS)
+            .denyCredentialStores(true, Map.of("HOME", HOME.toString()))
+            .build();
     assertThat(p.filesystem().workspace()).isEqualTo(WS);
     assertThat(p.filesystem().writableRoots()).isEmpty();
     assertThat(p.filesystem().privateTmp()).isTrue();
     assertThat(p.filesystem().readDeny())
         .contains(
-            Path.of("/home/u/.ssh"),
-            Path.of("/home/u/.aws"),
-            Path.of("/home/u/.gnupg"),
-            Path.of("/home/u/.config/gh"),
-            Path.of("/home/u/.netrc"),
-            Path.of("/home/u/.docker/config.json"),
-            Path.of("/home/u/.kube"));
+            HOME.resolve(".ssh"),
+            HOME.resolve(".aws"),
+            HOME.resolve(".gnupg"),
+            HOME.resolve(".config/gh"),
+            HOME.resolve(".netrc"),
+            HOME.resolve(".docker/config.json"),
+            HOME.resolve(".kube"));
     assertThat(p.filesystem().protectedPaths())
         .containsExactly(
             WS.resolve(".git/hooks"), WS.resolve(".git/config"), WS.resolve(".sandbox4j"));
     assertThat(p.network().mode()).isEqualTo(NetworkMode.NONE);
-    assertThat(p.process().environmentFrom(Map.of("PATH", "/bin", "AWS_SECRET_ACCESS_KEY", "x")))
+    assertThat(
+            p.process()
+                .environmentFrom(
+                    Map.of("PATH", ROOT.resolve("bin").toString(), "AWS_SECRET_ACCESS_KEY", "x")))
         .containsOnlyKeys("PATH");
     assertThat(p.requiredFeatures())
         .containsExactlyInAnyOrder(
@@ -51,21 +63,23 @@ class SandboxPolicyTest {
   @Test
   void theAccountHomeIsDeniedTooWhenHomeDiffers() {
     SandboxPolicy p =
-        SandboxPolicy.builder(WS).denyCredentialStores(true, Map.of("HOME", "/elsewhere")).build();
+        SandboxPolicy.builder(WS)
+            .denyCredentialStores(true, Map.of("HOME", ROOT.resolve("elsewhere").toString()))
+            .build();
     Path account = Path.of(System.getProperty("user.home"));
     assertThat(p.filesystem().readDeny())
-        .contains(Path.of("/elsewhere/.ssh"), account.resolve(".ssh"));
+        .contains(ROOT.resolve("elsewhere").resolve(".ssh"), account.resolve(".ssh"));
   }
 
   @Test
   void protectedNamesApplyBeneathEveryWritableRoot() {
     SandboxPolicy p =
         SandboxPolicy.builder(WS)
-            .allowWrite(Path.of("/cache"))
-            .denyWrite(Path.of("/work/project/Makefile"))
+            .allowWrite(ROOT.resolve("cache"))
+            .denyWrite(WS.resolve("Makefile"))
             .build();
     assertThat(p.filesystem().protectedPaths())
-        .contains(Path.of("/work/project/Makefile"), Path.of("/cache/.git/hooks"));
+        .contains(WS.resolve("Makefile"), ROOT.resolve("cache").resolve(".git").resolve("hooks"));
   }
 
   @Test
@@ -95,7 +109,8 @@ class SandboxPolicyTest {
 
   @Test
   void toBuilderRoundTrips() {
-    SandboxPolicy p = SandboxPolicy.builder(WS).allowRead(Path.of("/usr")).setEnv("A", "b").build();
+    SandboxPolicy p =
+        SandboxPolicy.builder(WS).allowRead(ROOT.resolve("usr")).setEnv("A", "b").build();
     assertThat(p.toBuilder().build()).isEqualTo(p);
   }
 

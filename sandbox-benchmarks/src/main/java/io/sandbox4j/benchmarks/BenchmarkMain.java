@@ -37,7 +37,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
 public final class BenchmarkMain {
   private static final String USAGE =
       "usage: sandbox-benchmarks [--quick] [--vfork] [--modes m1,m2,...]"
-          + " [spawn|throughput|scaling|output|memory]...";
+          + " [spawn|throughput|scaling|output|memory|gitsweep]...";
   private final PrintStream out;
   private final boolean quick;
   private final boolean vfork;
@@ -63,7 +63,8 @@ public final class BenchmarkMain {
         vfork = true;
       } else if (a.equals("--modes") && i + 1 < args.length) {
         modes = args[++i].split(",");
-      } else if (List.of("spawn", "throughput", "scaling", "output", "memory").contains(a)) {
+      } else if (List.of("spawn", "throughput", "scaling", "output", "memory", "gitsweep")
+          .contains(a)) {
         parts.add(a);
       } else {
         System.err.println(USAGE);
@@ -74,7 +75,7 @@ public final class BenchmarkMain {
       parts =
           Fixture.WINDOWS
               ? List.of("spawn", "throughput")
-              : List.of("spawn", "throughput", "scaling", "output", "memory");
+              : List.of("spawn", "throughput", "scaling", "output", "memory", "gitsweep");
     }
     BenchmarkMain m = new BenchmarkMain(System.out, quick, vfork, modes);
     m.out.printf(
@@ -92,6 +93,7 @@ public final class BenchmarkMain {
         case "throughput" -> m.throughput();
         case "scaling" -> m.scaling();
         case "output" -> m.output();
+        case "gitsweep" -> m.gitSweep();
         default -> m.memory();
       }
     }
@@ -195,6 +197,24 @@ public final class BenchmarkMain {
       if (v != null) {
         out.printf(Locale.ROOT, "| %s | %.3f | %.3f | %.2fx |%n", n, v[0], v[1], v[0] / base);
       }
+    }
+    out.println();
+  }
+
+  private void gitSweep() throws RunnerException {
+    Collection<RunResult> rs = new Runner(options(GitSweepBenchmark.class.getName()).build()).run();
+    out.println("### Post-run git sweep: a workspace of N files, nothing changed (ms)");
+    out.println();
+    out.println("| files | median | p90 |");
+    out.println("|---:|---:|---:|");
+    for (RunResult r : rs) {
+      var s = r.getPrimaryResult().getStatistics();
+      out.printf(
+          Locale.ROOT,
+          "| %s | %.1f | %.1f |%n",
+          r.getParams().getParam("files"),
+          s.getPercentile(50),
+          s.getPercentile(90));
     }
     out.println();
   }

@@ -2,6 +2,7 @@ package io.sandbox4j.cli;
 
 import io.sandbox4j.core.Sandbox;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -22,7 +23,31 @@ final class CliContext {
   }
 
   static CliContext system() {
-    return new CliContext(System.getenv(), Path.of("").toAbsolutePath(), Sandbox::create);
+    return new CliContext(
+        callerEnvironment(System.getenv()), Path.of("").toAbsolutePath(), Sandbox::create);
+  }
+
+  /** Set by {@code ./sandbox}: the caller's LC_ALL as {@code =VALUE}, or {@code unset}. */
+  static final String CALLER_LC_ALL = "SANDBOX4J_CALLER_LC_ALL";
+
+  /**
+   * The environment the caller had: {@code ./sandbox} runs the JVM with a UTF-8 locale (so that
+   * arguments and paths arrive unchanged) and hands over the caller's own LC_ALL, which the command
+   * gets back.
+   */
+  static Map<String, String> callerEnvironment(Map<String, String> jvmEnvironment) {
+    String saved = jvmEnvironment.get(CALLER_LC_ALL);
+    if (saved == null) {
+      return jvmEnvironment;
+    }
+    Map<String, String> env = new HashMap<>(jvmEnvironment);
+    env.remove(CALLER_LC_ALL);
+    if (saved.startsWith("=")) {
+      env.put("LC_ALL", saved.substring(1));
+    } else {
+      env.remove("LC_ALL");
+    }
+    return env;
   }
 
   Map<String, String> environment() {

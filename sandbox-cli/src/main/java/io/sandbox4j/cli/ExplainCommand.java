@@ -57,6 +57,17 @@ final class ExplainCommand implements Callable<Integer> {
           out.printf("  %-45s %s%n", f.description(), by.name());
         }
       }
+      out.println("what bounds what:");
+      boolean any = false;
+      for (SelectedIsolator i : plan.isolators()) {
+        for (String line : i.isolator().explain(policy, i.owned())) {
+          out.printf("  %-22s %s%n", i.name(), line);
+          any = true;
+        }
+      }
+      if (!any) {
+        out.println("  (no isolator has more to say than the enforcement list)");
+      }
       out.println(
           "selected isolators: "
               + plan.isolators().stream()

@@ -18,6 +18,18 @@ public final class Main {
     if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
       System.setProperty("java.util.logging.SimpleFormatter.format", "sandbox: %4$s: %5$s%6$s%n");
     }
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].indexOf('\uFFFD') >= 0) {
+        // The JVM replaced bytes that are not UTF-8 before any of our code ran: running the
+        // command with other bytes than the caller gave would be worse than not running it.
+        System.err.println(
+            "sandbox: argument "
+                + (i + 1)
+                + " holds bytes that are not UTF-8 (or U+FFFD itself), which cannot pass through"
+                + " the JVM unchanged; pass such names through a file or a UTF-8 spelling");
+        System.exit(SandboxException.EXIT_USAGE);
+      }
+    }
     System.exit(commandLine(CliContext.system(), args).execute(args));
   }
 

@@ -28,10 +28,13 @@ import picocli.CommandLine.Spec;
     description = {
       "Runs COMMAND in the sandbox. Exit code: the command's own; 128+N when it dies of signal N;",
       "124 on --timeout; 125 when the sandbox cannot be set up or cannot enforce the policy;",
-      "126 not executable; 127 not found; 2 for a bad flag, value or policy file."
+      "126 not executable; 127 not found; 2 for a bad flag, value or policy file. 125 also when",
+      "the git directories of the writable roots cannot be made safe after the run."
     })
 final class RunCommand implements Callable<Integer> {
   @Mixin PolicyOptions options = new PolicyOptions();
+
+  @Spec CommandSpec spec;
 
   @Parameters(
       arity = "1..*",
@@ -46,8 +49,6 @@ final class RunCommand implements Callable<Integer> {
           "Write a JSON report of the run (policy summary, duration, exit, network events) to"
               + " FILE.")
   Path report;
-
-  @Spec CommandSpec spec;
 
   private final CliContext context;
 
@@ -76,6 +77,10 @@ final class RunCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         for (NetworkEvent e : result.deniedNetworkEvents()) {
           err.println("sandbox: " + e.summary());
+        }
+        // what the post-run git sweep did (and, with 125, what it could not do)
+        for (String line : result.notices()) {
+          err.println("sandbox4j: " + line);
         }
         err.flush();
         if (report != null) {

@@ -88,7 +88,8 @@ class CliTest {
   }
 
   private int run(boolean withBackend, String... args) {
-    Map<String, String> env = Map.of("PATH", "/usr/bin:/bin", "HOME", dir.toString());
+    Map<String, String> env =
+        Map.of("PATH", System.getenv().getOrDefault("PATH", ""), "HOME", dir.toString());
     CliContext context =
         new CliContext(
             env,
@@ -160,6 +161,22 @@ class CliTest {
     assertThat(dir.resolve("marker")).doesNotExist();
   }
 
+  /** Issue 10: kernel interfaces and system directories are refused as writable roots. */
+  @ParameterizedTest
+  @CsvSource({
+    "--workspace,/proc,never a writable root",
+    "--allow-write,/proc/sys,never a writable root",
+    "--allow-write,/sys,never a writable root",
+    "--allow-write,/etc,--allow-system-write"
+  })
+  void aKernelOrSystemDirectoryAsWritableRootIsExit2AndNothingRuns(
+      String flag, String path, String reason) {
+    Path marker = dir.resolve("marker");
+    assertThat(run(true, "run", flag, path, "--", "touch", marker.toString())).isEqualTo(2);
+    assertThat(err.toString()).startsWith("sandbox: " + flag + ": '" + path + "'").contains(reason);
+    assertThat(marker).doesNotExist();
+  }
+
   @Test
   void anUnknownBackendIsExit2WithTheKnownIds() {
     assertThat(run(true, "run", "--backend", "nope", "--", "touch", "marker")).isEqualTo(2);
@@ -198,13 +215,18 @@ class CliTest {
 
   @Test
   void theCommandsExitCodePassesThrough() {
-    assertThat(run(true, "run", "--", "/bin/sh", "-c", "exit 3")).isEqualTo(3);
+    String[] exit3 =
+        System.getProperty("os.name").startsWith("Windows")
+            ? new String[] {"run", "--", "cmd.exe", "/d", "/c", "exit 3"}
+            : new String[] {"run", "--", "sh", "-c", "exit 3"};
+    assertThat(run(true, exit3)).isEqualTo(3);
   }
 
   @Test
   void aCommandThatIsNotFoundIs127() {
-    assertThat(run(true, "run", "--", "/no/such/program")).isEqualTo(127);
-    assertThat(err.toString()).contains("/no/such/program");
+    String missing = dir.resolve("no-such-program").toString();
+    assertThat(run(true, "run", "--", missing)).isEqualTo(127);
+    assertThat(err.toString()).contains(missing);
   }
 
   @Test
@@ -217,7 +239,8 @@ class CliTest {
         .contains("memory:          1073741824 bytes")
         .contains("scrubbed environment")
         .contains("core/environment")
-        .contains("pretend/everything");
+        .contains("pretend/everything")
+        .contains("what bounds what:");
   }
 
   @Test

@@ -4,10 +4,12 @@ import io.sandbox4j.api.NetworkPolicy;
 import io.sandbox4j.api.ResourceLimits;
 import io.sandbox4j.api.SandboxException;
 import io.sandbox4j.api.SandboxPolicy;
+import io.sandbox4j.api.SystemRoots;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
@@ -28,6 +30,8 @@ final class Resolution {
   private String networkAllowWhat;
   private final List<String> networkDeny = new ArrayList<>();
   private String networkDenyWhat;
+  private final Map<Path, String> writableRoots = new LinkedHashMap<>();
+  private final List<Path> systemWriteOptIns = new ArrayList<>();
 
   Resolution(Path baseDir, Map<String, String> callerEnvironment) {
     this.baseDir = baseDir;
@@ -41,6 +45,7 @@ final class Resolution {
       throw SandboxException.invalid(what + ": '" + given + "' is not an existing directory");
     }
     workspace = real(given);
+    writableRoots.put(workspace, what);
     policy = SandboxPolicy.builder(workspace).denyCredentialStores(true, callerEnvironment);
   }
 
@@ -73,6 +78,13 @@ final class Resolution {
               + "' itself");
     }
     policy.allowWrite(realRoot);
+    writableRoots.putIfAbsent(realRoot, what);
+  }
+
+  void allowSystemWrite(Path p, String what) {
+    Path r = real(resolve(p, what));
+    systemWriteOptIns.add(r);
+    policy.allowSystemWrite(r);
   }
 
   void networkMode(String mode) {
@@ -107,6 +119,11 @@ final class Resolution {
     if (policyFile != null) {
       policy.denyWrite(policyFile);
     }
+    // checked here too so that the message names the flag or key the root came from
+    for (Map.Entry<Path, String> root : writableRoots.entrySet()) {
+      SystemRoots.check(
+          root.getKey(), root.getValue(), systemWriteOptIns, SystemRoots.accountHome());
+    }
     return policy.network(network()).resources(limits).build();
   }
 
@@ -140,7 +157,7 @@ final class Resolution {
   }
 
   private String expand(String p, String what) {
-    if (p.equals("~") || p.startsWith("~/")) {
+    if (Values.homeRelative(p)) {
       String home = callerEnvironment.get("HOME");
       if (home == null || home.isBlank()) {
         throw SandboxException.invalid(what + ": path '" + p + "' uses ~ but HOME is not set");

@@ -59,6 +59,18 @@ public enum Setting {
       Merge.ADD,
       Values::path,
       (r, v, what) -> r.allowWrite((Path) v, what)),
+  ALLOW_SYSTEM_WRITE(
+      "filesystem.allow-system-write",
+      "--allow-system-write",
+      "PATH",
+      "Opt in to a system directory (/, /etc, /usr, /boot, /var, /run, the account's home as a"
+          + " whole...) being the workspace or an --allow-write root (repeatable); /proc, /sys and"
+          + " /dev never are.",
+      "a path that is also the workspace or an allow-write root",
+      Form.STRINGS,
+      Merge.ADD,
+      Values::path,
+      (r, v, what) -> r.allowSystemWrite((Path) v, what)),
   DENY_WRITE(
       "filesystem.deny-write",
       "--deny-write",

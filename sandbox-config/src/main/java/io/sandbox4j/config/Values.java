@@ -189,14 +189,20 @@ public final class Values {
             what + ": path '" + p.replaceAll("\\p{Cntrl}", "?") + "' contains a control character");
       }
     }
-    if (p.equals("~") || p.startsWith("~/")) {
-      return Path.of(p);
+    if (homeRelative(p)) {
+      // Parsed by the base's file system: on Windows "~/x" becomes "~\\x", which expansion knows.
+      return baseDir.getFileSystem().getPath(p);
     }
     if (p.startsWith("~")) {
       throw SandboxException.invalid(
           what + ": path '" + p + "': ~user is not supported; write the absolute path");
     }
     return baseDir.resolve(p).normalize();
+  }
+
+  /** {@code ~}, {@code ~/x} and, as Windows writes it (and parses {@code ~/x}), {@code ~\\x}. */
+  static boolean homeRelative(String p) {
+    return p.equals("~") || p.startsWith("~/") || p.startsWith("~\\");
   }
 
   /** {@code NAME} (passed from the caller) or {@code NAME=VALUE} (set). */

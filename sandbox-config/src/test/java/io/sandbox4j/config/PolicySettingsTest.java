@@ -83,7 +83,13 @@ class PolicySettingsTest {
       """;
 
   private Map<String, String> env() {
-    return Map.of("HOME", dir.resolve("home").toString(), "JAVA_HOME", "/opt/jdk", "PATH", "/bin");
+    return Map.of(
+        "HOME",
+        dir.resolve("home").toString(),
+        "JAVA_HOME",
+        dir.resolve("jdk").toString(),
+        "PATH",
+        dir.resolve("bin").toString());
   }
 
   @ParameterizedTest
@@ -103,7 +109,7 @@ class PolicySettingsTest {
     assertThat(p.network().mode()).isEqualTo(NetworkMode.ALLOW);
     assertThat(p.network().allow()).hasToString("[example.com:443, [::1]:8080]");
     assertThat(p.process().environmentFrom(env()))
-        .containsEntry("JAVA_HOME", "/opt/jdk")
+        .containsEntry("JAVA_HOME", dir.resolve("jdk").toString())
         .containsEntry("CI", "true");
     assertThat(p.resources().memoryBytes()).hasValue(2L << 30);
     assertThat(p.resources().cpuTime()).hasValue(Duration.ofMinutes(10));
@@ -125,7 +131,7 @@ class PolicySettingsTest {
             "policy file "
                 + file
                 + " line 3, key 'filesystem.alow-write': unknown key; known keys"
-                + " of [filesystem]: allow-read, allow-write, deny-read, deny-write, workspace");
+                + " of [filesystem]: allow-read, allow-system-write, allow-write, deny-read, deny-write, workspace");
   }
 
   @Test

@@ -8,18 +8,21 @@ import com.google.inject.Stage;
 import io.sandbox4j.api.Feature;
 import io.sandbox4j.api.SandboxException;
 import io.sandbox4j.api.SandboxPolicy;
+import io.sandbox4j.api.SystemRoots;
 import io.sandbox4j.api.spi.Availability;
 import io.sandbox4j.api.spi.BackendProvider;
 import io.sandbox4j.api.spi.LaunchSpec;
 import io.sandbox4j.api.spi.Launcher;
 import io.sandbox4j.api.spi.SandboxProcess;
 import io.sandbox4j.api.spi.WorkspaceCleanup;
+import io.sandbox4j.core.git.GitSweep;
 import io.sandbox4j.proxy.RunProxy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.lang.ProcessBuilder.Redirect;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -121,11 +124,13 @@ public final class Sandbox {
    * restriction nothing selected enforces. {@code backendIds} empty means automatic.
    */
   public SandboxPlan plan(SandboxPolicy policy, List<String> backendIds) {
-    return selector.select(policy, backendIds, Set.of());
+    return plan(policy, backendIds, Set.of());
   }
 
   /** As {@link #plan(SandboxPolicy, List)}, not requiring the {@code waived} features. */
   public SandboxPlan plan(SandboxPolicy policy, List<String> backendIds, Set<Feature> waived) {
+    // exit 2 for a system directory as a writable root, whichever front end built the policy
+    SystemRoots.check(policy);
     return selector.select(policy, backendIds, waived);
   }
 
@@ -177,10 +182,19 @@ public final class Sandbox {
       }
       Launcher launcher = chooseLauncher(spec);
       startProxy(spec);
+      // before the command can write anything, on each writable root's own clock
+      List<Path> roots = policy.filesystem().allWritableRoots();
+      Instant runStart = GitSweep.clockOf(roots, Instant.now());
       long start = System.nanoTime();
       SandboxProcess process = launcher.launch(spec);
       return new SandboxExecution(
-          process, spec, launcher.id(), start, policy.resources().timeout(), scheduler);
+          process,
+          spec,
+          launcher.id(),
+          start,
+          policy.resources().timeout(),
+          scheduler,
+          () -> new GitSweep(roots, runStart, System.getenv(), userHome()).run());
     } catch (IOException e) {
       spec.runCleanups();
       throw SandboxException.cannotSandbox(
@@ -221,6 +235,11 @@ public final class Sandbox {
     } catch (ExecutionException e) {
       throw new UncheckedIOException(new IOException("reading the command's output", e.getCause()));
     }
+  }
+
+  private static Path userHome() {
+    String home = System.getenv("HOME");
+    return Path.of(home != null && !home.isEmpty() ? home : System.getProperty("user.home"));
   }
 
   private CompletableFuture<byte[]> drain(InputStream in) {

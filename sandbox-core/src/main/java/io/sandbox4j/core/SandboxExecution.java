@@ -2,19 +2,23 @@ package io.sandbox4j.core;
 
 import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
+import io.sandbox4j.api.SandboxException;
 import io.sandbox4j.api.spi.LaunchSpec;
 import io.sandbox4j.api.spi.SandboxProcess;
+import io.sandbox4j.core.git.GitSweep;
 import io.sandbox4j.proxy.NetworkEvent;
 import io.sandbox4j.proxy.RunProxy;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.apiguardian.api.API;
 
 /**
@@ -31,6 +35,8 @@ public final class SandboxExecution implements AutoCloseable {
   private final AtomicBoolean cleaned = new AtomicBoolean();
   private final ScheduledFuture<?> timer;
   private volatile long endNanos;
+  private final Supplier<GitSweep.Outcome> sweep;
+  private GitSweep.Outcome swept;
 
   SandboxExecution(
       SandboxProcess process,
@@ -38,8 +44,10 @@ public final class SandboxExecution implements AutoCloseable {
       String launcherId,
       long startNanos,
       Optional<Duration> timeout,
-      ScheduledExecutorService scheduler) {
+      ScheduledExecutorService scheduler,
+      Supplier<GitSweep.Outcome> sweep) {
     this.process = process;
+    this.sweep = sweep;
     this.spec = spec;
     this.launcherId = launcherId;
     this.startNanos = startNanos;
@@ -112,14 +120,40 @@ public final class SandboxExecution implements AutoCloseable {
     // The command and the launcher's relay have ended: no connection can reach the proxy any more.
     List<NetworkEvent> events =
         spec.findExtension(RunProxy.class).map(RunProxy::stop).orElse(List.of());
+    GitSweep.Outcome outcome = sweep();
+    List<String> notices = new ArrayList<>(outcome.notices());
+    int exit = killed ? SandboxResult.EXIT_TIMEOUT : code;
+    if (outcome.failed()) {
+      exit = SandboxException.EXIT_CANNOT_SANDBOX;
+      notices.add(failureMessage(outcome));
+    }
     return SandboxResult.builder()
         .networkEvents(events)
-        .exitCode(killed ? SandboxResult.EXIT_TIMEOUT : code)
+        .exitCode(exit)
         .timedOut(killed)
         .elapsed(Duration.ofNanos(endNanos - startNanos))
         .stdout(out)
         .stderr(err)
+        .notices(notices)
         .build();
+  }
+
+  /**
+   * The post-run git sweep, once: every process of the run is killed first, so nothing can plant
+   * after it.
+   */
+  private synchronized GitSweep.Outcome sweep() {
+    if (swept == null) {
+      process.killTree();
+      swept = sweep.get();
+    }
+    return swept;
+  }
+
+  private static String failureMessage(GitSweep.Outcome outcome) {
+    return "exit 125: the sandbox could not make the workspace's git directories safe after the"
+        + " run (host git might run what the command planted): "
+        + String.join("; ", outcome.failures());
   }
 
   private SandboxResult finish(int code) {
@@ -139,7 +173,12 @@ public final class SandboxExecution implements AutoCloseable {
         timer.cancel(false);
       }
       process.killTree();
+      GitSweep.Outcome outcome = sweep();
       spec.runCleanups();
+      if (outcome.failed() && endNanos == 0) {
+        // nobody asked how the run ended: the failure must not pass unnoticed
+        throw SandboxException.cannotSandbox(failureMessage(outcome));
+      }
     }
   }
 }

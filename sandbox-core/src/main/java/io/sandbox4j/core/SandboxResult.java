@@ -27,6 +27,7 @@ public final class SandboxResult {
   private final byte[] stdout;
   private final byte[] stderr;
   private final List<NetworkEvent> networkEvents;
+  private final List<String> notices;
 
   private SandboxResult(Builder b) {
     this.exitCode = b.exitCode;
@@ -35,6 +36,7 @@ public final class SandboxResult {
     this.stdout = b.stdout.clone();
     this.stderr = b.stderr.clone();
     this.networkEvents = List.copyOf(b.networkEvents);
+    this.notices = List.copyOf(b.notices);
   }
 
   public static Builder builder() {
@@ -49,7 +51,8 @@ public final class SandboxResult {
         .elapsed(elapsed)
         .stdout(stdout)
         .stderr(stderr)
-        .networkEvents(networkEvents);
+        .networkEvents(networkEvents)
+        .notices(notices);
   }
 
   /** The command's own code, 128+N when it died of signal N, 124 when the timeout killed it. */
@@ -90,6 +93,15 @@ public final class SandboxResult {
     return networkEvents.stream().filter(e -> e.outcome() == NetworkEvent.Outcome.DENIED).toList();
   }
 
+  /**
+   * What the engine reports about the run after it ended, one line each: what the post-run git
+   * sweep sanitized or moved aside and, with exit code 125, what it could not make safe. Empty for
+   * most runs.
+   */
+  public List<String> notices() {
+    return notices;
+  }
+
   public String stdoutText() {
     return new String(stdout, StandardCharsets.UTF_8);
   }
@@ -117,6 +129,7 @@ public final class SandboxResult {
     private byte[] stdout = NONE;
     private byte[] stderr = NONE;
     private List<NetworkEvent> networkEvents = List.of();
+    private List<String> notices = List.of();
 
     private Builder() {}
 
@@ -147,6 +160,11 @@ public final class SandboxResult {
 
     public Builder stderr(byte[] err) {
       this.stderr = err.clone();
+      return this;
+    }
+
+    public Builder notices(List<String> lines) {
+      this.notices = List.copyOf(lines);
       return this;
     }
 

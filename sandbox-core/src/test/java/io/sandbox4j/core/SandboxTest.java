@@ -8,6 +8,7 @@ import io.sandbox4j.api.ResourceLimits;
 import io.sandbox4j.api.SandboxException;
 import io.sandbox4j.api.SandboxPolicy;
 import io.sandbox4j.api.spi.Availability;
+import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,7 +19,22 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class SandboxTest {
+  private static final boolean WINDOWS = System.getProperty("os.name").startsWith("Windows");
+
   @TempDir Path workspace;
+
+  private static final String SEARCH_PATH =
+      String.join(
+          File.pathSeparator, workspaceIndependent("usr", "bin"), workspaceIndependent("bin"));
+
+  private static String workspaceIndependent(String first, String... more) {
+    return Path.of("").toAbsolutePath().getRoot().resolve(Path.of(first, more)).toString();
+  }
+
+  /** The platform's own shell, so that the same test runs on Linux and on Windows. */
+  private static List<String> shell(String posix, String windowsCmd) {
+    return WINDOWS ? List.of("cmd.exe", "/d", "/c", windowsCmd) : List.of("sh", "-c", posix);
+  }
 
   @Test
   void refusesWhenNothingEnforcesTheDefaultPolicyAndNamesEachGap() {
@@ -171,16 +187,21 @@ class SandboxTest {
         SandboxPolicy.builder(workspace).setEnv("GREETING", "hi").passEnv("KEEP").build();
     SandboxResult r =
         sandbox.run(
-            SandboxRequest.of(policy, List.of("/usr/bin/env"))
+            SandboxRequest.of(
+                    policy, WINDOWS ? List.of("cmd.exe", "/d", "/c", "set") : List.of("env"))
                 .withCallerEnvironment(
                     Map.of(
-                        "PATH", "/usr/bin:/bin",
-                        "OPENAI_API_KEY", "sk-secret",
-                        "KEEP", "kept",
-                        "HOME", workspace.toString())));
+                        "PATH",
+                        SEARCH_PATH,
+                        "OPENAI_API_KEY",
+                        "sk-secret",
+                        "KEEP",
+                        "kept",
+                        "HOME",
+                        workspace.toString())));
     assertThat(r.exitCode()).isZero();
     assertThat(r.stdoutText())
-        .contains("GREETING=hi", "KEEP=kept", "PATH=/usr/bin:/bin")
+        .contains("GREETING=hi", "KEEP=kept", "PATH=" + SEARCH_PATH)
         .doesNotContain("sk-secret", "OPENAI_API_KEY");
     assertThat(all.contributions).containsExactly("all");
   }
@@ -193,10 +214,11 @@ class SandboxTest {
     SandboxResult r =
         sandbox.run(
             SandboxPolicy.defaults(workspace),
-            List.of("/bin/sh", "-c", "cat in.txt; echo oops >&2; exit 7"));
+            shell(
+                "cat in.txt; echo oops >&2; exit 7", "type in.txt & (echo oops)1>&2 & exit /b 7"));
     assertThat(r.exitCode()).isEqualTo(7);
     assertThat(r.stdoutText()).isEqualTo("data");
-    assertThat(r.stderrText()).isEqualTo("oops\n");
+    assertThat(r.stderrText()).isEqualTo(WINDOWS ? "oops\r\n" : "oops\n");
     assertThat(r.timedOut()).isFalse();
   }
 
@@ -208,7 +230,7 @@ class SandboxTest {
         SandboxPolicy.builder(workspace)
             .resources(ResourceLimits.NONE.withTimeout(Duration.ofMillis(300)))
             .build();
-    SandboxResult r = sandbox.run(policy, List.of("/bin/sleep", "30"));
+    SandboxResult r = sandbox.run(policy, shell("sleep 30", "ping -n 31 127.0.0.1 >NUL"));
     assertThat(r.exitCode()).isEqualTo(124);
     assertThat(r.timedOut()).isTrue();
     assertThat(r.elapsed()).isLessThan(Duration.ofSeconds(10));
@@ -219,7 +241,10 @@ class SandboxTest {
     Sandbox sandbox =
         Sandbox.create(List.of(new FakeBackendProvider(FakeBackend.claimingEverything("all"))));
     assertThatThrownBy(
-            () -> sandbox.run(SandboxPolicy.defaults(workspace), List.of("/no/such/command")))
+            () ->
+                sandbox.run(
+                    SandboxPolicy.defaults(workspace),
+                    List.of(workspace.resolve("no-such-command").toString())))
         .isInstanceOfSatisfying(
             SandboxException.class, e -> assertThat(e.exitCode()).isEqualTo(127));
   }

@@ -145,8 +145,7 @@ class ClientToolsTest {
 
   static Path program(String name) {
     Optional<Path> found =
-        List.of(System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(File.pathSeparator))
-            .stream()
+        List.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)).stream()
             .map(d -> Path.of(d, name))
             .filter(Files::isExecutable)
             .findFirst();
@@ -166,7 +165,9 @@ class ClientToolsTest {
     String path = System.getenv("PATH");
     String home = System.getenv("HOME");
     pb.environment().clear();
-    pb.environment().put("PATH", path == null ? "/usr/bin:/bin" : path);
+    if (path != null) {
+      pb.environment().put("PATH", path);
+    }
     if (home != null) {
       pb.environment().put("HOME", home); // pyenv shims need it
     }

@@ -21,11 +21,14 @@ public final class Catalogue {
     List<Scenario> all = new ArrayList<>();
     all.addAll(RefusalScenarios.all());
     all.addAll(FilesystemScenarios.all());
+    all.addAll(GitScenarios.all());
     all.addAll(NetworkScenarios.all());
     all.addAll(AllowListScenarios.all());
     all.addAll(UnixDatagramScenarios.all());
+    all.addAll(LeakScenarios.all());
     all.addAll(ProcessScenarios.all());
     all.addAll(ResourceScenarios.all());
+    all.addAll(HostMemoryScenarios.all());
     all.addAll(EnvironmentScenarios.all());
     all.addAll(WindowsScenarios.all());
     all.addAll(FunctionalScenarios.all());

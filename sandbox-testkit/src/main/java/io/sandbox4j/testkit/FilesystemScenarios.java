@@ -96,12 +96,14 @@ final class FilesystemScenarios {
             "the command plants .git/hooks/pre-commit in the workspace",
             ctx -> {
               Files.createDirectories(ctx.workspace().resolve(".git/hooks"));
-              notCreatedBy(
-                  ctx,
-                  ctx.sh(
-                      "printf '#!/bin/sh\\necho pwned\\n' > .git/hooks/pre-commit;"
-                          + " chmod +x .git/hooks/pre-commit"),
-                  ".git/hooks/pre-commit");
+              SandboxResult r =
+                  notCreatedBy(
+                      ctx,
+                      ctx.sh(
+                          "printf '#!/bin/sh\\necho pwned\\n' > .git/hooks/pre-commit;"
+                              + " chmod +x .git/hooks/pre-commit"),
+                      ".git/hooks/pre-commit");
+              notMovedAsideBySweep(ctx, r, ".git/hooks/pre-commit");
             })
         .row(
             "gitConfigIsReadOnly",
@@ -120,8 +122,10 @@ final class FilesystemScenarios {
                           "mv .git .git-old; mkdir -p .git/hooks;"
                               + " echo 'echo pwned' > .git/hooks/pre-commit;"
                               + " echo '[core]' > .git/config"));
+              // read-only means the write fails: the sweep moving the hook aside does not count
               ctx.check(
-                  !Files.exists(ctx.workspace().resolve(".git/hooks/pre-commit")),
+                  !Files.exists(ctx.workspace().resolve(".git/hooks/pre-commit"))
+                      && r.notices().stream().noneMatch(n -> n.contains(".git/hooks/pre-commit")),
                   ".git/hooks/pre-commit exists after swapping .git (" + excerpt(r) + ")");
               gitConfigUnchanged(ctx, r);
             })
@@ -291,6 +295,16 @@ final class FilesystemScenarios {
         !Files.exists(ctx.workspace().resolve(relative), LinkOption.NOFOLLOW_LINKS),
         relative + " was created (" + excerpt(r) + ")");
     return r;
+  }
+
+  /**
+   * Read-only means the write failed: the engine's post-run git sweep moving a plant aside
+   * afterwards (it says so in the result's notices) does not count.
+   */
+  private static void notMovedAsideBySweep(ScenarioContext ctx, SandboxResult r, String relative) {
+    ctx.check(
+        r.notices().stream().noneMatch(n -> n.contains(relative)),
+        relative + " was created, and only moved aside after the run (" + excerpt(r) + ")");
   }
 
   /** Runs {@code script} with $1 = the outside directory; {@code name} must not appear there. */

@@ -59,6 +59,7 @@ public final class ScenarioContext {
   private final String secret;
   private final Map<String, String> callerEnvironment = new LinkedHashMap<>();
   private final List<AutoCloseable> cleanups = new ArrayList<>();
+  private final WindowsLoopback loopback = new WindowsLoopback();
 
   ScenarioContext(Scenario scenario, TargetSession session, Path root) throws IOException {
     this.scenario = scenario;
@@ -161,10 +162,29 @@ public final class ScenarioContext {
    * a refusal (125) fails it too, or skips it for the strict automatic target.
    */
   public SandboxResult run(SandboxPolicy policy, List<String> command) {
+    return run(policy, command, false).orElseThrow();
+  }
+
+  /**
+   * As {@link #run(SandboxPolicy, List)}, but a refusal to set up this policy (exit 125, or 2 for
+   * an invalid value) is an outcome rather than a failure: empty, nothing ran. For scenarios where
+   * refusing is one of the safe answers (a working directory that leads out of the workspace).
+   */
+  public Optional<SandboxResult> runUnlessRefused(SandboxPolicy policy, List<String> command) {
+    return run(policy, command, true);
+  }
+
+  private Optional<SandboxResult> run(
+      SandboxPolicy policy, List<String> command, boolean refusalIsAnOutcome) {
     SandboxExecution ex;
     try {
       ex = session.sandbox().start(request(policy, command));
     } catch (SandboxException e) {
+      if (refusalIsAnOutcome
+          && (e.exitCode() == SandboxException.EXIT_CANNOT_SANDBOX
+              || e.exitCode() == SandboxException.EXIT_USAGE)) {
+        return Optional.empty();
+      }
       if (e.exitCode() == 126 || e.exitCode() == 127) {
         // Every command a scenario starts is an ordinary program (sh, bash, java, python3): one
         // that cannot even start would make a denial pass for the wrong reason.
@@ -210,7 +230,7 @@ public final class ScenarioContext {
                 + policy.resources().timeout().orElse(DEFAULT_TIMEOUT).toSeconds()
                 + " s");
       }
-      return ended.get().toBuilder().stdout(now(out)).stderr(now(err)).build();
+      return Optional.of(ended.get().toBuilder().stdout(now(out)).stderr(now(err)).build());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
@@ -266,6 +286,7 @@ public final class ScenarioContext {
 
   /** The request the target gets: its backends, and the waivers of a target judged alone. */
   public SandboxRequest request(SandboxPolicy policy, List<String> command) {
+    loopback.exempt(policy.filesystem().workspace());
     return SandboxRequest.of(policy, command)
         .withBackends(session.target().backendIds())
         .withCallerEnvironment(callerEnvironment)
@@ -412,7 +433,8 @@ public final class ScenarioContext {
     return "exit "
         + r.exitCode()
         + ", output: "
-        + (out.length() > 300 ? out.substring(0, 300) + "..." : out);
+        + (out.length() > 300 ? out.substring(0, 300) + "..." : out)
+        + (r.notices().isEmpty() ? "" : ", the engine's notices: " + r.notices());
   }
 
   /** The file's content, or empty when it does not exist. */
@@ -433,6 +455,7 @@ public final class ScenarioContext {
       }
     }
     HostProcesses.killAll(token);
+    loopback.close();
     Scratch.deleteTree(root);
   }
 }

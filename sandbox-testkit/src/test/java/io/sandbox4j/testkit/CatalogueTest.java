@@ -39,8 +39,27 @@ class CatalogueTest {
         all.stream()
             .filter(s -> s.platform() == Platform.WINDOWS)
             .collect(Collectors.groupingBy(Scenario::category, Collectors.counting()));
-    assertThat(windows.get(Category.FILESYSTEM)).isGreaterThanOrEqualTo(7);
+    assertThat(windows.get(Category.FILESYSTEM)).isGreaterThanOrEqualTo(18);
     assertThat(windows).containsKeys(Category.NETWORK, Category.PROCESS, Category.FUNCTIONAL);
+  }
+
+  @Test
+  void theWindowsCatalogueHasTheIssue11Scenarios() {
+    assertThat(all.stream().filter(s -> s.platform() == Platform.WINDOWS).map(Scenario::testName))
+        .contains(
+            "required_filesystem_junctionAsWorkingDirectoryIsRefused",
+            "required_filesystem_directorySymlinkToDriveRootIsRefused",
+            "required_filesystem_rawPhysicalDriveIsNotReadable",
+            "required_filesystem_processCreatedThroughWmiDoesNotEscape",
+            "required_filesystem_processCreatedThroughTaskSchedulerDoesNotEscape",
+            "required_filesystem_nulWorksAndTempIsPrivate",
+            "required_filesystem_hardLinkToOutsideFileIsRefused",
+            "required_process_hostProcessCannotBeEnded",
+            "required_filesystem_existingGitHookIsReadOnly",
+            "required_filesystem_swappedGitDirectoryIsRefused",
+            "required_filesystem_missingGitHookIsNotCreated",
+            "required_network_probeAllowListReachesOnlyListedDestination",
+            "required_functional_probeNetworkAllModeReachesLoopback");
   }
 
   @Test

@@ -7,6 +7,7 @@ import io.sandbox4j.api.Feature;
 import io.sandbox4j.api.SandboxPolicy;
 import java.util.Collections;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 import org.apiguardian.api.API;
 
@@ -58,5 +59,14 @@ public interface Isolator {
       }
     }
     return Collections.unmodifiableSet(out);
+  }
+
+  /**
+   * What enforcing {@code owned} under {@code policy} amounts to on this host, one statement per
+   * element, saying what bounds each resource or rule and what it leaves unbounded; {@code sandbox
+   * explain} prints it. Pure: no I/O beyond what {@link #probe()} cached. Nothing by default.
+   */
+  default List<String> explain(SandboxPolicy policy, Set<Feature> owned) {
+    return List.of();
   }
 }

@@ -21,9 +21,15 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class AppContainerBackendTest {
-  private static final Path WS = Path.of("/work/ws");
+  /** Absolute on every OS (a literal such as /work/ws has no drive on Windows). */
+  private static final Path WS =
+      Path.of(System.getProperty("java.io.tmpdir"), "sandbox4j-test", "ws");
+
+  /** Absolute on every OS, as LOCALAPPDATA is on Windows. */
+  private static final Path LOCAL_APP_DATA = WS.resolveSibling("AppData").resolve("Local");
+
   private static final WindowsHost WINDOWS =
-      new WindowsHost("Windows 11", "10.0", Map.of("LOCALAPPDATA", "/users/u/AppData/Local"));
+      new WindowsHost("Windows 11", "10.0", Map.of("LOCALAPPDATA", LOCAL_APP_DATA.toString()));
 
   private static Isolator isolator(String id) {
     return new AppContainerBackend(WINDOWS)
@@ -67,7 +73,7 @@ class AppContainerBackendTest {
     SandboxPolicy p =
         SandboxPolicy.builder(WS)
             .denyCredentialStores(false, Map.of())
-            .denyRead(Path.of("/users/u/.ssh"))
+            .denyRead(WS.resolveSibling("home").resolve(".ssh"))
             .build();
     LaunchSpec spec = spec(p);
     isolator("filesystem").contribute(p, isolator("filesystem").requiredBy(p), spec);
@@ -83,8 +89,9 @@ class AppContainerBackendTest {
         .filteredOn(g -> g.mode() == AccessGrant.Mode.DENY)
         .extracting(AccessGrant::path)
         .contains(WS.resolve(".git/hooks"), WS.resolve(".sandbox4j"));
-    assertThat(plan.mustBeUnreadable()).containsExactly(Path.of("/users/u/.ssh"));
-    assertThat(plan.privateTmpParent()).contains(Path.of("/users/u/AppData/Local/sandbox4j/tmp"));
+    assertThat(plan.mustBeUnreadable()).containsExactly(WS.resolveSibling("home").resolve(".ssh"));
+    assertThat(plan.privateTmpParent())
+        .contains(LOCAL_APP_DATA.resolve("sandbox4j").resolve("tmp"));
     assertThat(plan.privateTmpSid()).contains(plan.runSid());
     assertThat(plan.jobLimits().limitFlags() & 0x2000).isNotZero();
   }

@@ -29,7 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
  * outside the workspace stay unchanged, denied content never reaches stdout, outside processes keep
  * running with their environment unread.
  */
-@EnabledOnOs(OS.LINUX)
+@EnabledOnOs(
+    value = OS.LINUX,
+    disabledReason = "runs the native Linux launcher (a static Linux binary)")
 class LandlockEnforcementTest {
   static final Duration TIMEOUT = Duration.ofSeconds(20);
   static final String SECRET = "SECRET-KEY-do-not-leak-7f3a";

@@ -33,7 +33,9 @@ import org.junit.jupiter.api.io.TempDir;
  * (50) owns write confinement and adds no sibling-grant read-deny rules, so the parents of a denied
  * path stay listable while the denied file stays unreadable.
  */
-@EnabledOnOs(OS.LINUX)
+@EnabledOnOs(
+    value = OS.LINUX,
+    disabledReason = "runs the native Linux launcher (a static Linux binary)")
 class LandlockWithNamespacesTest {
   static final Duration TIMEOUT = Duration.ofSeconds(20);
   static final String SECRET = "SECRET-KEY-do-not-leak-5c1e";

@@ -31,8 +31,10 @@ import java.util.Set;
  *       which git on the host would run code.
  *   <li>A protected path (or an ancestor) that does not exist: nothing can be bound there, so it is
  *       recorded ({@link #missing()}); when the run ends {@link Quarantine} moves aside whatever
- *       the command created there. No placeholder is created: an empty directory at {@code
- *       .git/config} or {@code .git/commondir} breaks git on the host.
+ *       the command created there. Paths beneath {@code .git} are not recorded: the engine's
+ *       post-run git sweep judges what the command created in git directories. No placeholder is
+ *       created: an empty directory at {@code .git/config} or {@code .git/commondir} breaks git on
+ *       the host.
  *   <li>An ancestor or protected path that is a symbolic link is refused: the link itself cannot be
  *       pinned and the command could replace it.
  *   <li>Read deny: an existing denied path is masked (empty read-only directory, or /dev/null
@@ -44,13 +46,21 @@ final class FilesystemMounts {
       List.of(Path.of("/tmp"), Path.of("/var/tmp"), Path.of("/dev/shm"));
 
   /**
-   * Beyond hooks and config, where host git finds code to run: {@code commondir} redirects the
-   * repository (its config and hooks) to any directory; {@code modules/<sub>} holds submodules'
-   * config and hooks, {@code worktrees/<name>} linked worktrees' commondir and config; {@code
-   * config.worktree} is read as config when worktreeConfig is on.
+   * Beyond hooks and config, files from which host git finds code to run, bound read-only when they
+   * exist: {@code commondir} redirects the repository (its config and hooks) to any directory;
+   * {@code config.worktree} is read as config when worktreeConfig is on. Defence in depth only: the
+   * engine's post-run git sweep is what makes every git directory in a writable root safe, on every
+   * backend. {@code .git/modules} and {@code .git/worktrees} are not bound: {@code git submodule
+   * update} and {@code git worktree add} write there, and the sweep covers the git directories
+   * inside them.
    */
-  static final List<String> GIT_CODE_PATHS =
-      List.of(".git/commondir", ".git/modules", ".git/worktrees", ".git/config.worktree");
+  static final List<String> GIT_CODE_PATHS = List.of(".git/commondir", ".git/config.worktree");
+
+  /**
+   * Protected paths beneath this name that do not exist at launch are left to the engine's git
+   * sweep, which owns what the command creates in git directories (one owner per concern).
+   */
+  private static final Path GIT = Path.of(".git");
 
   /**
    * A protected path that did not exist at launch.
@@ -122,9 +132,12 @@ final class FilesystemMounts {
     for (Path p : protectedPaths(fs)) {
       Optional<Path> root = deepestAncestorIn(p, roots);
       if (root.isEmpty()) {
-        // outside every writable root: read-only when it exists (it cannot be created there)
+        // outside every writable root: read-only when it exists (it cannot be created there).
+        // Optional: beneath a private tmp (a policy file in the host's /tmp, say) the path is
+        // hidden inside, and there is nothing to bind.
         if (Files.exists(p)) {
-          seal(p);
+          readOnly.add(p);
+          add(Mount.optional(MountKind.READ_ONLY_BIND, p));
         }
         continue;
       }
@@ -162,7 +175,9 @@ final class FilesystemMounts {
                 + " the directory it points to or drop it from the protected paths");
       }
       if (!Files.exists(cur, LinkOption.NOFOLLOW_LINKS)) {
-        missing.add(new Missing(root, p, cur));
+        if (!rel.startsWith(GIT)) {
+          missing.add(new Missing(root, p, cur));
+        }
         return;
       }
       if (last || !Files.isDirectory(cur, LinkOption.NOFOLLOW_LINKS)) {

@@ -12,13 +12,14 @@ import io.sandbox4j.launcher.linux.LinuxLaunchPlan;
 import io.sandbox4j.launcher.linux.LinuxRequirements;
 import java.time.Clock;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 
 /**
  * A mount namespace (in a user namespace): private tmp, protected paths read-only and pinned,
  * denied paths masked. See {@link FilesystemMounts} for the plan. Protected paths missing at launch
  * cannot be bound: what the command creates there is moved aside after the run ({@link
- * Quarantine}).
+ * Quarantine}), except beneath {@code .git}, which the engine's post-run git sweep owns.
  *
  * <p>It does not claim {@link Feature#FS_WRITE_CONFINEMENT} or {@link Feature#FS_READ_ALLOWLIST}:
  * the Landlock backend confines writes and reads by path; remounting the whole tree read-only here
@@ -41,7 +42,7 @@ final class NamespacesFilesystemIsolator extends AbstractIsolator {
         Namespaces.requirements(host),
         Availability.available(
             "mount namespace: private /tmp, /var/tmp and /dev/shm; protected paths (and git's"
-                + " commondir, modules, worktrees, config.worktree) bound read-only, or moved"
+                + " commondir and config.worktree) bound read-only, or (outside .git) moved"
                 + " aside after the run when the command created them; denied paths masked"));
   }
 
@@ -76,5 +77,17 @@ final class NamespacesFilesystemIsolator extends AbstractIsolator {
     // namespace already denies that access; this removes the view)
     Namespaces.pid(plan);
     m.mounts().forEach(plan::addMount);
+  }
+
+  @Override
+  public List<String> explain(SandboxPolicy policy, Set<Feature> owned) {
+    if (!owned.contains(Feature.FS_PRIVATE_TMP)) {
+      return List.of();
+    }
+    return List.of(
+        "private tmp: a fresh tmpfs on each of /tmp, /var/tmp and /dev/shm, gone with the run;"
+            + " each capped at the memory limit when the namespaces backend enforces one, else at "
+            + LinuxLaunchPlan.DEFAULT_TMPFS_SIZE
+            + " of RAM");
   }
 }

@@ -12,14 +12,26 @@ import io.sandbox4j.launcher.linux.LinuxHost;
 import io.sandbox4j.launcher.linux.LinuxLaunchPlan;
 import io.sandbox4j.launcher.linux.LinuxLaunchPlan.Rlimit;
 import io.sandbox4j.launcher.linux.LinuxRequirements;
+import io.sandbox4j.launcher.linux.MemoryCgroup;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
 /**
- * Memory (RLIMIT_AS), CPU time (RLIMIT_CPU), file size (RLIMIT_FSIZE) and open files
- * (RLIMIT_NOFILE), per process; and a per-sandbox process limit, by one of two mechanisms:
+ * Memory, CPU time (RLIMIT_CPU), file size (RLIMIT_FSIZE) and open files (RLIMIT_NOFILE), per
+ * process; memory also for the sandbox as a whole where a memory cgroup can be had; and a
+ * per-sandbox process limit.
+ *
+ * <p>Memory: each process's address space (RLIMIT_AS); each private tmpfs capped at the limit; and,
+ * when {@link LinuxHost#memoryCgroup()} finds a writable memory cgroup (root, or a delegated cgroup
+ * v2 subtree), a per-run cgroup limited to it, which counts every page the sandbox touches: its
+ * processes, its tmpfs files and memfds. Without one, tmpfs and memfd pages are bounded only by the
+ * tmpfs sizes (up to three times the limit) and memfds not at all: {@link #explain} says so.
+ *
+ * <p>The process limit, by one of two mechanisms:
  *
  * <ul>
  *   <li>a caller that is not root: RLIMIT_NPROC set inside the sandbox's own user namespace (the
@@ -91,15 +103,30 @@ final class NamespacesResourceIsolator extends AbstractIsolator {
             : limit.get() == ProcessLimit.PIDS_CGROUP
                 ? "process limit by a pids cgroup beneath " + host.pidsCgroup().orElseThrow()
                 : "process limit by RLIMIT_NPROC in the sandbox's user namespace";
-    return Availability.available("rlimits for memory, CPU time, file size, open files; " + procs);
+    String memory =
+        host.memoryCgroup()
+            .map(m -> "memory of the whole sandbox by a " + m.describe())
+            .orElse(
+                "no memory cgroup here ("
+                    + (host.root()
+                        ? "no memory controller mounted"
+                        : "not root and no delegated cgroup v2 memory controller")
+                    + "): memory is bounded per process and by tmpfs sizes only");
+    return Availability.available(
+        "rlimits for memory, CPU time, file size, open files; " + memory + "; " + procs);
   }
 
   @Override
   public void contribute(SandboxPolicy policy, Set<Feature> owned, LaunchSpec spec) {
     ResourceLimits r = policy.resources();
     LinuxLaunchPlan plan = Namespaces.plan(spec);
-    if (owned.contains(Feature.RES_MEMORY)) {
-      r.memoryBytes().ifPresent(v -> plan.rlimit(Rlimit.AS, v));
+    if (owned.contains(Feature.RES_MEMORY) && r.memoryBytes().isPresent()) {
+      long v = r.memoryBytes().getAsLong();
+      plan.rlimit(Rlimit.AS, v);
+      plan.tmpfsSize(v);
+      host.memoryCgroup()
+          .ifPresent(
+              m -> m.limits(v).forEach((file, value) -> plan.cgroupLimit(m.parent(), file, value)));
     }
     if (owned.contains(Feature.RES_CPU_TIME)) {
       r.cpuTime()
@@ -131,5 +158,58 @@ final class NamespacesResourceIsolator extends AbstractIsolator {
         plan.pidsCgroup(parent, n + LAUNCHER_PROCESSES_IN_CGROUP);
       }
     }
+  }
+
+  @Override
+  public List<String> explain(SandboxPolicy policy, Set<Feature> owned) {
+    ResourceLimits r = policy.resources();
+    List<String> out = new ArrayList<>();
+    if (owned.contains(Feature.RES_MEMORY) && r.memoryBytes().isPresent()) {
+      long v = r.memoryBytes().getAsLong();
+      Optional<MemoryCgroup> cg = host.memoryCgroup();
+      if (cg.isPresent()) {
+        out.add(
+            "memory: the whole sandbox at "
+                + v
+                + " bytes by a per-run "
+                + cg.get().describe()
+                + " (its processes and the pages of its tmpfs files and memfds)"
+                + (cg.get().swapLimit()
+                    ? ", swap included"
+                    : "; swap not limited (no swap limit file: swap accounting is off)"));
+      } else {
+        out.add(
+            "memory: not bounded for the sandbox as a whole: no memory cgroup here ("
+                + (host.root()
+                    ? "no memory controller mounted"
+                    : "not root and no delegated cgroup v2 memory controller")
+                + "); memfd and System V shared memory pages are not bounded");
+      }
+      out.add("memory: each process's address space at " + v + " bytes (RLIMIT_AS)");
+      out.add(
+          "memory: each private tmpfs (/tmp, /var/tmp, /dev/shm) at "
+              + v
+              + " bytes and "
+              + Math.max(1024, v / LinuxLaunchPlan.TMPFS_BYTES_PER_INODE)
+              + " files"
+              + (cg.isPresent() ? ", counted in the cgroup" : ", up to " + 3 * v + " together"));
+    }
+    if (owned.contains(Feature.RES_CPU_TIME) && r.cpuTime().isPresent()) {
+      out.add("cpu-time: each process (RLIMIT_CPU, killed at the limit); not the sandbox's total");
+    }
+    if (owned.contains(Feature.RES_FILE_SIZE) && r.maxFileSizeBytes().isPresent()) {
+      out.add("max-file-size: each file written (RLIMIT_FSIZE); not the total written");
+    }
+    if (owned.contains(Feature.RES_OPEN_FILES) && r.maxOpenFiles().isPresent()) {
+      out.add("max-open-files: each process's descriptors (RLIMIT_NOFILE)");
+    }
+    if (owned.contains(Feature.RES_MAX_PROCS) && r.maxProcesses().isPresent()) {
+      out.add(
+          "max-procs: the whole sandbox, by "
+              + (processLimit().orElse(ProcessLimit.USERNS_RLIMIT) == ProcessLimit.PIDS_CGROUP
+                  ? "a per-run pids cgroup beneath " + host.pidsCgroup().orElseThrow()
+                  : "RLIMIT_NPROC in the sandbox's own user namespace"));
+    }
+    return out;
   }
 }

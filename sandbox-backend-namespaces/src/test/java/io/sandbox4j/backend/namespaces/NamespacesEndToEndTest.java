@@ -28,9 +28,15 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Every isolator of the backend for real: real commands, real namespaces, no kernel fakes. */
+@EnabledOnOs(
+    value = OS.LINUX,
+    disabledReason =
+        "runs or plans the Linux namespaces backend (Linux paths, mounts, the native launcher)")
 class NamespacesEndToEndTest {
   @TempDir Path tmp;
   Path ws;
@@ -282,73 +288,31 @@ class NamespacesEndToEndTest {
     assertThat(after).doesNotContain("notyet.txt", ".sandbox4j").hasSize(3);
     assertThat(after).anyMatch(n -> n.startsWith("notyet.txt.sandbox4j-quarantine-"));
     assertThat(after).anyMatch(n -> n.startsWith(".sandbox4j.sandbox4j-quarantine-"));
-    assertThat(names(ws.resolve(".git")))
-        .doesNotContain("hooks", "config")
-        .anyMatch(n -> n.startsWith("hooks.sandbox4j-quarantine-"))
-        .anyMatch(n -> n.startsWith("config.sandbox4j-quarantine-"));
-    // the host's git repairs the repository the command made, and runs none of its hooks
-    assertThat(host(ws, "git", "init", "-q", ".")).isZero();
+    // beneath .git the engine's git sweep (sandbox-core) judges what the command made
+    assertThat(names(ws.resolve(".git"))).contains("hooks", "config");
   }
 
   @Test
-  void aCommondirPlantedInsideDoesNotMakeHostGitRunAHook() throws Exception {
-    assumeGit();
-    Path out = scratch("s4j-pwned");
-    Path marker = out.resolve("pwned");
-    assertThat(host(ws, "git", "init", "-q", ".")).isZero();
-    Sandbox.Result r =
-        Sandbox.run(
-            policy().build(),
-            "mkdir -p evil/hooks; cp -r .git/objects .git/refs evil/;"
-                + " printf '#!/bin/sh\\nid > "
-                + marker
-                + "\\n' > evil/hooks/pre-commit; chmod +x evil/hooks/pre-commit;"
-                + " printf '[core]\\n\\trepositoryformatversion = 0\\n' > evil/config;"
-                + " echo ../evil > .git/commondir; echo commondir=$?");
-    assertThat(r.out()).contains("commondir=0");
-    assertThat(ws.resolve(".git/commondir")).doesNotExist();
-    assertThat(names(ws.resolve(".git")))
-        .anyMatch(n -> n.startsWith("commondir.sandbox4j-quarantine-"));
-    host(
-        ws,
-        "git",
-        "-c",
-        "user.name=t",
-        "-c",
-        "user.email=t@e",
-        "commit",
-        "-q",
-        "--allow-empty",
-        "-m",
-        "host");
-    assertThat(marker).as("the planted hook ran on the host").doesNotExist();
-  }
-
-  @Test
-  void existingSubmoduleAndWorktreeMetadataIsReadOnly() throws Exception {
+  void existingCommondirAndConfigWorktreeAreReadOnlyButSubmoduleMetadataIsWritable()
+      throws Exception {
     Files.createDirectories(ws.resolve(".git/hooks"));
     Files.writeString(ws.resolve(".git/config"), "[core]\n");
     Files.createDirectories(ws.resolve(".git/modules/sub/hooks"));
     Files.writeString(ws.resolve(".git/modules/sub/config"), "[core]\n");
-    Files.createDirectories(ws.resolve(".git/worktrees/w"));
+    Files.writeString(ws.resolve(".git/commondir"), ".\n");
     Files.writeString(ws.resolve(".git/config.worktree"), "");
     Sandbox.Result r =
         Sandbox.run(
             policy().build(),
-            "printf '\\tfsmonitor = id\\n' >> .git/modules/sub/config; echo modcfg=$?;"
-                + " echo x > .git/modules/sub/hooks/post-checkout; echo modhook=$?;"
-                + " echo ../../.. > .git/worktrees/w/commondir; echo wt=$?;"
+            "echo . > .git/commondir; echo cd=$?;"
                 + " echo x >> .git/config.worktree; echo cw=$?;"
-                + " mv .git/modules .git/m2; echo mv=$?; echo ok > .git/description; echo d=$?");
+                + " echo x >> .git/modules/sub/config; echo modcfg=$?;"
+                + " echo ok > .git/description; echo d=$?");
     assertThat(r.out())
-        .doesNotContain("modcfg=0")
-        .doesNotContain("modhook=0")
-        .doesNotContain("wt=0")
+        .doesNotContain("cd=0")
         .doesNotContain("cw=0")
-        .doesNotContain("mv=0")
+        .contains("modcfg=0") // git submodule update writes there; the engine's sweep judges it
         .contains("d=0");
-    assertThat(ws.resolve(".git/modules/sub/config")).hasContent("[core]");
-    assertThat(ws.resolve(".git/modules/sub/hooks")).isEmptyDirectory();
   }
 
   @Test

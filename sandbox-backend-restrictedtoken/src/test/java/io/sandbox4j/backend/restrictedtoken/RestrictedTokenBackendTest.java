@@ -18,7 +18,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class RestrictedTokenBackendTest {
-  private static final Path WS = Path.of("/work/ws");
+  /** Absolute on every OS (a literal such as /work/ws has no drive on Windows). */
+  private static final Path WS =
+      Path.of(System.getProperty("java.io.tmpdir"), "sandbox4j-test", "ws");
+
   private static final WindowsHost WINDOWS =
       new WindowsHost(
           "Windows Server 2022", "10.0", Map.of("LOCALAPPDATA", "/users/u/AppData/Local"));
@@ -67,7 +70,7 @@ class RestrictedTokenBackendTest {
     WindowsLaunchPlan plan = spec.findExtension(WindowsLaunchPlan.class).orElseThrow();
     Sid ws = WindowsPlanner.workspaceSid(WS);
     assertThat(plan.restrictedToken().orElseThrow().restrictingSids())
-        .containsExactly(ws, plan.runSid(), Sid.RESTRICTED_CODE);
+        .containsExactly(ws, plan.runSid(), Sid.RESTRICTED_CODE, Sid.EVERYONE, Sid.LOGON_SESSION);
     assertThat(plan.appContainer()).isEmpty();
     assertThat(plan.jobLimits().limitFlags()).isEqualTo(0x2000 | 0x400 | 0x8 | 0x200);
     assertThat(plan.jobLimits().activeProcessLimit()).isEqualTo(4);

@@ -35,7 +35,9 @@ import org.junit.jupiter.api.io.TempDir;
  * listeners the test starts on loopback and on a unix socket see nothing, and raw system calls
  * (made with perl's syscall, which passes full 64-bit arguments) report EPERM.
  */
-@EnabledOnOs(OS.LINUX)
+@EnabledOnOs(
+    value = OS.LINUX,
+    disabledReason = "runs the native Linux launcher (a static Linux binary)")
 class SeccompEnforcementTest {
   static final Duration TIMEOUT = Duration.ofSeconds(20);
 

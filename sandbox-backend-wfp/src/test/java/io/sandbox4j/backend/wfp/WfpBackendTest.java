@@ -21,7 +21,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class WfpBackendTest {
-  private static final Path WS = Path.of("/work/ws");
+  /** Absolute on every OS (a literal such as /work/ws has no drive on Windows). */
+  private static final Path WS =
+      Path.of(System.getProperty("java.io.tmpdir"), "sandbox4j-test", "ws");
 
   @Test
   void onLinuxItSaysItRequiresWindowsWithoutTouchingWfp() {

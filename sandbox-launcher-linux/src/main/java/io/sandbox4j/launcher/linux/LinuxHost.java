@@ -50,6 +50,14 @@ public interface LinuxHost {
   }
 
   /**
+   * A memory cgroup this process may create child cgroups in (the caller's own cgroup in the cgroup
+   * v1 memory hierarchy, or a delegated cgroup v2 one with the memory controller), if any.
+   */
+  default Optional<MemoryCgroup> memoryCgroup() {
+    return Optional.empty();
+  }
+
+  /**
    * Whether TIOCSTI may inject input into a terminal (dev.tty.legacy_tiocsti is 1, or unknown);
    * false only when the kernel reports it disabled.
    */

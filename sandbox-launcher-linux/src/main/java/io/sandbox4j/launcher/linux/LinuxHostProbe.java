@@ -35,6 +35,7 @@ public final class LinuxHostProbe implements LinuxHost {
       boolean root,
       Availability userns,
       Optional<Path> pidsCgroup,
+      Optional<MemoryCgroup> memoryCgroup,
       boolean legacyTiocsti) {}
 
   LinuxHostProbe(LauncherBinary binary) {
@@ -67,6 +68,7 @@ public final class LinuxHostProbe implements LinuxHost {
           false,
           bin.availability(),
           Optional.empty(),
+          Optional.empty(),
           tiocsti);
     }
     Map<String, String> kv;
@@ -81,7 +83,14 @@ public final class LinuxHostProbe implements LinuxHost {
                   + e.getMessage()
                   + " (is the cache directory on a noexec filesystem? set XDG_CACHE_HOME)");
       return new Facts(
-          broken, OptionalInt.empty(), false, false, broken, Optional.empty(), tiocsti);
+          broken,
+          OptionalInt.empty(),
+          false,
+          false,
+          broken,
+          Optional.empty(),
+          Optional.empty(),
+          tiocsti);
     }
     int abi = parseInt(kv.get("landlock_abi"));
     boolean root = "0".equals(kv.get("euid"));
@@ -91,7 +100,8 @@ public final class LinuxHostProbe implements LinuxHost {
         "1".equals(kv.get("seccomp_filter")),
         root,
         userns(kv),
-        findPidsCgroup(),
+        findCgroup(procRoot, cgroupRoot, "pids").map(CgroupDir::path),
+        findMemoryCgroup(procRoot, cgroupRoot),
         tiocsti);
   }
 
@@ -165,21 +175,42 @@ public final class LinuxHostProbe implements LinuxHost {
     return cg != null && (cg.contains("docker") || cg.contains("containerd"));
   }
 
+  /** A cgroup directory found for a controller, and its hierarchy's version. */
+  record CgroupDir(Path path, int version) {}
+
   /**
-   * The caller's own cgroup in the v1 pids hierarchy, or in the v2 hierarchy when the pids
-   * controller is delegated there, when this process may create children in it.
+   * The caller's own cgroup in the v1 hierarchy of {@code controller}, or in the v2 hierarchy when
+   * its cgroup.subtree_control delegates the controller, when this process may create children in
+   * it. Reads {@code procRoot/self/cgroup}; the v1 hierarchy is {@code cgroupRoot/<controller>},
+   * the v2 one {@code cgroupRoot/unified} (hybrid) or {@code cgroupRoot} itself.
    */
-  private Optional<Path> findPidsCgroup() {
+  /**
+   * The memory cgroup the caller may create children in ({@link #findCgroup}), and whether swap can
+   * be limited there (v1: memory.memsw.limit_in_bytes exists only with swap accounting on; v2:
+   * memory.swap.max).
+   */
+  static Optional<MemoryCgroup> findMemoryCgroup(Path procRoot, Path cgroupRoot) {
+    return findCgroup(procRoot, cgroupRoot, "memory")
+        .map(
+            d -> {
+              String swapFile =
+                  d.version() == 1 ? "memory.memsw.limit_in_bytes" : "memory.swap.max";
+              return new MemoryCgroup(
+                  d.path(), d.version(), Files.exists(d.path().resolve(swapFile)));
+            });
+  }
+
+  static Optional<CgroupDir> findCgroup(Path procRoot, Path cgroupRoot, String controller) {
     String self = read(procRoot.resolve("self/cgroup"));
     if (self == null) {
       return Optional.empty();
     }
     for (String line : self.split("\n")) {
       String[] f = line.split(":", 3);
-      if (f.length == 3 && List.of(f[1].split(",")).contains("pids")) {
-        Path dir = cgroupRoot.resolve("pids").resolve(f[2].substring(1));
+      if (f.length == 3 && List.of(f[1].split(",")).contains(controller)) {
+        Path dir = cgroupRoot.resolve(controller).resolve(f[2].substring(1));
         if (Files.isDirectory(dir) && Files.isWritable(dir)) {
-          return Optional.of(dir);
+          return Optional.of(new CgroupDir(dir, 1));
         }
       }
     }
@@ -190,9 +221,9 @@ public final class LinuxHostProbe implements LinuxHost {
           Path dir = base.resolve(rel);
           String controllers = read(dir.resolve("cgroup.subtree_control"));
           if (controllers != null
-              && List.of(controllers.split(" ")).contains("pids")
+              && List.of(controllers.split(" ")).contains(controller)
               && Files.isWritable(dir)) {
-            return Optional.of(dir);
+            return Optional.of(new CgroupDir(dir, 2));
           }
         }
       }
@@ -244,6 +275,11 @@ public final class LinuxHostProbe implements LinuxHost {
   @Override
   public Optional<Path> pidsCgroup() {
     return facts().pidsCgroup();
+  }
+
+  @Override
+  public Optional<MemoryCgroup> memoryCgroup() {
+    return facts().memoryCgroup();
   }
 
   @Override

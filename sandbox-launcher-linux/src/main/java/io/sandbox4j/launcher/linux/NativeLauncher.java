@@ -64,10 +64,12 @@ public final class NativeLauncher implements Launcher {
     } catch (IllegalArgumentException e) {
       throw SandboxException.cannotSandbox("cannot encode the launch plan: " + e.getMessage(), e);
     }
-    List<String> argv = PlanEncoder.argv(launcher, encoded, spec.command());
-    ProcessBuilder pb = new ProcessBuilder(argv);
+    ProcessBuilder pb = new ProcessBuilder(PlanEncoder.argv(launcher, spec.command()));
     pb.environment().clear();
     pb.environment().putAll(spec.environment());
+    // the launcher takes every SANDBOX4J_PLAN_ variable as the plan: none may come from elsewhere
+    pb.environment().keySet().removeIf(k -> k.startsWith(PlanEncoder.PLAN_VARIABLE));
+    pb.environment().putAll(PlanEncoder.environment(encoded));
     pb.redirectInput(spec.stdin());
     pb.redirectOutput(spec.stdout());
     pb.redirectError(spec.stderr());
@@ -95,14 +97,15 @@ public final class NativeLauncher implements Launcher {
     for (Path root : writable) {
       Path r = realPath(root);
       if (real.startsWith(r)) {
-        throw SandboxException.cannotSandbox(
+        // exit 2 with the way out: nothing ran, and the setting is the caller's to change
+        throw SandboxException.invalid(
             "the native launcher "
                 + real
                 + " lies beneath "
                 + root
                 + ", which the sandboxed command may write (it could replace the launcher that"
                 + " later runs start): set XDG_CACHE_HOME to a directory outside the writable"
-                + " roots");
+                + " roots, or choose a workspace that does not hold it");
       }
     }
   }

@@ -16,17 +16,20 @@ final class PlanEncoder {
   static final int VERSION = 1;
 
   /**
-   * Decoded plans above this size are rejected by the launcher: its base64 (1 MiB) must fit in the
-   * kernel's limit for all of argv and the environment together (a quarter of the stack limit, 2
-   * MiB with the usual 8 MiB).
+   * Decoded plans above this size are rejected by the launcher: its base64 (1 MiB, in the
+   * environment) must fit in the kernel's limit for all of argv and the environment together (a
+   * quarter of the stack limit, 2 MiB with the usual 8 MiB).
    */
   static final int MAX_PLAN_BYTES = 786432;
 
   /**
-   * Base64 characters per argv element: the kernel rejects a single element above 128 KiB, so a
+   * Base64 characters per environment variable: the kernel rejects a single one above 128 KiB, so a
    * large plan travels in several (a multiple of 4, so each chunk is whole base64 quanta).
    */
   static final int CHUNK_CHARS = 65536;
+
+  /** The prefix of the environment variables that carry the plan to the launcher. */
+  static final String PLAN_VARIABLE = "SANDBOX4J_PLAN_";
 
   static final int T_NAMESPACES = 1;
   static final int T_OPTIONS = 2;
@@ -38,7 +41,10 @@ final class PlanEncoder {
   static final int T_SECCOMP = 8;
   static final int T_HOSTNAME = 9;
   static final int T_CHDIR = 10;
-  static final int T_PIDS_CGROUP = 11;
+  // 11 was the pids-only cgroup record; the launcher refuses it as unknown
+  static final int T_CGROUP = 12;
+  static final int T_TMPFS_SIZE = 13;
+  static final int T_TMPFS_INODES = 14;
   static final int T_NET_RELAY = 20;
 
   static final int OPT_NEW_SESSION = 1;
@@ -46,7 +52,7 @@ final class PlanEncoder {
 
   private PlanEncoder() {}
 
-  /** The plan as the launcher's {@code --plan} argument. */
+  /** The plan in base64, as {@link #environment} splits it. */
   static String encodeBase64(LinuxLaunchPlan plan, Path workingDirectory) {
     return Base64.getEncoder().encodeToString(encode(plan, workingDirectory));
   }
@@ -106,12 +112,13 @@ final class PlanEncoder {
     if (workingDirectory != null) {
       out.record(T_CHDIR, new Out().utf8(workingDirectory.toAbsolutePath().toString()));
     }
-    plan.pidsCgroup()
-        .ifPresent(
-            parent ->
-                out.record(
-                    T_PIDS_CGROUP,
-                    new Out().u32(plan.pidsMax().getAsInt()).utf8(parent.toString())));
+    for (Map.Entry<Path, Map<String, Long>> g : plan.cgroups().entrySet()) {
+      Out r = new Out().str16(g.getKey().toString()).u8(g.getValue().size());
+      g.getValue().forEach((file, value) -> r.str16(file).str16(Long.toString(value)));
+      out.record(T_CGROUP, r);
+    }
+    plan.tmpfsSizeOption().ifPresent(size -> out.record(T_TMPFS_SIZE, new Out().utf8(size)));
+    plan.tmpfsInodesOption().ifPresent(n -> out.record(T_TMPFS_INODES, new Out().u64(n)));
     for (LinuxLaunchPlan.Relay r : plan.relays()) {
       Out rec = new Out().u16(r.port()).str16(r.socket().toString());
       r.connectTarget().ifPresentOrElse(t -> rec.u8(1).str16(t), () -> rec.u8(0));
@@ -183,13 +190,24 @@ final class PlanEncoder {
     }
   }
 
-  static List<String> argv(Path launcher, String plan, List<String> command) {
-    List<String> argv = new java.util.ArrayList<>(command.size() + 5);
-    argv.add(launcher.toString());
-    argv.add("--plan");
+  /**
+   * The plan as the launcher's environment variables {@code SANDBOX4J_PLAN_0}, {@code _1}...: not
+   * argv, which every local user reads in /proc/PID/cmdline (environ is the owner's only; the
+   * launcher wipes and removes them at once).
+   */
+  static Map<String, String> environment(String plan) {
+    Map<String, String> env = new java.util.LinkedHashMap<>();
     for (int i = 0; i < plan.length(); i += CHUNK_CHARS) {
-      argv.add(plan.substring(i, Math.min(plan.length(), i + CHUNK_CHARS)));
+      env.put(
+          PLAN_VARIABLE + (i / CHUNK_CHARS),
+          plan.substring(i, Math.min(plan.length(), i + CHUNK_CHARS)));
     }
+    return env;
+  }
+
+  static List<String> argv(Path launcher, List<String> command) {
+    List<String> argv = new java.util.ArrayList<>(command.size() + 2);
+    argv.add(launcher.toString());
     argv.add("--");
     argv.addAll(command);
     return argv;

@@ -17,13 +17,14 @@ public record FakeLinuxHost(
     Availability userNamespaces,
     boolean root,
     Optional<Path> pidsCgroup,
+    Optional<MemoryCgroup> memoryCgroup,
     boolean legacyTiocsti)
     implements LinuxHost {
 
   /**
    * An ordinary (non-root) user on a host where everything works: the launcher, Landlock ABI 7,
-   * seccomp filters, user namespaces; no pids cgroup; TIOCSTI enabled, as on this project's
-   * machines.
+   * seccomp filters, user namespaces; no pids or memory cgroup; TIOCSTI enabled, as on this
+   * project's machines.
    */
   public static FakeLinuxHost ordinaryUser() {
     return new FakeLinuxHost(
@@ -33,12 +34,20 @@ public record FakeLinuxHost(
         Availability.available("user namespaces (fake)"),
         false,
         Optional.empty(),
+        Optional.empty(),
         true);
   }
 
   public FakeLinuxHost withLauncher(Availability a) {
     return new FakeLinuxHost(
-        a, landlockAbi, seccompFilter, userNamespaces, root, pidsCgroup, legacyTiocsti);
+        a,
+        landlockAbi,
+        seccompFilter,
+        userNamespaces,
+        root,
+        pidsCgroup,
+        memoryCgroup,
+        legacyTiocsti);
   }
 
   /** The launcher unavailable for {@code reason}. */
@@ -54,6 +63,7 @@ public record FakeLinuxHost(
         userNamespaces,
         root,
         pidsCgroup,
+        memoryCgroup,
         legacyTiocsti);
   }
 
@@ -65,27 +75,48 @@ public record FakeLinuxHost(
         userNamespaces,
         root,
         pidsCgroup,
+        memoryCgroup,
         legacyTiocsti);
   }
 
   public FakeLinuxHost withSeccompFilter(boolean on) {
     return new FakeLinuxHost(
-        launcher, landlockAbi, on, userNamespaces, root, pidsCgroup, legacyTiocsti);
+        launcher, landlockAbi, on, userNamespaces, root, pidsCgroup, memoryCgroup, legacyTiocsti);
   }
 
   public FakeLinuxHost withUserNamespaces(Availability a) {
     return new FakeLinuxHost(
-        launcher, landlockAbi, seccompFilter, a, root, pidsCgroup, legacyTiocsti);
+        launcher, landlockAbi, seccompFilter, a, root, pidsCgroup, memoryCgroup, legacyTiocsti);
   }
 
   /** A root caller, with the pids cgroup it may create child cgroups in, if any. */
   public FakeLinuxHost asRoot(Optional<Path> cgroup) {
     return new FakeLinuxHost(
-        launcher, landlockAbi, seccompFilter, userNamespaces, true, cgroup, legacyTiocsti);
+        launcher,
+        landlockAbi,
+        seccompFilter,
+        userNamespaces,
+        true,
+        cgroup,
+        memoryCgroup,
+        legacyTiocsti);
+  }
+
+  /** A memory cgroup the caller may create child cgroups in. */
+  public FakeLinuxHost withMemoryCgroup(MemoryCgroup cgroup) {
+    return new FakeLinuxHost(
+        launcher,
+        landlockAbi,
+        seccompFilter,
+        userNamespaces,
+        root,
+        pidsCgroup,
+        Optional.of(cgroup),
+        legacyTiocsti);
   }
 
   public FakeLinuxHost withLegacyTiocsti(boolean on) {
     return new FakeLinuxHost(
-        launcher, landlockAbi, seccompFilter, userNamespaces, root, pidsCgroup, on);
+        launcher, landlockAbi, seccompFilter, userNamespaces, root, pidsCgroup, memoryCgroup, on);
   }
 }

@@ -8,8 +8,13 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 
+@EnabledOnOs(
+    value = OS.LINUX,
+    disabledReason = "runs the native Linux launcher (a static Linux binary)")
 class LauncherBinaryTest {
   @TempDir Path cache;
 

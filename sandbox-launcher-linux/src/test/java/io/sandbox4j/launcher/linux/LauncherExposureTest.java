@@ -17,11 +17,16 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 
 /**
  * A run whose command could write the extracted launcher is refused: the command could replace it
  * and a later run would exec the replacement unconfined.
  */
+@EnabledOnOs(
+    value = OS.LINUX,
+    disabledReason = "runs the native Linux launcher (a static Linux binary)")
 class LauncherExposureTest {
   private Path scratch;
   private Path cache;
@@ -56,7 +61,7 @@ class LauncherExposureTest {
         .isInstanceOf(SandboxException.class)
         .hasMessageContaining("XDG_CACHE_HOME")
         .hasMessageContaining("sandbox4j-launcher")
-        .satisfies(e -> assertThat(((SandboxException) e).exitCode()).isEqualTo(125));
+        .satisfies(e -> assertThat(((SandboxException) e).exitCode()).isEqualTo(2));
     assertThat(workspace.resolve("ran")).as("nothing ran").doesNotExist();
   }
 

@@ -15,11 +15,16 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 
 /**
  * Loader variables in the command's environment must not reach the launcher, which starts with full
  * privileges and that environment: only the command, after confinement, may load them.
  */
+@EnabledOnOs(
+    value = OS.LINUX,
+    disabledReason = "runs the native Linux launcher (a static Linux binary)")
 class LoaderVariablesTest {
   /** A library whose constructor records who loaded it and with which privileges. */
   private static final String MARKER_SO =

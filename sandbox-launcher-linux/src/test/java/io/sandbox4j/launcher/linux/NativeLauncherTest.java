@@ -17,9 +17,14 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 
 /** End-to-end: real commands through the real launcher, without namespaces. */
+@EnabledOnOs(
+    value = OS.LINUX,
+    disabledReason = "runs the native Linux launcher (a static Linux binary)")
 class NativeLauncherTest {
   @TempDir Path dir;
 

@@ -20,11 +20,17 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** The C plan decoder against malformed plans: a table of known-bad plans and a bounded fuzz. */
+@EnabledOnOs(
+    value = OS.LINUX,
+    disabledReason =
+        "builds Linux launch plans from Linux absolute paths (/usr, /proc), which have no drive on Windows")
 class PlanDecoderTest {
   private static Path launcher;
 
@@ -38,11 +44,13 @@ class PlanDecoderTest {
   record Outcome(int exit, String err) {}
 
   static Outcome check(String base64) throws Exception {
-    // split as NativeLauncher does: the kernel rejects one argv element above 128 KiB
-    List<String> argv = new ArrayList<>(List.of(launcher.toString(), "--check-plan"));
-    List<String> chunks = PlanEncoder.argv(launcher, base64, List.of("x"));
-    argv.addAll(base64.isEmpty() ? List.of("") : chunks.subList(2, chunks.size() - 2));
-    Process p = new ProcessBuilder(argv).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    // split as NativeLauncher does: the kernel rejects one variable above 128 KiB
+    ProcessBuilder pb = new ProcessBuilder(launcher.toString(), "--check-plan");
+    pb.environment().putAll(PlanEncoder.environment(base64));
+    if (base64.isEmpty()) {
+      pb.environment().put(PlanEncoder.PLAN_VARIABLE + "0", "");
+    }
+    Process p = pb.redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
     String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
     return new Outcome(p.exitValue(), err);
@@ -69,6 +77,11 @@ class PlanDecoderTest {
     plan.addRelay(
         new LinuxLaunchPlan.Relay(
             5432, Path.of("/run/user/1/p/proxy.sock"), Optional.of("127.0.0.1:5432")));
+    plan.pidsCgroup(Path.of("/sys/fs/cgroup/pids"), 17);
+    new MemoryCgroup(Path.of("/sys/fs/cgroup/memory/a"), 1, true)
+        .limits(256L << 20)
+        .forEach((f, v) -> plan.cgroupLimit(Path.of("/sys/fs/cgroup/memory/a"), f, v));
+    plan.tmpfsSize(256L << 20);
     return PlanEncoder.encode(plan, Path.of("/tmp/ws"));
   }
 
@@ -82,6 +95,10 @@ class PlanDecoderTest {
       all.bytes(r.toByteArray());
     }
     return all.toByteArray();
+  }
+
+  private static Out cgroup(String parent, String file, String value) {
+    return new Out().str16(parent).u8(1).str16(file).str16(value);
   }
 
   private static Out record(int tag, Out payload) {
@@ -227,6 +244,66 @@ class PlanDecoderTest {
                                 PlanEncoder.T_NET_RELAY, new Out().u16(i).str16("/r/p.sock").u8(0)))
                     .toArray(Out[]::new)),
             "more than 16 network relays"),
+        Arguments.of(
+            "the retired pids-only cgroup record",
+            plan(record(11, new Out().u32(5).utf8("/sys/fs/cgroup/pids"))),
+            "unknown record tag 11"),
+        Arguments.of(
+            "cgroup file that is no limit",
+            plan(record(PlanEncoder.T_CGROUP, cgroup("/cg", "cgroup.procs", "1"))),
+            "is not a pids.* or memory.* limit"),
+        Arguments.of(
+            "cgroup file with a path in it",
+            plan(record(PlanEncoder.T_CGROUP, cgroup("/cg", "memory./../x", "1"))),
+            "bad file name"),
+        Arguments.of(
+            "cgroup file going up",
+            plan(record(PlanEncoder.T_CGROUP, cgroup("/cg", "memory..x", "1"))),
+            "bad file name"),
+        Arguments.of(
+            "cgroup value that is no number",
+            plan(record(PlanEncoder.T_CGROUP, cgroup("/cg", "memory.max", "12\n0"))),
+            "not a number or max"),
+        Arguments.of(
+            "cgroup parent not absolute",
+            plan(record(PlanEncoder.T_CGROUP, cgroup("cg", "pids.max", "1"))),
+            "not absolute"),
+        Arguments.of(
+            "cgroup without limits",
+            plan(record(PlanEncoder.T_CGROUP, new Out().str16("/cg").u8(0))),
+            "0 limit files"),
+        Arguments.of(
+            "cgroup parent twice",
+            plan(
+                record(PlanEncoder.T_CGROUP, cgroup("/cg", "pids.max", "1")),
+                record(PlanEncoder.T_CGROUP, cgroup("/cg", "memory.max", "1"))),
+            "given twice"),
+        Arguments.of(
+            "tmpfs size with a bad suffix",
+            plan(
+                record(PlanEncoder.T_NAMESPACES, new Out().u32(0x00020000)),
+                record(PlanEncoder.T_TMPFS_SIZE, new Out().utf8("12x"))),
+            "tmpfs size: '12x'"),
+        Arguments.of(
+            "tmpfs size with an option smuggled in",
+            plan(
+                record(PlanEncoder.T_NAMESPACES, new Out().u32(0x00020000)),
+                record(PlanEncoder.T_TMPFS_SIZE, new Out().utf8("1m,mode=777"))),
+            "tmpfs size"),
+        Arguments.of(
+            "tmpfs inodes 0",
+            plan(
+                record(PlanEncoder.T_NAMESPACES, new Out().u32(0x00020000)),
+                record(PlanEncoder.T_TMPFS_INODES, new Out().u64(0))),
+            "tmpfs inodes: 0 out of range"),
+        Arguments.of(
+            "tmpfs inodes without a mount namespace",
+            plan(record(PlanEncoder.T_TMPFS_INODES, new Out().u64(5))),
+            "needs a mount namespace"),
+        Arguments.of(
+            "tmpfs size without a mount namespace",
+            plan(record(PlanEncoder.T_TMPFS_SIZE, new Out().utf8("25%"))),
+            "needs a mount namespace"),
         Arguments.of("oversized plan", new byte[PlanEncoder.MAX_PLAN_BYTES + 3], "exceeds"));
   }
 
@@ -272,9 +349,11 @@ class PlanDecoderTest {
   }
 
   static Outcome checkArgs(String... chunks) throws Exception {
-    List<String> argv = new ArrayList<>(List.of(launcher.toString(), "--check-plan"));
-    argv.addAll(List.of(chunks));
-    Process p = new ProcessBuilder(argv).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    ProcessBuilder pb = new ProcessBuilder(launcher.toString(), "--check-plan");
+    for (int i = 0; i < chunks.length; i++) {
+      pb.environment().put(PlanEncoder.PLAN_VARIABLE + i, chunks[i]);
+    }
+    Process p = pb.redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
     String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
     return new Outcome(p.exitValue(), err);

@@ -10,9 +10,17 @@ import io.sandbox4j.launcher.linux.LinuxLaunchPlan.Rlimit;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 
+@EnabledOnOs(
+    value = OS.LINUX,
+    disabledReason =
+        "builds Linux launch plans from Linux absolute paths (/usr, /proc), which have no drive on Windows")
 class PlanEncoderTest {
 
   @Test
@@ -100,13 +108,14 @@ class PlanEncoderTest {
   }
 
   @Test
-  void aLargePlanIsCutIntoWholeBase64ChunksBetweenPlanAndCommand() {
+  void aLargePlanIsCutIntoWholeBase64ChunksInTheEnvironmentNotInArgv() {
     String plan = "QUJD".repeat(PlanEncoder.CHUNK_CHARS / 4 * 2 + 3);
-    List<String> argv = PlanEncoder.argv(Path.of("/l"), plan, List.of("ls", "-l"));
-    assertThat(argv.subList(0, 2)).containsExactly("/l", "--plan");
-    assertThat(argv.subList(argv.size() - 3, argv.size())).containsExactly("--", "ls", "-l");
-    List<String> chunks = argv.subList(2, argv.size() - 3);
-    assertThat(chunks).hasSize(3);
+    assertThat(PlanEncoder.argv(Path.of("/l"), List.of("ls", "-l")))
+        .containsExactly("/l", "--", "ls", "-l");
+    Map<String, String> env = PlanEncoder.environment(plan);
+    assertThat(env.keySet())
+        .containsExactly("SANDBOX4J_PLAN_0", "SANDBOX4J_PLAN_1", "SANDBOX4J_PLAN_2");
+    List<String> chunks = List.copyOf(env.values());
     assertThat(chunks).allSatisfy(c -> assertThat(c.length() % 4).isZero());
     assertThat(chunks).allSatisfy(c -> assertThat(c.length()).isLessThanOrEqualTo(65536));
     assertThat(String.join("", chunks)).isEqualTo(plan);
@@ -123,5 +132,77 @@ class PlanEncoderTest {
         .containsExactly(
             Mount.of(MountKind.PIN, Path.of("/w")),
             Mount.of(MountKind.READ_ONLY_BIND, Path.of("/w/.git/hooks")));
+  }
+
+  @Test
+  void cgroupsAreOnePerParentWithTheirLimitsInOrder() {
+    LinuxLaunchPlan plan = new LinuxLaunchPlan();
+    Path mem = Path.of("/sys/fs/cgroup/memory/jvm");
+    new MemoryCgroup(mem, 1, true)
+        .limits(256L << 20)
+        .forEach((f, v) -> plan.cgroupLimit(mem, f, v));
+    plan.pidsCgroup(Path.of("/sys/fs/cgroup/pids"), 17);
+    plan.cgroupLimit(mem, "memory.limit_in_bytes", 300L << 20); // higher: ignored
+    assertThat(plan.cgroups())
+        .containsOnlyKeys(mem, Path.of("/sys/fs/cgroup/pids"))
+        .containsEntry(Path.of("/sys/fs/cgroup/pids"), Map.of("pids.max", 17L));
+    assertThat(plan.cgroups().get(mem))
+        .containsExactly(
+            Map.entry("memory.limit_in_bytes", 256L << 20),
+            Map.entry("memory.memsw.limit_in_bytes", 256L << 20));
+    assertThatThrownBy(() -> plan.cgroupLimit(mem, "cgroup.procs", 1))
+        .hasMessageContaining("not a pids.* or memory.* limit");
+    assertThatThrownBy(() -> plan.pidsCgroup(Path.of("/elsewhere"), 3))
+        .hasMessageContaining("already set");
+
+    ByteBuffer b = ByteBuffer.wrap(PlanEncoder.encode(plan, null)).order(ByteOrder.LITTLE_ENDIAN);
+    assertThat(b.get(4)).isEqualTo((byte) PlanEncoder.T_CGROUP);
+    int len = b.getInt(5);
+    byte[] payload = Arrays.copyOfRange(b.array(), 9, 9 + len);
+    byte[] expected =
+        new PlanEncoder.Out()
+            .str16(mem.toString())
+            .u8(2)
+            .str16("memory.limit_in_bytes")
+            .str16("268435456")
+            .str16("memory.memsw.limit_in_bytes")
+            .str16("268435456")
+            .toByteArray();
+    assertThat(payload).isEqualTo(expected);
+    assertThat(b.get(9 + len)).isEqualTo((byte) PlanEncoder.T_CGROUP);
+  }
+
+  @Test
+  void v2MemoryLimitsForbidSwapAndV1WithoutSwapAccountingOmitsIt() {
+    assertThat(new MemoryCgroup(Path.of("/cg"), 2, true).limits(5))
+        .containsExactly(Map.entry("memory.max", 5L), Map.entry("memory.swap.max", 0L));
+    assertThat(new MemoryCgroup(Path.of("/cg"), 1, false).limits(5))
+        .containsExactly(Map.entry("memory.limit_in_bytes", 5L));
+  }
+
+  @Test
+  void privateTmpfsGetsTheLowestSizeSetOrTheDefault() {
+    LinuxLaunchPlan none = new LinuxLaunchPlan();
+    none.tmpfsSize(1 << 20);
+    assertThat(none.tmpfsSizeOption()).as("no tmpfs mount, no size record").isEmpty();
+
+    LinuxLaunchPlan plan = new LinuxLaunchPlan();
+    plan.addNamespaces(Namespace.MOUNT);
+    plan.addMount(Mount.of(MountKind.TMPFS, Path.of("/tmp")));
+    assertThat(plan.tmpfsSizeOption()).contains(LinuxLaunchPlan.DEFAULT_TMPFS_SIZE);
+    assertThat(plan.tmpfsInodesOption()).as("the kernel's default without a size").isEmpty();
+    plan.tmpfsSize(300L << 20);
+    plan.tmpfsSize(256L << 20);
+    plan.tmpfsSize(400L << 20);
+    assertThat(plan.tmpfsSizeOption()).contains("268435456");
+    assertThat(plan.tmpfsInodesOption()).hasValue(131072);
+    byte[] encoded = PlanEncoder.encode(plan, null);
+    byte[] tail =
+        new PlanEncoder.Out()
+            .record(PlanEncoder.T_TMPFS_SIZE, new PlanEncoder.Out().utf8("268435456"))
+            .record(PlanEncoder.T_TMPFS_INODES, new PlanEncoder.Out().u64(131072))
+            .toByteArray();
+    assertThat(Arrays.copyOfRange(encoded, encoded.length - tail.length, encoded.length))
+        .isEqualTo(tail);
   }
 }

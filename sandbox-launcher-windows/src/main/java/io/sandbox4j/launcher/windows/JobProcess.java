@@ -8,6 +8,8 @@ import io.sandbox4j.api.spi.SandboxProcess;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -28,7 +30,10 @@ final class JobProcess implements SandboxProcess {
   private final InputStream stderr;
   private final OutputStream stdin;
   private final Releases owned;
+  private static final System.Logger LOG = System.getLogger(JobProcess.class.getName());
+
   private final Object lock = new Object();
+  private final List<String> warnings = new ArrayList<>();
   private boolean released;
   private Integer exitCode;
 
@@ -196,8 +201,28 @@ final class JobProcess implements SandboxProcess {
         } catch (IOException e) {
           // closing a pipe handle does not fail in a way that leaves it open
         }
-        owned.runAll();
+        warnings.addAll(releaseAfterEnd(owned));
       }
+    }
+  }
+
+  /**
+   * Frees what the run owned once the command has ended; a failure (typically the private temp
+   * directory, kept by antivirus or a delete-pending file) is logged as a warning and returned,
+   * never thrown: waitFor() reports the command's exit code, not its clean-up.
+   */
+  static List<String> releaseAfterEnd(Releases owned) {
+    List<String> warnings = owned.runAllAsWarnings();
+    for (String w : warnings) {
+      LOG.log(System.Logger.Level.WARNING, "sandbox4j: clean-up after the command: " + w);
+    }
+    return warnings;
+  }
+
+  /** The clean-up warnings of this run so far (empty while it runs). */
+  List<String> warnings() {
+    synchronized (lock) {
+      return List.copyOf(warnings);
     }
   }
 

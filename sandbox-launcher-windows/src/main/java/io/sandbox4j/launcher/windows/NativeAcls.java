@@ -6,6 +6,10 @@ import com.sun.jna.Pointer;
 import com.sun.jna.WString;
 import com.sun.jna.platform.win32.Advapi32;
 import com.sun.jna.platform.win32.Kernel32;
+import com.sun.jna.platform.win32.WinNT;
+import com.sun.jna.platform.win32.WinNT.ACCESS_ACEStructure;
+import com.sun.jna.platform.win32.WinNT.ACE_HEADER;
+import com.sun.jna.platform.win32.WinNT.ACL;
 import com.sun.jna.platform.win32.WinNT.PSID;
 import com.sun.jna.platform.win32.WinNT.PSIDByReference;
 import com.sun.jna.ptr.IntByReference;
@@ -13,10 +17,9 @@ import com.sun.jna.ptr.PointerByReference;
 import io.sandbox4j.api.SandboxException;
 import io.sandbox4j.launcher.windows.Win32Structures.EXPLICIT_ACCESS_W;
 import io.sandbox4j.launcher.windows.Win32Structures.SID_AND_ATTRIBUTES;
-import io.sandbox4j.launcher.windows.Win32Structures.TRUSTEE_W;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /** ACL and SID operations through JNA; the only place ACLs are changed. Windows only. */
@@ -86,17 +89,65 @@ final class NativeAcls implements WindowsWorkspaceSetup.Operations {
   }
 
   @Override
-  public boolean inPlace(AccessGrant g) {
-    if (!Files.exists(g.path())) {
-      return false;
+  public List<Ace> dacl(Path path) {
+    return withDacl(path, NativeAcls::aces);
+  }
+
+  /** The ACEs of a DACL in ACL order, parsed by jna-platform's ACL structure; null is empty. */
+  static List<Ace> aces(Pointer dacl) {
+    List<Ace> out = new ArrayList<>();
+    if (dacl == null) {
+      return out;
     }
-    if (g.mode() == AccessGrant.Mode.LOW_INTEGRITY_LABEL) {
-      return true; // a label survives with its object; a re-created object fails the ACE checks
+    for (ACE_HEADER h : new ACL(dacl).getACEs()) {
+      Ace.Type type =
+          switch (h.AceType) {
+            case WinNT.ACCESS_ALLOWED_ACE_TYPE -> Ace.Type.ALLOW;
+            case WinNT.ACCESS_DENIED_ACE_TYPE -> Ace.Type.DENY;
+            default -> Ace.Type.OTHER;
+          };
+      if (h instanceof ACCESS_ACEStructure a) {
+        out.add(new Ace(type, new Sid(a.getSidString()), a.Mask, h.AceFlags & 0xFF));
+      } else {
+        out.add(new Ace(Ace.Type.OTHER, Sid.EVERYONE, 0, h.AceFlags & 0xFF));
+      }
     }
-    int rights = effectiveRights(g.path(), g.trustee());
-    return g.mode() == AccessGrant.Mode.ALLOW
-        ? (rights & g.accessMask()) == g.accessMask()
-        : (rights & g.accessMask()) == 0;
+    return out;
+  }
+
+  /**
+   * DeleteAce for each index (highest first, so the others stay valid) on the object's own DACL
+   * copy, then SetNamedSecurityInfoW with it: removes the deny ACEs REVOKE_ACCESS leaves behind.
+   */
+  @Override
+  public void deleteAces(Path path, List<Integer> indices) {
+    if (indices.isEmpty()) {
+      return;
+    }
+    withDacl(
+        path,
+        dacl -> {
+          for (int i : indices) {
+            if (!lib.advapi32().DeleteAce(dacl, i)) {
+              throw SandboxException.cannotSandbox(
+                  "DeleteAce(" + path + ", " + i + ") failed: error " + Native.getLastError());
+            }
+          }
+          int rc =
+              Advapi32.INSTANCE.SetNamedSecurityInfo(
+                  path.toString(),
+                  Win32Constants.SE_FILE_OBJECT,
+                  Win32Constants.DACL_SECURITY_INFORMATION,
+                  null,
+                  null,
+                  dacl,
+                  null);
+          if (rc != 0) {
+            throw SandboxException.cannotSandbox(
+                "SetNamedSecurityInfoW(" + path + ") failed: error " + rc);
+          }
+          return null;
+        });
   }
 
   /**
@@ -125,10 +176,6 @@ final class NativeAcls implements WindowsWorkspaceSetup.Operations {
     } finally {
       Kernel32.INSTANCE.LocalFree(sd.getValue());
     }
-  }
-
-  private int effectiveRights(Path path, Sid trustee) {
-    return withDacl(path, dacl -> rightsMask(dacl, trustee));
   }
 
   @Override
@@ -232,38 +279,16 @@ final class NativeAcls implements WindowsWorkspaceSetup.Operations {
   }
 
   /**
-   * Whether {@code trustee} (or, unless LPAC, ALL APPLICATION PACKAGES) may read and execute in
-   * {@code dir}, by GetEffectiveRightsFromAclW on the directory's DACL.
+   * Whether an AppContainer whose SID is {@code trustee} may read and execute in {@code dir}: the
+   * rights the DACL gives to the container SID together with ALL APPLICATION PACKAGES (which LPAC
+   * ignores), evaluated from the ACEs ({@link Ace#rights}).
    */
   boolean readableBy(Path dir, Sid trustee, boolean lessPrivileged) {
-    return withDacl(
-        dir,
-        dacl ->
-            rights(dacl, trustee)
-                || (!lessPrivileged && rights(dacl, Sid.ALL_APPLICATION_PACKAGES)));
-  }
-
-  private boolean rights(Pointer acl, Sid trustee) {
-    return (rightsMask(acl, trustee) & AccessGrant.READ_EXECUTE) == AccessGrant.READ_EXECUTE;
-  }
-
-  private int rightsMask(Pointer acl, Sid trustee) {
-    Pointer sid = sid(trustee.value());
-    try {
-      TRUSTEE_W t = new TRUSTEE_W();
-      t.MultipleTrusteeOperation = Win32Constants.NO_MULTIPLE_TRUSTEE;
-      t.TrusteeForm = Win32Constants.TRUSTEE_IS_SID;
-      t.TrusteeType = Win32Constants.TRUSTEE_IS_UNKNOWN;
-      t.ptstrName = sid;
-      IntByReference mask = new IntByReference();
-      int rc = lib.advapi32().GetEffectiveRightsFromAclW(acl, t, mask);
-      if (rc != 0) {
-        throw SandboxException.cannotSandbox("GetEffectiveRightsFromAclW failed: error " + rc);
-      }
-      return mask.getValue();
-    } finally {
-      Kernel32.INSTANCE.LocalFree(sid);
-    }
+    java.util.Set<Sid> sids =
+        lessPrivileged
+            ? java.util.Set.of(trustee)
+            : java.util.Set.of(trustee, Sid.ALL_APPLICATION_PACKAGES);
+    return (Ace.rights(dacl(dir), sids) & AccessGrant.READ_EXECUTE) == AccessGrant.READ_EXECUTE;
   }
 
   /** A security descriptor from SDDL; release with LocalFree. */
@@ -282,21 +307,13 @@ final class NativeAcls implements WindowsWorkspaceSetup.Operations {
   }
 
   @Override
-  public void createPlaceholder(Path path) throws IOException {
-    Files.createDirectories(path);
+  public void createPlaceholder(Path path, boolean file) throws IOException {
+    WindowsWorkspaceSetup.createPlaceholderOnDisk(path, file);
   }
 
   @Override
   public void deletePlaceholder(Path path) throws IOException {
-    // Only if still empty: the user may have put something there since.
-    try (var s = Files.list(path)) {
-      if (s.findAny().isPresent()) {
-        throw new IOException(path + " is no longer empty; left in place");
-      }
-    } catch (java.nio.file.NoSuchFileException e) {
-      return;
-    }
-    Files.delete(path);
+    WindowsWorkspaceSetup.deletePlaceholderOnDisk(path);
   }
 
   @Override

@@ -69,8 +69,19 @@ final class NativeLaunch {
       WindowsWorkspaceSetup setup =
           new WindowsWorkspaceSetup(WindowsWorkspaceSetup.defaultRecordDir(), acls);
       Map<String, String> env =
-          new LinkedHashMap<>(CommandLines.withEssentials(spec.environment(), System.getenv()));
-      String exe = CommandLines.executable(spec.command().get(0), env, System.getenv("PATH"));
+          new LinkedHashMap<>(
+              CommandLines.withEssentials(
+                  spec.environment(), System.getenv(), spec.policy().process().envPass()));
+      String exe =
+          CommandLines.executable(
+              spec.command().get(0), env, System.getenv("PATH"), spec.workingDirectory());
+
+      // Before anything native: refused if another run of the container has other filters.
+      if (WfpContainerClaims.needsClaim(plan)) {
+        run.add(
+            WfpContainerClaims.JVM.claim(
+                plan.appContainer().get().profileName(), plan.wfpFilters()));
+      }
 
       AppContainerProfileStep containers = new AppContainerProfileStep(lib, acls);
       Optional<ContainerSid> container = Optional.empty();
@@ -107,8 +118,8 @@ final class NativeLaunch {
                 userSid,
                 now,
                 run);
-        env.put("TEMP", tmp.toString());
-        env.put("TMP", tmp.toString());
+        CommandLines.put(env, "TEMP", tmp.toString());
+        CommandLines.put(env, "TMP", tmp.toString());
       }
       String desktop =
           plan.privateDesktop() ? privates.desktop(plan.runSid(), userSid, now, run) : null;
@@ -175,7 +186,7 @@ final class NativeLaunch {
     PROCESS_INFORMATION pi = new PROCESS_INFORMATION();
     // CreateProcessW may write into the command line: it must be writable native memory.
     List<String> command = CommandLines.withExecutable(exe, spec.command());
-    Memory cmdLine = NativeAcls.wide(CommandLines.join(command));
+    Memory cmdLine = NativeAcls.wide(CommandLines.commandLine(command));
     char[] block = CommandLines.environmentBlock(env);
     Memory envBlock = new Memory(block.length * 2L);
     envBlock.write(0, block, 0, block.length);

@@ -1,11 +1,13 @@
 package io.sandbox4j.launcher.windows;
 
+import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import com.sun.jna.WString;
 import com.sun.jna.platform.win32.Kernel32;
 import com.sun.jna.platform.win32.WinBase.SECURITY_ATTRIBUTES;
 import com.sun.jna.platform.win32.WinNT.HANDLE;
+import com.sun.jna.ptr.IntByReference;
 import io.sandbox4j.api.SandboxException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -48,8 +50,8 @@ final class PrivateObjectsStep {
   }
 
   /**
-   * A new desktop on this process's window station; its name (no backslash: the desktop of that
-   * name on the caller's window station) goes into STARTUPINFO.lpDesktop.
+   * A new desktop on this process's window station; "window station\\desktop" ({@link
+   * WindowsPlanner#desktopName}) goes into STARTUPINFO.lpDesktop.
    */
   String desktop(Sid runSid, String userSid, Releases now, Releases run) {
     SECURITY_ATTRIBUTES sa = securityAttributes(WindowsPlanner.desktopSddl(userSid, runSid), now);
@@ -70,7 +72,31 @@ final class PrivateObjectsStep {
           "CreateDesktopW(" + name + ") failed: error " + Native.getLastError());
     }
     run.add(() -> lib.user32().CloseDesktop(desk));
-    return name;
+    return WindowsPlanner.desktopName(windowStationName(), name);
+  }
+
+  /** The name of this process's window station (GetUserObjectInformationW, UOI_NAME). */
+  private String windowStationName() {
+    HANDLE station = lib.user32().GetProcessWindowStation();
+    if (station == null) {
+      throw SandboxException.cannotSandbox(
+          "GetProcessWindowStation failed: error " + Native.getLastError());
+    }
+    IntByReference needed = new IntByReference();
+    lib.user32().GetUserObjectInformationW(station, Win32Constants.UOI_NAME, null, 0, needed);
+    if (needed.getValue() <= 0) {
+      throw SandboxException.cannotSandbox(
+          "GetUserObjectInformationW(UOI_NAME) failed: error " + Native.getLastError());
+    }
+    Memory buf = new Memory(needed.getValue() + 2L);
+    buf.clear();
+    if (!lib.user32()
+        .GetUserObjectInformationW(
+            station, Win32Constants.UOI_NAME, buf, needed.getValue(), needed)) {
+      throw SandboxException.cannotSandbox(
+          "GetUserObjectInformationW(UOI_NAME) failed: error " + Native.getLastError());
+    }
+    return buf.getWideString(0);
   }
 
   private SECURITY_ATTRIBUTES securityAttributes(String sddl, Releases now) {
@@ -89,7 +115,8 @@ final class PrivateObjectsStep {
         Files.deleteIfExists(p);
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot delete private temp " + dir, e);
+      throw new UncheckedIOException(
+          "cannot delete private temp " + dir + " (left in place; delete it later)", e);
     }
   }
 }

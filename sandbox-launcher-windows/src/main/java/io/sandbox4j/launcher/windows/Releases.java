@@ -1,7 +1,9 @@
 package io.sandbox4j.launcher.windows;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.List;
 
 /**
  * What a launch must free (handles, SIDs, descriptors, sessions, directories), run in reverse order
@@ -34,6 +36,23 @@ final class Releases {
     if (first != null) {
       throw first;
     }
+  }
+
+  /**
+   * As {@link #runAll()}, but for the clean-up after a command has ended: nothing is thrown, each
+   * failure comes back as a warning line (the command's result stands whatever its clean-up does: a
+   * private temp directory that antivirus or a delete-pending file keeps is no failure of the run).
+   */
+  List<String> runAllAsWarnings() {
+    List<String> warnings = new ArrayList<>();
+    while (!steps.isEmpty()) {
+      try {
+        steps.pop().run();
+      } catch (RuntimeException e) {
+        warnings.add(e.getMessage() + (e.getCause() == null ? "" : ": " + e.getCause()));
+      }
+    }
+    return List.copyOf(warnings);
   }
 
   /**

@@ -7,14 +7,17 @@ import com.sun.jna.platform.win32.Advapi32;
 import com.sun.jna.platform.win32.Advapi32Util;
 import com.sun.jna.platform.win32.Kernel32;
 import com.sun.jna.platform.win32.WinDef.BOOLByReference;
+import com.sun.jna.platform.win32.WinNT;
 import com.sun.jna.platform.win32.WinNT.HANDLE;
 import com.sun.jna.platform.win32.WinNT.HANDLEByReference;
 import com.sun.jna.platform.win32.WinNT.PACLByReference;
 import com.sun.jna.platform.win32.WinNT.PSID;
 import com.sun.jna.platform.win32.WinNT.SECURITY_DESCRIPTOR;
+import com.sun.jna.ptr.IntByReference;
 import io.sandbox4j.api.SandboxException;
 import io.sandbox4j.launcher.windows.Win32Structures.TOKEN_DEFAULT_DACL;
 import io.sandbox4j.launcher.windows.Win32Structures.TOKEN_MANDATORY_LABEL;
+import java.util.Optional;
 
 /**
  * The token step: OpenProcessToken on the caller, CreateRestrictedToken (privileges, deny-only and
@@ -51,9 +54,13 @@ final class RestrictedTokenStep {
     return h;
   }
 
-  /** A restricted copy of the caller's primary token, as {@code spec} says. */
-  HANDLE create(RestrictedTokenSpec spec, String userSid, Releases now) {
+  /**
+   * A restricted copy of the caller's primary token, as {@code spec} says, with the caller's logon
+   * SID in place of {@link Sid#LOGON_SESSION}.
+   */
+  HANDLE create(RestrictedTokenSpec planned, String userSid, Releases now) {
     HANDLE base = callerToken(now);
+    RestrictedTokenSpec spec = WindowsPlanner.withLogonSid(planned, logonSid(base));
     Memory disable = NativeAcls.sidAndAttributes(spec.denyOnlySids(), 0, now);
     Memory restrict = NativeAcls.sidAndAttributes(spec.restrictingSids(), 0, now);
     HANDLEByReference out = new HANDLEByReference();
@@ -76,6 +83,28 @@ final class RestrictedTokenStep {
     setIntegrityLevel(token, spec.integrityLevel(), now);
     setDefaultDacl(token, WindowsPlanner.defaultDaclSddl(userSid, spec), now);
     return token;
+  }
+
+  /** The caller's logon SID: the token group flagged SE_GROUP_LOGON_ID, if there is one. */
+  static Optional<Sid> logonSid(HANDLE token) {
+    IntByReference size = new IntByReference();
+    Advapi32.INSTANCE.GetTokenInformation(token, Win32Constants.TokenGroups, null, 0, size);
+    if (size.getValue() == 0) {
+      throw SandboxException.cannotSandbox(
+          "GetTokenInformation(TokenGroups) failed: error " + Native.getLastError());
+    }
+    WinNT.TOKEN_GROUPS groups = new WinNT.TOKEN_GROUPS(size.getValue());
+    if (!Advapi32.INSTANCE.GetTokenInformation(
+        token, Win32Constants.TokenGroups, groups, size.getValue(), size)) {
+      throw SandboxException.cannotSandbox(
+          "GetTokenInformation(TokenGroups) failed: error " + Native.getLastError());
+    }
+    for (WinNT.SID_AND_ATTRIBUTES g : groups.getGroups()) {
+      if ((g.Attributes & Win32Constants.SE_GROUP_LOGON_ID) == Win32Constants.SE_GROUP_LOGON_ID) {
+        return Optional.of(new Sid(NativeAcls.sidString(g.Sid.getPointer())));
+      }
+    }
+    return Optional.empty();
   }
 
   private void setIntegrityLevel(HANDLE token, Sid level, Releases now) {

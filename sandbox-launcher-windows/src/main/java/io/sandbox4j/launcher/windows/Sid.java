@@ -45,6 +45,14 @@ public record Sid(String value) {
    */
   public static final Sid RUN_APPCONTAINER = new Sid("S-1-15-2-0");
 
+  /**
+   * Stands, in a token spec's restricting SIDs, for the caller's logon SID (S-1-5-5-X-Y, different
+   * for every logon session): the launcher reads the real one from the caller's token (the group
+   * with SE_GROUP_LOGON_ID) and substitutes it, see {@link WindowsPlanner#withLogonSid}. (The logon
+   * session 0-0 is not one Windows issues.)
+   */
+  public static final Sid LOGON_SESSION = new Sid("S-1-5-5-0-0");
+
   public Sid {
     if (value == null || !FORM.matcher(value).matches()) {
       throw new IllegalArgumentException(

@@ -40,8 +40,6 @@ final class Win32Constants {
   static final int JOB_OBJECT_UILIMIT_DESKTOP = 64;
   static final int JOB_OBJECT_UILIMIT_EXITWINDOWS = 128;
   static final int JOB_OBJECT_UILIMIT_ALL = 255;
-  static final int JOB_OBJECT_CPU_RATE_CONTROL_ENABLE = 1;
-  static final int JOB_OBJECT_CPU_RATE_CONTROL_HARD_CAP = 4;
   static final int JOB_OBJECT_MSG_END_OF_JOB_TIME = 1;
   static final int JOB_OBJECT_MSG_ACTIVE_PROCESS_LIMIT = 3;
   static final int JOB_OBJECT_MSG_ACTIVE_PROCESS_ZERO = 4;
@@ -49,7 +47,6 @@ final class Win32Constants {
   static final int JobObjectBasicUIRestrictions = 4;
   static final int JobObjectAssociateCompletionPortInformation = 7;
   static final int JobObjectExtendedLimitInformation = 9;
-  static final int JobObjectCpuRateControlInformation = 15;
   static final int DISABLE_MAX_PRIVILEGE = 1;
   static final int SANDBOX_INERT = 2;
   static final int LUA_TOKEN = 4;
@@ -105,8 +102,16 @@ final class Win32Constants {
   static final int DESKTOP_READOBJECTS = 1;
   static final int DESKTOP_WRITEOBJECTS = 128;
   static final int DESKTOP_SWITCHDESKTOP = 256;
+  static final int UOI_NAME = 2;
   static final int GENERIC_ALL = 0x10000000;
   static final int GENERIC_READ = 0x80000000;
+  static final int GENERIC_WRITE = 0x40000000;
+  static final int GENERIC_EXECUTE = 0x20000000;
+  static final int FILE_ALL_ACCESS = 0x1F01FF;
+  static final int OBJECT_INHERIT_ACE = 0x1;
+  static final int CONTAINER_INHERIT_ACE = 0x2;
+  static final int INHERIT_ONLY_ACE = 0x8;
+  static final int INHERITED_ACE = 0x10;
   static final int ERROR_ACCESS_DENIED = 5;
   static final int WAIT_OBJECT_0 = 0;
   static final int WAIT_TIMEOUT = 258;

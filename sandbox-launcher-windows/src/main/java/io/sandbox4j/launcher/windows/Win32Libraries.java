@@ -18,7 +18,6 @@ import io.sandbox4j.launcher.windows.Win32Structures.FWPM_FILTER0;
 import io.sandbox4j.launcher.windows.Win32Structures.FWPM_SESSION0;
 import io.sandbox4j.launcher.windows.Win32Structures.FWPM_SUBLAYER0;
 import io.sandbox4j.launcher.windows.Win32Structures.STARTUPINFOEXW;
-import io.sandbox4j.launcher.windows.Win32Structures.TRUSTEE_W;
 
 /**
  * The Win32 functions this module maps by hand (jna-platform 5.19.1 lacks them). Each interface
@@ -104,7 +103,7 @@ final class Win32Libraries {
 
     int SetEntriesInAclW(int count, Pointer entries, Pointer oldAcl, PointerByReference newAcl);
 
-    int GetEffectiveRightsFromAclW(Pointer acl, TRUSTEE_W trustee, IntByReference accessRights);
+    boolean DeleteAce(Pointer acl, int aceIndex);
 
     boolean ConvertStringSecurityDescriptorToSecurityDescriptorW(
         WString sddl, int revision, PointerByReference descriptor, IntByReference size);
@@ -173,6 +172,12 @@ final class Win32Libraries {
         SECURITY_ATTRIBUTES attributes);
 
     boolean CloseDesktop(HANDLE desktop);
+
+    /** The caller's window station (not to be closed). */
+    HANDLE GetProcessWindowStation();
+
+    boolean GetUserObjectInformationW(
+        HANDLE object, int index, Pointer info, int length, IntByReference lengthNeeded);
   }
 
   /** The loaded libraries; created only when the launcher runs on Windows. */

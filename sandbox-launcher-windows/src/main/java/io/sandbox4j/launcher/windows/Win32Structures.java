@@ -139,13 +139,6 @@ final class Win32Structures {
     public SIZE_T PeakJobMemoryUsed = new SIZE_T();
   }
 
-  /** CpuRate is the first member of a DWORD union (CpuRate / Weight / MinRate+MaxRate). */
-  @FieldOrder({"ControlFlags", "CpuRate"})
-  public static class JOBOBJECT_CPU_RATE_CONTROL_INFORMATION extends AbiStructure {
-    public int ControlFlags;
-    public int CpuRate;
-  }
-
   @FieldOrder({"UIRestrictionsClass"})
   public static class JOBOBJECT_BASIC_UI_RESTRICTIONS extends AbiStructure {
     public int UIRestrictionsClass;

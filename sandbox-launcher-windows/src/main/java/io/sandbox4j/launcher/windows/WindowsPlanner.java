@@ -53,18 +53,58 @@ public final class WindowsPlanner {
    * the workspace path, so one workspace always gets the same profile (and container SID).
    */
   public static String profileName(Path workspace) {
-    return "sandbox4j." + hash(workspace.toAbsolutePath().normalize().toString()).substring(0, 32);
+    return "sandbox4j." + hash(workspaceKey(workspace)).substring(0, 32);
   }
 
   /** The restricting SID that stands for "this workspace" in the restricted-token backend. */
   public static Sid workspaceSid(Path workspace) {
-    return Sid.derived("sandbox4j-workspace", workspace.toAbsolutePath().normalize().toString());
+    return Sid.derived("sandbox4j-workspace", workspaceKey(workspace));
+  }
+
+  /**
+   * The one spelling of a workspace that its profile, SID and setup record are derived from, so
+   * that every way Windows accepts to name one directory gives the same ones: absolute and
+   * normalised; on a file system with Windows syntax (separator {@code \}) also without a {@code
+   * \\?\} prefix ({@code \\?\UNC\} becomes {@code \\}), without the trailing dots and spaces Win32
+   * strips from each name, and in upper case (NTFS names are case-insensitive; upper case is how
+   * NTFS folds them).
+   */
+  public static String workspaceKey(Path workspace) {
+    String s = workspace.toAbsolutePath().normalize().toString();
+    if (!workspace.getFileSystem().getSeparator().equals("\\")) {
+      return s;
+    }
+    if (s.regionMatches(true, 0, "\\\\?\\UNC\\", 0, 8)) {
+      s = "\\\\" + s.substring(8);
+    } else if (s.startsWith("\\\\?\\")) {
+      s = s.substring(4);
+    }
+    StringBuilder key = new StringBuilder();
+    String[] parts = s.split("\\\\", -1);
+    for (int i = 0; i < parts.length; i++) {
+      if (i > 0) {
+        key.append('\\');
+      }
+      String part = parts[i];
+      boolean unc = i < 2 && s.startsWith("\\\\"); // the empty names before a UNC host
+      key.append(unc ? part : part.replaceAll("[. ]+$", ""));
+    }
+    String k = key.toString();
+    while (k.length() > 3 && k.endsWith("\\")) {
+      k = k.substring(0, k.length() - 1);
+    }
+    return k.toUpperCase(java.util.Locale.ROOT);
   }
 
   /**
    * The restricted token: all privileges but SeChangeNotify dropped, administrator-like groups made
    * deny-only, low integrity, writes restricted to what is granted to the workspace SID, the run
-   * SID or the RESTRICTED SID (WRITE_RESTRICTED leaves reads to the normal access check).
+   * SID, RESTRICTED, Everyone or the caller's logon SID (WRITE_RESTRICTED leaves reads to the
+   * normal access check). Everyone and the logon SID are what the objects a process needs while it
+   * starts (the window station, the session's named objects, the loader's sections) grant: without
+   * them children of a write-restricted token commonly fail at start (STATUS_DLL_INIT_FAILED) or
+   * cannot open the window station. They do not open the caller's files: the low integrity level
+   * still forbids writing anything not labelled low, and only the writable roots are.
    */
   public static RestrictedTokenSpec restrictedToken(Sid workspaceSid, Sid runSid) {
     return new RestrictedTokenSpec(
@@ -76,9 +116,47 @@ public final class WindowsPlanner {
             Sid.BUILTIN_BACKUP_OPERATORS,
             Sid.BUILTIN_NETWORK_CONFIGURATION_OPERATORS,
             Sid.BUILTIN_HYPER_V_ADMINISTRATORS),
-        List.of(workspaceSid, runSid, Sid.RESTRICTED_CODE),
+        List.of(workspaceSid, runSid, Sid.RESTRICTED_CODE, Sid.EVERYONE, Sid.LOGON_SESSION),
         Sid.LOW_INTEGRITY,
         List.of(Sid.RESTRICTED_CODE, runSid));
+  }
+
+  /**
+   * {@code spec} with the {@link Sid#LOGON_SESSION} placeholder replaced by the caller's logon SID,
+   * or dropped when the caller's token has none (a service logon without an interactive session).
+   */
+  static RestrictedTokenSpec withLogonSid(RestrictedTokenSpec spec, Optional<Sid> logon) {
+    List<Sid> restricting = new ArrayList<>();
+    for (Sid s : spec.restrictingSids()) {
+      if (!s.equals(Sid.LOGON_SESSION)) {
+        restricting.add(s);
+      } else {
+        logon.ifPresent(restricting::add);
+      }
+    }
+    return new RestrictedTokenSpec(
+        spec.flags(),
+        spec.denyOnlySids(),
+        restricting,
+        spec.integrityLevel(),
+        spec.defaultDaclGrantees());
+  }
+
+  /**
+   * The STARTUPINFO.lpDesktop of a private desktop: "window station\desktop". A bare desktop name
+   * is looked up on a window station Windows picks for the new process, which for a restricted
+   * token is not reliably the one the desktop was created on; the caller's own window station
+   * ({@code WinSta0} in an interactive session, {@code Service-0x0-...$} for a service) is named
+   * explicitly.
+   */
+  public static String desktopName(String windowStation, String desktop) {
+    if (windowStation == null || windowStation.isBlank() || windowStation.contains("\\")) {
+      throw new IllegalArgumentException("window station name '" + windowStation + "' is invalid");
+    }
+    if (desktop == null || desktop.isBlank() || desktop.contains("\\")) {
+      throw new IllegalArgumentException("desktop name '" + desktop + "' is invalid");
+    }
+    return windowStation + "\\" + desktop;
   }
 
   /**
@@ -100,8 +178,14 @@ public final class WindowsPlanner {
    * Puts the run in the workspace's AppContainer: the per-workspace profile with exactly the
    * capabilities the network mode needs, the container's one-time grants on the writable roots (it
    * could write nothing otherwise) with the protected-path denials and placeholders, and a
-   * kill-on-close job. Used by every appcontainer isolator, and by the wfp backend, whose filters
-   * match the container's package SID and nothing else.
+   * kill-on-close job with every UI restriction (an AppContainer still shares the caller's desktop,
+   * clipboard and global atoms otherwise). Used by every appcontainer isolator, and by the wfp
+   * backend, whose filters match the container's package SID and nothing else.
+   *
+   * <p>Never LPAC: a less-privileged AppContainer ignores ALL APPLICATION PACKAGES grants, so every
+   * program it runs (its directory, its DLLs, a whole JDK) would need a grant for the container
+   * outside the workspace, and this setup never changes ACLs outside the writable roots. {@link
+   * AppContainerSpec#lessPrivileged} stays for a caller that makes those grants itself.
    */
   public static WindowsLaunchPlan containWorkspace(SandboxPolicy policy, WindowsLaunchPlan plan) {
     FilesystemPolicy fs = policy.filesystem();
@@ -110,7 +194,7 @@ public final class WindowsPlanner {
             profileName(fs.workspace()), networkCapabilities(policy.network().mode()), false));
     plan.addWorkspaceGrants(fs.workspace(), writeGrants(fs, Sid.RUN_APPCONTAINER));
     plan.addProtectedPlaceholders(missingProtectedPaths(fs));
-    plan.limitJob(JobLimits.KILL_ON_CLOSE);
+    plan.limitJob(JobLimits.ALL_UI_RESTRICTIONS);
     return plan;
   }
 

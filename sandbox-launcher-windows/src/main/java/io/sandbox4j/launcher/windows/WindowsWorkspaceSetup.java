@@ -5,12 +5,20 @@ import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 import io.sandbox4j.api.SandboxException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 import org.apiguardian.api.API;
 
 /**
@@ -30,22 +38,60 @@ public final class WindowsWorkspaceSetup {
 
   /** The native operations, a seam so that the recording logic is tested on any OS. */
   interface Operations {
+    /** SetEntriesInAclW (GRANT_ACCESS or DENY_ACCESS) and SetNamedSecurityInfoW, or the label. */
     void apply(AccessGrant grant);
 
     /**
-     * Whether a recorded grant still holds: its path exists and its trustee has (ALLOW) or lacks
-     * (DENY) the rights. One ACL read of one object: cheap enough for every command.
+     * The DACL of an existing object, explicit and inherited ACEs in ACL order: one
+     * GetNamedSecurityInfoW of one object, cheap enough for every command.
      */
-    boolean inPlace(AccessGrant grant);
+    List<Ace> dacl(Path path);
 
+    /** REVOKE_ACCESS for the trustee (its allow entries only), or the label's removal. */
     void revoke(AccessGrant grant);
 
-    void createPlaceholder(Path path) throws IOException;
+    /** Deletes the ACEs at {@code indices} (highest first) from the DACL and writes it back. */
+    void deleteAces(Path path, List<Integer> indices);
 
+    /** An empty placeholder: a directory, or an empty file when {@code file}. */
+    void createPlaceholder(Path path, boolean file) throws IOException;
+
+    /** Deletes a placeholder if it is still empty (else fails, leaving it). */
     void deletePlaceholder(Path path) throws IOException;
 
     void deleteProfile(String profileName);
   }
+
+  /**
+   * Protected names that are directories where they exist (git's and the sandbox's own); every
+   * other missing protected path becomes an empty file, because a directory where a tool expects a
+   * file ({@code .git\config}) breaks that tool, e.g. a later {@code git init}.
+   */
+  static final Set<String> DIRECTORY_NAMES =
+      Set.of(
+          ".git",
+          "hooks",
+          "info",
+          "modules",
+          "objects",
+          "refs",
+          "worktrees",
+          ".sandbox4j",
+          ".github",
+          ".vscode",
+          ".idea");
+
+  /** Whether the placeholder for a missing protected {@code path} is an empty file. */
+  static boolean placeholderIsFile(Path path) {
+    Path name = path.getFileName();
+    return name != null && !DIRECTORY_NAMES.contains(name.toString().toLowerCase(Locale.ROOT));
+  }
+
+  /**
+   * One lock per workspace record in this JVM: a launch makes a new setup object, so locking the
+   * object serialised nothing. Other processes are excluded by a file lock beside the record.
+   */
+  private static final ConcurrentHashMap<Path, ReentrantLock> LOCKS = new ConcurrentHashMap<>();
 
   private final Path recordDir;
   private final Operations ops;
@@ -84,8 +130,7 @@ public final class WindowsWorkspaceSetup {
 
   Path recordFile(Path workspace) {
     return recordDir.resolve(
-        WindowsPlanner.hash(workspace.toAbsolutePath().normalize().toString()).substring(0, 32)
-            + ".txt");
+        WindowsPlanner.hash(WindowsPlanner.workspaceKey(workspace)).substring(0, 32) + ".txt");
   }
 
   /**
@@ -93,20 +138,29 @@ public final class WindowsWorkspaceSetup {
    * run for a workspace applies the grants (Windows propagates inheritable ACEs to existing
    * children then, once); later runs read the record and return.
    */
-  public synchronized void ensure(
-      Path workspace, List<AccessGrant> grants, List<Path> placeholders) {
+  public void ensure(Path workspace, List<AccessGrant> grants, List<Path> placeholders) {
+    locked(
+        workspace,
+        () -> {
+          ensureLocked(workspace, grants, placeholders);
+          return null;
+        });
+  }
+
+  private void ensureLocked(Path workspace, List<AccessGrant> grants, List<Path> placeholders) {
     List<String> record = read(workspace);
     if (record.isEmpty()) {
       record.add("workspace " + workspace.toAbsolutePath().normalize());
     }
     for (Path p : placeholders) {
-      String line = "placeholder " + p;
-      if (record.contains(line) && !Files.isDirectory(p)) {
+      boolean file = placeholderIsFile(p);
+      String line = (file ? "placeholder-file " : "placeholder ") + p;
+      if (record.contains(line) && !(file ? Files.isRegularFile(p) : Files.isDirectory(p))) {
         record.remove(line); // deleted since: create it again
       }
       if (!record.contains(line) && !Files.exists(p)) {
         try {
-          ops.createPlaceholder(p);
+          ops.createPlaceholder(p, file);
         } catch (IOException e) {
           throw SandboxException.cannotSandbox(
               "cannot create protected placeholder " + p + ": " + e.getMessage(), e);
@@ -117,7 +171,7 @@ public final class WindowsWorkspaceSetup {
     }
     for (AccessGrant g : grants) {
       String line = "grant " + g.toRecord();
-      if (record.contains(line) && !ops.inPlace(g)) {
+      if (record.contains(line) && !inPlace(g)) {
         record.remove(line); // the object lost its ACE (deleted and re-created): apply again
       }
       if (!record.contains(line)) {
@@ -135,15 +189,66 @@ public final class WindowsWorkspaceSetup {
                   + " does not exist: create it or remove it from the"
                   + " policy");
         }
-        ops.apply(g);
+        if (g.mode() == AccessGrant.Mode.LOW_INTEGRITY_LABEL || !inPlace(g)) {
+          ops.apply(g); // a grant already there (e.g. a lost record) is only recorded
+        }
         record.add(line);
         write(workspace, record);
       }
     }
   }
 
+  /**
+   * Whether a recorded grant still holds on its object: the object exists and its DACL has the
+   * grant's explicit ACE ({@link Ace#holds}). A label survives with its object (a re-created object
+   * fails its ACE checks and gets both again).
+   */
+  private boolean inPlace(AccessGrant g) {
+    if (!Files.exists(g.path())) {
+      return false;
+    }
+    if (g.mode() == AccessGrant.Mode.LOW_INTEGRITY_LABEL) {
+      return true;
+    }
+    return Ace.holds(ops.dacl(g.path()), g);
+  }
+
+  /**
+   * Runs {@code body} holding the workspace's lock: one thread of this JVM at a time (whatever
+   * setup object it uses), and one process at a time through a file lock beside the record.
+   */
+  private <T> T locked(Path workspace, Supplier<T> body) {
+    Path record = recordFile(workspace);
+    ReentrantLock lock = LOCKS.computeIfAbsent(record, k -> new ReentrantLock());
+    lock.lock();
+    try {
+      Files.createDirectories(record.getParent());
+      Path lockFile = record.resolveSibling(record.getFileName() + ".lock");
+      try (FileChannel ch =
+              FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+          FileLock held = ch.lock()) {
+        adoptLegacyRecord(workspace);
+        return body.get();
+      }
+    } catch (IOException e) {
+      throw SandboxException.cannotSandbox(
+          "cannot lock the workspace record " + record + ": " + e.getMessage(), e);
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** Records that the AppContainer profile exists, so that cleanup deletes it. */
-  public synchronized void recordProfile(Path workspace, String profileName) {
+  public void recordProfile(Path workspace, String profileName) {
+    locked(
+        workspace,
+        () -> {
+          recordProfileLocked(workspace, profileName);
+          return null;
+        });
+  }
+
+  private void recordProfileLocked(Path workspace, String profileName) {
     List<String> record = read(workspace);
     if (record.isEmpty()) {
       record.add("workspace " + workspace.toAbsolutePath().normalize());
@@ -156,12 +261,16 @@ public final class WindowsWorkspaceSetup {
   }
 
   /** Whether the record already lists this profile. */
-  public synchronized boolean hasProfile(Path workspace, String profileName) {
-    return read(workspace).contains("profile " + profileName);
+  public boolean hasProfile(Path workspace, String profileName) {
+    return locked(workspace, () -> read(workspace).contains("profile " + profileName));
   }
 
   /** Undoes every recorded step, last first. See {@link #cleanup(Path)}. */
-  public synchronized List<String> revert(Path workspace) {
+  public List<String> revert(Path workspace) {
+    return locked(workspace, () -> revertLocked(workspace));
+  }
+
+  private List<String> revertLocked(Path workspace) {
     List<String> record = read(workspace);
     List<String> done = new ArrayList<>();
     List<String> failed = new ArrayList<>();
@@ -176,10 +285,16 @@ public final class WindowsWorkspaceSetup {
           case "grant" -> {
             AccessGrant g = AccessGrant.fromRecord(value, workspace.getFileSystem());
             if (Files.exists(g.path())) { // a deleted object took its ACE with it
-              ops.revoke(g);
+              if (g.mode() == AccessGrant.Mode.DENY) {
+                // REVOKE_ACCESS removes allow and audit entries only: delete the denials.
+                ops.deleteAces(g.path(), Ace.explicitDenials(ops.dacl(g.path()), g));
+              } else {
+                ops.revoke(g);
+              }
             }
           }
-          case "placeholder" -> ops.deletePlaceholder(workspace.getFileSystem().getPath(value));
+          case "placeholder", "placeholder-file" ->
+              ops.deletePlaceholder(workspace.getFileSystem().getPath(value));
           case "profile" -> ops.deleteProfile(value);
           case "workspace" -> {
             continue;
@@ -203,6 +318,49 @@ public final class WindowsWorkspaceSetup {
     write(workspace, remaining);
     throw SandboxException.cannotSandbox(
         "cleanup of " + workspace + " left " + failed.size() + " step(s) in place: " + failed);
+  }
+
+  /**
+   * Renames a record made before workspaces were keyed by {@link WindowsPlanner#workspaceKey} (its
+   * file name hashed the path as spelled) to the current name, so that cleanup still reverts what
+   * it lists (grants for the SID and the profile derived from that spelling).
+   */
+  private void adoptLegacyRecord(Path workspace) throws IOException {
+    Path current = recordFile(workspace);
+    Path legacy =
+        recordDir.resolve(
+            WindowsPlanner.hash(workspace.toAbsolutePath().normalize().toString()).substring(0, 32)
+                + ".txt");
+    if (!legacy.equals(current) && Files.exists(legacy) && !Files.exists(current)) {
+      Files.move(legacy, current, StandardCopyOption.ATOMIC_MOVE);
+    }
+  }
+
+  /** Creates an empty placeholder directory, or an empty file, with its missing parents. */
+  static void createPlaceholderOnDisk(Path path, boolean file) throws IOException {
+    if (file) {
+      Files.createDirectories(path.getParent());
+      Files.createFile(path);
+    } else {
+      Files.createDirectories(path);
+    }
+  }
+
+  /** Deletes a placeholder only if it is still empty: the user may have put something there. */
+  static void deletePlaceholderOnDisk(Path path) throws IOException {
+    if (!Files.exists(path)) {
+      return;
+    }
+    if (Files.isDirectory(path)) {
+      try (var s = Files.list(path)) {
+        if (s.findAny().isPresent()) {
+          throw new IOException(path + " is no longer empty; left in place");
+        }
+      }
+    } else if (Files.size(path) > 0) {
+      throw new IOException(path + " is no longer empty; left in place");
+    }
+    Files.delete(path);
   }
 
   List<String> read(Path workspace) {

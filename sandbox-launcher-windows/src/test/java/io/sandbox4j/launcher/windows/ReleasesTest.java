@@ -9,6 +9,33 @@ import org.junit.jupiter.api.Test;
 
 class ReleasesTest {
   @Test
+  void afterTheCommandEndedAnUndeletableTempDirectoryIsAWarningNotTheRunsFailure() {
+    List<String> ran = new ArrayList<>();
+    Releases owned = new Releases();
+    owned.add(() -> ran.add("job"));
+    owned.add(
+        () -> {
+          throw new java.io.UncheckedIOException(
+              "cannot delete private temp C:\\t\\run-1 (left in place; delete it later)",
+              new java.io.IOException("The process cannot access the file"));
+        });
+    owned.add(() -> ran.add("desktop"));
+    assertThat(JobProcess.releaseAfterEnd(owned))
+        .containsExactly(
+            "cannot delete private temp C:\\t\\run-1 (left in place; delete it later):"
+                + " java.io.IOException: The process cannot access the file");
+    assertThat(ran).containsExactly("desktop", "job");
+    assertThat(owned.isEmpty()).isTrue();
+    owned.add(
+        () -> {
+          throw new IllegalStateException("CloseHandle failed");
+        });
+    assertThatThrownBy(owned::runAll)
+        .as("what waitFor() used to throw")
+        .hasMessage("CloseHandle failed");
+  }
+
+  @Test
   void runsEveryReleaseInReverseOrderEvenWhenOneFails() {
     List<String> ran = new ArrayList<>();
     Releases r = new Releases();

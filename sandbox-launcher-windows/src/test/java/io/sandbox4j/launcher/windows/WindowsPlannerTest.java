@@ -3,6 +3,8 @@ package io.sandbox4j.launcher.windows;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.common.jimfs.Configuration;
+import com.google.common.jimfs.Jimfs;
 import io.sandbox4j.api.HostPort;
 import io.sandbox4j.api.NetworkMode;
 import io.sandbox4j.api.NetworkPolicy;
@@ -11,6 +13,7 @@ import io.sandbox4j.api.SandboxException;
 import io.sandbox4j.api.SandboxPolicy;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.FileSystem;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -19,7 +22,18 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class WindowsPlannerTest {
-  private static final Path WS = Path.of("/work/ws");
+  /**
+   * A file system with Windows semantics (drive letters, backslashes, case-insensitive names): the
+   * planner is tested on the paths it plans for, identically on every OS.
+   */
+  private static final FileSystem WINDOWS = Jimfs.newFileSystem(Configuration.windows());
+
+  private static final Path WS = WINDOWS.getPath("C:\\work\\ws");
+
+  private static Path win(String path) {
+    return WINDOWS.getPath(path);
+  }
+
   private static final Sid TRUSTEE = Sid.derived("test", "trustee");
 
   private static SandboxPolicy policy() {
@@ -90,9 +104,45 @@ class WindowsPlannerTest {
     assertThat(t.denyOnlySids())
         .extracting(Sid::value)
         .contains("S-1-5-32-544", "S-1-5-114", "S-1-5-32-547");
-    assertThat(t.restrictingSids()).containsExactly(ws, run, new Sid("S-1-5-12"));
+    assertThat(t.restrictingSids())
+        .containsExactly(ws, run, new Sid("S-1-5-12"), new Sid("S-1-1-0"), Sid.LOGON_SESSION);
     assertThat(t.integrityLevel().value()).isEqualTo("S-1-16-4096");
     assertThat(t.defaultDaclGrantees()).contains(run);
+  }
+
+  @Test
+  void theLogonSidOfTheCallerReplacesItsPlaceholderOrIsDroppedWhenThereIsNone() {
+    Sid ws = WindowsPlanner.workspaceSid(WS);
+    Sid run = Sid.derived("run", "1");
+    RestrictedTokenSpec t = WindowsPlanner.restrictedToken(ws, run);
+    Sid logon = new Sid("S-1-5-5-0-123456");
+    assertThat(WindowsPlanner.withLogonSid(t, Optional.of(logon)).restrictingSids())
+        .containsExactly(ws, run, Sid.RESTRICTED_CODE, Sid.EVERYONE, logon);
+    assertThat(WindowsPlanner.withLogonSid(t, Optional.empty()).restrictingSids())
+        .containsExactly(ws, run, Sid.RESTRICTED_CODE, Sid.EVERYONE);
+    assertThat(WindowsPlanner.withLogonSid(t, Optional.of(logon)).flags()).isEqualTo(t.flags());
+  }
+
+  @Test
+  void thePrivateDesktopIsNamedWithItsWindowStation() {
+    assertThat(WindowsPlanner.desktopName("WinSta0", "sandbox4j-abc"))
+        .isEqualTo("WinSta0\\sandbox4j-abc");
+    assertThat(WindowsPlanner.desktopName("Service-0x0-3e7$", "sandbox4j-abc"))
+        .isEqualTo("Service-0x0-3e7$\\sandbox4j-abc");
+    assertThatThrownBy(() -> WindowsPlanner.desktopName("", "d"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> WindowsPlanner.desktopName("WinSta0", "a\\b"))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void anAppContainerRunGetsEveryUiRestrictionAndNeverLpac() {
+    WindowsLaunchPlan plan = WindowsPlanner.containWorkspace(policy(), new WindowsLaunchPlan());
+    assertThat(plan.jobLimits().uiRestrictions()).isEqualTo(0xFF);
+    assertThat(plan.jobLimits().limitFlags() & 0x2000).isEqualTo(0x2000);
+    assertThat(plan.appContainer().orElseThrow().lessPrivileged())
+        .as("LPAC would need grants outside the workspace for every program it runs")
+        .isFalse();
   }
 
   @Test
@@ -130,7 +180,7 @@ class WindowsPlannerTest {
   void workspaceSidIsStableAndDistinct() {
     assertThat(WindowsPlanner.workspaceSid(WS)).isEqualTo(WindowsPlanner.workspaceSid(WS));
     assertThat(WindowsPlanner.workspaceSid(WS))
-        .isNotEqualTo(WindowsPlanner.workspaceSid(Path.of("/work/other")));
+        .isNotEqualTo(WindowsPlanner.workspaceSid(win("C:\\work\\other")));
     assertThat(WindowsPlanner.workspaceSid(WS).value()).matches("S-1-15-3(-\\d+){4}");
   }
 
@@ -176,7 +226,7 @@ class WindowsPlannerTest {
         SandboxPolicy.builder(WS)
             .denyCredentialStores(false, Map.of())
             .denyRead(WS.resolve("secrets"))
-            .denyRead(Path.of("/home/u/.ssh"))
+            .denyRead(win("C:\\Users\\u\\.ssh"))
             .build();
     assertThat(WindowsPlanner.readDenyGrants(p.filesystem(), TRUSTEE))
         .singleElement()
@@ -347,8 +397,7 @@ class WindowsPlannerTest {
         .hasMessageContaining("'a/b' must be 1 to 64 characters");
     assertThatThrownBy(() -> new AppContainerSpec("x".repeat(65), List.of(), false))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(
-            () -> new AccessGrant(Path.of("rel"), TRUSTEE, AccessGrant.Mode.ALLOW, 1, false))
+    assertThatThrownBy(() -> new AccessGrant(win("rel"), TRUSTEE, AccessGrant.Mode.ALLOW, 1, false))
         .hasMessage("ACL grant path 'rel' must be absolute");
   }
 
@@ -357,7 +406,7 @@ class WindowsPlannerTest {
     String name = WindowsPlanner.profileName(WS);
     assertThat(name).isEqualTo(WindowsPlanner.profileName(WS)).hasSize(42).startsWith("sandbox4j.");
     assertThat(new AppContainerSpec(name, List.of(), false).profileName()).isEqualTo(name);
-    assertThat(WindowsPlanner.profileName(Path.of("/other"))).isNotEqualTo(name);
+    assertThat(WindowsPlanner.profileName(win("C:\\other"))).isNotEqualTo(name);
   }
 
   @Test
@@ -436,7 +485,7 @@ class WindowsPlannerTest {
     assertThat(WindowsPlanner.containerCapabilities(plan))
         .containsExactly(Sid.CAPABILITY_INTERNET_CLIENT, plan.runSid());
     Sid tmp = Sid.derived("tmp", "x");
-    plan.privateTmp(Path.of("/local/Temp"), tmp);
+    plan.privateTmp(win("C:\\local\\Temp"), tmp);
     assertThat(WindowsPlanner.containerCapabilities(plan))
         .containsExactly(Sid.CAPABILITY_INTERNET_CLIENT, plan.runSid(), tmp);
   }
@@ -444,13 +493,13 @@ class WindowsPlannerTest {
   @Test
   void theExecutableDirectoryMustBeReadableOnceAndTheProfileFollowsThePlanWorkspace() {
     WindowsLaunchPlan plan = new WindowsLaunchPlan();
-    plan.requireReadable(Path.of("/tools"));
-    assertThat(WindowsPlanner.mustBeReadable(plan, Path.of("/tools/git.exe")))
-        .containsExactly(Path.of("/tools"));
-    assertThat(WindowsPlanner.mustBeReadable(plan, Path.of("/bin/cmd.exe")))
-        .containsExactly(Path.of("/tools"), Path.of("/bin"));
+    plan.requireReadable(win("C:\\tools"));
+    assertThat(WindowsPlanner.mustBeReadable(plan, win("C:\\tools\\git.exe")))
+        .containsExactly(win("C:\\tools"));
+    assertThat(WindowsPlanner.mustBeReadable(plan, win("C:\\bin\\cmd.exe")))
+        .containsExactly(win("C:\\tools"), win("C:\\bin"));
     assertThat(WindowsPlanner.profileWorkspace(plan, policy())).isEqualTo(WS);
-    plan.addWorkspaceGrants(Path.of("/other"), List.of());
-    assertThat(WindowsPlanner.profileWorkspace(plan, policy())).isEqualTo(Path.of("/other"));
+    plan.addWorkspaceGrants(win("C:\\other"), List.of());
+    assertThat(WindowsPlanner.profileWorkspace(plan, policy())).isEqualTo(win("C:\\other"));
   }
 }

@@ -57,6 +57,18 @@ public final class Probe {
         System.out.write(Files.readAllBytes(Path.of(a[0])));
         System.out.flush();
       }
+      case "head" -> {
+        // head PATH N: reads the first N bytes of a file or device (\\.\PhysicalDrive0) and
+        // prints them in hex; java.io opens device paths that java.nio.file cannot parse.
+        need(a, 2);
+        byte[] b = new byte[Integer.parseInt(a[1])];
+        int n;
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(a[0], "r")) {
+          n = f.read(b);
+        }
+        System.out.println(
+            "read " + n + " " + java.util.HexFormat.of().formatHex(b, 0, Math.max(n, 0)));
+      }
       case "connect" -> {
         need(a, 2);
         try (Socket s = new Socket()) {
@@ -198,7 +210,7 @@ public final class Probe {
 
   private static void usage() {
     System.err.println(
-        "usage: Probe write FILE TEXT | read FILE | connect HOST PORT | udp HOST PORT"
+        "usage: Probe write FILE TEXT | read FILE | head FILE N | connect HOST PORT | udp HOST PORT"
             + " | dns HOST PORT NAME | unix-connect PATH | spawn-orphan TOKEN SECONDS"
             + " | sleep SECONDS [TOKEN] | alloc MIB MARKER | spin SECONDS | env | cat | exit N");
     System.exit(2);

@@ -1,0 +1,250 @@
+package io.sandbox4j.core.git;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The sweep on real directories: what exists before {@link #runStarts()} is the user's, what is
+ * written after it is the command's (ctime decides, as after a real run).
+ */
+class GitSweepTest {
+  static final String FSMONITOR = "[core]\n\trepositoryformatversion = 0\n\tfsmonitor = touch x\n";
+
+  @TempDir Path ws;
+  @TempDir Path outside;
+  @TempDir Path home;
+  private Instant threshold;
+
+  @BeforeEach
+  void userRepository() throws IOException {
+    repo(ws.resolve(".git"), "[core]\n\trepositoryformatversion = 0\n\tbare = false\n");
+  }
+
+  static Path repo(Path gitDir, String config) throws IOException {
+    Files.createDirectories(gitDir.resolve("objects"));
+    Files.createDirectories(gitDir.resolve("refs/heads"));
+    Files.createDirectories(gitDir.resolve("hooks"));
+    Files.writeString(gitDir.resolve("HEAD"), "ref: refs/heads/main\n");
+    Files.writeString(gitDir.resolve("config"), config);
+    return gitDir;
+  }
+
+  /** Everything before this is the user's. */
+  private void runStarts() throws InterruptedException {
+    Thread.sleep(50); // ctime comes from a coarse clock
+    threshold = Instant.now();
+    Thread.sleep(50);
+  }
+
+  private GitSweep.Outcome sweep() {
+    return sweep(Long.MAX_VALUE);
+  }
+
+  private GitSweep.Outcome sweep(long limit) {
+    return new GitSweep(List.of(ws), threshold, Map.of(), home, limit).run();
+  }
+
+  private static List<String> names(Path dir) throws IOException {
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.map(p -> p.getFileName().toString()).sorted().toList();
+    }
+  }
+
+  @Test
+  void aNestedRepositoryTheCommandMadeLosesItsFsmonitor() throws Exception {
+    runStarts();
+    Path sub = repo(ws.resolve("sub/.git"), FSMONITOR);
+    GitSweep.Outcome o = sweep();
+    assertThat(o.failed()).isFalse();
+    assertThat(Files.readString(sub.resolve("config")))
+        .contains("repositoryformatversion")
+        .doesNotContain("fsmonitor");
+    assertThat(names(sub)).anyMatch(n -> n.startsWith("config" + GitSweep.ORIGINAL));
+    assertThat(o.notices()).anyMatch(n -> n.contains("sanitized " + sub.resolve("config")));
+  }
+
+  @Test
+  void aRepositoryIsFoundByStructureWhateverItsName() throws Exception {
+    runStarts();
+    Path bare = repo(ws.resolve("deep/er/anything.d"), FSMONITOR);
+    Files.writeString(bare.resolve("hooks/post-checkout"), "#!/bin/sh\ntouch x\n");
+    sweep();
+    assertThat(Files.readString(bare.resolve("config"))).doesNotContain("fsmonitor");
+    assertThat(names(bare.resolve("hooks"))).noneMatch(n -> n.equals("post-checkout"));
+  }
+
+  @Test
+  void theUsersOwnNestedRepositoryAndHookAreLeftAlone() throws Exception {
+    Path mine = repo(ws.resolve("mine/.git"), FSMONITOR);
+    Files.writeString(mine.resolve("hooks/pre-commit"), "#!/bin/sh\n");
+    runStarts();
+    Files.writeString(ws.resolve("unrelated.txt"), "work\n");
+    GitSweep.Outcome o = sweep();
+    assertThat(o.notices()).isEmpty();
+    assertThat(Files.readString(mine.resolve("config"))).isEqualTo(FSMONITOR);
+    assertThat(names(mine.resolve("hooks"))).containsExactly("pre-commit");
+  }
+
+  @Test
+  void aChangedConfigWithInertVariablesOnlyIsNotRewritten() throws Exception {
+    runStarts();
+    String config = "[core]\n\tbare = false\n[branch \"x\"]\n\tremote = origin\n";
+    Files.writeString(ws.resolve(".git/config"), config);
+    assertThat(sweep().notices()).isEmpty();
+    assertThat(Files.readString(ws.resolve(".git/config"))).isEqualTo(config);
+  }
+
+  @Test
+  void anUnparseableChangedConfigIsReplacedByAMinimalOne() throws Exception {
+    runStarts();
+    Files.writeString(ws.resolve(".git/config"), "[core] fsmonitor = touch x\n");
+    sweep();
+    assertThat(Files.readString(ws.resolve(".git/config")))
+        .isEqualTo("[core]\n\trepositoryformatversion = \"0\"\n\tbare = \"false\"\n");
+  }
+
+  @Test
+  void hooksTheCommandWroteAreMovedAsideButSamplesStay() throws Exception {
+    Files.writeString(ws.resolve(".git/hooks/pre-push.sample"), "#!/bin/sh\n");
+    runStarts();
+    Files.writeString(ws.resolve(".git/hooks/pre-commit"), "#!/bin/sh\ntouch x\n");
+    Files.writeString(ws.resolve(".git/hooks/pre-rebase.sample"), "#!/bin/sh\n");
+    Files.createSymbolicLink(ws.resolve(".git/hooks/pre-push"), Path.of("pre-push.sample"));
+    sweep();
+    assertThat(names(ws.resolve(".git/hooks")))
+        .contains("pre-push.sample", "pre-rebase.sample")
+        .noneMatch(n -> n.equals("pre-commit") || n.equals("pre-push"))
+        .anyMatch(n -> n.startsWith("pre-commit" + GitSweep.DISABLED));
+  }
+
+  @Test
+  void theHooksDirectoryTheUsersConfigNamesIsSwept() throws Exception {
+    Files.writeString(ws.resolve(".git/config"), "[core]\n\thooksPath = .husky\n");
+    Files.createDirectories(ws.resolve(".husky"));
+    Files.writeString(ws.resolve(".husky/pre-push"), "#!/bin/sh\n");
+    runStarts();
+    Files.writeString(ws.resolve(".husky/pre-commit"), "#!/bin/sh\ntouch x\n");
+    sweep();
+    assertThat(names(ws.resolve(".husky")))
+        .doesNotContain("pre-commit")
+        .anyMatch(n -> n.startsWith("pre-commit" + GitSweep.DISABLED))
+        .as("the directory changed, so every hook in it goes")
+        .doesNotContain("pre-push");
+  }
+
+  @Test
+  void aGlobalHooksPathInsideTheWorkspaceIsSweptToo() throws Exception {
+    Files.writeString(
+        home.resolve(".gitconfig"), "[core]\n\thooksPath = " + ws.resolve("hk") + "\n");
+    Files.createDirectories(ws.resolve("hk"));
+    runStarts();
+    Files.writeString(ws.resolve("hk/post-checkout"), "#!/bin/sh\n");
+    sweep();
+    assertThat(names(ws.resolve("hk"))).noneMatch(n -> n.equals("post-checkout"));
+  }
+
+  @Test
+  void aFileTheUsersConfigIncludesIsSanitizedWhenTheCommandChangesIt() throws Exception {
+    Files.writeString(ws.resolve(".git/config"), "[include]\n\tpath = ../shared.gitconfig\n");
+    Files.writeString(ws.resolve("shared.gitconfig"), "[user]\n\tname = me\n");
+    runStarts();
+    Files.writeString(ws.resolve("shared.gitconfig"), "[core]\n\tfsmonitor = touch x\n");
+    sweep();
+    assertThat(Files.readString(ws.resolve("shared.gitconfig"))).doesNotContain("fsmonitor");
+    assertThat(Files.readString(ws.resolve(".git/config"))).contains("include");
+  }
+
+  @Test
+  void aPointerRewrittenToADirectoryOutsideIsMovedAside() throws Exception {
+    Path sub = Files.createDirectories(ws.resolve("sub"));
+    Files.writeString(sub.resolve(".git"), "gitdir: ../.git/modules/sub\n");
+    repo(outside.resolve("evil"), FSMONITOR);
+    runStarts();
+    Files.writeString(sub.resolve(".git"), "gitdir: " + outside.resolve("evil") + "\n");
+    GitSweep.Outcome o = sweep();
+    assertThat(names(sub)).noneMatch(n -> n.equals(".git"));
+    assertThat(o.notices()).anyMatch(n -> n.contains("gitdir pointer to " + outside));
+  }
+
+  @Test
+  void aPointerToADirectoryInsideHasItsTargetSweptWhereverItIs() throws Exception {
+    Path sub = Files.createDirectories(ws.resolve("sub"));
+    Files.writeString(sub.resolve(".git"), "gitdir: ../.git/modules/sub\n");
+    repo(ws.resolve(".git/modules/sub"), "[core]\n\tworktree = ../../../sub\n");
+    runStarts();
+    // hidden in object storage, which the walk skips: found through the pointer
+    Path hidden = repo(ws.resolve(".git/objects/ab/x"), FSMONITOR);
+    Files.writeString(sub.resolve(".git"), "gitdir: ../.git/objects/ab/x\n");
+    sweep();
+    assertThat(Files.readString(hidden.resolve("config"))).doesNotContain("fsmonitor");
+  }
+
+  @Test
+  void aCommondirLeadingOutsideIsMovedAside() throws Exception {
+    repo(outside.resolve("evil"), FSMONITOR);
+    runStarts();
+    Files.writeString(ws.resolve(".git/commondir"), outside.resolve("evil") + "\n");
+    sweep();
+    assertThat(names(ws.resolve(".git"))).noneMatch(n -> n.equals("commondir"));
+  }
+
+  @Test
+  void configWorktreeIsSanitizedToo() throws Exception {
+    runStarts();
+    Files.writeString(ws.resolve(".git/config.worktree"), "[core]\n\tfsmonitor = touch x\n");
+    sweep();
+    assertThat(Files.readString(ws.resolve(".git/config.worktree"))).isEmpty();
+  }
+
+  @Test
+  void aDirectoryTheCommandMadeUnreadableIsReadAnyway() throws Exception {
+    runStarts();
+    Path sub = repo(ws.resolve("sub/.git"), FSMONITOR);
+    Files.setPosixFilePermissions(sub, PosixFilePermissions.fromString("---------"));
+    GitSweep.Outcome o = sweep();
+    assertThat(o.failed()).isFalse();
+    assertThat(Files.readString(sub.resolve("config"))).doesNotContain("fsmonitor");
+  }
+
+  @Test
+  void theCommandCannotPrepareTheNamesThingsAreMovedTo() throws Exception {
+    runStarts();
+    Files.writeString(ws.resolve(".git/hooks/pre-commit"), "#!/bin/sh\ntouch x\n");
+    for (int i = 0; i < 200; i++) {
+      Files.createDirectory(ws.resolve(".git/hooks/pre-commit.sandbox4j-quarantine-" + i));
+    }
+    GitSweep.Outcome o = sweep();
+    assertThat(o.failed()).isFalse();
+    assertThat(names(ws.resolve(".git/hooks"))).doesNotContain("pre-commit");
+  }
+
+  @Test
+  void pastTheEntryLimitTheSweepFails() throws Exception {
+    runStarts();
+    for (int i = 0; i < 20; i++) {
+      Files.writeString(ws.resolve("f" + i), "");
+    }
+    GitSweep.Outcome o = sweep(10);
+    assertThat(o.failures()).singleElement().asString().contains("stopped after 10 entries");
+  }
+
+  @Test
+  void aRootThatIsGoneIsNothingToSweep() throws Exception {
+    runStarts();
+    GitSweep.Outcome o =
+        new GitSweep(List.of(ws.resolve("nope")), threshold, Map.of(), home, 10).run();
+    assertThat(o.failed()).isFalse();
+    assertThat(o.notices()).isEmpty();
+  }
+}

@@ -1,0 +1,318 @@
+package io.sandbox4j.testkit;
+
+import static io.sandbox4j.testkit.ScenarioContext.excerpt;
+
+import io.sandbox4j.api.SandboxPolicy;
+import io.sandbox4j.core.SandboxResult;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Host git runs nothing the command planted. Each attack plants something git on the host would run
+ * (a {@code core.fsmonitor} command or a hook that creates a marker outside the workspace); after
+ * the run the host's real git does what an IDE or a shell prompt does unasked ({@code git status})
+ * or what the user does next ({@code git commit}), and the marker must not appear. They judge no
+ * feature: the engine's post-run git sweep protects every backend and combination. The functional
+ * ones check that ordinary git work inside the sandbox keeps working.
+ */
+final class GitScenarios {
+  private GitScenarios() {}
+
+  /** Inside the sandbox: {@code g} is git; $1 is git's path, $2 the marker's. */
+  private static final String G =
+      "set -e; G=\"$1\"; M=\"$2\"; g() { \"$G\" -c safe.directory='*'"
+          + " -c protocol.file.allow=always -c init.defaultBranch=main \"$@\"; }; ";
+
+  static List<Scenario> all() {
+    return List.of(
+        attack(
+            "nestedRepositoryCannotPlantFsmonitorForHostGit",
+            "the command makes a nested repository with a core.fsmonitor command and adds it to"
+                + " the workspace's repository; host git status in the parent must not run it",
+            (ctx, h) -> h.init(),
+            "g init -q sub; g -C sub commit -q --allow-empty -m s;"
+                + " g -C sub config core.fsmonitor \"touch '$M'\"; g add sub",
+            Host::status),
+        attack(
+            "submodulePointerCannotBeRedirected",
+            "the command rewrites a submodule's .git pointer to a repository it hid in"
+                + " .git/objects, with a core.fsmonitor command; host git status must not run it",
+            (ctx, h) -> h.submodule(),
+            "g init -q ev; g -C ev config core.fsmonitor \"touch '$M'\";"
+                + " mv ev/.git .git/objects/evil; rm -r ev;"
+                + " echo 'gitdir: ../.git/objects/evil' > sub/.git",
+            Host::status),
+        attack(
+            "hooksPathDirectoryCannotBePlanted",
+            "core.hooksPath names .husky in the workspace (the user's setting); the command writes"
+                + " .husky/pre-commit; host git commit must not run it",
+            (ctx, h) -> {
+              h.init();
+              h.git("config", "core.hooksPath", ".husky");
+              Files.createDirectories(ctx.workspace().resolve(".husky"));
+            },
+            "printf '#!/bin/sh\\ntouch \"%s\"\\n' \"$M\" > .husky/pre-commit;"
+                + " chmod +x .husky/pre-commit",
+            Host::commit),
+        attack(
+            "preCreatedQuarantineNamesDoNotKeepAPlant",
+            "the command plants .git/commondir leading to a repository with a core.fsmonitor"
+                + " command and pre-creates every name a predictable quarantine would move it to;"
+                + " host git status must not run it",
+            (ctx, h) -> h.init(),
+            "g init -q .cache/evil; g -C .cache/evil config core.fsmonitor \"touch '$M'\";"
+                + " t=$(date +%s); for i in $(seq 0 90); do"
+                + " s=$(date -u -d @$((t+i)) +%Y%m%dT%H%M%SZ);"
+                + " p=.git/commondir.sandbox4j-quarantine-$s; mkdir -p \"$p\";"
+                + " for n in $(seq 2 100); do echo \"$p-$n\"; done | xargs mkdir -p; done;"
+                + " echo ../.cache/evil/.git > .git/commondir",
+            Host::status),
+        attack(
+            "unreadableGitDirectoryCannotHideAPlant",
+            "the command makes a nested repository with a core.fsmonitor command, adds it, and"
+                + " leaves its .git searchable but unlistable (chmod 111) to hide it from a sweep;"
+                + " host git status must not run it",
+            (ctx, h) -> h.init(),
+            "g init -q sub; g -C sub commit -q --allow-empty -m s;"
+                + " g -C sub config core.fsmonitor \"touch '$M'\"; g add sub; chmod 111 sub/.git",
+            Host::status),
+        attack(
+            "configWorktreeCannotPlantFsmonitor",
+            "the user's repository reads config.worktree (extensions.worktreeConfig); the command"
+                + " writes a core.fsmonitor command there; host git status must not run it",
+            (ctx, h) -> {
+              h.init();
+              h.git("config", "extensions.worktreeConfig", "true");
+            },
+            "printf '[core]\\n\\tfsmonitor = touch \"%s\"\\n' \"$M\" >> .git/config.worktree",
+            Host::status),
+        attack(
+            "includedConfigFileCannotPlantFsmonitor",
+            "the user's .git/config includes ../shared.gitconfig from the work tree; the command"
+                + " appends a core.fsmonitor command to it; host git status must not run it",
+            (ctx, h) -> {
+              h.init();
+              Files.writeString(
+                  ctx.workspace().resolve("shared.gitconfig"), "[user]\n\tname = u\n");
+              h.git("config", "include.path", "../shared.gitconfig");
+            },
+            "printf '[core]\\n\\tfsmonitor = touch \"%s\"\\n' \"$M\" >> shared.gitconfig",
+            Host::status),
+        Scenario.builder("gitInitAddCommitAndBranchWorkInsideTheSandbox")
+            .linux()
+            .description(
+                "git init, add, commit, branch and checkout of a new repository in the workspace;"
+                    + " host git sees the commits and the branch, nothing was moved aside")
+            .body(
+                ctx -> {
+                  Host h = new Host(ctx);
+                  SandboxResult r =
+                      h.inside(
+                          "mkdir proj; cd proj; g init -q; echo a > a; g add a;"
+                              + " g commit -q -m first; g branch feature; g checkout -q feature;"
+                              + " echo b > b; g add b; g commit -q -m second");
+                  String log = h.git(ctx.workspace().resolve("proj"), "log", "--all", "--oneline");
+                  ctx.check(
+                      r.exitCode() == 0
+                          && log.contains("first")
+                          && log.contains("second")
+                          && r.notices().isEmpty(),
+                      "git work inside the sandbox failed or was undone: "
+                          + excerpt(r)
+                          + ", host log: "
+                          + log
+                          + ", notices: "
+                          + r.notices());
+                }),
+        Scenario.builder("gitSubmoduleUpdateFromALocalPathWorksInsideTheSandbox")
+            .linux()
+            .description(
+                "git submodule update of a registered submodule from a local repository outside"
+                    + " the workspace; host git sees the checked-out submodule and its history")
+            .body(
+                ctx -> {
+                  Host h = new Host(ctx);
+                  h.submodule();
+                  // as after a clone and `git submodule init` on the host: registered in
+                  // .git/config (which stays read-only where a backend binds it), not cloned
+                  Scratch.deleteTree(ctx.workspace().resolve(".git/modules/sub"));
+                  Scratch.deleteTree(ctx.workspace().resolve("sub"));
+                  Files.createDirectories(ctx.workspace().resolve("sub"));
+                  SandboxResult r = h.inside("g submodule update -q");
+                  String log = h.git(ctx.workspace().resolve("sub"), "log", "--oneline");
+                  String status = h.git(ctx.workspace(), "status", "--porcelain", "--", "sub");
+                  ctx.check(
+                      r.exitCode() == 0 && log.contains("upstream") && status.isBlank(),
+                      "git submodule update inside the sandbox failed: "
+                          + excerpt(r)
+                          + ", host log: "
+                          + log
+                          + ", host status: "
+                          + status);
+                }),
+        Scenario.builder("usersOwnNestedRepositoryKeepsItsHook")
+            .linux()
+            .description(
+                "a nested repository with a hook existed before the run; the command does ordinary"
+                    + " work; the hook still runs on the host's next commit there")
+            .body(
+                ctx -> {
+                  Host h = new Host(ctx);
+                  h.init();
+                  Path mine = ctx.workspace().resolve("mine");
+                  Files.createDirectories(mine);
+                  h.git(mine, "init", "-q");
+                  Path hook = mine.resolve(".git/hooks/pre-commit");
+                  Files.writeString(hook, "#!/bin/sh\ntouch '" + h.marker + "'\n");
+                  hook.toFile().setExecutable(true);
+                  // older than the run by more than a timestamp's granularity: the user's
+                  Thread.sleep(1100);
+                  SandboxResult r = h.inside("echo work > notes.txt; g -C mine status -s");
+                  h.git(mine, "commit", "-q", "--allow-empty", "-m", "after");
+                  ctx.check(
+                      r.exitCode() == 0 && Files.exists(h.marker),
+                      "the user's own hook no longer runs after a run ("
+                          + excerpt(r)
+                          + ", notices: "
+                          + r.notices()
+                          + ")");
+                }));
+  }
+
+  @FunctionalInterface
+  private interface Setup {
+    void prepare(ScenarioContext ctx, Host host) throws Exception;
+  }
+
+  @FunctionalInterface
+  private interface Judge {
+    String after(Host host) throws Exception;
+  }
+
+  private static Scenario attack(
+      String name, String description, Setup setup, String script, Judge judge) {
+    return Scenario.builder(name)
+        .linux()
+        .category(Category.FILESYSTEM)
+        .description(description)
+        .body(
+            ctx -> {
+              Host h = new Host(ctx);
+              setup.prepare(ctx, h);
+              // the user's setup is older than the run by more than a timestamp's granularity,
+              // so the sweep must tell it from the plant by what the command did, not by luck
+              Thread.sleep(1100);
+              SandboxResult r = h.inside(script);
+              // the attack must have been carried out: a command that could not plant proves
+              // nothing (a run the engine ends with 125 after removing the plant is fine)
+              ctx.check(
+                  r.exitCode() == 0 || r.exitCode() == 125,
+                  "the planting command failed, so nothing was judged: " + excerpt(r));
+              String seen = judge.after(h);
+              ctx.check(
+                  !Files.exists(h.marker),
+                  "host git ran what the command planted (the marker "
+                      + h.marker
+                      + " exists) after "
+                      + excerpt(r)
+                      + "; host git said: "
+                      + seen
+                      + "; notices: "
+                      + r.notices());
+            });
+  }
+
+  /** Host git (outside the sandbox), with a home and configuration of its own. */
+  private static final class Host {
+    private final ScenarioContext ctx;
+    private final Path git;
+    private final Path home;
+    final Path marker;
+
+    Host(ScenarioContext ctx) throws IOException {
+      this.ctx = ctx;
+      this.git = ctx.requireTool("git");
+      this.home = Files.createDirectories(ctx.outside().resolve("host-home"));
+      this.marker = ctx.outside().resolve("planted-code-ran");
+    }
+
+    void init() throws Exception {
+      git("init", "-q");
+      git("commit", "-q", "--allow-empty", "-m", "init");
+    }
+
+    /** A repository with a submodule {@code sub} from a local repository outside. */
+    void submodule() throws Exception {
+      Path src = Files.createDirectories(ctx.outside().resolve("upstream"));
+      git(src, "init", "-q");
+      git(src, "commit", "-q", "--allow-empty", "-m", "upstream");
+      init();
+      git("submodule", "add", "-q", src.toString(), "sub");
+      git("commit", "-q", "-m", "add sub");
+    }
+
+    String status() throws Exception {
+      return git(ctx.workspace(), "status");
+    }
+
+    String commit() throws Exception {
+      return git(ctx.workspace(), "commit", "-q", "--allow-empty", "-m", "next");
+    }
+
+    String git(String... args) throws Exception {
+      return git(ctx.workspace(), args);
+    }
+
+    /** Runs host git in dir; the output, with the exit code when not 0. */
+    String git(Path dir, String... args) throws Exception {
+      List<String> cmd = new ArrayList<>();
+      cmd.addAll(
+          List.of(
+              git.toString(),
+              "-c",
+              "protocol.file.allow=always",
+              "-c",
+              "init.defaultBranch=main",
+              "-C",
+              dir.toString()));
+      cmd.addAll(List.of(args));
+      ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+      Map<String, String> env = pb.environment();
+      env.keySet().removeIf(k -> k.startsWith("GIT_"));
+      env.put("HOME", home.toString());
+      env.put("GIT_CONFIG_NOSYSTEM", "1");
+      env.put("GIT_AUTHOR_NAME", "host");
+      env.put("GIT_AUTHOR_EMAIL", "host@example.invalid");
+      env.put("GIT_COMMITTER_NAME", "host");
+      env.put("GIT_COMMITTER_EMAIL", "host@example.invalid");
+      Process p =
+          pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+      byte[] out = p.getInputStream().readAllBytes();
+      if (!p.waitFor(30, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        ctx.fail("host git " + args[0] + " did not end within 30 s");
+      }
+      String text = new String(out, StandardCharsets.UTF_8).strip();
+      return p.exitValue() == 0 ? text : "exit " + p.exitValue() + ": " + text;
+    }
+
+    /** Runs the script in the sandbox in the workspace, with git as g. */
+    SandboxResult inside(String script) {
+      SandboxPolicy p =
+          ctx.policy()
+              .setEnv("GIT_AUTHOR_NAME", "sandbox")
+              .setEnv("GIT_AUTHOR_EMAIL", "sandbox@example.invalid")
+              .setEnv("GIT_COMMITTER_NAME", "sandbox")
+              .setEnv("GIT_COMMITTER_EMAIL", "sandbox@example.invalid")
+              .setEnv("GIT_CONFIG_NOSYSTEM", "1")
+              .build();
+      return ctx.run(p, ctx.sh(G + script, git.toString(), marker.toString()));
+    }
+  }
+}
