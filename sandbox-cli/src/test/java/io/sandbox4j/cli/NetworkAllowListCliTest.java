@@ -25,6 +25,8 @@ import java.util.Set;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 import tools.jackson.databind.JsonNode;
@@ -36,6 +38,10 @@ import tools.jackson.databind.json.JsonMapper;
  * run's proxy as the namespaces backend does, without confining anything, so the command (python3)
  * plays a sandboxed client on the proxy's unix socket.
  */
+@EnabledOnOs(
+    value = OS.LINUX,
+    disabledReason =
+        "runs /usr/bin/python3 as the sandboxed client; network allow-lists are enforced on Linux only")
 class NetworkAllowListCliTest {
   @TempDir Path dir;
   @TempDir Path runtime;

@@ -24,6 +24,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -32,6 +34,10 @@ import org.junit.jupiter.api.io.TempDir;
  * events to the result. A fake backend asks for it; the command runs unconfined (the engine's own
  * launcher), so the test itself plays the sandboxed client on the unix socket.
  */
+@EnabledOnOs(
+    value = OS.LINUX,
+    disabledReason =
+        "runs /bin/sh, /bin/sleep and /bin/true; the allow-list proxy is wired on Linux only")
 class RunProxyLifecycleTest {
   @TempDir Path workspace;
   @TempDir Path runtime;
