@@ -24,9 +24,10 @@ import org.apiguardian.api.API;
  *       system (proc, sysfs, cgroup, debugfs...) wherever it is mounted: writing there changes the
  *       host kernel (a sysctl, a device).
  *   <li>Only with an explicit opt-in ({@link SandboxPolicy.Builder#allowSystemWrite}, the CLI's
- *       {@code --allow-system-write}): "/", /etc, /usr, /boot, /bin, /sbin, /lib*, /run and /var
- *       (beneath /var/tmp and /var/cache no opt-in is needed), each with what lies beneath it; the
- *       account's home as a whole (a project beneath it needs none); and any ancestor of these.
+ *       {@code --allow-system-write}): "/", /etc, /usr, /boot, /bin, /sbin, /lib*, /run, /var, /opt
+ *       and /srv (beneath /var/tmp and /var/cache no opt-in is needed), each with what lies beneath
+ *       it; the account's home, /home, /mnt and /media as a whole (a project beneath them needs
+ *       none); and any ancestor of these.
  * </ul>
  */
 @API(status = EXPERIMENTAL, since = "0.1")
@@ -48,7 +49,17 @@ public final class SystemRoots {
           Path.of("/lib64"),
           Path.of("/libx32"),
           Path.of("/run"),
-          Path.of("/var"));
+          Path.of("/var"),
+          Path.of("/opt"),
+          Path.of("/srv"));
+
+  /**
+   * Writable roots only with an opt-in as a whole (and their ancestors), while what lies beneath
+   * them needs none: the directories that hold every account's home and the mount points of other
+   * disks, whose projects are ordinary workspaces.
+   */
+  public static final List<Path> OPT_IN_AS_A_WHOLE =
+      List.of(Path.of("/home"), Path.of("/mnt"), Path.of("/media"));
 
   /** Beneath these no opt-in is needed, though they lie in {@link #OPT_IN} directories. */
   public static final List<Path> OPT_IN_EXCEPTIONS =
@@ -188,6 +199,16 @@ public final class SystemRoots {
         return "an ancestor of the system directory " + dir;
       }
     }
+    for (Path dir : OPT_IN_AS_A_WHOLE) {
+      Path h = real(dir);
+      Object id = identity(h);
+      if (h.equals(real) || (id != null && id.equals(identity(real)))) {
+        return "the directory " + dir + " as a whole";
+      }
+      if (h.startsWith(real)) {
+        return "an ancestor of " + dir;
+      }
+    }
     for (Path home : homes) {
       Path h = real(home);
       Object id = identity(h);
@@ -234,8 +255,11 @@ public final class SystemRoots {
     return "";
   }
 
-  /** The real path; for a missing path, its nearest existing ancestor's real path and the rest. */
-  static Path real(Path p) {
+  /**
+   * The real path (links resolved); for a missing path, its nearest existing ancestor's real path
+   * and the rest, so that links above a path not created yet still count.
+   */
+  public static Path real(Path p) {
     Path abs = p.toAbsolutePath().normalize();
     try {
       return abs.toRealPath();

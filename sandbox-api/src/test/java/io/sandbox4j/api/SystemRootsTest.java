@@ -57,6 +57,23 @@ class SystemRootsTest {
   }
 
   @Test
+  void installedSoftwareAndServiceDataNeedTheOptIn() {
+    // Found by the red team: as root the command rewrote software under /opt.
+    for (String p : List.of("/opt", "/opt/vendor/bin", "/srv", "/srv/www")) {
+      refused(Path.of(p), List.of(), "the system directory /", "--allow-system-write");
+    }
+  }
+
+  @Test
+  void homesAndMountPointDirectoriesNeedTheOptInOnlyAsAWhole() {
+    for (String p : List.of("/home", "/mnt", "/media")) {
+      refused(Path.of(p), List.of(), "the directory " + p + " as a whole", "--allow-system-write");
+      accepted(Path.of(p), List.of(Path.of(p)));
+      accepted(Path.of(p, "someone", "project"), List.of());
+    }
+  }
+
+  @Test
   void anOptInCoversThatDirectoryOnlyNotWhatLiesBeneath() {
     refused(Path.of("/etc/cron.d"), List.of(Path.of("/etc")), "beneath the system directory /etc");
   }

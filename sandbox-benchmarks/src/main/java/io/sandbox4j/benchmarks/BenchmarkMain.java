@@ -203,10 +203,10 @@ public final class BenchmarkMain {
 
   private void gitSweep() throws RunnerException {
     Collection<RunResult> rs = new Runner(options(GitSweepBenchmark.class.getName()).build()).run();
-    out.println("### Post-run git sweep: a workspace of N files, nothing changed (ms)");
-    out.println();
-    out.println("| files | median | p90 |");
-    out.println("|---:|---:|---:|");
+    table(
+        "Post-run git sweep: a workspace of N files, nothing changed (ms)",
+        "| files | median | p90 |",
+        "|---:|---:|---:|");
     for (RunResult r : rs) {
       var s = r.getPrimaryResult().getStatistics();
       out.printf(

@@ -193,11 +193,16 @@ public enum Setting {
       "--max-open-files",
       "N",
       "Open files per process.",
-      "a whole number from 3 to 1048576 (Linux's default fs.nr_open)",
+      "a whole number from 16 to 1048576 (Linux's default fs.nr_open)",
       Form.WHOLE,
       Merge.REPLACE,
       (what, text, base) ->
-          Values.count(what, text, 3, Values.MAX_NOFILE, " (stdin, stdout, stderr)"),
+          Values.count(
+              what,
+              text,
+              16,
+              Values.MAX_NOFILE,
+              " (stdin, stdout, stderr and what the launcher needs to set the sandbox up)"),
       (r, v, what) -> r.limits(l -> l.withMaxOpenFiles((Integer) v))),
   BACKENDS(
       "backends.use",

@@ -50,6 +50,7 @@ class SettingTest {
         "TIMEOUT|-1s|\"-1s\"",
         "MAX_PROCS|0|0",
         "MAX_OPEN_FILES|2|2",
+        "MAX_OPEN_FILES|4|4",
         "ENV|1BAD=x|[\"1BAD=x\"]",
         "DENY_READ|~nobody/x|[\"~nobody/x\"]",
         "WORKSPACE|''|\"\"",

@@ -19,19 +19,23 @@ public final class Catalogue {
    */
   public static List<Scenario> all() {
     List<Scenario> all = new ArrayList<>();
-    all.addAll(RefusalScenarios.all());
-    all.addAll(FilesystemScenarios.all());
-    all.addAll(GitScenarios.all());
-    all.addAll(NetworkScenarios.all());
-    all.addAll(AllowListScenarios.all());
-    all.addAll(UnixDatagramScenarios.all());
-    all.addAll(LeakScenarios.all());
-    all.addAll(ProcessScenarios.all());
-    all.addAll(ResourceScenarios.all());
-    all.addAll(HostMemoryScenarios.all());
-    all.addAll(EnvironmentScenarios.all());
-    all.addAll(WindowsScenarios.all());
-    all.addAll(FunctionalScenarios.all());
+    for (List<Scenario> group :
+        List.of(
+            RefusalScenarios.all(),
+            FilesystemScenarios.all(),
+            GitScenarios.all(),
+            NetworkScenarios.all(),
+            AllowListScenarios.all(),
+            UnixDatagramScenarios.all(),
+            LeakScenarios.all(),
+            ProcessScenarios.all(),
+            ResourceScenarios.all(),
+            HostMemoryScenarios.all(),
+            EnvironmentScenarios.all(),
+            WindowsScenarios.all(),
+            FunctionalScenarios.all())) {
+      all.addAll(group);
+    }
     Set<String> names = new HashSet<>();
     for (Scenario s : all) {
       if (!names.add(s.testName())) {

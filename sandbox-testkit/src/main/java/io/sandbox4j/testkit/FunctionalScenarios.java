@@ -181,13 +181,7 @@ final class FunctionalScenarios {
     ctx.assume(
         init.waitFor(20, TimeUnit.SECONDS) && init.exitValue() == 0, "git init failed on the host");
     Files.writeString(ctx.workspace().resolve("README"), "hello\n");
-    SandboxPolicy p =
-        ctx.policy()
-            .setEnv("GIT_AUTHOR_NAME", "sandbox")
-            .setEnv("GIT_AUTHOR_EMAIL", "sandbox@example.invalid")
-            .setEnv("GIT_COMMITTER_NAME", "sandbox")
-            .setEnv("GIT_COMMITTER_EMAIL", "sandbox@example.invalid")
-            .build();
+    SandboxPolicy p = GitScenarios.sandboxIdentity(ctx.policy()).build();
     SandboxResult r =
         ctx.run(
             p,

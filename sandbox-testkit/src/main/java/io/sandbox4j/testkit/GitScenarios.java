@@ -24,6 +24,22 @@ import java.util.concurrent.TimeUnit;
 final class GitScenarios {
   private GitScenarios() {}
 
+  /** The author and committer variables that let git commit as {@code name} without a config. */
+  static Map<String, String> identity(String name) {
+    String email = name + "@example.invalid";
+    return Map.of(
+        "GIT_AUTHOR_NAME", name,
+        "GIT_AUTHOR_EMAIL", email,
+        "GIT_COMMITTER_NAME", name,
+        "GIT_COMMITTER_EMAIL", email);
+  }
+
+  /** {@code policy} with git's {@link #identity} "sandbox" set for the command. */
+  static SandboxPolicy.Builder sandboxIdentity(SandboxPolicy.Builder policy) {
+    identity("sandbox").forEach(policy::setEnv);
+    return policy;
+  }
+
   /** Inside the sandbox: {@code g} is git; $1 is git's path, $2 the marker's. */
   private static final String G =
       "set -e; G=\"$1\"; M=\"$2\"; g() { \"$G\" -c safe.directory='*'"
@@ -287,10 +303,7 @@ final class GitScenarios {
       env.keySet().removeIf(k -> k.startsWith("GIT_"));
       env.put("HOME", home.toString());
       env.put("GIT_CONFIG_NOSYSTEM", "1");
-      env.put("GIT_AUTHOR_NAME", "host");
-      env.put("GIT_AUTHOR_EMAIL", "host@example.invalid");
-      env.put("GIT_COMMITTER_NAME", "host");
-      env.put("GIT_COMMITTER_EMAIL", "host@example.invalid");
+      env.putAll(identity("host"));
       Process p =
           pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
       byte[] out = p.getInputStream().readAllBytes();
@@ -304,14 +317,7 @@ final class GitScenarios {
 
     /** Runs the script in the sandbox in the workspace, with git as g. */
     SandboxResult inside(String script) {
-      SandboxPolicy p =
-          ctx.policy()
-              .setEnv("GIT_AUTHOR_NAME", "sandbox")
-              .setEnv("GIT_AUTHOR_EMAIL", "sandbox@example.invalid")
-              .setEnv("GIT_COMMITTER_NAME", "sandbox")
-              .setEnv("GIT_COMMITTER_EMAIL", "sandbox@example.invalid")
-              .setEnv("GIT_CONFIG_NOSYSTEM", "1")
-              .build();
+      SandboxPolicy p = sandboxIdentity(ctx.policy()).setEnv("GIT_CONFIG_NOSYSTEM", "1").build();
       return ctx.run(p, ctx.sh(G + script, git.toString(), marker.toString()));
     }
   }

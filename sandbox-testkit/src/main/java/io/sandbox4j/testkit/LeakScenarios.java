@@ -10,7 +10,6 @@ import io.sandbox4j.api.SandboxPolicy;
 import io.sandbox4j.core.SandboxExecution;
 import io.sandbox4j.core.SandboxResult;
 import java.io.BufferedReader;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.lang.ProcessBuilder.Redirect;
@@ -207,14 +206,7 @@ final class LeakScenarios {
                 + "print('same' if after==before else 'changed lflag %o to %o'%(before[3],after[3]),"
                 + "flush=True)\n"
                 + "sys.stdin.readline()\n");
-    Process terminal = new ProcessBuilder(host).redirectError(Redirect.DISCARD).start();
-    ctx.closeLater((AutoCloseable) terminal::destroyForcibly);
-    BufferedReader answers =
-        new BufferedReader(
-            new InputStreamReader(terminal.getInputStream(), StandardCharsets.UTF_8));
-    String pts = answers.readLine();
-    ctx.assume(
-        pts != null && pts.startsWith("/dev/"), "could not open a pseudo-terminal on the host");
+    HostTerminal terminal = HostTerminal.open(ctx, host);
     List<String> change =
         ctx.python(
             "import termios,tty\n"
@@ -227,19 +219,22 @@ final class LeakScenarios {
         ctx.start(
             ctx.policy().build(),
             change,
-            Redirect.from(new File(pts)),
+            terminal.input(),
             Redirect.to(out.toFile()),
             Redirect.DISCARD)) {
       ctx.check(ex.waitFor(Duration.ofSeconds(20)).isPresent(), "the command did not end");
     }
     String said = ScenarioContext.content(out).orElse("").strip();
     ctx.check(said.equals("raw"), "the command could not change the terminal's modes: " + said);
-    terminal.getOutputStream().write("check\n".getBytes(StandardCharsets.UTF_8));
-    terminal.getOutputStream().flush();
-    String verdict = answers.readLine();
+    terminal.process().getOutputStream().write("check\n".getBytes(StandardCharsets.UTF_8));
+    terminal.process().getOutputStream().flush();
+    String verdict = terminal.answers().readLine();
     ctx.check(
         "same".equals(verdict),
-        "after the run the host's terminal " + pts + " kept the command's modes: " + verdict);
+        "after the run the host's terminal "
+            + terminal.pts()
+            + " kept the command's modes: "
+            + verdict);
   }
 
   private static void systemRootsAreRefused(ScenarioContext ctx) throws Exception {

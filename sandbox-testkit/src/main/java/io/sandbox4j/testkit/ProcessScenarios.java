@@ -12,10 +12,7 @@ import static io.sandbox4j.testkit.ScenarioContext.excerpt;
 import io.sandbox4j.core.SandboxExecution;
 import io.sandbox4j.core.SandboxResult;
 import io.sandbox4j.testkit.HostProcesses.HostProcess;
-import java.io.BufferedReader;
-import java.io.File;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.lang.ProcessBuilder.Redirect;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -244,11 +241,7 @@ final class ProcessScenarios {
                 + "    buf+=os.read(s,256)\n"
                 + "    open(sys.argv[1],'wb').write(buf)\n",
             marker.toString());
-    Process terminal = new ProcessBuilder(terminalOnHost).redirectErrorStream(true).start();
-    ctx.closeLater(new HostProcessHandle(terminal));
-    String pts = new BufferedReader(new InputStreamReader(terminal.getInputStream())).readLine();
-    ctx.assume(
-        pts != null && pts.startsWith("/dev/"), "could not open a pseudo-terminal on the host");
+    HostTerminal terminal = HostTerminal.open(ctx, terminalOnHost);
     List<String> inject =
         ctx.python(
             "import fcntl,termios\n"
@@ -256,18 +249,14 @@ final class ProcessScenarios {
                 + "  fcntl.ioctl(0,termios.TIOCSTI,bytes([c]))\n");
     try (SandboxExecution ex =
         ctx.start(
-            ctx.policy().build(),
-            inject,
-            Redirect.from(new File(pts)),
-            Redirect.DISCARD,
-            Redirect.DISCARD)) {
+            ctx.policy().build(), inject, terminal.input(), Redirect.DISCARD, Redirect.DISCARD)) {
       ex.waitFor(Duration.ofSeconds(20));
     }
     Thread.sleep(200);
     ctx.check(
         !Files.exists(marker),
         "the host's terminal "
-            + pts
+            + terminal.pts()
             + " received injected input: '"
             + ScenarioContext.content(marker).orElse("").strip()
             + "'");

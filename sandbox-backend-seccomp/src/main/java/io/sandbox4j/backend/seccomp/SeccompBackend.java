@@ -25,7 +25,6 @@ final class SeccompBackend extends AbstractBackend {
         "seccomp-bpf filter generated in Java (no sockets under --net none, no dangerous kernel"
             + " surface)",
         40,
-        List.of(
-            new SeccompProcessIsolator(host, osArch), new SeccompNetworkIsolator(host, osArch)));
+        List.of(SeccompIsolator.process(host, osArch), SeccompIsolator.network(host, osArch)));
   }
 }

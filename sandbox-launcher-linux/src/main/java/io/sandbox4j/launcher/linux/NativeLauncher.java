@@ -3,6 +3,7 @@ package io.sandbox4j.launcher.linux;
 import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
 import io.sandbox4j.api.SandboxException;
+import io.sandbox4j.api.SystemRoots;
 import io.sandbox4j.api.spi.Availability;
 import io.sandbox4j.api.spi.LaunchSpec;
 import io.sandbox4j.api.spi.Launcher;
@@ -85,7 +86,7 @@ public final class NativeLauncher implements Launcher {
    * check keeps any run from exposing it afterwards.
    */
   static void refuseIfWritableBySandbox(Path launcher, LaunchSpec spec) {
-    Path real = realPath(launcher);
+    Path real = SystemRoots.real(launcher);
     List<Path> writable = new ArrayList<>(spec.policy().filesystem().allWritableRoots());
     String tmpdir = spec.environment().get("TMPDIR");
     if (tmpdir != null
@@ -95,7 +96,7 @@ public final class NativeLauncher implements Launcher {
       writable.add(Path.of(tmpdir));
     }
     for (Path root : writable) {
-      Path r = realPath(root);
+      Path r = SystemRoots.real(root);
       if (real.startsWith(r)) {
         // exit 2 with the way out: nothing ran, and the setting is the caller's to change
         throw SandboxException.invalid(
@@ -107,17 +108,6 @@ public final class NativeLauncher implements Launcher {
                 + " later runs start): set XDG_CACHE_HOME to a directory outside the writable"
                 + " roots, or choose a workspace that does not hold it");
       }
-    }
-  }
-
-  private static Path realPath(Path p) {
-    Path abs = p.toAbsolutePath().normalize();
-    try {
-      return abs.toRealPath();
-    } catch (IOException e) {
-      // a missing root: resolve its nearest existing ancestor, so links above it still count
-      Path parent = abs.getParent();
-      return parent == null ? abs : realPath(parent).resolve(abs.getFileName());
     }
   }
 }

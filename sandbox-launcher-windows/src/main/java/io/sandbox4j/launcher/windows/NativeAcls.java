@@ -77,12 +77,9 @@ final class NativeAcls implements WindowsWorkspaceSetup.Operations {
 
   @Override
   public void apply(AccessGrant g) {
-    if (g.mode() == AccessGrant.Mode.LOW_INTEGRITY_LABEL) {
-      label(g.path(), "S:(ML;OICI;NW;;;LW)");
-      return;
-    }
-    edit(
+    change(
         g,
+        "S:(ML;OICI;NW;;;LW)",
         g.mode() == AccessGrant.Mode.ALLOW
             ? Win32Constants.GRANT_ACCESS
             : Win32Constants.DENY_ACCESS);
@@ -133,21 +130,27 @@ final class NativeAcls implements WindowsWorkspaceSetup.Operations {
                   "DeleteAce(" + path + ", " + i + ") failed: error " + Native.getLastError());
             }
           }
-          int rc =
-              Advapi32.INSTANCE.SetNamedSecurityInfo(
-                  path.toString(),
-                  Win32Constants.SE_FILE_OBJECT,
-                  Win32Constants.DACL_SECURITY_INFORMATION,
-                  null,
-                  null,
-                  dacl,
-                  null);
+          int rc = setDacl(path.toString(), dacl);
           if (rc != 0) {
             throw SandboxException.cannotSandbox(
                 "SetNamedSecurityInfoW(" + path + ") failed: error " + rc);
           }
           return null;
         });
+  }
+
+  /**
+   * SetNamedSecurityInfoW with {@code dacl} as the DACL of {@code path}; the error code, 0 if none.
+   */
+  private static int setDacl(String path, Pointer dacl) {
+    return Advapi32.INSTANCE.SetNamedSecurityInfo(
+        path,
+        Win32Constants.SE_FILE_OBJECT,
+        Win32Constants.DACL_SECURITY_INFORMATION,
+        null,
+        null,
+        dacl,
+        null);
   }
 
   /**
@@ -180,12 +183,20 @@ final class NativeAcls implements WindowsWorkspaceSetup.Operations {
 
   @Override
   public void revoke(AccessGrant g) {
+    // An empty SACL under LABEL_SECURITY_INFORMATION removes the label (back to medium).
+    change(g, "S:", Win32Constants.REVOKE_ACCESS);
+  }
+
+  /**
+   * A low-integrity-label grant sets the label from the SACL of {@code labelSddl}; any other grant
+   * edits the DACL with {@code accessMode}.
+   */
+  private void change(AccessGrant g, String labelSddl, int accessMode) {
     if (g.mode() == AccessGrant.Mode.LOW_INTEGRITY_LABEL) {
-      // An empty SACL under LABEL_SECURITY_INFORMATION removes the label (back to medium).
-      label(g.path(), "S:");
-      return;
+      label(g.path(), labelSddl);
+    } else {
+      edit(g, accessMode);
     }
-    edit(g, Win32Constants.REVOKE_ACCESS);
   }
 
   /** Sets the mandatory label of {@code path} from the SACL of an SDDL string. */
@@ -251,15 +262,7 @@ final class NativeAcls implements WindowsWorkspaceSetup.Operations {
       if (rc != 0) {
         throw SandboxException.cannotSandbox("SetEntriesInAclW(" + path + ") failed: error " + rc);
       }
-      rc =
-          Advapi32.INSTANCE.SetNamedSecurityInfo(
-              path,
-              Win32Constants.SE_FILE_OBJECT,
-              Win32Constants.DACL_SECURITY_INFORMATION,
-              null,
-              null,
-              newAcl.getValue(),
-              null);
+      rc = setDacl(path, newAcl.getValue());
       if (rc != 0) {
         throw SandboxException.cannotSandbox(
             "SetNamedSecurityInfoW("
