@@ -24,6 +24,9 @@
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <net/if.h>
+#include <netinet/in.h>
+#include <sys/signalfd.h>
+#include <sys/un.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
@@ -86,6 +89,7 @@ enum {
   T_CGROUP = 12,
   T_TMPFS_SIZE = 13,
   T_TMPFS_INODES = 14,
+  T_NET_RELAY = 20,
 };
 enum { O_NEW_SESSION = 1, O_LOOPBACK_UP = 2 };
 enum { M_TMPFS = 1, M_PROC = 2, M_RO_BIND = 3, M_PIN = 4, M_MASK = 5, M_RW_BIND = 6, M_RO_TREE = 7 };
@@ -127,6 +131,16 @@ struct filter {
   struct sock_filter *insns;
   unsigned short len;
 };
+/* A loopback listener inside the network namespace relayed to a unix socket on the host (issue 12). */
+#define MAX_RELAYS 16
+struct relay {
+  uint16_t port;
+  char *socket;   /* absolute path of the unix socket */
+  char *target;   /* NULL: raw relay; else host:port asked of the proxy with CONNECT first */
+  char *dir;      /* the socket's directory, opened O_PATH before the mount namespace */
+  const char *base;
+  int dirfd, lfd;
+};
 /* One per-run cgroup, created beneath parent (one per hierarchy on cgroup v1). */
 struct cgroup {
   char *parent;
@@ -157,6 +171,8 @@ struct plan {
   struct cgroup cgroups[MAX_CGROUPS];
   char *tmpfs_size;
   uint64_t tmpfs_inodes;
+  int nrelays;
+  struct relay relays[MAX_RELAYS];
 };
 
 static struct plan P;
@@ -433,6 +449,29 @@ static void decode(const unsigned char *buf, size_t n) {
         P.tmpfs_inodes = u64(&c);
         if (P.tmpfs_inodes == 0 || P.tmpfs_inodes > UINT32_MAX) die("plan", "tmpfs inodes: %llu out of range 1..2^32-1", (unsigned long long)P.tmpfs_inodes);
         break;
+      case T_NET_RELAY: {
+        c.what = "network relay";
+        struct relay *r = CLAIM(P.relays, P.nrelays, "network relays");
+        r->port = u16(&c);
+        if (r->port == 0) die("plan", "network relay: port 0");
+        for (int i = 0; i < P.nrelays - 1; i++)
+          if (P.relays[i].port == r->port) die("plan", "network relay: port %u given twice", r->port);
+        r->socket = abspath(&c, u16(&c));
+        const char *slash = strrchr(r->socket, '/');
+        r->base = slash + 1;
+        if (!*r->base || strlen(r->base) >= sizeof(((struct sockaddr_un *)0)->sun_path))
+          die("plan", "network relay: socket name '%s' is empty or too long", r->base);
+        r->dir = slash == r->socket ? strdup("/") : strndup(r->socket, (size_t)(slash - r->socket));
+        if (!r->dir) die_errno("plan", "strdup");
+        uint8_t mode = u8(&c);
+        if (mode > 1) die("plan", "network relay: unknown mode %u", mode);
+        r->target = mode ? str(&c, u16(&c)) : NULL;
+        /* The target goes into an HTTP request line: host characters, brackets and a port only. */
+        if (r->target && (strlen(r->target) > 300 || strspn(r->target, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]") != strlen(r->target)))
+          die("plan", "network relay: target '%s' is not host:port", r->target);
+        r->dirfd = r->lfd = -1;
+        break;
+      }
       default:
         die("plan", "unknown record tag %u", tag);
     }
@@ -442,6 +481,7 @@ static void decode(const unsigned char *buf, size_t n) {
   if (P.hostname && !(P.ns & CLONE_NEWUTS)) die("plan", "hostname needs a uts namespace");
   if (P.nmounts && !(P.ns & CLONE_NEWNS)) die("plan", "mounts need a mount namespace");
   if ((P.nllpaths || P.nllports) && !P.have_landlock) die("plan", "landlock rules without a ruleset");
+  if (P.nrelays && !(P.ns & CLONE_NEWNET)) die("plan", "network relays need a network namespace");
   if ((P.tmpfs_size || P.tmpfs_inodes) && !(P.ns & CLONE_NEWNS)) die("plan", "a tmpfs size needs a mount namespace");
 }
 
@@ -858,6 +898,228 @@ static int wait_for_child(pid_t child) {
   }
 }
 
+/* ---------- network relays (issue 12) ----------
+ * The supervisor runs in the sandbox's network namespace and outside Landlock and seccomp. For
+ * each relay it listens on 127.0.0.1:PORT there and carries every accepted connection to the
+ * host's unix socket (the filtering proxy): no host port is opened. The socket's directory is
+ * opened before the mount namespace exists, and connect() goes through it (fchdir + a relative
+ * name), so the sandbox's mounts (masks, tmpfs) never hide the socket. Bounded: RELAY_CONNS
+ * connections at once (more wait in the listen backlog), two RELAY_BUF buffers each. */
+#define RELAY_CONNS 64
+#define RELAY_BUF 65536
+struct half {
+  char buf[RELAY_BUF];
+  size_t n, off;
+  int eof, shut;
+};
+struct rconn {
+  int a, b; /* a: the client inside; b: the unix socket */
+  int handshake; /* waiting for the proxy's answer to our CONNECT */
+  struct half ab, ba;
+};
+static struct rconn *rconns[RELAY_CONNS];
+
+static void relay_open_dirs(void) {
+  for (int i = 0; i < P.nrelays; i++) {
+    P.relays[i].dirfd = open(P.relays[i].dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (P.relays[i].dirfd < 0) die_errno("network relay", P.relays[i].dir);
+  }
+}
+
+static void relay_listen(void) {
+  loopback_up();
+  for (int i = 0; i < P.nrelays; i++) {
+    struct relay *r = &P.relays[i];
+    r->lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    if (r->lfd < 0) die_errno("network relay", "socket");
+    int one = 1;
+    setsockopt(r->lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(r->port), .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    if (bind(r->lfd, (struct sockaddr *)&sa, sizeof sa) < 0 || listen(r->lfd, 128) < 0) {
+      char what[32];
+      snprintf(what, sizeof what, "127.0.0.1:%u", r->port);
+      die_errno("network relay", what);
+    }
+  }
+}
+
+/* In the child: nothing of the relay may reach the command. */
+static void relay_close_fds(void) {
+  for (int i = 0; i < P.nrelays; i++) {
+    if (P.relays[i].dirfd >= 0) close(P.relays[i].dirfd);
+    if (P.relays[i].lfd >= 0) close(P.relays[i].lfd);
+  }
+}
+
+static void rconn_close(int i) {
+  close(rconns[i]->a);
+  close(rconns[i]->b);
+  free(rconns[i]);
+  rconns[i] = NULL;
+}
+
+static int unix_connect(const struct relay *r) {
+  int b = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (b < 0) return -1;
+  struct sockaddr_un sa = {.sun_family = AF_UNIX};
+  strcpy(sa.sun_path, r->base);
+  if (fchdir(r->dirfd) < 0 || connect(b, (struct sockaddr *)&sa, sizeof sa) < 0 ||
+      fcntl(b, F_SETFL, O_NONBLOCK) < 0) {
+    close(b);
+    return -1;
+  }
+  return b;
+}
+
+static void relay_accept(const struct relay *r) {
+  for (;;) {
+    int slot = -1;
+    for (int i = 0; i < RELAY_CONNS && slot < 0; i++)
+      if (!rconns[i]) slot = i;
+    if (slot < 0) return; /* full: the rest waits in the backlog */
+    int a = accept4(r->lfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+    if (a < 0) return;
+    int b = unix_connect(r);
+    struct rconn *c = b < 0 ? NULL : calloc(1, sizeof *c);
+    if (!c) {
+      if (b >= 0) close(b);
+      close(a); /* the client sees the connection closed: the proxy is gone */
+      continue;
+    }
+    c->a = a, c->b = b;
+    if (r->target) {
+      int n = snprintf(c->ab.buf, RELAY_BUF, "CONNECT %s HTTP/1.1\r\nHost: %s\r\n\r\n", r->target, r->target);
+      c->ab.n = (size_t)n;
+      c->handshake = 1;
+    }
+    rconns[slot] = c;
+  }
+}
+
+/* Moves bytes one way; returns -1 when the connection is broken. */
+static int pump(int from, int to, struct half *h, int hs) {
+  if (!h->eof && (h->n == 0 || (hs && h->n < RELAY_BUF))) {
+    ssize_t r = read(from, h->buf + h->n, RELAY_BUF - h->n);
+    if (r > 0) h->n += (size_t)r;
+    else if (r == 0) h->eof = 1;
+    else if (errno != EAGAIN && errno != EINTR) return -1;
+  }
+  if (hs) return 0;
+  if (h->n > h->off) {
+    ssize_t w = send(to, h->buf + h->off, h->n - h->off, MSG_NOSIGNAL);
+    if (w > 0) h->off += (size_t)w;
+    else if (errno != EAGAIN && errno != EINTR) return -1;
+    if (h->off == h->n) h->n = h->off = 0;
+  }
+  if (h->eof && h->n == 0 && !h->shut) {
+    shutdown(to, SHUT_WR);
+    h->shut = 1;
+  }
+  return 0;
+}
+
+/* The proxy's answer to CONNECT: a 200 status line and headers, then the tunnel. */
+static int handshake(struct rconn *c) {
+  struct half *h = &c->ba;
+  char *end = memmem(h->buf, h->n, "\r\n\r\n", 4);
+  if (!end) return h->eof || h->n == RELAY_BUF ? -1 : 0;
+  if (h->n < 12 || (memcmp(h->buf, "HTTP/1.1 200", 12) != 0 && memcmp(h->buf, "HTTP/1.0 200", 12) != 0)) return -1;
+  size_t head = (size_t)(end + 4 - h->buf);
+  memmove(h->buf, h->buf + head, h->n - head);
+  h->n -= head;
+  c->handshake = 0;
+  return 0;
+}
+
+static void service(int i) {
+  struct rconn *c = rconns[i];
+  if (pump(c->a, c->b, &c->ab, 0) < 0 || pump(c->b, c->a, &c->ba, c->handshake) < 0 ||
+      (c->handshake && handshake(c) < 0)) {
+    rconn_close(i);
+    return;
+  }
+  if (!c->handshake && pump(c->b, c->a, &c->ba, 0) < 0) {
+    rconn_close(i);
+    return;
+  }
+  if (c->ab.shut && c->ba.shut) rconn_close(i);
+}
+
+static long long now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* wait_for_child with the relays served meanwhile: SIGCHLD arrives on a signalfd. When the child
+   has ended, the listeners close and open connections get RELAY_DRAIN_MS to deliver what the
+   command wrote before it exited (as the kernel would for a direct connection). */
+#define RELAY_DRAIN_MS 2000
+static int relay_and_wait(pid_t child) {
+  sigset_t chld;
+  sigemptyset(&chld);
+  sigaddset(&chld, SIGCHLD);
+  sigprocmask(SIG_BLOCK, &chld, NULL);
+  int sfd = signalfd(-1, &chld, SFD_CLOEXEC | SFD_NONBLOCK);
+  if (sfd < 0) {
+    kill(child, SIGKILL);
+    die_errno("network relay", "signalfd");
+  }
+  struct pollfd fds[1 + MAX_RELAYS + 2 * RELAY_CONNS];
+  int code = EXIT_LAUNCHER, ended = 0;
+  long long deadline = 0;
+  for (;;) {
+    int st;
+    pid_t p;
+    while (!ended && (p = waitpid(child, &st, WNOHANG)) != 0) {
+      if (p < 0 && errno == EINTR) continue;
+      code = p == child ? status_code(st) : EXIT_LAUNCHER;
+      ended = 1;
+      deadline = now_ms() + RELAY_DRAIN_MS;
+      for (int i = 0; i < P.nrelays; i++) {
+        close(P.relays[i].lfd);
+        P.relays[i].lfd = -1;
+      }
+    }
+    /* orphans of a command without a pid namespace reparent to us (subreaper) */
+    while (waitpid(-1, &st, WNOHANG) > 0) {
+    }
+    int open_conns = 0;
+    for (int i = 0; i < RELAY_CONNS; i++) open_conns += rconns[i] != NULL;
+    if (ended && (open_conns == 0 || now_ms() >= deadline)) break;
+    if (!ended && getppid() != starter) kill(child, SIGKILL);
+    int n = 0;
+    fds[n++] = (struct pollfd){sfd, POLLIN, 0};
+    int room = open_conns < RELAY_CONNS;
+    for (int i = 0; i < P.nrelays; i++)
+      fds[n++] = (struct pollfd){room && P.relays[i].lfd >= 0 ? P.relays[i].lfd : -1, POLLIN, 0};
+    for (int i = 0; i < RELAY_CONNS; i++) {
+      struct rconn *c = rconns[i];
+      if (!c) continue;
+      short ea = (short)((!c->ab.eof && c->ab.n == 0 ? POLLIN : 0) | (!c->handshake && c->ba.n > c->ba.off ? POLLOUT : 0));
+      short eb = (short)((!c->ba.eof && (c->ba.n == 0 || c->handshake) ? POLLIN : 0) | (c->ab.n > c->ab.off ? POLLOUT : 0));
+      fds[n++] = (struct pollfd){ea ? c->a : -1, ea, 0};
+      fds[n++] = (struct pollfd){eb ? c->b : -1, eb, 0};
+    }
+    long long wait = PARENT_POLL_NS / 1000000L;
+    if (ended && deadline - now_ms() < wait) wait = deadline - now_ms();
+    if (poll(fds, (nfds_t)n, (int)(wait < 0 ? 0 : wait)) < 0 && errno != EINTR) break;
+    struct signalfd_siginfo si;
+    while (read(sfd, &si, sizeof si) > 0) {
+    }
+    for (int i = 0; i < P.nrelays; i++)
+      if (fds[1 + i].revents && P.relays[i].lfd >= 0) relay_accept(&P.relays[i]);
+    for (int i = 0; i < RELAY_CONNS; i++)
+      if (rconns[i]) service(i);
+  }
+  if (!ended) kill(child, SIGKILL);
+  for (int i = 0; i < RELAY_CONNS; i++)
+    if (rconns[i]) rconn_close(i);
+  relay_close_fds();
+  close(sfd);
+  return code;
+}
+
 /* The command can change the modes of a terminal it inherits as stdin/stdout/stderr (setsid does
    not take the descriptors away): the supervisor saves them first and restores them at the end. */
 static struct termios tty_modes[3];
@@ -875,6 +1137,7 @@ static void restore_terminal(void) {
 
 static int run(char **argv) {
   close_from(3);
+  relay_open_dirs();
   open_cgroup_parents();
   for (int fd = 0; fd < 3; fd++) tty_saved[fd] = tcgetattr(fd, &tty_modes[fd]) == 0;
   if (P.ns & CLONE_NEWUSER) {
@@ -894,6 +1157,7 @@ static int run(char **argv) {
   }
   if ((P.ns & ~(uint32_t)CLONE_NEWUSER) && unshare((int)(P.ns & ~(uint32_t)CLONE_NEWUSER)) < 0)
     die_errno("unshare", "namespaces");
+  if (P.nrelays) relay_listen();
 
   sigset_t all, old;
   sigfillset(&all);
@@ -906,6 +1170,7 @@ static int run(char **argv) {
   if (child < 0) die_errno("fork", NULL);
   if (child == 0) {
     close(sync[1]);
+    relay_close_fds();
     /* the host's cgroup directories stay with the supervisor (init outlives exec's CLOEXEC) */
     for (int i = 0; i < P.ncgroups; i++) close(P.cgroups[i].pfd);
     if (in_pidns || P.nmounts || (P.options & O_LOOPBACK_UP) || P.hostname) init_main(argv, sync[0]);
@@ -922,7 +1187,7 @@ static int run(char **argv) {
   forward_to = child;
   install_forwarding();
   sigprocmask(SIG_SETMASK, &old, NULL);
-  int code = wait_for_child(child);
+  int code = P.nrelays ? relay_and_wait(child) : wait_for_child(child);
   forward_to = -1;
   if (!in_pidns) kill_descendants();
   restore_terminal(); /* after the last process that could change them again is gone */

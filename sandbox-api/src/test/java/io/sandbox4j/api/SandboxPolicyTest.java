@@ -143,4 +143,24 @@ class SandboxPolicyTest {
     assertThatThrownBy(() -> new NetworkPolicy(NetworkMode.NONE, List.of(HostPort.parse("a"))))
         .hasMessageContaining("need mode 'allow'");
   }
+
+  @Test
+  void hostPortsBecomeRulesAndRulesGiveTheHostPortsTheyCanExpress() {
+    NetworkPolicy old =
+        NetworkPolicy.allow(
+            List.of(
+                HostPort.parse("a.example:8080"), HostPort.parse("[::1]"), HostPort.parse("*:53")));
+    assertThat(old.rules()).containsExactly("a.example:8080", "[::1]:*");
+    assertThat(old.deny()).isEmpty();
+
+    NetworkPolicy p =
+        NetworkPolicy.allowRules(
+            List.of("a.example", "*.b.example", "10.0.0.0/8", "c.example:*", "[::1]:5432"),
+            List.of("x.b.example"));
+    assertThat(p.allow()).hasToString("[a.example:80, a.example:443, c.example, [::1]:5432]");
+    assertThat(p.deny()).containsExactly("x.b.example");
+    assertThatThrownBy(
+            () -> new NetworkPolicy(NetworkMode.ALL, List.of(), List.of(), List.of("x.example")))
+        .hasMessageContaining("deny-list entries [x.example] need mode 'allow'");
+  }
 }

@@ -1,6 +1,7 @@
 package io.sandbox4j.cli;
 
 import io.sandbox4j.api.Feature;
+import io.sandbox4j.api.NetworkMode;
 import io.sandbox4j.api.SandboxException;
 import io.sandbox4j.api.SandboxPolicy;
 import io.sandbox4j.config.PolicySettings;
@@ -93,7 +94,21 @@ final class ExplainCommand implements Callable<Integer> {
     out.println(
         "  mode:            "
             + p.network().mode().name().toLowerCase(java.util.Locale.ROOT)
-            + (p.network().allow().isEmpty() ? "" : " " + p.network().allow()));
+            + (p.network().mode() == NetworkMode.ALLOW ? " " + p.network().rules() : ""));
+    if (p.network().mode() == NetworkMode.ALLOW) {
+      out.println(
+          "  deny:            " + (p.network().deny().isEmpty() ? "(none)" : p.network().deny()));
+      out.println(
+          "  enforced by:     the command's own network namespace (loopback only, no unix or"
+              + " vsock sockets); a filtering proxy outside the sandbox, reached at"
+              + " 127.0.0.1:3128 inside (the next free port when 3128 is a listed service) through"
+              + " the launcher's relay, judges every destination"
+              + " (names resolved by the proxy; loopback, link-local, private and this host's"
+              + " addresses refused unless listed as such; ports 80 and 443 when none is"
+              + " given; deny entries win) and records it; proxy variables are set for"
+              + " curl, git, npm, pip, cargo and the JVM; allowed loopback host:port entries"
+              + " are relayed to the same port inside");
+    }
     out.println("process:");
     out.println(
         "  environment:     "

@@ -6,13 +6,17 @@ import io.sandbox4j.core.Sandbox;
 import io.sandbox4j.core.SandboxExecution;
 import io.sandbox4j.core.SandboxRequest;
 import io.sandbox4j.core.SandboxResult;
+import io.sandbox4j.proxy.NetworkEvent;
 import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -38,6 +42,14 @@ final class RunCommand implements Callable<Integer> {
       description = "The command and its arguments.")
   List<String> command;
 
+  @Option(
+      names = "--report",
+      paramLabel = "FILE",
+      description =
+          "Write a JSON report of the run (policy summary, duration, exit, network events) to"
+              + " FILE.")
+  Path report;
+
   private final CliContext context;
 
   RunCommand(CliContext context) {
@@ -59,14 +71,21 @@ final class RunCommand implements Callable<Integer> {
       // If this JVM is told to stop (Ctrl-C, SIGTERM), the sandboxed tree goes with it.
       Thread killer = new Thread(execution::kill, "sandbox4j-kill-on-exit");
       Runtime.getRuntime().addShutdownHook(killer);
+      Instant started = Instant.now();
       try {
         SandboxResult result = execution.waitFor();
-        // what the post-run git sweep did (and, with 125, what it could not do)
         PrintWriter err = spec.commandLine().getErr();
+        for (NetworkEvent e : result.deniedNetworkEvents()) {
+          err.println("sandbox: " + e.summary());
+        }
+        // what the post-run git sweep did (and, with 125, what it could not do)
         for (String line : result.notices()) {
           err.println("sandbox4j: " + line);
         }
         err.flush();
+        if (report != null) {
+          RunReport.write(report, policy, command, started, result, err);
+        }
         return result.exitCode();
       } finally {
         try {

@@ -112,11 +112,12 @@ class ArchitectureTest {
         .should(
             new ArchCondition<>(
                 "depend only on their own module, the API, their platform's launcher"
-                    + " module, the JDK, JNA and apiguardian") {
+                    + " module, sandbox-proxy, the JDK, JNA and apiguardian") {
               @Override
               public void check(JavaClass c, ConditionEvents events) {
                 String own = moduleOf(c);
-                List<String> allowed = List.of(own, "sandbox-api", launcherModuleFor(own));
+                List<String> allowed =
+                    List.of(own, "sandbox-api", launcherModuleFor(own), "sandbox-proxy");
                 c.getDirectDependenciesFromSelf()
                     .forEach(
                         d -> {
@@ -217,8 +218,8 @@ class ArchitectureTest {
     classes()
         .that(
             DescribedPredicate.describe(
-                "in sandbox-api, sandbox-config, sandbox-core, a launcher module or"
-                    + " sandbox-testkit",
+                "in sandbox-api, sandbox-config, sandbox-core, a launcher module,"
+                    + " sandbox-proxy or sandbox-testkit",
                 c ->
                     List.of(
                             "sandbox-api",
@@ -226,6 +227,7 @@ class ArchitectureTest {
                             "sandbox-core",
                             "sandbox-launcher-linux",
                             "sandbox-launcher-windows",
+                            "sandbox-proxy",
                             "sandbox-testkit")
                         .contains(moduleOf(c))))
         .and()
@@ -257,18 +259,43 @@ class ArchitectureTest {
         .check(ours);
   }
 
-  /** The settings module serves every front end and library users: no engine, no Guice. */
+  /**
+   * The proxy runs in the engine's JVM for every backend that needs it: it depends on the API and
+   * the JDK only (no Netty, no engine).
+   */
   @Test
-  void theSettingsModuleDependsOnTheApiAlone() {
+  void theProxyDependsOnTheApiAndTheJdkAlone() {
+    classes()
+        .that(inModule("sandbox-proxy"))
+        .should()
+        .onlyDependOnClassesThat(
+            DescribedPredicate.describe(
+                "are in the JDK, apiguardian, sandbox-api or sandbox-proxy",
+                c -> {
+                  JavaClass b = c.getBaseComponentType();
+                  return b.isPrimitive()
+                      || b.getPackageName().startsWith("java.")
+                      || b.getPackageName().startsWith("org.apiguardian.")
+                      || List.of("sandbox-api", "sandbox-proxy").contains(moduleOf(b));
+                }))
+        .check(ours);
+  }
+
+  /**
+   * The settings module serves every front end and library users: no engine, no Guice; the proxy's
+   * rule parser is the one place that checks a network entry.
+   */
+  @Test
+  void theSettingsModuleDependsOnTheApiAndTheRuleParserAlone() {
     noClasses()
         .that(inModule("sandbox-config"))
         .should()
         .dependOnClassesThat(
             DescribedPredicate.describe(
-                "are in another sandbox4j module than sandbox-api",
+                "are in another sandbox4j module than sandbox-api or sandbox-proxy",
                 c ->
                     c.getBaseComponentType().getPackageName().startsWith("io.sandbox4j")
-                        && !List.of("sandbox-api", "sandbox-config")
+                        && !List.of("sandbox-api", "sandbox-config", "sandbox-proxy")
                             .contains(moduleOf(c.getBaseComponentType()))))
         .check(ours);
   }

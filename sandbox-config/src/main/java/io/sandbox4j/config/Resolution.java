@@ -1,7 +1,5 @@
 package io.sandbox4j.config;
 
-import io.sandbox4j.api.HostPort;
-import io.sandbox4j.api.NetworkMode;
 import io.sandbox4j.api.NetworkPolicy;
 import io.sandbox4j.api.ResourceLimits;
 import io.sandbox4j.api.SandboxException;
@@ -28,8 +26,10 @@ final class Resolution {
   private SandboxPolicy.Builder policy;
   private ResourceLimits limits = ResourceLimits.NONE;
   private String networkMode = "none";
-  private final List<HostPort> networkAllow = new ArrayList<>();
+  private final List<String> networkAllow = new ArrayList<>();
   private String networkAllowWhat;
+  private final List<String> networkDeny = new ArrayList<>();
+  private String networkDenyWhat;
   private final Map<Path, String> writableRoots = new LinkedHashMap<>();
   private final List<Path> systemWriteOptIns = new ArrayList<>();
 
@@ -91,9 +91,14 @@ final class Resolution {
     networkMode = mode;
   }
 
-  void networkAllow(HostPort entry, String what) {
+  void networkAllow(String entry, String what) {
     networkAllow.add(entry);
     networkAllowWhat = what;
+  }
+
+  void networkDeny(String entry, String what) {
+    networkDeny.add(entry);
+    networkDenyWhat = what;
   }
 
   void env(String entry) {
@@ -124,7 +129,16 @@ final class Resolution {
 
   private NetworkPolicy network() {
     if (networkMode.equals("allow")) {
-      return new NetworkPolicy(NetworkMode.ALLOW, networkAllow);
+      return NetworkPolicy.allowRules(networkAllow, networkDeny);
+    }
+    if (!networkDeny.isEmpty()) {
+      throw SandboxException.invalid(
+          networkDenyWhat
+              + ": deny entries "
+              + networkDeny
+              + " need mode \"allow\" (--net allow=...), not \""
+              + networkMode
+              + "\"");
     }
     if (!networkAllow.isEmpty()) {
       throw SandboxException.invalid(

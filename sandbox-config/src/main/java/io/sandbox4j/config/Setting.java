@@ -2,7 +2,6 @@ package io.sandbox4j.config;
 
 import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
-import io.sandbox4j.api.HostPort;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -86,9 +85,11 @@ public enum Setting {
   NET(
       null,
       "--net",
-      "none|all|allow=HOST[:PORT][,HOST[:PORT]...]",
-      "Network access (default: none).",
-      "none, all, or allow= and HOST[:PORT] entries (port 1 to 65535)",
+      "none|all|allow=ENTRY[,ENTRY...]",
+      "Network access (default: none); allow= entries: host, *.suffix, host:port, host:*, IP,"
+          + " CIDR (ports 80 and 443 when none is given).",
+      "none, all, or allow= and comma-separated entries: host, *.suffix, host:port, host:*, an"
+          + " IP address or a CIDR block (no port: 80 and 443)",
       Form.NONE,
       Merge.REPLACE,
       (what, text, base) -> Values.net(what, text),
@@ -110,11 +111,23 @@ public enum Setting {
       null,
       null,
       null,
-      "HOST[:PORT] entries (port 1 to 65535), with mode allow",
+      "entries: host, *.suffix, host:port, host:*, an IP address or a CIDR block (no port: 80"
+          + " and 443), with mode allow",
       Form.STRINGS,
       Merge.REPLACE,
-      (what, text, base) -> Values.hostPort(what, text),
-      (r, v, what) -> r.networkAllow((HostPort) v, what)),
+      (what, text, base) -> Values.networkEntry(what, text, false),
+      (r, v, what) -> r.networkAllow((String) v, what)),
+  NETWORK_DENY(
+      "network.deny",
+      "--net-deny",
+      "ENTRY",
+      "Destination refused even when the allow-list names it (repeatable; no port: every port).",
+      "entries as for network.allow (no port: every port); they win over the allow-list, with"
+          + " mode allow",
+      Form.STRINGS,
+      Merge.ADD,
+      (what, text, base) -> Values.networkEntry(what, text, true),
+      (r, v, what) -> r.networkDeny((String) v, what)),
   ENV(
       "process.env",
       "--env",

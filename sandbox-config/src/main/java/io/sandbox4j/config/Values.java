@@ -2,9 +2,9 @@ package io.sandbox4j.config;
 
 import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
-import io.sandbox4j.api.HostPort;
 import io.sandbox4j.api.ProcessPolicy;
 import io.sandbox4j.api.SandboxException;
+import io.sandbox4j.proxy.NetworkRules;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -214,9 +214,16 @@ public final class Values {
     return entry;
   }
 
-  /** One network allow-list entry, {@code HOST[:PORT]}. */
-  static HostPort hostPort(String what, String entry) {
-    return named(what, () -> HostPort.parse(entry));
+  /**
+   * One network allow-list or deny-list entry in the proxy's rule language, checked by its parser
+   * (the one place that knows the rules): host, *.suffix, host:port, host:*, IP literal, CIDR.
+   */
+  static String networkEntry(String what, String entry, boolean deny) {
+    String e = entry.trim();
+    List<String> one = List.of(e);
+    named(
+        what, () -> deny ? NetworkRules.parse(List.of(), one) : NetworkRules.parse(one, List.of()));
+    return e;
   }
 
   /** A policy file's network mode. */
@@ -229,15 +236,15 @@ public final class Values {
   }
 
   /** The network flag's value: a mode with its allow-list entries. */
-  record Net(String mode, List<HostPort> allow) {}
+  record Net(String mode, List<String> allow) {}
 
   /** {@code none}, {@code all} or {@code allow=HOST[:PORT][,HOST[:PORT]...]} (the --net flag). */
   static Net net(String what, String spec) {
     String s = spec.trim();
     if (s.startsWith("allow=")) {
-      List<HostPort> allow = new ArrayList<>();
+      List<String> allow = new ArrayList<>();
       for (String e : s.substring("allow=".length()).split(",", -1)) {
-        allow.add(hostPort(what, e));
+        allow.add(networkEntry(what, e, false));
       }
       return new Net("allow", List.copyOf(allow));
     }

@@ -93,11 +93,57 @@ class SettingTest {
     assertThat(Setting.NET.key()).isEmpty();
     assertThat(Setting.NETWORK_MODE.flag()).isEqualTo(Optional.empty());
     assertThatThrownBy(() -> new PolicySettings(dir).set(Setting.NET, "allow=ok.example,bad host"))
-        .hasMessageStartingWith("--net: network allow-list host 'bad host' is not a host name");
+        .hasMessageStartingWith(
+            "--net: network allow-list entry 'bad host': 'bad host' is not a host name");
     SandboxPolicy p =
         new PolicySettings(dir).set(Setting.NET, "allow=example.com:443").resolve(Map.of());
     assertThat(p.network().mode()).isEqualTo(NetworkMode.ALLOW);
     assertThat(p.network().allow()).hasToString("[example.com:443]");
+  }
+
+  @Test
+  void wildcardsBlocksAndDenyEntriesAreCheckedByTheRuleParserAndNamed() {
+    SandboxPolicy p =
+        new PolicySettings(dir)
+            .set(Setting.NET, "allow=*.example.com,10.1.0.0/16:8080,registry.example.org")
+            .set(Setting.NETWORK_DENY, "private.example.com")
+            .set(Setting.NETWORK_DENY, "10.1.2.0/24")
+            .resolve(Map.of());
+    assertThat(p.network().rules())
+        .containsExactly("*.example.com", "10.1.0.0/16:8080", "registry.example.org");
+    assertThat(p.network().deny()).containsExactly("private.example.com", "10.1.2.0/24");
+    // Only plain names reach the address-and-port form, with the default ports spelled out.
+    assertThat(p.network().allow())
+        .hasToString("[registry.example.org:80, registry.example.org:443]");
+    assertThatThrownBy(() -> new PolicySettings(dir).set(Setting.NET, "allow=*.com"))
+        .isInstanceOf(SandboxException.class)
+        .hasMessageStartingWith("--net: network allow-list entry '*.com'");
+    assertThatThrownBy(() -> new PolicySettings(dir).set(Setting.NETWORK_DENY, "10.1.2.3/24"))
+        .hasMessageStartingWith("--net-deny: network deny-list entry '10.1.2.3/24'")
+        .hasMessageContaining("10.1.2.0/24");
+    assertThatThrownBy(
+            () ->
+                new PolicySettings(dir).set(Setting.NETWORK_DENY, "evil.example").resolve(Map.of()))
+        .hasMessageStartingWith("--net-deny: deny entries [evil.example] need mode \"allow\"");
+  }
+
+  @Test
+  void policyFilesTakeAllowAndDenyListsUnderNetwork() throws IOException {
+    Path file =
+        Files.writeString(
+            dir.resolve("n.toml"),
+            "version = 1\n[network]\nmode = \"allow\"\nallow = [\"*.example.com\"]\n"
+                + "deny = [\"bad.example.com\", \"*.example.com:8443\"]\n");
+    SandboxPolicy p = PolicySettings.load(file).resolve(Map.of());
+    assertThat(p.network().rules()).containsExactly("*.example.com");
+    assertThat(p.network().deny()).containsExactly("bad.example.com", "*.example.com:8443");
+    Path bad =
+        Files.writeString(
+            dir.resolve("b.toml"),
+            "version = 1\n[network]\nmode = \"allow\"\nallow = [\"a.example\"]\n"
+                + "deny = [\"0.0.0.0/0\"]\n");
+    assertThatThrownBy(() -> PolicySettings.load(bad))
+        .hasMessageStartingWith("policy file " + bad + " line 5, key 'network.deny': ");
   }
 
   @Test

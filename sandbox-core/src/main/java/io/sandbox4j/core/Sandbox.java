@@ -16,6 +16,7 @@ import io.sandbox4j.api.spi.Launcher;
 import io.sandbox4j.api.spi.SandboxProcess;
 import io.sandbox4j.api.spi.WorkspaceCleanup;
 import io.sandbox4j.core.git.GitSweep;
+import io.sandbox4j.proxy.RunProxy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -25,6 +26,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.ServiceLoader;
 import java.util.Set;
@@ -179,6 +181,7 @@ public final class Sandbox {
         s.isolator().contribute(policy, s.owned(), spec);
       }
       Launcher launcher = chooseLauncher(spec);
+      startProxy(spec);
       // before the command can write anything, on each writable root's own clock
       List<Path> roots = policy.filesystem().allWritableRoots();
       Instant runStart = GitSweep.clockOf(roots, Instant.now());
@@ -251,8 +254,23 @@ public final class Sandbox {
         readers);
   }
 
+  /**
+   * Starts the filtering proxy an isolator asked for (the engine applies that extension, not the
+   * launcher) and points the command's tools at it. The isolator that created it registered its
+   * stop as a cleanup; {@link SandboxExecution} stops it when the command ends.
+   */
+  private static void startProxy(LaunchSpec spec) {
+    spec.findExtension(RunProxy.class)
+        .ifPresent(
+            proxy -> {
+              proxy.start();
+              spec.environment().putAll(proxy.environment(spec.environment()));
+            });
+  }
+
   private Launcher chooseLauncher(LaunchSpec spec) {
-    Set<Class<?>> needed = spec.extensionTypes();
+    Set<Class<?>> needed = new HashSet<>(spec.extensionTypes());
+    needed.remove(RunProxy.class); // applied by the engine itself
     List<Launcher> fit = new ArrayList<>();
     for (Launcher l : registry.launchers()) {
       if (l.extensionTypes().containsAll(needed)) {

@@ -6,6 +6,8 @@ import io.sandbox4j.api.SandboxException;
 import io.sandbox4j.api.spi.LaunchSpec;
 import io.sandbox4j.api.spi.SandboxProcess;
 import io.sandbox4j.core.git.GitSweep;
+import io.sandbox4j.proxy.NetworkEvent;
+import io.sandbox4j.proxy.RunProxy;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
@@ -115,6 +117,9 @@ public final class SandboxExecution implements AutoCloseable {
       timer.cancel(false);
     }
     boolean killed = timedOut.get();
+    // The command and the launcher's relay have ended: no connection can reach the proxy any more.
+    List<NetworkEvent> events =
+        spec.findExtension(RunProxy.class).map(RunProxy::stop).orElse(List.of());
     GitSweep.Outcome outcome = sweep();
     List<String> notices = new ArrayList<>(outcome.notices());
     int exit = killed ? SandboxResult.EXIT_TIMEOUT : code;
@@ -123,6 +128,7 @@ public final class SandboxExecution implements AutoCloseable {
       notices.add(failureMessage(outcome));
     }
     return SandboxResult.builder()
+        .networkEvents(events)
         .exitCode(exit)
         .timedOut(killed)
         .elapsed(Duration.ofNanos(endNanos - startNanos))

@@ -2,6 +2,7 @@ package io.sandbox4j.core;
 
 import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
+import io.sandbox4j.proxy.NetworkEvent;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -25,6 +26,7 @@ public final class SandboxResult {
   private final Duration elapsed;
   private final byte[] stdout;
   private final byte[] stderr;
+  private final List<NetworkEvent> networkEvents;
   private final List<String> notices;
 
   private SandboxResult(Builder b) {
@@ -33,6 +35,7 @@ public final class SandboxResult {
     this.elapsed = Objects.requireNonNull(b.elapsed, "elapsed");
     this.stdout = b.stdout.clone();
     this.stderr = b.stderr.clone();
+    this.networkEvents = List.copyOf(b.networkEvents);
     this.notices = List.copyOf(b.notices);
   }
 
@@ -48,6 +51,7 @@ public final class SandboxResult {
         .elapsed(elapsed)
         .stdout(stdout)
         .stderr(stderr)
+        .networkEvents(networkEvents)
         .notices(notices);
   }
 
@@ -74,6 +78,19 @@ public final class SandboxResult {
   /** Standard error when it was collected, else empty. */
   public byte[] stderr() {
     return stderr.clone();
+  }
+
+  /**
+   * Every destination the command tried through the run's filtering proxy (network allow-list
+   * mode), allowed or denied, in the order the attempts ended; empty in other modes.
+   */
+  public List<NetworkEvent> networkEvents() {
+    return networkEvents;
+  }
+
+  /** The events the allow-list refused. */
+  public List<NetworkEvent> deniedNetworkEvents() {
+    return networkEvents.stream().filter(e -> e.outcome() == NetworkEvent.Outcome.DENIED).toList();
   }
 
   /**
@@ -111,9 +128,15 @@ public final class SandboxResult {
     private Duration elapsed = Duration.ZERO;
     private byte[] stdout = NONE;
     private byte[] stderr = NONE;
+    private List<NetworkEvent> networkEvents = List.of();
     private List<String> notices = List.of();
 
     private Builder() {}
+
+    public Builder networkEvents(List<NetworkEvent> events) {
+      this.networkEvents = List.copyOf(events);
+      return this;
+    }
 
     public Builder exitCode(int code) {
       this.exitCode = code;

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * A backend for engine tests: declares what it is told and enforces nothing. It records each
@@ -21,6 +22,9 @@ final class FakeBackend implements SandboxBackend {
   final int priority;
   final List<Isolator> isolators = new ArrayList<>();
   final List<String> contributions = new ArrayList<>();
+
+  /** What every isolator of this backend adds to the spec besides recording itself. */
+  Consumer<LaunchSpec> onContribute = spec -> {};
 
   FakeBackend(String id, int priority) {
     this.id = id;
@@ -55,6 +59,7 @@ final class FakeBackend implements SandboxBackend {
           public void contribute(
               SandboxPolicy policy, java.util.Set<Feature> owned, LaunchSpec spec) {
             contributions.add(isolatorId);
+            onContribute.accept(spec);
           }
         });
     return this;

@@ -25,6 +25,7 @@ public final class Catalogue {
             FilesystemScenarios.all(),
             GitScenarios.all(),
             NetworkScenarios.all(),
+            AllowListScenarios.all(),
             UnixDatagramScenarios.all(),
             LeakScenarios.all(),
             ProcessScenarios.all(),

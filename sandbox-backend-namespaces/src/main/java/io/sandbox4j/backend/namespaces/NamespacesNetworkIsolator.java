@@ -2,6 +2,7 @@ package io.sandbox4j.backend.namespaces;
 
 import io.sandbox4j.api.Aspect;
 import io.sandbox4j.api.Feature;
+import io.sandbox4j.api.NetworkPolicy;
 import io.sandbox4j.api.SandboxException;
 import io.sandbox4j.api.SandboxPolicy;
 import io.sandbox4j.api.spi.AbstractIsolator;
@@ -14,13 +15,18 @@ import io.sandbox4j.launcher.linux.LinuxRequirements;
 import io.sandbox4j.launcher.linux.seccomp.Bpf;
 import io.sandbox4j.launcher.linux.seccomp.SeccompPrograms;
 import io.sandbox4j.launcher.linux.seccomp.SyscallTable;
+import io.sandbox4j.proxy.NetworkRule;
+import io.sandbox4j.proxy.NetworkRules;
+import io.sandbox4j.proxy.RunProxy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * A network namespace with only loopback (up): no IPv4, IPv6 or UDP route out, host loopback
@@ -38,6 +44,9 @@ import java.util.Set;
  * <p>As a second layer, every pathname socket bound in the caller's network namespace at launch (as
  * /proc/net/unix lists them) outside the writable roots is masked, and so is $SSH_AUTH_SOCK: cheap,
  * and it still holds should a unix socket be obtained another way.
+ *
+ * <p>An allow-list is the same closed namespace with one way out: the run's filtering proxy, which
+ * the launcher's supervisor relays from 127.0.0.1:PORT inside (see {@link #allowList}).
  */
 final class NamespacesNetworkIsolator extends AbstractIsolator {
   private final LinuxHost host;
@@ -49,7 +58,7 @@ final class NamespacesNetworkIsolator extends AbstractIsolator {
   }
 
   NamespacesNetworkIsolator(LinuxHost host, Path procNetUnix, String osArch) {
-    super("network", Aspect.NETWORK, Set.of(Feature.NET_DENY_ALL));
+    super("network", Aspect.NETWORK, Set.of(Feature.NET_DENY_ALL, Feature.NET_ALLOWLIST));
     this.host = host;
     this.procNetUnix = procNetUnix;
     this.osArch = osArch;
@@ -80,10 +89,13 @@ final class NamespacesNetworkIsolator extends AbstractIsolator {
   @Override
   public void contribute(SandboxPolicy policy, Set<Feature> owned, LaunchSpec spec) {
     LinuxRequirements.requireAvailable("namespaces", this);
-    if (!owned.contains(Feature.NET_DENY_ALL)) {
+    if (!owned.contains(Feature.NET_DENY_ALL) && !owned.contains(Feature.NET_ALLOWLIST)) {
       return;
     }
     LinuxLaunchPlan plan = Namespaces.plan(spec);
+    if (owned.contains(Feature.NET_ALLOWLIST)) {
+      allowList(policy, spec, plan);
+    }
     Namespaces.userAndMount(plan);
     plan.addNamespaces(Namespace.NET);
     plan.loopbackUp();
@@ -97,6 +109,57 @@ final class NamespacesNetworkIsolator extends AbstractIsolator {
     FilesystemMounts m = new FilesystemMounts();
     m.mask(sockets.stream().filter(s -> roots.stream().noneMatch(s::startsWith)).toList());
     m.mounts().forEach(plan::addMount);
+  }
+
+  /**
+   * The allow-list: the same closed namespace, plus the run's filtering proxy (a {@link RunProxy}
+   * the engine starts) reached through the launcher's relay on 127.0.0.1:PORT inside, and one relay
+   * per allowed loopback {@code host:port} (a host service at its own port inside; the proxy still
+   * judges and records each connection).
+   */
+  void allowList(SandboxPolicy policy, LaunchSpec spec, LinuxLaunchPlan plan) {
+    NetworkPolicy network = policy.network();
+    if (network.rules().isEmpty() || network.allow().stream().anyMatch(h -> h.host().equals("*"))) {
+      throw SandboxException.cannotSandbox(
+          "the namespaces backend enforces allow-lists through its proxy, which has no form for "
+              + network.allow()
+              + " (any host on a port); list host names, addresses or blocks");
+    }
+    NetworkRules rules = NetworkRules.parse(network.rules(), network.deny());
+    Set<Integer> services = new TreeSet<>();
+    for (NetworkRule r : rules.allow()) {
+      boolean loopback =
+          r.kind() == NetworkRule.Kind.LOCALHOST
+              || r.kind() == NetworkRule.Kind.ADDRESS && r.entry().startsWith("127.");
+      if (loopback && r.entry().contains(":") && !r.ports().isEmpty()) {
+        services.addAll(r.ports());
+      }
+    }
+    int port = RunProxy.DEFAULT_PORT;
+    while (services.contains(port)) {
+      port++;
+    }
+    RunProxy proxy =
+        RunProxy.inPrivateDirectory(
+            rules, proxyBases(), policy.filesystem().allWritableRoots(), port);
+    spec.onCleanup(proxy::stop);
+    spec.extension(RunProxy.class, () -> proxy);
+    plan.addRelay(new LinuxLaunchPlan.Relay(port, proxy.socket(), Optional.empty()));
+    for (int p : services) {
+      plan.addRelay(new LinuxLaunchPlan.Relay(p, proxy.socket(), Optional.of("127.0.0.1:" + p)));
+    }
+  }
+
+  /** Where the proxy's private directory may go: never inside a writable root (checked there). */
+  private static List<Path> proxyBases() {
+    List<Path> bases = new ArrayList<>();
+    String runtime = System.getenv("XDG_RUNTIME_DIR");
+    if (runtime != null && runtime.startsWith("/")) {
+      bases.add(Path.of(runtime));
+    }
+    bases.add(Path.of(System.getProperty("user.home"), ".cache", "sandbox4j"));
+    bases.add(Path.of(System.getProperty("java.io.tmpdir")));
+    return bases;
   }
 
   /** Pathname sockets bound in this network namespace: the last column of /proc/net/unix. */

@@ -2,6 +2,9 @@ package io.sandbox4j.backend.wfp;
 
 import io.sandbox4j.api.Aspect;
 import io.sandbox4j.api.Feature;
+import io.sandbox4j.api.NetworkMode;
+import io.sandbox4j.api.NetworkPolicy;
+import io.sandbox4j.api.SandboxException;
 import io.sandbox4j.api.SandboxPolicy;
 import io.sandbox4j.api.spi.Availability;
 import io.sandbox4j.api.spi.LaunchSpec;
@@ -48,7 +51,23 @@ final class WfpNetworkIsolator extends WindowsIsolator {
   public void contribute(SandboxPolicy policy, Set<Feature> owned, LaunchSpec spec) {
     // The filters match the package SID of the workspace's AppContainer and nothing else, so the
     // command runs in that container (the same one the appcontainer backend would use).
+    NetworkPolicy n = policy.network();
+    if (n.mode() == NetworkMode.ALLOW && (!n.deny().isEmpty() || !expressible(n))) {
+      // Address filters cannot express wildcards, blocks or deny entries: refuse rather than
+      // enforce a different list than the one asked for.
+      throw SandboxException.cannotSandbox(
+          "the wfp backend filters by address and port only and cannot enforce the network"
+              + " rules "
+              + n.rules()
+              + (n.deny().isEmpty() ? "" : " with deny entries " + n.deny())
+              + "; list host names, addresses and ports only, without --net-deny");
+    }
     WindowsLaunchPlan plan = WindowsPlanner.containWorkspace(policy, WindowsLaunchPlan.of(spec));
     plan.addWfpFilters(WindowsPlanner.wfpFilters(policy.network(), resolver));
+  }
+
+  /** Whether every rule reached the host-and-port list (no wildcard or block was left out). */
+  static boolean expressible(NetworkPolicy n) {
+    return n.rules().stream().noneMatch(r -> r.startsWith("*") || r.contains("/"));
   }
 }

@@ -487,4 +487,49 @@ public final class LinuxLaunchPlan {
     }
     return Optional.of(tmpfsSize == null ? DEFAULT_TMPFS_SIZE : Long.toString(tmpfsSize));
   }
+
+  // ---- network relays (issue 12): kept together at the end for easy merges ----
+
+  /** Most relays one plan may carry (the launcher's own bound). */
+  public static final int MAX_RELAYS = 16;
+
+  private final List<Relay> relays = new ArrayList<>();
+
+  /**
+   * A loopback listener inside the sandbox's network namespace that the launcher's supervisor
+   * (outside Landlock and seccomp) relays to a unix socket on the host, connection by connection.
+   *
+   * @param port the port on 127.0.0.1 inside the namespace
+   * @param socket the unix socket on the host (reached through a directory opened before the
+   *     launcher enters its mount namespace, so the sandbox's mounts do not hide it)
+   * @param connectTarget empty: bytes pass as they are (the proxy's own port); else {@code
+   *     host:port} asked of the proxy with HTTP CONNECT first, so a host service appears inside at
+   *     its own port for tools that ignore proxy variables
+   */
+  public record Relay(int port, Path socket, Optional<String> connectTarget) {
+    public Relay {
+      if (port < 1 || port > 65535) {
+        throw new IllegalArgumentException("relay port " + port + " is not in 1..65535");
+      }
+      if (!socket.isAbsolute()) {
+        throw new IllegalArgumentException("relay socket " + socket + " is not absolute");
+      }
+    }
+  }
+
+  /** Adds a relay; requires {@link Namespace#NET}. One relay per port. */
+  public void addRelay(Relay relay) {
+    if (relays.stream().anyMatch(r -> r.port() == relay.port())) {
+      throw new IllegalStateException("a relay already listens on port " + relay.port());
+    }
+    if (relays.size() >= MAX_RELAYS) {
+      throw SandboxException.cannotSandbox(
+          "more than " + MAX_RELAYS + " relayed ports (host services) in one run");
+    }
+    relays.add(relay);
+  }
+
+  public List<Relay> relays() {
+    return List.copyOf(relays);
+  }
 }

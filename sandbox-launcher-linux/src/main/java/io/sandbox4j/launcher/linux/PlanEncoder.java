@@ -45,6 +45,7 @@ final class PlanEncoder {
   static final int T_CGROUP = 12;
   static final int T_TMPFS_SIZE = 13;
   static final int T_TMPFS_INODES = 14;
+  static final int T_NET_RELAY = 20;
 
   static final int OPT_NEW_SESSION = 1;
   static final int OPT_LOOPBACK_UP = 2;
@@ -118,6 +119,11 @@ final class PlanEncoder {
     }
     plan.tmpfsSizeOption().ifPresent(size -> out.record(T_TMPFS_SIZE, new Out().utf8(size)));
     plan.tmpfsInodesOption().ifPresent(n -> out.record(T_TMPFS_INODES, new Out().u64(n)));
+    for (LinuxLaunchPlan.Relay r : plan.relays()) {
+      Out rec = new Out().u16(r.port()).str16(r.socket().toString());
+      r.connectTarget().ifPresentOrElse(t -> rec.u8(1).str16(t), () -> rec.u8(0));
+      out.record(T_NET_RELAY, rec);
+    }
     byte[] encoded = out.toByteArray();
     if (encoded.length > MAX_PLAN_BYTES) {
       throw new IllegalArgumentException(

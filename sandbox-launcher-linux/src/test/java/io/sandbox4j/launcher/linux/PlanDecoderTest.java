@@ -12,8 +12,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -70,6 +72,11 @@ class PlanDecoderTest {
     plan.addLandlock(
         new LandlockRules(
             3, 0, 0, List.of(new LandlockRules.PathRule(Path.of("/tmp"), 3, true)), List.of()));
+    plan.addRelay(
+        new LinuxLaunchPlan.Relay(3128, Path.of("/run/user/1/p/proxy.sock"), Optional.empty()));
+    plan.addRelay(
+        new LinuxLaunchPlan.Relay(
+            5432, Path.of("/run/user/1/p/proxy.sock"), Optional.of("127.0.0.1:5432")));
     plan.pidsCgroup(Path.of("/sys/fs/cgroup/pids"), 17);
     new MemoryCgroup(Path.of("/sys/fs/cgroup/memory/a"), 1, true)
         .limits(256L << 20)
@@ -193,6 +200,50 @@ class PlanDecoderTest {
             "hostname without uts namespace",
             plan(record(PlanEncoder.T_HOSTNAME, new Out().utf8("box"))),
             "needs a uts namespace"),
+        Arguments.of(
+            "relay without a network namespace",
+            plan(record(PlanEncoder.T_NET_RELAY, new Out().u16(80).str16("/r/p.sock").u8(0))),
+            "network relays need a network namespace"),
+        Arguments.of(
+            "relay on port 0",
+            plan(record(PlanEncoder.T_NET_RELAY, new Out().u16(0).str16("/r/p.sock").u8(0))),
+            "network relay: port 0"),
+        Arguments.of(
+            "relay port given twice",
+            plan(
+                record(PlanEncoder.T_NAMESPACES, new Out().u32(0x40000000)),
+                record(PlanEncoder.T_NET_RELAY, new Out().u16(80).str16("/r/p.sock").u8(0)),
+                record(PlanEncoder.T_NET_RELAY, new Out().u16(80).str16("/r/q.sock").u8(0))),
+            "port 80 given twice"),
+        Arguments.of(
+            "relative relay socket",
+            plan(record(PlanEncoder.T_NET_RELAY, new Out().u16(80).str16("p.sock").u8(0))),
+            "is not absolute"),
+        Arguments.of(
+            "relay socket that is a directory",
+            plan(record(PlanEncoder.T_NET_RELAY, new Out().u16(80).str16("/r/").u8(0))),
+            "socket name '' is empty or too long"),
+        Arguments.of(
+            "unknown relay mode",
+            plan(record(PlanEncoder.T_NET_RELAY, new Out().u16(80).str16("/r/p.sock").u8(2))),
+            "unknown mode 2"),
+        Arguments.of(
+            "relay target that would inject a header",
+            plan(
+                record(
+                    PlanEncoder.T_NET_RELAY,
+                    new Out().u16(80).str16("/r/p.sock").u8(1).str16("a:1\r\nX: y"))),
+            "is not host:port"),
+        Arguments.of(
+            "more than sixteen relays",
+            plan(
+                IntStream.rangeClosed(1, 17)
+                    .mapToObj(
+                        i ->
+                            record(
+                                PlanEncoder.T_NET_RELAY, new Out().u16(i).str16("/r/p.sock").u8(0)))
+                    .toArray(Out[]::new)),
+            "more than 16 network relays"),
         Arguments.of(
             "the retired pids-only cgroup record",
             plan(record(11, new Out().u32(5).utf8("/sys/fs/cgroup/pids"))),

@@ -1,0 +1,92 @@
+package io.sandbox4j.cli;
+
+import io.sandbox4j.api.SandboxPolicy;
+import io.sandbox4j.core.SandboxResult;
+import io.sandbox4j.proxy.NetworkEvent;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The JSON report of one run ({@code run --report FILE}). Version 1: {@code version}, {@code
+ * command}, {@code policy} (workspace, network mode with its allow and deny entries, writable
+ * roots), {@code started}, {@code durationMillis}, {@code exitCode}, {@code timedOut}, {@code
+ * network} (one object per destination tried). Later issues add other denials as new keys; a reader
+ * ignores keys it does not know.
+ */
+final class RunReport {
+  static final int VERSION = 1;
+
+  private RunReport() {}
+
+  static Map<String, Object> of(
+      SandboxPolicy policy, List<String> command, Instant started, SandboxResult result) {
+    Map<String, Object> network = new LinkedHashMap<>();
+    network.put("mode", policy.network().mode().name().toLowerCase(Locale.ROOT));
+    network.put("allow", policy.network().rules());
+    network.put("deny", policy.network().deny());
+    Map<String, Object> p = new LinkedHashMap<>();
+    p.put("workspace", policy.filesystem().workspace().toString());
+    p.put(
+        "writableRoots",
+        policy.filesystem().allWritableRoots().stream().map(Path::toString).toList());
+    p.put("network", network);
+    Map<String, Object> r = new LinkedHashMap<>();
+    r.put("version", VERSION);
+    r.put("command", command);
+    r.put("policy", p);
+    r.put("started", started.toString());
+    r.put("durationMillis", result.elapsed().toMillis());
+    r.put("exitCode", result.exitCode());
+    r.put("timedOut", result.timedOut());
+    r.put("network", result.networkEvents().stream().map(RunReport::event).toList());
+    return r;
+  }
+
+  private static Map<String, Object> event(NetworkEvent e) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("protocol", e.protocol());
+    m.put("host", e.host());
+    m.put("port", e.port());
+    m.put("address", e.address().orElse(null));
+    m.put("outcome", e.outcome().name().toLowerCase(Locale.ROOT));
+    m.put("rule", e.rule().orElse(null));
+    m.put("reason", e.reason());
+    m.put("bytesToDestination", e.bytesToDestination());
+    m.put("bytesFromDestination", e.bytesFromDestination());
+    m.put("start", e.start().toString());
+    m.put("end", e.end().toString());
+    return m;
+  }
+
+  /**
+   * Writes the report; a failure is a warning on {@code err}, not the run's exit code (the command
+   * has run and its code is what the caller asked for).
+   */
+  static void write(
+      Path file,
+      SandboxPolicy policy,
+      List<String> command,
+      Instant started,
+      SandboxResult result,
+      PrintWriter err) {
+    try {
+      String json =
+          JsonMapper.builder()
+              .build()
+              .writerWithDefaultPrettyPrinter()
+              .writeValueAsString(of(policy, command, started, result));
+      Files.writeString(file, json + "\n");
+    } catch (IOException | RuntimeException e) {
+      err.println("sandbox: cannot write the run report " + file + ": " + e.getMessage());
+      err.flush();
+    }
+  }
+}
