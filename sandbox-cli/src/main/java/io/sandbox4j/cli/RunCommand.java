@@ -80,7 +80,7 @@ final class RunCommand implements Callable<Integer> {
         }
         // what the post-run git sweep did (and, with 125, what it could not do)
         for (String line : result.notices()) {
-          err.println("sandbox4j: " + line);
+          err.println("sandbox: " + line);
         }
         err.flush();
         if (report != null) {
