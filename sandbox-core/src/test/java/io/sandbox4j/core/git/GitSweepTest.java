@@ -1,6 +1,7 @@
 package io.sandbox4j.core.git;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -236,7 +237,10 @@ class GitSweepTest {
       Files.writeString(ws.resolve("f" + i), "");
     }
     GitSweep.Outcome o = sweep(10);
-    assertThat(o.failures()).singleElement().asString().contains("stopped after 10 entries");
+    assertThat(o.failures())
+        .singleElement()
+        .asString()
+        .contains("stopped at its limit of 10 entries");
   }
 
   @Test
@@ -246,5 +250,150 @@ class GitSweepTest {
         new GitSweep(List.of(ws.resolve("nope")), threshold, Map.of(), home, 10).run();
     assertThat(o.failed()).isFalse();
     assertThat(o.notices()).isEmpty();
+  }
+
+  // ---- F1: never read through a link or a special file
+
+  @Test
+  void aConfigLinkedToDevZeroIsMovedAsideUnreadAndSiblingsAreStillSwept() throws Exception {
+    runStarts();
+    Files.delete(ws.resolve(".git/config"));
+    Files.createSymbolicLink(ws.resolve(".git/config"), Path.of("/dev/zero"));
+    Path sub = repo(ws.resolve("sub/.git"), FSMONITOR);
+    GitSweep.Outcome o = sweep();
+    assertThat(o.failed()).isFalse();
+    assertThat(names(ws.resolve(".git"))).doesNotContain("config");
+    assertThat(Files.readString(sub.resolve("config"))).doesNotContain("fsmonitor");
+  }
+
+  @Test
+  void aFifoOrAHugeFileAsConfigOrPointerIsMovedAsideWithoutBeingOpened() throws Exception {
+    runStarts();
+    Files.delete(ws.resolve(".git/config"));
+    mkfifo(ws.resolve(".git/config"));
+    Path big = repo(ws.resolve("big/.git"), "");
+    Files.write(big.resolve("config"), new byte[5 * 1024 * 1024]);
+    Files.createDirectories(ws.resolve("p"));
+    mkfifo(ws.resolve("p/.git"));
+    GitSweep.Outcome o = sweep(); // a FIFO opened for reading would block here forever
+    assertThat(o.failed()).isFalse();
+    assertThat(names(ws.resolve(".git"))).doesNotContain("config");
+    assertThat(names(big)).doesNotContain("config");
+    assertThat(names(ws.resolve("p"))).doesNotContain(".git");
+  }
+
+  @Test
+  void readRegularRefusesLinksSpecialFilesAndOversizedFiles() throws Exception {
+    Path link = Files.createSymbolicLink(outside.resolve("l"), Path.of("/dev/zero"));
+    Path big = Files.write(outside.resolve("big"), new byte[101]);
+    Path ok = Files.write(outside.resolve("ok"), new byte[100]);
+    assertThatThrownBy(() -> GitSweep.readRegular(link, 100))
+        .isInstanceOf(GitSweep.NotRegular.class);
+    assertThatThrownBy(() -> GitSweep.readRegular(Path.of("/dev/zero"), 100))
+        .isInstanceOf(GitSweep.NotRegular.class);
+    assertThatThrownBy(() -> GitSweep.readRegular(big, 100))
+        .isInstanceOf(GitSweep.NotRegular.class);
+    assertThat(GitSweep.readRegular(ok, 100)).hasSize(100);
+  }
+
+  private static void mkfifo(Path p) throws Exception {
+    Process pr = new ProcessBuilder("mkfifo", p.toString()).inheritIO().start();
+    assertThat(pr.waitFor()).isZero();
+  }
+
+  // ---- F2: pointers read as git reads them
+
+  @Test
+  void pointersAreReadAsGitReadsThem() throws Exception {
+    Path f = outside.resolve("pointer");
+    Files.writeString(f, "gitdir:  g\r\n\n");
+    assertThat(GitSweep.readPointer(f, true)).contains(Path.of(" g"));
+    Files.writeString(f, "gitdir: a b \nc\n");
+    assertThat(GitSweep.readPointer(f, true)).contains(Path.of("a b \nc"));
+    Files.writeString(f, "gitdir:x\n");
+    assertThat(GitSweep.readPointer(f, true)).isEmpty();
+    Files.write(f, "gitdir: a\0b\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    assertThat(GitSweep.readPointer(f, true)).contains(Path.of("a"));
+    Files.writeString(f, " ../x \r\n");
+    assertThat(GitSweep.readPointer(f, false)).contains(Path.of(" ../x "));
+  }
+
+  @Test
+  void aPointerWithALeadingSpaceLeadsTheSweepWhereGitGoes() throws Exception {
+    Path sub = Files.createDirectories(ws.resolve("sub"));
+    runStarts();
+    Path hidden = repo(ws.resolve(".git/objects/ev"), FSMONITOR);
+    repo(sub.resolve("g"), "[core]\n\tbare = false\n"); // the decoy a trimming parser sees
+    Files.createSymbolicLink(sub.resolve(" g"), Path.of("../.git/objects/ev"));
+    Files.writeString(sub.resolve(".git"), "gitdir:  g\n");
+    sweep();
+    assertThat(Files.readString(hidden.resolve("config"))).doesNotContain("fsmonitor");
+  }
+
+  // ---- F3: hooks directories outside any repository in the roots
+
+  @Test
+  void theEnclosingRepositorysHooksPathInsideTheRootIsSwept() throws Exception {
+    // ws is the repository; the root is ws/pkg, whose .husky the repository's config names
+    Files.writeString(ws.resolve(".git/config"), "[core]\n\thooksPath = pkg/.husky\n");
+    Path husky = Files.createDirectories(ws.resolve("pkg/.husky"));
+    runStarts();
+    Files.writeString(husky.resolve("pre-commit"), "#!/bin/sh\ntouch x\n");
+    GitSweep.Outcome o =
+        new GitSweep(List.of(ws.resolve("pkg")), threshold, Map.of(), home, Long.MAX_VALUE).run();
+    assertThat(o.failed()).isFalse();
+    assertThat(names(husky)).doesNotContain("pre-commit");
+  }
+
+  @Test
+  void aGlobalHooksPathInARootWithoutAnyRepositoryIsSwept() throws Exception {
+    Path root = Files.createDirectories(outside.resolve("root"));
+    Path hk = Files.createDirectories(root.resolve("hk"));
+    Path cfg = Files.writeString(outside.resolve("global"), "[core]\n\thooksPath = " + hk + "\n");
+    runStarts();
+    Files.writeString(hk.resolve("pre-commit"), "#!/bin/sh\ntouch x\n");
+    new GitSweep(
+            List.of(root),
+            threshold,
+            Map.of("GIT_CONFIG_GLOBAL", cfg.toString()),
+            home,
+            Long.MAX_VALUE)
+        .run();
+    assertThat(names(hk)).doesNotContain("pre-commit");
+  }
+
+  // ---- F4: a relative hooksPath resolves against each work tree
+
+  @Test
+  void aRelativeHooksPathIsResolvedAgainstEachLinkedWorkTree() throws Exception {
+    Files.writeString(ws.resolve(".git/config"), "[core]\n\thooksPath = .husky\n");
+    Path admin = Files.createDirectories(ws.resolve(".git/worktrees/wt"));
+    Path wt = Files.createDirectories(ws.resolve("elsewhere/wt"));
+    Files.writeString(admin.resolve("HEAD"), "ref: refs/heads/b\n");
+    Files.writeString(admin.resolve("commondir"), "../..\n");
+    Files.writeString(admin.resolve("gitdir"), wt.resolve(".git") + "\n");
+    Files.writeString(wt.resolve(".git"), "gitdir: " + admin + "\n");
+    Path husky = Files.createDirectories(wt.resolve(".husky"));
+    runStarts();
+    Files.writeString(husky.resolve("pre-commit"), "#!/bin/sh\ntouch x\n");
+    sweep();
+    assertThat(names(husky)).doesNotContain("pre-commit");
+  }
+
+  // ---- F7: the walk visits what changed first and names what it did not reach
+
+  @Test
+  void pastTheEntryLimitWhatChangedWasVisitedFirstAndTheRestIsNamed() throws Exception {
+    for (int i = 0; i < 30; i++) {
+      Files.createDirectories(ws.resolve("old" + i + "/deeper"));
+    }
+    runStarts();
+    Path sub = repo(ws.resolve("zz/sub/.git"), FSMONITOR);
+    GitSweep.Outcome o = sweep(60); // fewer than the 100 or so entries in the workspace
+    assertThat(Files.readString(sub.resolve("config"))).doesNotContain("fsmonitor");
+    assertThat(o.failures())
+        .singleElement()
+        .asString()
+        .contains("were not checked (none of them changed during the run)");
   }
 }
