@@ -292,7 +292,7 @@ public final class GitSweep {
         try {
           Optional<Path> t = readPointer(dotGit, true);
           if (t.isPresent()) {
-            Path target = a.resolve(t.get()).normalize();
+            Path target = a.resolve(t.get());
             if (Files.isDirectory(target)) {
               addGitDir(real(target), a);
             }
@@ -314,6 +314,19 @@ public final class GitSweep {
     if (workTree != null) {
       workTrees.computeIfAbsent(g, k -> new LinkedHashSet<>()).add(workTree);
     }
+  }
+
+  /**
+   * Where the entry p itself lies as the kernel resolves it ({@code ..} after a link leads to the
+   * link target's parent), without following p if it is a link.
+   */
+  private static Path located(Path p) {
+    Path parent = p.getParent();
+    Path name = p.getFileName();
+    if (parent == null || name == null || name.toString().equals("..")) {
+      return real(p).normalize();
+    }
+    return real(parent).normalize().resolve(name);
   }
 
   private static Path real(Path p) {
@@ -502,7 +515,7 @@ public final class GitSweep {
     if (exists(commondir)) {
       Optional<Path> target;
       try {
-        target = readPointer(commondir, false).map(t -> g.resolve(t).normalize());
+        target = readPointer(commondir, false).map(g::resolve);
       } catch (IOException e) {
         target = Optional.empty();
       }
@@ -594,13 +607,17 @@ public final class GitSweep {
       try {
         Optional<Path> dotGit = readPointer(gitdir, false);
         if (dotGit.isPresent()) {
-          Path file = a.resolve(dotGit.get()).normalize();
+          Path file = a.resolve(dotGit.get());
           // git trims the line and drops "/.git"; take both readings
-          Path trimmed = a.resolve(dotGit.get().toString().strip()).normalize();
+          Path trimmed = a.resolve(dotGit.get().toString().strip());
           for (Path f : List.of(file, trimmed)) {
             out.add(f);
             if (f.getParent() != null) {
               out.add(f.getParent());
+            }
+            Path r = real(f);
+            if (r.getParent() != null) {
+              out.add(r.getParent());
             }
           }
         }
@@ -624,15 +641,16 @@ public final class GitSweep {
     List<Path> out = new ArrayList<>();
     out.add(g);
     out.addAll(workTrees(g));
-    GitConfig.last(entries, "core", "worktree").ifPresent(w -> out.add(g.resolve(w).normalize()));
+    GitConfig.last(entries, "core", "worktree").ifPresent(w -> out.add(real(g.resolve(w))));
     return out;
   }
 
   private Path expand(String path, Path base) {
     if (path.equals("~") || path.startsWith("~/")) {
-      return home.resolve(path.substring(Math.min(2, path.length()))).normalize();
+      return home.resolve(path.substring(Math.min(2, path.length())));
     }
-    return base.resolve(path).normalize();
+    // not normalized: the kernel resolves ".." after a link, as git's own open() does
+    return base.resolve(path);
   }
 
   /** Moves aside every hook in {@code dir} that changed, or all of them if the directory did. */
@@ -669,7 +687,7 @@ public final class GitSweep {
 
   /** The entries host git reads from {@code file} and what it includes (after sanitizing). */
   private List<Entry> config(Path file, int depth) {
-    Path key = file.toAbsolutePath().normalize();
+    Path key = located(file.toAbsolutePath());
     List<Entry> cached = configs.get(key);
     if (cached != null) {
       return cached;
@@ -678,7 +696,7 @@ public final class GitSweep {
     if (!exists(file)) {
       return List.of();
     }
-    boolean mine = insideRoots(key) || realInsideRoots(file).isPresent();
+    boolean mine = insideRoots(file) || realInsideRoots(file).isPresent();
     boolean changed = mine && changed(file);
     Path read = file;
     if (Files.isSymbolicLink(file)) {
@@ -873,7 +891,7 @@ public final class GitSweep {
   private void pointer(Path p) {
     Optional<Path> target;
     try {
-      target = readPointer(p, true).map(t -> p.getParent().resolve(t).normalize());
+      target = readPointer(p, true).map(t -> p.getParent().resolve(t));
     } catch (IOException | java.nio.file.InvalidPathException e) {
       target = Optional.empty();
     }
@@ -946,7 +964,7 @@ public final class GitSweep {
   }
 
   private boolean insideRoots(Path p) {
-    Path n = p.toAbsolutePath().normalize();
+    Path n = located(p.toAbsolutePath());
     return roots.stream().anyMatch(n::startsWith);
   }
 

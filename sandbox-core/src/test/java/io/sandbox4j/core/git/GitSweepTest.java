@@ -330,6 +330,19 @@ class GitSweepTest {
     assertThat(Files.readString(hidden.resolve("config"))).doesNotContain("fsmonitor");
   }
 
+  @Test
+  void dotDotAfterALinkInAPointerIsResolvedAsTheKernelDoes() throws Exception {
+    Path sub = Files.createDirectories(ws.resolve("sub"));
+    runStarts();
+    Files.createDirectories(ws.resolve(".git/objects/deep/d"));
+    Path hidden = repo(ws.resolve(".git/objects/deep/ev"), FSMONITOR);
+    repo(sub.resolve("ev"), "[core]\n\tbare = true\n"); // where a lexical ".." leads
+    Files.createSymbolicLink(sub.resolve("l"), ws.resolve(".git/objects/deep/d"));
+    Files.writeString(sub.resolve(".git"), "gitdir: l/../ev\n");
+    sweep();
+    assertThat(Files.readString(hidden.resolve("config"))).doesNotContain("fsmonitor");
+  }
+
   // ---- F3: hooks directories outside any repository in the roots
 
   @Test
