@@ -378,10 +378,11 @@ public final class GitSweep {
   }
 
   private void enqueue(Path dir) {
+    // depth first (a stack): memory grows with depth times width, not with the whole tree
     if (changed(dir)) {
-      hot.add(dir);
+      hot.push(dir);
     } else {
-      cold.add(dir);
+      cold.push(dir);
     }
   }
 
@@ -392,53 +393,53 @@ public final class GitSweep {
     if (gitDir) {
       gitDirs.add(dir);
     }
-    List<Path> children = new ArrayList<>();
     try {
-      list(dir, children);
+      children(dir, gitDir);
     } catch (NoSuchFileException e) {
       return;
-    } catch (IOException e) {
-      if (!unreadable(dir, e)) {
+    } catch (IOException | java.nio.file.DirectoryIteratorException e) {
+      if (!unreadable(dir, e instanceof IOException io ? io : new IOException(e))) {
         return;
       }
       try {
-        list(dir, children);
-      } catch (IOException again) {
+        children(dir, gitDir);
+      } catch (IOException | java.nio.file.DirectoryIteratorException again) {
         fail("cannot read " + dir + " even after restoring its owner's permissions: " + again);
         moveAside(dir, "it could not be read");
-        return;
-      }
-    }
-    for (Path child : children) {
-      entries++;
-      BasicFileAttributes a;
-      try {
-        a = Files.readAttributes(child, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-      } catch (NoSuchFileException e) {
-        continue;
-      } catch (IOException e) {
-        fail("cannot examine " + child + ": " + e);
-        continue;
-      }
-      String name = child.getFileName().toString();
-      if (a.isDirectory()) {
-        if (gitDir && name.equals("objects")) {
-          // object storage: nothing git runs; a repository hidden there is reached only through
-          // a pointer or commondir, whose target is swept wherever it lies
-          continue;
-        }
-        enqueue(child);
-      } else if (name.equals(".git")) {
-        pointers.add(child);
       }
     }
   }
 
-  private static void list(Path dir, List<Path> out) throws IOException {
-    out.clear();
+  /**
+   * Queues the subdirectories of {@code dir} and collects its {@code .git} files and links, one
+   * entry at a time (a huge directory is never held in memory), until the entry limit.
+   */
+  private void children(Path dir, boolean gitDir) throws IOException {
     try (DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
-      for (Path p : s) {
-        out.add(p);
+      for (Path child : s) {
+        if (++entries > limit) {
+          return;
+        }
+        BasicFileAttributes a;
+        try {
+          a = Files.readAttributes(child, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException e) {
+          continue;
+        } catch (IOException e) {
+          fail("cannot examine " + child + ": " + e);
+          continue;
+        }
+        String name = child.getFileName().toString();
+        if (a.isDirectory()) {
+          if (gitDir && name.equals("objects")) {
+            // object storage: nothing git runs; a repository hidden there is reached only
+            // through a pointer or commondir, whose target is swept wherever it lies
+            continue;
+          }
+          enqueue(child);
+        } else if (name.equals(".git")) {
+          pointers.add(child);
+        }
       }
     }
   }

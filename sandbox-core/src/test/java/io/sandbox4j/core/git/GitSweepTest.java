@@ -1,7 +1,6 @@
 package io.sandbox4j.core.git;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -42,13 +41,13 @@ class GitSweepTest {
   }
 
   /** Everything before this is the user's. */
-  private void runStarts() throws InterruptedException {
+  void runStarts() throws InterruptedException {
     Thread.sleep(50); // ctime comes from a coarse clock
     threshold = Instant.now();
     Thread.sleep(50);
   }
 
-  private GitSweep.Outcome sweep() {
+  GitSweep.Outcome sweep() {
     return sweep(Long.MAX_VALUE);
   }
 
@@ -56,7 +55,7 @@ class GitSweepTest {
     return new GitSweep(List.of(ws), threshold, Map.of(), home, limit).run();
   }
 
-  private static List<String> names(Path dir) throws IOException {
+  static List<String> names(Path dir) throws IOException {
     try (Stream<Path> s = Files.list(dir)) {
       return s.map(p -> p.getFileName().toString()).sorted().toList();
     }
@@ -250,55 +249,6 @@ class GitSweepTest {
         new GitSweep(List.of(ws.resolve("nope")), threshold, Map.of(), home, 10).run();
     assertThat(o.failed()).isFalse();
     assertThat(o.notices()).isEmpty();
-  }
-
-  // ---- F1: never read through a link or a special file
-
-  @Test
-  void aConfigLinkedToDevZeroIsMovedAsideUnreadAndSiblingsAreStillSwept() throws Exception {
-    runStarts();
-    Files.delete(ws.resolve(".git/config"));
-    Files.createSymbolicLink(ws.resolve(".git/config"), Path.of("/dev/zero"));
-    Path sub = repo(ws.resolve("sub/.git"), FSMONITOR);
-    GitSweep.Outcome o = sweep();
-    assertThat(o.failed()).isFalse();
-    assertThat(names(ws.resolve(".git"))).doesNotContain("config");
-    assertThat(Files.readString(sub.resolve("config"))).doesNotContain("fsmonitor");
-  }
-
-  @Test
-  void aFifoOrAHugeFileAsConfigOrPointerIsMovedAsideWithoutBeingOpened() throws Exception {
-    runStarts();
-    Files.delete(ws.resolve(".git/config"));
-    mkfifo(ws.resolve(".git/config"));
-    Path big = repo(ws.resolve("big/.git"), "");
-    Files.write(big.resolve("config"), new byte[5 * 1024 * 1024]);
-    Files.createDirectories(ws.resolve("p"));
-    mkfifo(ws.resolve("p/.git"));
-    GitSweep.Outcome o = sweep(); // a FIFO opened for reading would block here forever
-    assertThat(o.failed()).isFalse();
-    assertThat(names(ws.resolve(".git"))).doesNotContain("config");
-    assertThat(names(big)).doesNotContain("config");
-    assertThat(names(ws.resolve("p"))).doesNotContain(".git");
-  }
-
-  @Test
-  void readRegularRefusesLinksSpecialFilesAndOversizedFiles() throws Exception {
-    Path link = Files.createSymbolicLink(outside.resolve("l"), Path.of("/dev/zero"));
-    Path big = Files.write(outside.resolve("big"), new byte[101]);
-    Path ok = Files.write(outside.resolve("ok"), new byte[100]);
-    assertThatThrownBy(() -> GitSweep.readRegular(link, 100))
-        .isInstanceOf(GitSweep.NotRegular.class);
-    assertThatThrownBy(() -> GitSweep.readRegular(Path.of("/dev/zero"), 100))
-        .isInstanceOf(GitSweep.NotRegular.class);
-    assertThatThrownBy(() -> GitSweep.readRegular(big, 100))
-        .isInstanceOf(GitSweep.NotRegular.class);
-    assertThat(GitSweep.readRegular(ok, 100)).hasSize(100);
-  }
-
-  private static void mkfifo(Path p) throws Exception {
-    Process pr = new ProcessBuilder("mkfifo", p.toString()).inheritIO().start();
-    assertThat(pr.waitFor()).isZero();
   }
 
   // ---- F2: pointers read as git reads them
