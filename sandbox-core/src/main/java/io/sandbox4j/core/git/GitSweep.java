@@ -317,6 +317,25 @@ public final class GitSweep {
   }
 
   /**
+   * Moves aside every link on the way to {@code p} (each prefix of its path) that lies inside a
+   * writable root and changed during the run: the user's unchanged pointer or hooksPath can lead
+   * outside only through a link the command made. True if one was found.
+   */
+  private boolean changedLinksOnTheWay(Path p, String what) {
+    Path abs = p.toAbsolutePath();
+    Path prefix = abs.getRoot();
+    boolean found = false;
+    for (Path part : abs) {
+      prefix = prefix == null ? part : prefix.resolve(part);
+      if (Files.isSymbolicLink(prefix) && insideRoots(prefix) && changed(prefix)) {
+        moveAside(prefix, "a link the sandboxed command made on the way to " + what);
+        found = true;
+      }
+    }
+    return found;
+  }
+
+  /**
    * Where the entry p itself lies as the kernel resolves it ({@code ..} after a link leads to the
    * link target's parent), without following p if it is a link.
    */
@@ -520,7 +539,13 @@ public final class GitSweep {
       } catch (IOException e) {
         target = Optional.empty();
       }
-      Optional<Path> dir = target.filter(Files::isDirectory).map(GitSweep::real);
+      Optional<Path> found = target.filter(Files::isDirectory).map(GitSweep::real);
+      Optional<Path> dir =
+          found.isPresent()
+                  && !insideRoots(found.get())
+                  && changedLinksOnTheWay(target.get(), "the directory " + commondir + " names")
+              ? Optional.empty()
+              : found;
       if (dir.isPresent() && (insideRoots(dir.get()) || !changed(commondir))) {
         // the common directory holds the hooks and the configuration of this work tree too
         queue.add(dir.get());
@@ -563,6 +588,9 @@ public final class GitSweep {
       return;
     }
     Optional<Path> real = realInsideRoots(h);
+    if (real.isEmpty() && Files.exists(h)) {
+      changedLinksOnTheWay(h, "the hooks directory " + h);
+    }
     if (real.isPresent()) {
       hooks(real.get());
       Path name = real.get().getFileName();
@@ -897,6 +925,11 @@ public final class GitSweep {
       target = Optional.empty();
     }
     Optional<Path> dir = target.filter(Files::isDirectory).map(GitSweep::real);
+    if (dir.isPresent()
+        && !insideRoots(dir.get())
+        && changedLinksOnTheWay(target.get(), "the git directory " + p + " names")) {
+      return;
+    }
     if (dir.isPresent() && (insideRoots(dir.get()) || !changed(p))) {
       addGitDir(dir.get(), p.getParent());
     } else if (changed(p)) {

@@ -293,6 +293,21 @@ class GitSweepTest {
     assertThat(Files.readString(hidden.resolve("config"))).doesNotContain("fsmonitor");
   }
 
+  @Test
+  void theUsersPointerCannotBeLedOutsideThroughALinkTheCommandMade() throws Exception {
+    Path sub = Files.createDirectories(ws.resolve("sub"));
+    repo(ws.resolve(".git/modules/sub"), "[core]\n\tbare = false\n");
+    Files.writeString(sub.resolve(".git"), "gitdir: ../.git/modules/sub\n");
+    repo(outside.resolve("m/sub"), FSMONITOR);
+    runStarts();
+    Files.move(ws.resolve(".git/modules"), ws.resolve(".git/was-modules"));
+    Files.createSymbolicLink(ws.resolve(".git/modules"), outside.resolve("m"));
+    GitSweep.Outcome o = sweep();
+    assertThat(Files.isSymbolicLink(ws.resolve(".git/modules"))).isFalse();
+    assertThat(o.notices()).anyMatch(n -> n.contains("on the way to"));
+    assertThat(Files.readString(outside.resolve("m/sub/config"))).contains("fsmonitor");
+  }
+
   // ---- F3: hooks directories outside any repository in the roots
 
   @Test
