@@ -41,7 +41,8 @@ import org.apiguardian.api.API;
  * the run.
  *
  * <ol>
- *   <li>Walk each writable root without following links (at most {@link #MAX_ENTRIES} entries). A
+ *   <li>Walk each writable root without following links, depth first, directories changed during
+ *       the run before the others (at most {@link #MAX_ENTRIES} entries and {@link #MAX_TIME}). A
  *       git directory is found by structure, not by name: a directory holding {@code HEAD} and
  *       {@code objects}, {@code refs} or {@code commondir} (a {@code .git} directory, a bare
  *       repository, {@code modules/*}, {@code worktrees/*}, anything a pointer could name). Every
@@ -59,6 +60,13 @@ import org.apiguardian.api.API;
  *       changed (or whose directory changed) in {@code hooks/} and in each directory {@code
  *       core.hooksPath} names (in the repository's configuration or the user's global and system
  *       configuration) is moved aside, except {@code *.sample}.
+ *   <li>Pointers, {@code commondir} and {@code worktrees/*}{@code /gitdir} are read as git reads
+ *       them (the whole file, trailing CR/LF removed, cut at a NUL, the path after exactly {@code
+ *       "gitdir: "}) and resolved by the kernel; their targets are swept wherever they lie in a
+ *       root. Nothing but a regular file is ever opened, without following links and size-capped; a
+ *       changed config or pointer that is a link, FIFO, device or oversized is moved aside unread.
+ *   <li>Also swept: the hooks directories of the repository enclosing each root, a global absolute
+ *       {@code core.hooksPath}, and a relative one against every work tree (linked ones included).
  *   <li>Names for what is moved aside are chosen after the run with a random suffix, so the command
  *       cannot have prepared them.
  * </ol>
