@@ -145,9 +145,46 @@ public final class SandboxExecution implements AutoCloseable {
   private synchronized GitSweep.Outcome sweep() {
     if (swept == null) {
       process.killTree();
-      swept = sweep.get();
+      swept = bounded(sweep);
     }
     return swept;
+  }
+
+  /**
+   * Runs the sweep on a thread of its own and waits at most a minute past its own time limit: a
+   * sweep that fails in any way, or hangs, is a failure (exit 125), never an exception or a hang.
+   */
+  static GitSweep.Outcome bounded(Supplier<GitSweep.Outcome> sweep) {
+    java.util.concurrent.CompletableFuture<GitSweep.Outcome> f =
+        new java.util.concurrent.CompletableFuture<>();
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                f.complete(sweep.get());
+              } catch (Throwable e) { // NOPMD: any failure must become exit 125
+                f.completeExceptionally(e);
+              }
+            },
+            "sandbox4j-git-sweep");
+    t.setDaemon(true);
+    t.start();
+    Duration wait = GitSweep.MAX_TIME.plusMinutes(1);
+    try {
+      return f.get(wait.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      t.interrupt();
+      return failed("the git sweep did not end within " + wait);
+    } catch (java.util.concurrent.ExecutionException e) {
+      return failed("the git sweep failed: " + e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return failed("interrupted while the git sweep ran");
+    }
+  }
+
+  private static GitSweep.Outcome failed(String why) {
+    return new GitSweep.Outcome(List.of(), List.of(why));
   }
 
   private static String failureMessage(GitSweep.Outcome outcome) {

@@ -2,6 +2,7 @@ package io.sandbox4j.testkit;
 
 import static io.sandbox4j.testkit.ScenarioContext.excerpt;
 
+import io.sandbox4j.api.ResourceLimits;
 import io.sandbox4j.api.SandboxPolicy;
 import io.sandbox4j.core.SandboxResult;
 import java.io.IOException;
@@ -120,6 +121,75 @@ final class GitScenarios {
             },
             "printf '[core]\\n\\tfsmonitor = touch \"%s\"\\n' \"$M\" >> shared.gitconfig",
             Host::status),
+        attack(
+            "configLinkedToDevZeroCannotStopTheSweep",
+            "the command links a nested repository's config to /dev/zero (a sweep reading through"
+                + " it never ends or runs out of memory) and plants a core.fsmonitor command in a"
+                + " sibling repository it adds; the run ends (0 or 125) and host git status must"
+                + " not run the plant",
+            (ctx, h) -> h.init(),
+            "g init -q sub; g -C sub commit -q --allow-empty -m s;"
+                + " g -C sub config core.fsmonitor \"touch '$M'\"; g add sub;"
+                + " for d in a b c; do g init -q $d; ln -sf /dev/zero $d/.git/config; done",
+            Host::status),
+        attack(
+            "pointerIsReadAsGitReadsIt",
+            "the command points a submodule's .git file at ' g' (git keeps the space), a link to a"
+                + " repository with a core.fsmonitor command hidden in .git/objects, next to a"
+                + " harmless repository 'g' for a parser that trims; host git status must not run"
+                + " the plant",
+            (ctx, h) -> h.init(),
+            "g init -q sub; g -C sub commit -q --allow-empty -m s;"
+                + " g -C sub config core.fsmonitor \"touch '$M'\"; g add sub;"
+                + " mv sub/.git .git/objects/ev; ln -s ../.git/objects/ev 'sub/ g';"
+                + " g init -q --bare sub/g; printf 'gitdir:  g\\n' > sub/.git",
+            Host::status),
+        Scenario.builder("enclosingRepositorysHooksPathCannotBePlanted")
+            .linux()
+            .category(Category.FILESYSTEM)
+            .description(
+                "the workspace is pkg/ inside the user's repository, whose core.hooksPath is"
+                    + " pkg/.husky; the command writes .husky/pre-commit; host git commit in the"
+                    + " repository must not run it")
+            .body(
+                ctx -> {
+                  Host h = new Host(ctx);
+                  h.init();
+                  h.git("config", "core.hooksPath", "pkg/.husky");
+                  Path pkg = Files.createDirectories(ctx.workspace().resolve("pkg"));
+                  Files.createDirectories(pkg.resolve(".husky"));
+                  Files.createDirectories(pkg.resolve(".tmp"));
+                  Thread.sleep(1100);
+                  SandboxPolicy p =
+                      SandboxPolicy.builder(pkg)
+                          .denyCredentialStores(true, ctx.callerEnvironment())
+                          .resources(
+                              ResourceLimits.NONE.withTimeout(ScenarioContext.DEFAULT_TIMEOUT))
+                          .setEnv("TMPDIR", pkg.resolve(".tmp").toString())
+                          .build();
+                  SandboxResult r =
+                      ctx.run(
+                          p,
+                          ctx.sh(
+                              "printf '#!/bin/sh\\ntouch \"%s\"\\n' \"$1\" > .husky/pre-commit;"
+                                  + " chmod +x .husky/pre-commit",
+                              h.marker.toString()));
+                  judge(ctx, h, r, h.commit());
+                }),
+        attack(
+            "linkedWorktreeHooksPathCannotBePlanted",
+            "core.hooksPath is the relative .husky and the user has a linked work tree lt; the"
+                + " command writes lt/.husky/pre-commit (git resolves .husky against the linked"
+                + " work tree); host git commit in lt must not run it",
+            (ctx, h) -> {
+              h.init();
+              h.git("config", "core.hooksPath", ".husky");
+              h.git("worktree", "add", "-q", "lt");
+            },
+            "mkdir lt/.husky; printf '#!/bin/sh\\ntouch \"%s\"\\n' \"$M\" > lt/.husky/pre-commit;"
+                + " chmod +x lt/.husky/pre-commit",
+            h ->
+                h.git(h.ctx.workspace().resolve("lt"), "commit", "-q", "--allow-empty", "-m", "n")),
         Scenario.builder("gitInitAddCommitAndBranchWorkInsideTheSandbox")
             .linux()
             .description(
@@ -225,23 +295,27 @@ final class GitScenarios {
               // so the sweep must tell it from the plant by what the command did, not by luck
               Thread.sleep(1100);
               SandboxResult r = h.inside(script);
-              // the attack must have been carried out: a command that could not plant proves
-              // nothing (a run the engine ends with 125 after removing the plant is fine)
-              ctx.check(
-                  r.exitCode() == 0 || r.exitCode() == 125,
-                  "the planting command failed, so nothing was judged: " + excerpt(r));
-              String seen = judge.after(h);
-              ctx.check(
-                  !Files.exists(h.marker),
-                  "host git ran what the command planted (the marker "
-                      + h.marker
-                      + " exists) after "
-                      + excerpt(r)
-                      + "; host git said: "
-                      + seen
-                      + "; notices: "
-                      + r.notices());
+              judge(ctx, h, r, judge.after(h));
             });
+  }
+
+  /** The attack must have been carried out, and host git must not have run the plant. */
+  private static void judge(ScenarioContext ctx, Host h, SandboxResult r, String seen) {
+    // a command that could not plant proves nothing (a run the engine ends with 125 after
+    // removing the plant is fine)
+    ctx.check(
+        r.exitCode() == 0 || r.exitCode() == 125,
+        "the planting command failed, so nothing was judged: " + excerpt(r));
+    ctx.check(
+        !Files.exists(h.marker),
+        "host git ran what the command planted (the marker "
+            + h.marker
+            + " exists) after "
+            + excerpt(r)
+            + "; host git said: "
+            + seen
+            + "; notices: "
+            + r.notices());
   }
 
   /** Host git (outside the sandbox), with a home and configuration of its own. */

@@ -4,14 +4,11 @@ import static org.apiguardian.api.API.Status.INTERNAL;
 
 import io.sandbox4j.core.git.GitConfig.Entry;
 import java.io.IOException;
-import java.io.InputStream;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileVisitResult;
-import java.nio.file.FileVisitor;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -44,7 +41,8 @@ import org.apiguardian.api.API;
  * the run.
  *
  * <ol>
- *   <li>Walk each writable root without following links (at most {@link #MAX_ENTRIES} entries). A
+ *   <li>Walk each writable root without following links, depth first, directories changed during
+ *       the run before the others (at most {@link #MAX_ENTRIES} entries and {@link #MAX_TIME}). A
  *       git directory is found by structure, not by name: a directory holding {@code HEAD} and
  *       {@code objects}, {@code refs} or {@code commondir} (a {@code .git} directory, a bare
  *       repository, {@code modules/*}, {@code worktrees/*}, anything a pointer could name). Every
@@ -62,6 +60,13 @@ import org.apiguardian.api.API;
  *       changed (or whose directory changed) in {@code hooks/} and in each directory {@code
  *       core.hooksPath} names (in the repository's configuration or the user's global and system
  *       configuration) is moved aside, except {@code *.sample}.
+ *   <li>Pointers, {@code commondir} and {@code worktrees/*}{@code /gitdir} are read as git reads
+ *       them (the whole file, trailing CR/LF removed, cut at a NUL, the path after exactly {@code
+ *       "gitdir: "}) and resolved by the kernel; their targets are swept wherever they lie in a
+ *       root. Nothing but a regular file is ever opened, without following links and size-capped; a
+ *       changed config or pointer that is a link, FIFO, device or oversized is moved aside unread.
+ *   <li>Also swept: the hooks directories of the repository enclosing each root, a global absolute
+ *       {@code core.hooksPath}, and a relative one against every work tree (linked ones included).
  *   <li>Names for what is moved aside are chosen after the run with a random suffix, so the command
  *       cannot have prepared them.
  * </ol>
@@ -85,7 +90,12 @@ public final class GitSweep {
   static final String DISABLED = ".sandbox4j-disabled-";
   static final String ORIGINAL = ".sandbox4j-original-";
   private static final int MAX_INCLUDE_DEPTH = 10;
-  private static final int MAX_POINTER_BYTES = 4096;
+  private static final int MAX_POINTER_BYTES = 64 * 1024;
+  private static final int MAX_CONFIG_BYTES = 4 * 1024 * 1024;
+
+  /** The longest a sweep may take before it gives up (and fails the run). */
+  public static final Duration MAX_TIME = Duration.ofMinutes(5);
+
   private static final Logger LOG = System.getLogger(GitSweep.class.getName());
 
   /**
@@ -118,8 +128,15 @@ public final class GitSweep {
   private final List<Path> pointers = new ArrayList<>();
   private final Map<Path, Set<PosixFilePermission>> restore = new LinkedHashMap<>();
   private final Map<Path, List<Entry>> configs = new LinkedHashMap<>();
+  private final Map<Path, Set<Path>> workTrees = new LinkedHashMap<>();
+  private final Deque<Path> hot = new ArrayDeque<>();
+  private final Deque<Path> cold = new ArrayDeque<>();
+  private List<Entry> global = List.of();
+  private Path current;
+  private long deadline;
   private long entries;
   private final long limit;
+  private final Duration maxTime;
 
   /**
    * @param roots the run's writable roots
@@ -129,12 +146,24 @@ public final class GitSweep {
    * @param home the user's home directory
    */
   public GitSweep(List<Path> roots, Instant runStart, Map<String, String> env, Path home) {
-    this(roots, runStart.minus(CLOCK_MARGIN), env, home, MAX_ENTRIES);
+    this(roots, runStart.minus(CLOCK_MARGIN), env, home, MAX_ENTRIES, MAX_TIME);
   }
 
   /** With an exact threshold and entry limit (tests). */
   GitSweep(List<Path> roots, Instant threshold, Map<String, String> env, Path home, long limit) {
+    this(roots, threshold, env, home, limit, MAX_TIME);
+  }
+
+  /** With an exact threshold, entry limit and time limit (tests). */
+  GitSweep(
+      List<Path> roots,
+      Instant threshold,
+      Map<String, String> env,
+      Path home,
+      long limit,
+      Duration maxTime) {
     this.limit = limit;
+    this.maxTime = maxTime;
     List<Path> real = new ArrayList<>();
     for (Path r : roots) {
       try {
@@ -192,121 +221,261 @@ public final class GitSweep {
     return b;
   }
 
-  /** Sweeps once; call it when no process of the run is left. */
+  /** Sweeps once; call it when no process of the run is left. Never throws. */
   public Outcome run() {
     try {
-      for (Path root : roots) {
-        walk(root);
-      }
-    } catch (LimitReached e) {
-      fail(
-          "the git sweep stopped after "
-              + limit
-              + " entries in "
-              + roots
-              + ": git directories beyond them were not checked; use a smaller workspace or"
-              + " check them before running git there");
+      sweep();
+    } catch (Throwable e) { // NOPMD: any failure must end the run with 125, never 1
+      fail("the git sweep failed at " + current + ": " + e);
     }
+    try {
+      restorePermissions();
+    } catch (Throwable e) { // NOPMD
+      fail("the git sweep could not restore permissions: " + e);
+    }
+    return new Outcome(notices, failures);
+  }
+
+  private void sweep() {
+    deadline = System.nanoTime() + maxTime.toNanos();
+    walkAll();
     List<Entry> global = new ArrayList<>();
     for (Path g : globalConfigs()) {
       global.addAll(config(g, 0));
     }
+    this.global = global;
     for (Path p : pointers) {
+      current = p;
       pointer(p);
+    }
+    for (Path root : roots) {
+      enclosing(root);
     }
     Deque<Path> queue = new ArrayDeque<>(gitDirs);
     Set<Path> done = new LinkedHashSet<>();
     while (!queue.isEmpty()) {
       Path g = queue.poll();
       if (done.add(g)) {
+        current = g;
         try {
-          gitDir(g, global, queue);
+          gitDir(g, queue);
         } catch (IOException | RuntimeException e) {
-          disableWholly(g, e);
+          if (insideRoots(g)) {
+            disableWholly(g, e);
+          } else {
+            fail("cannot check the git directory " + g + " for hooks inside the workspace: " + e);
+          }
         }
       }
     }
-    restorePermissions();
-    return new Outcome(notices, failures);
+    // a global core.hooksPath that is, or lies inside, a writable root: whatever repository uses it
+    for (Entry e : global) {
+      if (isHooksPath(e)) {
+        Path hp = expand(e.value(), home);
+        if (hp.isAbsolute() && (e.value().startsWith("/") || e.value().startsWith("~"))) {
+          current = hp;
+          try {
+            hookDir(hp);
+          } catch (IOException ex) {
+            fail("cannot check the hooks directory " + hp + " (core.hooksPath): " + ex);
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * The repository a root lies in (git looks upwards from the working directory): its hooks and the
+   * directories its core.hooksPath names are swept where they lie inside a writable root.
+   */
+  private void enclosing(Path root) {
+    for (Path a = root.getParent(); a != null; a = a.getParent()) {
+      Path dotGit = a.resolve(".git");
+      current = dotGit;
+      if (Files.isDirectory(dotGit, LinkOption.NOFOLLOW_LINKS)) {
+        addGitDir(dotGit, a);
+        return;
+      }
+      if (exists(dotGit)) {
+        try {
+          Optional<Path> t = readPointer(dotGit, true);
+          if (t.isPresent()) {
+            Path target = a.resolve(t.get());
+            if (Files.isDirectory(target)) {
+              addGitDir(real(target), a);
+            }
+          }
+        } catch (IOException e) {
+          // git cannot use it either
+        }
+        return;
+      }
+      if (isGitDir(a)) {
+        addGitDir(a, a);
+        return;
+      }
+    }
+  }
+
+  private void addGitDir(Path g, Path workTree) {
+    gitDirs.add(g);
+    if (workTree != null) {
+      workTrees.computeIfAbsent(g, k -> new LinkedHashSet<>()).add(workTree);
+    }
+  }
+
+  /**
+   * Moves aside every link on the way to {@code p} (each prefix of its path) that lies inside a
+   * writable root and changed during the run: the user's unchanged pointer or hooksPath can lead
+   * outside only through a link the command made. True if one was found.
+   */
+  private boolean changedLinksOnTheWay(Path p, String what) {
+    Path abs = p.toAbsolutePath();
+    Path prefix = abs.getRoot();
+    boolean found = false;
+    for (Path part : abs) {
+      prefix = prefix == null ? part : prefix.resolve(part);
+      if (Files.isSymbolicLink(prefix) && insideRoots(prefix) && changed(prefix)) {
+        moveAside(prefix, "a link the sandboxed command made on the way to " + what);
+        found = true;
+      }
+    }
+    return found;
+  }
+
+  /**
+   * Where the entry p itself lies as the kernel resolves it ({@code ..} after a link leads to the
+   * link target's parent), without following p if it is a link.
+   */
+  private static Path located(Path p) {
+    Path parent = p.getParent();
+    Path name = p.getFileName();
+    if (parent == null || name == null || name.toString().equals("..")) {
+      return real(p).normalize();
+    }
+    return real(parent).normalize().resolve(name);
+  }
+
+  private static Path real(Path p) {
+    try {
+      return p.toRealPath();
+    } catch (IOException e) {
+      return p;
+    }
   }
 
   // ---- the walk
 
-  private static final class LimitReached extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    LimitReached() {
-      super(null, null, false, false);
+  /**
+   * Walks every root without following links. Directories changed during the run are visited before
+   * the others, so that when the walk cannot complete (entry limit, time limit) what the command
+   * made is checked first; what was not visited is named in the failure.
+   */
+  private void walkAll() {
+    for (Path root : roots) {
+      enqueue(root);
+    }
+    while (!hot.isEmpty() || !cold.isEmpty()) {
+      if (entries > limit || System.nanoTime() > deadline) {
+        List<Path> left = new ArrayList<>(hot);
+        left.addAll(cold);
+        fail(
+            "the git sweep stopped at its "
+                + (entries > limit ? "limit of " + limit + " entries" : "time limit of " + maxTime)
+                + " ("
+                + entries
+                + " entries visited)"
+                + " in "
+                + roots
+                + "; the git directories it found were made safe, but "
+                + left.size()
+                + " directories were not checked ("
+                + (hot.isEmpty()
+                    ? "none of them changed during the run"
+                    : hot.size() + " of them changed during the run")
+                + "), among them "
+                + left.stream().limit(5).toList()
+                + "; remove plants there before running git, or use a smaller workspace");
+        return;
+      }
+      Path dir = hot.isEmpty() ? cold.poll() : hot.poll();
+      current = dir;
+      visit(dir);
     }
   }
 
-  private void walk(Path start) {
+  private void enqueue(Path dir) {
+    // depth first (a stack): memory grows with depth times width, not with the whole tree
+    if (changed(dir)) {
+      hot.push(dir);
+    } else {
+      cold.push(dir);
+    }
+  }
+
+  private void visit(Path dir) {
+    entries++;
+    boolean gitDir =
+        isGitDir(dir) || dir.getFileName() != null && dir.getFileName().toString().equals(".git");
+    if (gitDir) {
+      gitDirs.add(dir);
+    }
     try {
-      Files.walkFileTree(start, EnumSet.noneOf(java.nio.file.FileVisitOption.class), 4096, visitor);
-    } catch (IOException e) {
-      fail("cannot walk " + start + ": " + e);
-    }
-  }
-
-  private final FileVisitor<Path> visitor =
-      new FileVisitor<>() {
-        @Override
-        public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
-          count();
-          // by structure; and any .git directory, which `git init` would adopt as it is
-          if (isGitDir(dir)
-              || dir.getFileName() != null && dir.getFileName().toString().equals(".git")) {
-            gitDirs.add(dir);
-          }
-          Path parent = dir.getParent();
-          if (parent != null
-              && gitDirs.contains(parent)
-              && dir.getFileName().toString().equals("objects")) {
-            return FileVisitResult.SKIP_SUBTREE; // object storage: nothing git runs
-          }
-          return FileVisitResult.CONTINUE;
-        }
-
-        @Override
-        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-          count();
-          if (file.getFileName().toString().equals(".git")) {
-            pointers.add(file);
-          }
-          return FileVisitResult.CONTINUE;
-        }
-
-        @Override
-        public FileVisitResult visitFileFailed(Path file, IOException exc) {
-          if (exc instanceof NoSuchFileException) {
-            return FileVisitResult.CONTINUE;
-          }
-          unreadable(file, exc);
-          return FileVisitResult.CONTINUE;
-        }
-
-        @Override
-        public FileVisitResult postVisitDirectory(Path dir, IOException exc) {
-          if (exc != null && !(exc instanceof NoSuchFileException)) {
-            unreadable(dir, exc);
-          }
-          return FileVisitResult.CONTINUE;
-        }
-      };
-
-  private void count() {
-    if (++entries > limit) {
-      throw new LimitReached();
-    }
-  }
-
-  /** A directory the walk could not read: give the owner access back, walk it, or move it aside. */
-  private void unreadable(Path dir, IOException why) {
-    if (restore.containsKey(dir)) {
-      fail("cannot read " + dir + " even after restoring its owner's permissions: " + why);
-      moveAside(dir, "it could not be read");
+      children(dir, gitDir);
+    } catch (NoSuchFileException e) {
       return;
+    } catch (IOException | java.nio.file.DirectoryIteratorException e) {
+      if (!unreadable(dir, e instanceof IOException io ? io : new IOException(e))) {
+        return;
+      }
+      try {
+        children(dir, gitDir);
+      } catch (IOException | java.nio.file.DirectoryIteratorException again) {
+        fail("cannot read " + dir + " even after restoring its owner's permissions: " + again);
+        moveAside(dir, "it could not be read");
+      }
     }
+  }
+
+  /**
+   * Queues the subdirectories of {@code dir} and collects its {@code .git} files and links, one
+   * entry at a time (a huge directory is never held in memory), until the entry limit.
+   */
+  private void children(Path dir, boolean gitDir) throws IOException {
+    try (DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
+      for (Path child : s) {
+        if (++entries > limit) {
+          return;
+        }
+        BasicFileAttributes a;
+        try {
+          a = Files.readAttributes(child, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException e) {
+          continue;
+        } catch (IOException e) {
+          fail("cannot examine " + child + ": " + e);
+          continue;
+        }
+        String name = child.getFileName().toString();
+        if (a.isDirectory()) {
+          if (gitDir && name.equals("objects")) {
+            // object storage: nothing git runs; a repository hidden there is reached only
+            // through a pointer or commondir, whose target is swept wherever it lies
+            continue;
+          }
+          enqueue(child);
+        } else if (name.equals(".git")) {
+          pointers.add(child);
+        }
+      }
+    }
+  }
+
+  /**
+   * A directory the walk could not read: gives the owner access back (true: list it again), or
+   * moves it aside (false).
+   */
+  private boolean unreadable(Path dir, IOException why) {
     try {
       Set<PosixFilePermission> mode = Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS);
       Set<PosixFilePermission> open =
@@ -329,12 +498,12 @@ public final class GitSweep {
       } else {
         restore.put(dir, mode);
       }
+      return true;
     } catch (IOException | UnsupportedOperationException e) {
       fail("cannot read " + dir + " (" + why + ") nor restore its owner's permissions: " + e);
       moveAside(dir, "it could not be read");
-      return;
+      return false;
     }
-    walk(dir);
   }
 
   private void restorePermissions() {
@@ -364,7 +533,7 @@ public final class GitSweep {
 
   // ---- git directories
 
-  private void gitDir(Path g, List<Entry> global, Deque<Path> queue) throws IOException {
+  private void gitDir(Path g, Deque<Path> queue) throws IOException {
     List<Entry> entries = new ArrayList<>();
     entries.addAll(config(g.resolve("config"), 0));
     entries.addAll(config(g.resolve("config.worktree"), 0));
@@ -372,16 +541,29 @@ public final class GitSweep {
     hookDirs.add(g.resolve("hooks"));
     Path commondir = g.resolve("commondir");
     if (exists(commondir)) {
-      Optional<Path> target = readPointer(commondir, false).map(t -> g.resolve(t).normalize());
-      Optional<Path> inside = target.flatMap(this::realInsideRoots);
-      if (inside.isPresent()) {
-        queue.add(inside.get());
-        hookDirs.add(inside.get().resolve("hooks"));
-      } else if (changed(commondir)) {
+      Optional<Path> target;
+      try {
+        target = readPointer(commondir, false).map(g::resolve);
+      } catch (IOException e) {
+        target = Optional.empty();
+      }
+      Optional<Path> found = target.filter(Files::isDirectory).map(GitSweep::real);
+      Optional<Path> dir =
+          found.isPresent()
+                  && !insideRoots(found.get())
+                  && changedLinksOnTheWay(target.get(), "the directory " + commondir + " names")
+              ? Optional.empty()
+              : found;
+      if (dir.isPresent() && (insideRoots(dir.get()) || !changed(commondir))) {
+        // the common directory holds the hooks and the configuration of this work tree too
+        queue.add(dir.get());
+        workTrees(g).forEach(w -> addGitDir(dir.get(), w));
+        hookDirs.add(dir.get().resolve("hooks"));
+      } else if (insideRoots(commondir) && changed(commondir)) {
         moveAside(
             commondir,
             "it points to "
-                + target.map(Path::toString).orElse("nothing readable")
+                + target.map(Path::toString).orElse("nothing git or the sweep can judge")
                 + ", not to a directory inside a writable root");
       }
     }
@@ -396,25 +578,91 @@ public final class GitSweep {
         hooksPaths.add(e.value());
       }
     }
+    List<Path> bases = bases(g, entries);
     for (String hp : hooksPaths) {
-      for (Path base : bases(g, entries)) {
+      for (Path base : bases) {
         hookDirs.add(expand(hp, base));
       }
     }
     for (Path h : hookDirs) {
-      if (Files.isSymbolicLink(h) && insideRoots(h) && changed(h)) {
-        moveAside(h, "a link to a hooks directory the sandboxed command made");
-        continue;
-      }
-      Optional<Path> real = realInsideRoots(h);
-      if (real.isPresent()) {
-        hooks(real.get());
-        Path name = real.get().getFileName();
-        if (name != null && name.toString().equals("_") && real.get().getParent() != null) {
-          hooks(real.get().getParent()); // husky 9: .husky/_/<hook> runs .husky/<hook>
-        }
+      hookDir(h);
+    }
+  }
+
+  /** Sweeps a hooks directory that is, or leads to, a directory inside a writable root. */
+  private void hookDir(Path h) throws IOException {
+    if (Files.isSymbolicLink(h) && insideRoots(h) && changed(h)) {
+      moveAside(h, "a link to a hooks directory the sandboxed command made");
+      return;
+    }
+    Optional<Path> real = realInsideRoots(h);
+    if (real.isEmpty() && Files.exists(h)) {
+      changedLinksOnTheWay(h, "the hooks directory " + h);
+    }
+    if (real.isPresent()) {
+      hooks(real.get());
+      Path name = real.get().getFileName();
+      if (name != null && name.toString().equals("_") && real.get().getParent() != null) {
+        hooks(real.get().getParent()); // husky 9: .husky/_/<hook> runs .husky/<hook>
       }
     }
+  }
+
+  /**
+   * The work trees git may use with git directory {@code g} (a relative core.hooksPath is resolved
+   * against the one git runs in): the directory holding it, core.worktree, the directories whose
+   * {@code .git} pointer leads to it, and each linked work tree ({@code worktrees/NAME/gitdir},
+   * {@code gitdir} in a linked work tree's own directory).
+   */
+  private Set<Path> workTrees(Path g) {
+    Set<Path> out = new LinkedHashSet<>(workTrees.getOrDefault(g, Set.of()));
+    if (g.getParent() != null) {
+      out.add(g.getParent());
+    }
+    List<Path> admin = new ArrayList<>();
+    admin.add(g);
+    Path wt = g.resolve("worktrees");
+    if (Files.isDirectory(wt, LinkOption.NOFOLLOW_LINKS)) {
+      try (DirectoryStream<Path> s = Files.newDirectoryStream(wt)) {
+        int n = 0;
+        for (Path p : s) {
+          if (++n > 10_000) {
+            fail("more than 10000 linked work trees in " + wt + "; not all were checked");
+            break;
+          }
+          admin.add(p);
+        }
+      } catch (IOException e) {
+        fail("cannot list the linked work trees in " + wt + ": " + e);
+      }
+    }
+    for (Path a : admin) {
+      Path gitdir = a.resolve("gitdir");
+      if (!Files.isRegularFile(gitdir, LinkOption.NOFOLLOW_LINKS)) {
+        continue;
+      }
+      try {
+        Optional<Path> dotGit = readPointer(gitdir, false);
+        if (dotGit.isPresent()) {
+          Path file = a.resolve(dotGit.get());
+          // git trims the line and drops "/.git"; take both readings
+          Path trimmed = a.resolve(dotGit.get().toString().strip());
+          for (Path f : List.of(file, trimmed)) {
+            out.add(f);
+            if (f.getParent() != null) {
+              out.add(f.getParent());
+            }
+            Path r = real(f);
+            if (r.getParent() != null) {
+              out.add(r.getParent());
+            }
+          }
+        }
+      } catch (IOException | java.nio.file.InvalidPathException e) {
+        // an unreadable gitdir file names no work tree git could use
+      }
+    }
+    return out;
   }
 
   private static boolean isHooksPath(Entry e) {
@@ -425,22 +673,21 @@ public final class GitSweep {
         && !e.value().isEmpty();
   }
 
-  /** Where a relative core.hooksPath may be resolved from: the work tree, or the git dir. */
-  private static List<Path> bases(Path g, List<Entry> entries) {
+  /** Where a relative core.hooksPath may be resolved from: each work tree, or the git dir. */
+  private List<Path> bases(Path g, List<Entry> entries) {
     List<Path> out = new ArrayList<>();
     out.add(g);
-    if (g.getParent() != null) {
-      out.add(g.getParent());
-    }
-    GitConfig.last(entries, "core", "worktree").ifPresent(w -> out.add(g.resolve(w).normalize()));
+    out.addAll(workTrees(g));
+    GitConfig.last(entries, "core", "worktree").ifPresent(w -> out.add(real(g.resolve(w))));
     return out;
   }
 
   private Path expand(String path, Path base) {
     if (path.equals("~") || path.startsWith("~/")) {
-      return home.resolve(path.substring(Math.min(2, path.length()))).normalize();
+      return home.resolve(path.substring(Math.min(2, path.length())));
     }
-    return base.resolve(path).normalize();
+    // not normalized: the kernel resolves ".." after a link, as git's own open() does
+    return base.resolve(path);
   }
 
   /** Moves aside every hook in {@code dir} that changed, or all of them if the directory did. */
@@ -477,23 +724,45 @@ public final class GitSweep {
 
   /** The entries host git reads from {@code file} and what it includes (after sanitizing). */
   private List<Entry> config(Path file, int depth) {
-    Path key = file.toAbsolutePath().normalize();
+    Path key = located(file.toAbsolutePath());
     List<Entry> cached = configs.get(key);
     if (cached != null) {
       return cached;
     }
     configs.put(key, List.of()); // include cycles end here
-    if (!Files.exists(file)) {
+    if (!exists(file)) {
       return List.of();
     }
-    boolean mine = realInsideRoots(file).isPresent() || insideRoots(key);
+    boolean mine = insideRoots(file) || realInsideRoots(file).isPresent();
+    boolean changed = mine && changed(file);
+    Path read = file;
+    if (Files.isSymbolicLink(file)) {
+      if (changed) {
+        // git would read through it (to /dev/zero, a FIFO, a file outside): a plant
+        moveAside(file, "a configuration file that is a link, changed during the run");
+        return List.of();
+      }
+      read = real(file); // the user's own link (dotfiles): read what it leads to, if regular
+    }
     List<Entry> entries;
+    boolean special = false;
     try {
-      entries = parseFile(file);
+      entries = parseFile(read);
+    } catch (NotRegular e) {
+      entries = null;
+      special = true;
     } catch (GitConfig.Syntax | IOException e) {
       entries = null;
     }
-    if (mine && changed(file)) {
+    if (changed && special) {
+      moveAside(
+          file,
+          "a configuration file that is not a regular file of at most "
+              + MAX_CONFIG_BYTES
+              + " bytes");
+      return List.of();
+    }
+    if (changed) {
       if (entries == null || !entries.stream().allMatch(InertKeys::inert)) {
         entries = sanitize(file, entries);
       }
@@ -521,7 +790,44 @@ public final class GitSweep {
   }
 
   private static List<Entry> parseFile(Path file) throws IOException, GitConfig.Syntax {
-    return GitConfig.parse(Files.readString(file, StandardCharsets.UTF_8));
+    return GitConfig.parse(new String(readRegular(file, MAX_CONFIG_BYTES), StandardCharsets.UTF_8));
+  }
+
+  /** A regular file or link that is not what git's caller can safely read. */
+  static final class NotRegular extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    NotRegular(String what) {
+      super(what);
+    }
+  }
+
+  /**
+   * The bytes of a regular file of at most {@code cap} bytes, opened without following a link:
+   * never a FIFO (which would block), a device ({@code /dev/zero} never ends) or a huge file.
+   */
+  static byte[] readRegular(Path file, int cap) throws IOException {
+    BasicFileAttributes a =
+        Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    if (!a.isRegularFile()) {
+      throw new NotRegular(file + " is not a regular file");
+    }
+    if (a.size() > cap) {
+      throw new NotRegular(file + " is larger than " + cap + " bytes");
+    }
+    try (java.nio.channels.SeekableByteChannel ch =
+        Files.newByteChannel(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+      java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(cap + 1);
+      while (buf.hasRemaining() && ch.read(buf) > 0) {
+        // read to the end or past the cap
+      }
+      if (buf.position() > cap) {
+        throw new NotRegular(file + " is larger than " + cap + " bytes");
+      }
+      byte[] out = new byte[buf.position()];
+      buf.flip().get(out);
+      return out;
+    }
   }
 
   /** Rewrites {@code file} with its inert entries only; the original is moved aside. */
@@ -614,55 +920,77 @@ public final class GitSweep {
 
   // ---- pointers
 
-  /** A {@code .git} file or link: its target is swept; a changed one that leads outside goes. */
+  /**
+   * A {@code .git} file or link: its target is swept wherever it lies (inside a writable root, as a
+   * git directory; outside, for hooks inside the roots); a changed one git would follow to no
+   * directory inside a writable root, or that the sweep cannot read as git does, goes.
+   */
   private void pointer(Path p) {
     Optional<Path> target;
     try {
-      target = readPointer(p, true).map(t -> p.getParent().resolve(t).normalize());
-    } catch (IOException e) {
+      target = readPointer(p, true).map(t -> p.getParent().resolve(t));
+    } catch (IOException | java.nio.file.InvalidPathException e) {
       target = Optional.empty();
     }
-    Optional<Path> inside = target.flatMap(this::realInsideRoots);
-    if (inside.isPresent()) {
-      gitDirs.add(inside.get());
+    Optional<Path> dir = target.filter(Files::isDirectory).map(GitSweep::real);
+    if (dir.isPresent()
+        && !insideRoots(dir.get())
+        && changedLinksOnTheWay(target.get(), "the git directory " + p + " names")) {
+      return;
+    }
+    if (dir.isPresent() && (insideRoots(dir.get()) || !changed(p))) {
+      addGitDir(dir.get(), p.getParent());
     } else if (changed(p)) {
       moveAside(
           p,
           "a gitdir pointer to "
-              + target.map(Path::toString).orElse("nothing readable")
+              + target.map(Path::toString).orElse("nothing git or the sweep can judge")
               + ", not to a directory inside a writable root");
     }
   }
 
-  /** The path a link, a {@code gitdir:} file or a {@code commondir} file names. */
-  private static Optional<Path> readPointer(Path p, boolean gitdirFile) throws IOException {
+  /**
+   * The path a link, a {@code gitdir:} file or a {@code commondir} file names, read as git does
+   * (setup.c: read_gitfile_gently, get_common_dir_noenv): the whole file, only trailing CR and LF
+   * removed, up to the first NUL; a {@code .git} file must begin with exactly {@code "gitdir: "}
+   * and the rest, spaces included, is the path. A file that is not regular or is over {@link
+   * #MAX_POINTER_BYTES} throws {@link NotRegular}.
+   */
+  static Optional<Path> readPointer(Path p, boolean gitdirFile) throws IOException {
     if (Files.isSymbolicLink(p)) {
       return Optional.of(Files.readSymbolicLink(p));
     }
-    if (!Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
-      return Optional.empty();
+    byte[] bytes = readRegular(p, MAX_POINTER_BYTES);
+    int len = bytes.length;
+    while (len > 0 && (bytes[len - 1] == '\n' || bytes[len - 1] == '\r')) {
+      len--;
     }
-    byte[] head;
-    try (InputStream in = Files.newInputStream(p, LinkOption.NOFOLLOW_LINKS)) {
-      head = in.readNBytes(MAX_POINTER_BYTES);
+    for (int i = 0; i < len; i++) {
+      if (bytes[i] == 0) {
+        len = i;
+        break;
+      }
     }
-    String text = new String(head, StandardCharsets.UTF_8);
-    int nl = text.indexOf('\n');
-    String line = (nl >= 0 ? text.substring(0, nl) : text).strip();
+    String text;
+    try {
+      text =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .decode(java.nio.ByteBuffer.wrap(bytes, 0, len))
+              .toString();
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw new NotRegular(p + " does not hold a UTF-8 path");
+    }
     if (gitdirFile) {
-      if (!line.startsWith("gitdir:")) {
+      if (!text.startsWith("gitdir: ")) {
         return Optional.empty();
       }
-      line = line.substring("gitdir:".length()).strip();
+      text = text.substring("gitdir: ".length());
     }
-    if (line.isEmpty() || line.indexOf('\0') >= 0) {
+    if (text.isEmpty()) {
       return Optional.empty();
     }
-    try {
-      return Optional.of(Path.of(line));
-    } catch (java.nio.file.InvalidPathException e) {
-      return Optional.empty();
-    }
+    return Optional.of(Path.of(text));
   }
 
   // ---- helpers
@@ -678,7 +1006,7 @@ public final class GitSweep {
   }
 
   private boolean insideRoots(Path p) {
-    Path n = p.toAbsolutePath().normalize();
+    Path n = located(p.toAbsolutePath());
     return roots.stream().anyMatch(n::startsWith);
   }
 
@@ -700,6 +1028,10 @@ public final class GitSweep {
   }
 
   private void moveAside(Path p, String why) {
+    if (!insideRoots(p)) {
+      fail("will not move " + p + " aside (" + why + "): it lies outside every writable root");
+      return;
+    }
     Path target = p.resolveSibling(p.getFileName() + DISABLED + randomSuffix());
     try {
       try {

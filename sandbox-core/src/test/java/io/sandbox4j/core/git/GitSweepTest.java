@@ -41,13 +41,13 @@ class GitSweepTest {
   }
 
   /** Everything before this is the user's. */
-  private void runStarts() throws InterruptedException {
+  void runStarts() throws InterruptedException {
     Thread.sleep(50); // ctime comes from a coarse clock
     threshold = Instant.now();
     Thread.sleep(50);
   }
 
-  private GitSweep.Outcome sweep() {
+  GitSweep.Outcome sweep() {
     return sweep(Long.MAX_VALUE);
   }
 
@@ -55,7 +55,7 @@ class GitSweepTest {
     return new GitSweep(List.of(ws), threshold, Map.of(), home, limit).run();
   }
 
-  private static List<String> names(Path dir) throws IOException {
+  static List<String> names(Path dir) throws IOException {
     try (Stream<Path> s = Files.list(dir)) {
       return s.map(p -> p.getFileName().toString()).sorted().toList();
     }
@@ -236,7 +236,10 @@ class GitSweepTest {
       Files.writeString(ws.resolve("f" + i), "");
     }
     GitSweep.Outcome o = sweep(10);
-    assertThat(o.failures()).singleElement().asString().contains("stopped after 10 entries");
+    assertThat(o.failures())
+        .singleElement()
+        .asString()
+        .contains("stopped at its limit of 10 entries");
   }
 
   @Test
@@ -246,5 +249,129 @@ class GitSweepTest {
         new GitSweep(List.of(ws.resolve("nope")), threshold, Map.of(), home, 10).run();
     assertThat(o.failed()).isFalse();
     assertThat(o.notices()).isEmpty();
+  }
+
+  // ---- F2: pointers read as git reads them
+
+  @Test
+  void pointersAreReadAsGitReadsThem() throws Exception {
+    Path f = outside.resolve("pointer");
+    Files.writeString(f, "gitdir:  g\r\n\n");
+    assertThat(GitSweep.readPointer(f, true)).contains(Path.of(" g"));
+    Files.writeString(f, "gitdir: a b \nc\n");
+    assertThat(GitSweep.readPointer(f, true)).contains(Path.of("a b \nc"));
+    Files.writeString(f, "gitdir:x\n");
+    assertThat(GitSweep.readPointer(f, true)).isEmpty();
+    Files.write(f, "gitdir: a\0b\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    assertThat(GitSweep.readPointer(f, true)).contains(Path.of("a"));
+    Files.writeString(f, " ../x \r\n");
+    assertThat(GitSweep.readPointer(f, false)).contains(Path.of(" ../x "));
+  }
+
+  @Test
+  void aPointerWithALeadingSpaceLeadsTheSweepWhereGitGoes() throws Exception {
+    Path sub = Files.createDirectories(ws.resolve("sub"));
+    runStarts();
+    Path hidden = repo(ws.resolve(".git/objects/ev"), FSMONITOR);
+    repo(sub.resolve("g"), "[core]\n\tbare = false\n"); // the decoy a trimming parser sees
+    Files.createSymbolicLink(sub.resolve(" g"), Path.of("../.git/objects/ev"));
+    Files.writeString(sub.resolve(".git"), "gitdir:  g\n");
+    sweep();
+    assertThat(Files.readString(hidden.resolve("config"))).doesNotContain("fsmonitor");
+  }
+
+  @Test
+  void dotDotAfterALinkInAPointerIsResolvedAsTheKernelDoes() throws Exception {
+    Path sub = Files.createDirectories(ws.resolve("sub"));
+    runStarts();
+    Files.createDirectories(ws.resolve(".git/objects/deep/d"));
+    Path hidden = repo(ws.resolve(".git/objects/deep/ev"), FSMONITOR);
+    repo(sub.resolve("ev"), "[core]\n\tbare = true\n"); // where a lexical ".." leads
+    Files.createSymbolicLink(sub.resolve("l"), ws.resolve(".git/objects/deep/d"));
+    Files.writeString(sub.resolve(".git"), "gitdir: l/../ev\n");
+    sweep();
+    assertThat(Files.readString(hidden.resolve("config"))).doesNotContain("fsmonitor");
+  }
+
+  @Test
+  void theUsersPointerCannotBeLedOutsideThroughALinkTheCommandMade() throws Exception {
+    Path sub = Files.createDirectories(ws.resolve("sub"));
+    repo(ws.resolve(".git/modules/sub"), "[core]\n\tbare = false\n");
+    Files.writeString(sub.resolve(".git"), "gitdir: ../.git/modules/sub\n");
+    repo(outside.resolve("m/sub"), FSMONITOR);
+    runStarts();
+    Files.move(ws.resolve(".git/modules"), ws.resolve(".git/was-modules"));
+    Files.createSymbolicLink(ws.resolve(".git/modules"), outside.resolve("m"));
+    GitSweep.Outcome o = sweep();
+    assertThat(Files.isSymbolicLink(ws.resolve(".git/modules"))).isFalse();
+    assertThat(o.notices()).anyMatch(n -> n.contains("on the way to"));
+    assertThat(Files.readString(outside.resolve("m/sub/config"))).contains("fsmonitor");
+  }
+
+  // ---- F3: hooks directories outside any repository in the roots
+
+  @Test
+  void theEnclosingRepositorysHooksPathInsideTheRootIsSwept() throws Exception {
+    // ws is the repository; the root is ws/pkg, whose .husky the repository's config names
+    Files.writeString(ws.resolve(".git/config"), "[core]\n\thooksPath = pkg/.husky\n");
+    Path husky = Files.createDirectories(ws.resolve("pkg/.husky"));
+    runStarts();
+    Files.writeString(husky.resolve("pre-commit"), "#!/bin/sh\ntouch x\n");
+    GitSweep.Outcome o =
+        new GitSweep(List.of(ws.resolve("pkg")), threshold, Map.of(), home, Long.MAX_VALUE).run();
+    assertThat(o.failed()).isFalse();
+    assertThat(names(husky)).doesNotContain("pre-commit");
+  }
+
+  @Test
+  void aGlobalHooksPathInARootWithoutAnyRepositoryIsSwept() throws Exception {
+    Path root = Files.createDirectories(outside.resolve("root"));
+    Path hk = Files.createDirectories(root.resolve("hk"));
+    Path cfg = Files.writeString(outside.resolve("global"), "[core]\n\thooksPath = " + hk + "\n");
+    runStarts();
+    Files.writeString(hk.resolve("pre-commit"), "#!/bin/sh\ntouch x\n");
+    new GitSweep(
+            List.of(root),
+            threshold,
+            Map.of("GIT_CONFIG_GLOBAL", cfg.toString()),
+            home,
+            Long.MAX_VALUE)
+        .run();
+    assertThat(names(hk)).doesNotContain("pre-commit");
+  }
+
+  // ---- F4: a relative hooksPath resolves against each work tree
+
+  @Test
+  void aRelativeHooksPathIsResolvedAgainstEachLinkedWorkTree() throws Exception {
+    Files.writeString(ws.resolve(".git/config"), "[core]\n\thooksPath = .husky\n");
+    Path admin = Files.createDirectories(ws.resolve(".git/worktrees/wt"));
+    Path wt = Files.createDirectories(ws.resolve("elsewhere/wt"));
+    Files.writeString(admin.resolve("HEAD"), "ref: refs/heads/b\n");
+    Files.writeString(admin.resolve("commondir"), "../..\n");
+    Files.writeString(admin.resolve("gitdir"), wt.resolve(".git") + "\n");
+    Files.writeString(wt.resolve(".git"), "gitdir: " + admin + "\n");
+    Path husky = Files.createDirectories(wt.resolve(".husky"));
+    runStarts();
+    Files.writeString(husky.resolve("pre-commit"), "#!/bin/sh\ntouch x\n");
+    sweep();
+    assertThat(names(husky)).doesNotContain("pre-commit");
+  }
+
+  // ---- F7: the walk visits what changed first and names what it did not reach
+
+  @Test
+  void pastTheEntryLimitWhatChangedWasVisitedFirstAndTheRestIsNamed() throws Exception {
+    for (int i = 0; i < 30; i++) {
+      Files.createDirectories(ws.resolve("old" + i + "/deeper"));
+    }
+    runStarts();
+    Path sub = repo(ws.resolve("zz/sub/.git"), FSMONITOR);
+    GitSweep.Outcome o = sweep(60); // fewer than the 100 or so entries in the workspace
+    assertThat(Files.readString(sub.resolve("config"))).doesNotContain("fsmonitor");
+    assertThat(o.failures())
+        .singleElement()
+        .asString()
+        .contains("were not checked (none of them changed during the run)");
   }
 }

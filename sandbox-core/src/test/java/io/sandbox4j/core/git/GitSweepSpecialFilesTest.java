@@ -1,0 +1,87 @@
+package io.sandbox4j.core.git;
+
+import static io.sandbox4j.core.git.GitSweepTest.FSMONITOR;
+import static io.sandbox4j.core.git.GitSweepTest.names;
+import static io.sandbox4j.core.git.GitSweepTest.repo;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The sweep never reads through a link or opens a special file: a config or pointer that is a link
+ * to {@code /dev/zero}, a FIFO or a huge file is moved aside unread, and the sweep goes on.
+ */
+@EnabledOnOs(value = OS.LINUX, disabledReason = "uses /dev/zero and mkfifo, which only Unix has")
+class GitSweepSpecialFilesTest {
+  @TempDir Path ws;
+  @TempDir Path outside;
+  @TempDir Path home;
+  private Instant threshold;
+
+  @BeforeEach
+  void userRepository() throws Exception {
+    repo(ws.resolve(".git"), "[core]\n\trepositoryformatversion = 0\n\tbare = false\n");
+    Thread.sleep(50);
+    threshold = Instant.now();
+    Thread.sleep(50);
+  }
+
+  private GitSweep.Outcome sweep() {
+    return new GitSweep(List.of(ws), threshold, Map.of(), home, Long.MAX_VALUE).run();
+  }
+
+  @Test
+  void aConfigLinkedToDevZeroIsMovedAsideUnreadAndSiblingsAreStillSwept() throws Exception {
+    Files.delete(ws.resolve(".git/config"));
+    Files.createSymbolicLink(ws.resolve(".git/config"), Path.of("/dev/zero"));
+    Path sub = repo(ws.resolve("sub/.git"), FSMONITOR);
+    GitSweep.Outcome o = sweep();
+    assertThat(o.failed()).isFalse();
+    assertThat(names(ws.resolve(".git"))).doesNotContain("config");
+    assertThat(Files.readString(sub.resolve("config"))).doesNotContain("fsmonitor");
+  }
+
+  @Test
+  void aFifoOrAHugeFileAsConfigOrPointerIsMovedAsideWithoutBeingOpened() throws Exception {
+    Files.delete(ws.resolve(".git/config"));
+    mkfifo(ws.resolve(".git/config"));
+    Path big = repo(ws.resolve("big/.git"), "");
+    Files.write(big.resolve("config"), new byte[5 * 1024 * 1024]);
+    Files.createDirectories(ws.resolve("p"));
+    mkfifo(ws.resolve("p/.git"));
+    GitSweep.Outcome o = sweep(); // a FIFO opened for reading would block here forever
+    assertThat(o.failed()).isFalse();
+    assertThat(names(ws.resolve(".git"))).doesNotContain("config");
+    assertThat(names(big)).doesNotContain("config");
+    assertThat(names(ws.resolve("p"))).doesNotContain(".git");
+  }
+
+  @Test
+  void readRegularRefusesLinksSpecialFilesAndOversizedFiles() throws Exception {
+    Path link = Files.createSymbolicLink(outside.resolve("l"), Path.of("/dev/zero"));
+    Path big = Files.write(outside.resolve("big"), new byte[101]);
+    Path ok = Files.write(outside.resolve("ok"), new byte[100]);
+    assertThatThrownBy(() -> GitSweep.readRegular(link, 100))
+        .isInstanceOf(GitSweep.NotRegular.class);
+    assertThatThrownBy(() -> GitSweep.readRegular(Path.of("/dev/zero"), 100))
+        .isInstanceOf(GitSweep.NotRegular.class);
+    assertThatThrownBy(() -> GitSweep.readRegular(big, 100))
+        .isInstanceOf(GitSweep.NotRegular.class);
+    assertThat(GitSweep.readRegular(ok, 100)).hasSize(100);
+  }
+
+  private static void mkfifo(Path p) throws Exception {
+    Process pr = new ProcessBuilder("mkfifo", p.toString()).inheritIO().start();
+    assertThat(pr.waitFor()).isZero();
+  }
+}
