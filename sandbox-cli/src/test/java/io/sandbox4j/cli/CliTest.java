@@ -2,24 +2,16 @@ package io.sandbox4j.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sandbox4j.api.Aspect;
-import io.sandbox4j.api.Feature;
-import io.sandbox4j.api.SandboxPolicy;
-import io.sandbox4j.api.spi.Availability;
 import io.sandbox4j.api.spi.BackendContext;
 import io.sandbox4j.api.spi.BackendProvider;
-import io.sandbox4j.api.spi.Isolator;
-import io.sandbox4j.api.spi.LaunchSpec;
 import io.sandbox4j.api.spi.SandboxBackend;
 import io.sandbox4j.core.Sandbox;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -34,51 +26,6 @@ class CliTest {
 
   private final StringWriter out = new StringWriter();
   private final StringWriter err = new StringWriter();
-
-  /** Claims every feature and enforces nothing: only for exercising the CLI's plumbing. */
-  static final class PretendBackend implements SandboxBackend {
-    @Override
-    public String id() {
-      return "pretend";
-    }
-
-    @Override
-    public String description() {
-      return "test double claiming everything";
-    }
-
-    @Override
-    public List<Isolator> isolators() {
-      EnumSet<Feature> all = EnumSet.allOf(Feature.class);
-      all.remove(Feature.PROC_ENV_SCRUB);
-      all.remove(Feature.RES_TIMEOUT);
-      return List.of(
-          new Isolator() {
-            @Override
-            public String id() {
-              return "everything";
-            }
-
-            @Override
-            public Aspect aspect() {
-              return Aspect.FILESYSTEM;
-            }
-
-            @Override
-            public Set<Feature> features() {
-              return all;
-            }
-
-            @Override
-            public Availability probe() {
-              return Availability.available("pretends");
-            }
-
-            @Override
-            public void contribute(SandboxPolicy policy, Set<Feature> owned, LaunchSpec spec) {}
-          });
-    }
-  }
 
   static final class PretendProvider implements BackendProvider {
     @Override

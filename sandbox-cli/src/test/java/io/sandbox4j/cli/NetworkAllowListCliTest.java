@@ -3,13 +3,8 @@ package io.sandbox4j.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sandbox4j.api.Aspect;
-import io.sandbox4j.api.Feature;
-import io.sandbox4j.api.SandboxPolicy;
-import io.sandbox4j.api.spi.Availability;
 import io.sandbox4j.api.spi.BackendContext;
 import io.sandbox4j.api.spi.BackendProvider;
-import io.sandbox4j.api.spi.Isolator;
-import io.sandbox4j.api.spi.LaunchSpec;
 import io.sandbox4j.api.spi.SandboxBackend;
 import io.sandbox4j.core.Sandbox;
 import io.sandbox4j.proxy.NetworkRules;
@@ -18,10 +13,8 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -50,58 +43,23 @@ class NetworkAllowListCliTest {
   private final StringWriter err = new StringWriter();
 
   /** Claims every feature; its isolator asks for the run's proxy and tells the command where. */
-  final class ProxyAskingBackend implements SandboxBackend {
-    @Override
-    public String id() {
-      return "proxyasking";
-    }
-
-    @Override
-    public String description() {
-      return "test double asking for the run's proxy";
-    }
-
-    @Override
-    public List<Isolator> isolators() {
-      EnumSet<Feature> all = EnumSet.allOf(Feature.class);
-      all.remove(Feature.PROC_ENV_SCRUB);
-      all.remove(Feature.RES_TIMEOUT);
-      return List.of(
-          new Isolator() {
-            @Override
-            public String id() {
-              return "network";
-            }
-
-            @Override
-            public Aspect aspect() {
-              return Aspect.NETWORK;
-            }
-
-            @Override
-            public Set<Feature> features() {
-              return all;
-            }
-
-            @Override
-            public Availability probe() {
-              return Availability.available("pretends");
-            }
-
-            @Override
-            public void contribute(SandboxPolicy policy, Set<Feature> owned, LaunchSpec spec) {
-              RunProxy p =
-                  RunProxy.inPrivateDirectory(
-                      NetworkRules.parse(policy.network().rules(), policy.network().deny()),
-                      List.of(runtime),
-                      policy.filesystem().allWritableRoots(),
-                      RunProxy.DEFAULT_PORT);
-              spec.onCleanup(p::stop);
-              spec.extension(RunProxy.class, () -> p);
-              spec.environment().put("PROXY_SOCKET", p.socket().toString());
-            }
-          });
-    }
+  private PretendBackend proxyAskingBackend() {
+    return new PretendBackend(
+        "proxyasking",
+        "test double asking for the run's proxy",
+        "network",
+        Aspect.NETWORK,
+        (policy, spec) -> {
+          RunProxy p =
+              RunProxy.inPrivateDirectory(
+                  NetworkRules.parse(policy.network().rules(), policy.network().deny()),
+                  List.of(runtime),
+                  policy.filesystem().allWritableRoots(),
+                  RunProxy.DEFAULT_PORT);
+          spec.onCleanup(p::stop);
+          spec.extension(RunProxy.class, () -> p);
+          spec.environment().put("PROXY_SOCKET", p.socket().toString());
+        });
   }
 
   private int run(Supplier<Sandbox> sandbox, String... args) {
@@ -117,7 +75,7 @@ class NetworkAllowListCliTest {
         new BackendProvider() {
           @Override
           public List<SandboxBackend> backends(BackendContext context) {
-            return List.of(new ProxyAskingBackend());
+            return List.of(proxyAskingBackend());
           }
         };
     return run(() -> Sandbox.create(List.of(provider)), args);
