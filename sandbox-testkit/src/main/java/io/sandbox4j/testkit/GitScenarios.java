@@ -122,6 +122,33 @@ final class GitScenarios {
             "printf '[core]\\n\\tfsmonitor = touch \"%s\"\\n' \"$M\" >> shared.gitconfig",
             Host::status),
         attack(
+            "junkHeadDoesNotHideARepositoryInAnObjectsFolder",
+            "the command writes a junk HEAD beside a work-tree folder named objects (so it looks"
+                + " like object storage), makes a repository with a core.fsmonitor command in it"
+                + " and adds that as a gitlink; host git status in the parent must not run it",
+            (ctx, h) -> h.init(),
+            "echo junk > HEAD; mkdir objects; g init -q objects/sub;"
+                + " g -C objects/sub commit -q --allow-empty -m s;"
+                + " g -C objects/sub config core.fsmonitor \"touch '$M'\"; g add objects/sub",
+            Host::status),
+        attack(
+            "hookHelperBesideHooksCannotBePlanted",
+            "core.hooksPath names .husky and the user's pre-commit sources .husky/_/husky.sh (husky"
+                + " 6-8); the command appends to husky.sh only; host git commit must not run it",
+            (ctx, h) -> {
+              h.init();
+              h.git("config", "core.hooksPath", ".husky");
+              Path husky = Files.createDirectories(ctx.workspace().resolve(".husky/_"));
+              Files.writeString(husky.resolve("husky.sh"), "true\n");
+              Path hook =
+                  Files.writeString(
+                      husky.resolveSibling("pre-commit"),
+                      "#!/bin/sh\n. \"$(dirname -- \"$0\")/_/husky.sh\"\n");
+              hook.toFile().setExecutable(true);
+            },
+            "printf 'touch \"%s\"\\n' \"$M\" >> .husky/_/husky.sh",
+            Host::commit),
+        attack(
             "configLinkedToDevZeroCannotStopTheSweep",
             "the command links a nested repository's config to /dev/zero (a sweep reading through"
                 + " it never ends or runs out of memory) and plants a core.fsmonitor command in a"

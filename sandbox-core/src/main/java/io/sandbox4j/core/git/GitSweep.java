@@ -520,11 +520,37 @@ public final class GitSweep {
     }
   }
 
+  /** How many levels below a hooks directory changed helpers are disabled too. */
+  private static final int HOOK_HELPER_DEPTH = 3;
+
+  /**
+   * Whether git would take {@code dir} for a git directory: a valid HEAD (as git's validate_headref
+   * judges it) and objects, refs or commondir. Existence alone is not enough: a junk HEAD beside a
+   * work-tree folder named {@code objects} would otherwise hide that folder (and a repository
+   * planted in it) from the walk, which skips the object storage of git directories (found by the
+   * red team).
+   */
   static boolean isGitDir(Path dir) {
-    return exists(dir.resolve("HEAD"))
+    return validHead(dir.resolve("HEAD"))
         && (exists(dir.resolve("objects"))
             || exists(dir.resolve("refs"))
             || exists(dir.resolve("commondir")));
+  }
+
+  /** A symbolic link into refs/, "ref: refs/...", or an object id in hex (SHA-1 or SHA-256). */
+  static boolean validHead(Path head) {
+    try {
+      if (Files.isSymbolicLink(head)) {
+        return Files.readSymbolicLink(head).toString().startsWith("refs/");
+      }
+      String text = new String(readRegular(head, 256), StandardCharsets.UTF_8);
+      if (text.startsWith("ref:")) {
+        return text.substring(4).stripLeading().startsWith("refs/");
+      }
+      return text.matches("(?s)([0-9a-f]{64}|[0-9a-f]{40})(\\s.*)?");
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   private static boolean exists(Path p) {
@@ -692,7 +718,16 @@ public final class GitSweep {
 
   /** Moves aside every hook in {@code dir} that changed, or all of them if the directory did. */
   private void hooks(Path dir) throws IOException {
-    if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+    hooks(dir, 0);
+  }
+
+  /**
+   * Disables what the command changed in a hooks directory and in its subdirectories, a few levels
+   * down: hooks source helpers from beside them (husky 6-8's {@code .husky/_/husky.sh}, found by
+   * the red team), so a changed helper counts as a changed hook.
+   */
+  private void hooks(Path dir, int depth) throws IOException {
+    if (depth > HOOK_HELPER_DEPTH || !Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
       return;
     }
     boolean dirChanged = changed(dir);
@@ -704,10 +739,11 @@ public final class GitSweep {
     }
     for (Path p : found) {
       String name = p.getFileName().toString();
-      if (name.endsWith(".sample")
-          || name.contains(DISABLED)
-          || name.contains(ORIGINAL)
-          || Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+      if (name.endsWith(".sample") || name.contains(DISABLED) || name.contains(ORIGINAL)) {
+        continue;
+      }
+      if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+        hooks(p, depth + 1);
         continue;
       }
       if (dirChanged || changed(p)) {
