@@ -202,36 +202,50 @@ public final class BenchmarkMain {
   }
 
   private void gitSweep() throws RunnerException {
-    Collection<RunResult> rs = new Runner(options(GitSweepBenchmark.class.getName()).build()).run();
-    table(
+    percentileRows(
+        GitSweepBenchmark.class,
         "Post-run git sweep: a workspace of N files, nothing changed (ms)",
         "| files | median | p90 |",
-        "|---:|---:|---:|");
-    for (RunResult r : rs) {
-      var s = r.getPrimaryResult().getStatistics();
-      out.printf(
-          Locale.ROOT,
-          "| %s | %.1f | %.1f |%n",
-          r.getParams().getParam("files"),
-          s.getPercentile(50),
-          s.getPercentile(90));
-    }
-    out.println();
+        "|---:|---:|---:|",
+        "%.1f",
+        "files");
   }
 
   private void output() throws RunnerException {
-    Collection<RunResult> rs = new Runner(options(OutputBenchmark.class.getName()).build()).run();
-    table(
+    percentileRows(
+        OutputBenchmark.class,
         "Output volume: `head -c N /dev/zero` read through a pipe (ms)",
         "| bytes | mode | median | p90 |",
-        "|---:|---|---:|---:|");
+        "|---:|---|---:|---:|",
+        "%.3f",
+        "bytes",
+        "mode");
+  }
+
+  /**
+   * A section with one row per result of {@code benchmark}: the values of {@code params}, then the
+   * median and p90 in {@code number} format.
+   */
+  private void percentileRows(
+      Class<?> benchmark,
+      String title,
+      String columns,
+      String alignment,
+      String number,
+      String... params)
+      throws RunnerException {
+    Collection<RunResult> rs = new Runner(options(benchmark.getName()).build()).run();
+    table(title, columns, alignment);
     for (RunResult r : rs) {
+      StringBuilder row = new StringBuilder("|");
+      for (String p : params) {
+        row.append(' ').append(r.getParams().getParam(p)).append(" |");
+      }
       var s = r.getPrimaryResult().getStatistics();
+      out.print(row);
       out.printf(
           Locale.ROOT,
-          "| %s | %s | %.3f | %.3f |%n",
-          r.getParams().getParam("bytes"),
-          r.getParams().getParam("mode"),
+          " " + number + " | " + number + " |%n",
           s.getPercentile(50),
           s.getPercentile(90));
     }
