@@ -27,134 +27,94 @@ public record SyscallTable(String name, int auditArch, int x32Bit, Map<String, I
   public static final int AUDIT_ARCH_AARCH64 = 0xC00000B7;
 
   /**
-   * Calls added since Linux 5.1 have one number on every architecture (the unified numbering from
-   * 424 up, asm-generic/unistd.h). fchmodat2 (Linux 6.6) is newer than the headers named above.
+   * The numbers, one call a row: name, x86-64, aarch64 ({@code -} where the architecture has no
+   * such call). Calls added since Linux 5.1 (the last rows) have one number on every architecture:
+   * the unified numbering from 424 up, asm-generic/unistd.h. fchmodat2 (Linux 6.6) is newer than
+   * the headers named above.
    */
-  private static final Map<String, Integer> UNIFIED =
-      Map.ofEntries(
-          Map.entry("io_uring_setup", 425),
-          Map.entry("io_uring_enter", 426),
-          Map.entry("io_uring_register", 427),
-          Map.entry("open_tree", 428),
-          Map.entry("move_mount", 429),
-          Map.entry("fsopen", 430),
-          Map.entry("fsconfig", 431),
-          Map.entry("fsmount", 432),
-          Map.entry("fspick", 433),
-          Map.entry("clone3", 435),
-          Map.entry("openat2", 437),
-          Map.entry("pidfd_getfd", 438),
-          Map.entry("mount_setattr", 442),
-          Map.entry("fchmodat2", 452));
+  private static final String NUMBERS =
+      """
+      call               x86-64 aarch64
+      open               2      -
+      ioctl              16     29
+      socket             41     198
+      connect            42     203
+      sendto             44     206
+      bind               49     200
+      socketpair         53     199
+      clone              56     220
+      creat              85     -
+      chmod              90     -
+      fchmod             91     52
+      ptrace             101    117
+      syslog             103    116
+      mknod              133    -
+      uselib             134    -
+      personality        135    92
+      vhangup            153    58
+      pivot_root         155    41
+      acct               163    89
+      mount              165    40
+      umount2            166    39
+      swapon             167    224
+      swapoff            168    225
+      reboot             169    142
+      iopl               172    -
+      ioperm             173    -
+      init_module        175    105
+      delete_module      176    106
+      quotactl           179    60
+      kexec_load         246    104
+      add_key            248    217
+      request_key        249    218
+      keyctl             250    219
+      openat             257    56
+      mknodat            259    33
+      fchmodat           268    53
+      unshare            272    97
+      perf_event_open    298    241
+      open_by_handle_at  304    265
+      setns              308    268
+      process_vm_readv   310    270
+      process_vm_writev  311    271
+      finit_module       313    273
+      kexec_file_load    320    294
+      bpf                321    280
+      userfaultfd        323    282
+      io_uring_setup     425    425
+      io_uring_enter     426    426
+      io_uring_register  427    427
+      open_tree          428    428
+      move_mount         429    429
+      fsopen             430    430
+      fsconfig           431    431
+      fsmount            432    432
+      fspick             433    433
+      clone3             435    435
+      openat2            437    437
+      pidfd_getfd        438    438
+      mount_setattr      442    442
+      fchmodat2          452    452
+      """;
 
-  public static final SyscallTable X86_64 =
-      withUnified(
-          "amd64",
-          AUDIT_ARCH_X86_64,
-          0x40000000,
-          Map.ofEntries(
-              Map.entry("open", 2),
-              Map.entry("ioctl", 16),
-              Map.entry("socket", 41),
-              Map.entry("connect", 42),
-              Map.entry("sendto", 44),
-              Map.entry("bind", 49),
-              Map.entry("socketpair", 53),
-              Map.entry("clone", 56),
-              Map.entry("creat", 85),
-              Map.entry("chmod", 90),
-              Map.entry("fchmod", 91),
-              Map.entry("ptrace", 101),
-              Map.entry("syslog", 103),
-              Map.entry("mknod", 133),
-              Map.entry("uselib", 134),
-              Map.entry("personality", 135),
-              Map.entry("vhangup", 153),
-              Map.entry("pivot_root", 155),
-              Map.entry("acct", 163),
-              Map.entry("mount", 165),
-              Map.entry("umount2", 166),
-              Map.entry("swapon", 167),
-              Map.entry("swapoff", 168),
-              Map.entry("reboot", 169),
-              Map.entry("iopl", 172),
-              Map.entry("ioperm", 173),
-              Map.entry("init_module", 175),
-              Map.entry("delete_module", 176),
-              Map.entry("quotactl", 179),
-              Map.entry("kexec_load", 246),
-              Map.entry("add_key", 248),
-              Map.entry("request_key", 249),
-              Map.entry("keyctl", 250),
-              Map.entry("openat", 257),
-              Map.entry("mknodat", 259),
-              Map.entry("fchmodat", 268),
-              Map.entry("unshare", 272),
-              Map.entry("perf_event_open", 298),
-              Map.entry("open_by_handle_at", 304),
-              Map.entry("setns", 308),
-              Map.entry("process_vm_readv", 310),
-              Map.entry("process_vm_writev", 311),
-              Map.entry("finit_module", 313),
-              Map.entry("kexec_file_load", 320),
-              Map.entry("bpf", 321),
-              Map.entry("userfaultfd", 323)));
+  public static final SyscallTable X86_64 = fromColumn("amd64", AUDIT_ARCH_X86_64, 0x40000000, 1);
 
-  public static final SyscallTable AARCH64 =
-      withUnified(
-          "aarch64",
-          AUDIT_ARCH_AARCH64,
-          0,
-          Map.ofEntries(
-              Map.entry("ioctl", 29),
-              Map.entry("mknodat", 33),
-              Map.entry("umount2", 39),
-              Map.entry("mount", 40),
-              Map.entry("pivot_root", 41),
-              Map.entry("fchmod", 52),
-              Map.entry("fchmodat", 53),
-              Map.entry("openat", 56),
-              Map.entry("vhangup", 58),
-              Map.entry("quotactl", 60),
-              Map.entry("acct", 89),
-              Map.entry("personality", 92),
-              Map.entry("unshare", 97),
-              Map.entry("kexec_load", 104),
-              Map.entry("init_module", 105),
-              Map.entry("delete_module", 106),
-              Map.entry("syslog", 116),
-              Map.entry("ptrace", 117),
-              Map.entry("reboot", 142),
-              Map.entry("socket", 198),
-              Map.entry("socketpair", 199),
-              Map.entry("bind", 200),
-              Map.entry("connect", 203),
-              Map.entry("sendto", 206),
-              Map.entry("add_key", 217),
-              Map.entry("request_key", 218),
-              Map.entry("keyctl", 219),
-              Map.entry("clone", 220),
-              Map.entry("swapon", 224),
-              Map.entry("swapoff", 225),
-              Map.entry("perf_event_open", 241),
-              Map.entry("open_by_handle_at", 265),
-              Map.entry("setns", 268),
-              Map.entry("process_vm_readv", 270),
-              Map.entry("process_vm_writev", 271),
-              Map.entry("finit_module", 273),
-              Map.entry("bpf", 280),
-              Map.entry("userfaultfd", 282),
-              Map.entry("kexec_file_load", 294)));
+  public static final SyscallTable AARCH64 = fromColumn("aarch64", AUDIT_ARCH_AARCH64, 0, 2);
 
-  private static SyscallTable withUnified(
-      String name, int auditArch, int x32Bit, Map<String, Integer> own) {
-    Map<String, Integer> all = new HashMap<>(own);
-    UNIFIED.forEach(
-        (syscall, nr) -> {
-          if (all.putIfAbsent(syscall, nr) != null) {
-            throw new IllegalStateException(syscall + " is in the unified numbering");
-          }
-        });
+  /** The table of {@link #NUMBERS}' {@code column} (1 or 2). */
+  private static SyscallTable fromColumn(String name, int auditArch, int x32Bit, int column) {
+    Map<String, Integer> all = new HashMap<>();
+    NUMBERS
+        .lines()
+        .skip(1)
+        .map(row -> row.trim().split(" +"))
+        .filter(cells -> !cells[column].equals("-"))
+        .forEach(
+            cells -> {
+              if (all.put(cells[0], Integer.parseInt(cells[column])) != null) {
+                throw new IllegalStateException(cells[0] + " has two rows");
+              }
+            });
     return new SyscallTable(name, auditArch, x32Bit, Map.copyOf(all));
   }
 
