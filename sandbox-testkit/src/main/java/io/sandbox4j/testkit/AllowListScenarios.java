@@ -77,8 +77,7 @@ final class AllowListScenarios {
                 + " (a client trying ::1 first finds the relays there)",
             ctx -> {
               ctx.requireTool("curl");
-              ctx.assume(
-                  Listeners.ipv6Loopback().isPresent(), "requires IPv6 loopback (::1) here");
+              ctx.assume(Listeners.ipv6Loopback().isPresent(), "requires IPv6 loopback (::1) here");
               reaches(
                   ctx,
                   "a=$(curl -sS --max-time 10 --noproxy '' -x \"http://[::1]:${HTTP_PROXY##*:}\""

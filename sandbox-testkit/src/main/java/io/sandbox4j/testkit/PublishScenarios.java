@@ -24,8 +24,8 @@ import java.util.Optional;
 /**
  * Published ports (issue 12, {@code --publish}): a server the command starts on 127.0.0.1:PORT
  * inside its network namespace is reachable from the host's 127.0.0.1:PORT, and nothing else is.
- * The server inside answers each connection to the published port with the run's secret and
- * reports any connection to its unpublished port; the host side is judged by what it reads.
+ * The server inside answers each connection to the published port with the run's secret and reports
+ * any connection to its unpublished port; the host side is judged by what it reads.
  */
 final class PublishScenarios {
   private PublishScenarios() {}
@@ -67,9 +67,7 @@ final class PublishScenarios {
         .row(
             "publishedPortIsReachableBesideAnAllowList",
             "as above with an allow-list (the proxy and its relay beside the published port)",
-            ctx ->
-                reachable(
-                    ctx, NetworkPolicy.allowRules(List.of("127.0.0.1:9"), List.of())))
+            ctx -> reachable(ctx, NetworkPolicy.allowRules(List.of("127.0.0.1:9"), List.of())))
         .row(
             "unpublishedPortIsNotReachableFromTheHost",
             "python also serves on an unpublished port inside; the host's connection to that port"
