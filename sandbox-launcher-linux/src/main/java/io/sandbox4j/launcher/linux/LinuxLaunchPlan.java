@@ -520,15 +520,19 @@ public final class LinuxLaunchPlan {
 
   /** Adds a relay; requires {@link Namespace#NET}. One relay per port. */
   public void addRelay(Relay relay) {
-    if (relays.stream().anyMatch(r -> r.port() == relay.port())
-        || published.contains(relay.port())) {
-      throw new IllegalStateException("a relay already listens on port " + relay.port());
+    claimPort(relay.port());
+    relays.add(relay);
+  }
+
+  /** One relay or published port per port number, {@link #MAX_RELAYS} in all (the launcher's). */
+  private void claimPort(int port) {
+    if (relays.stream().anyMatch(r -> r.port() == port) || published.contains(port)) {
+      throw new IllegalStateException("port " + port + " is already relayed or published");
     }
     if (relays.size() + published.size() >= MAX_RELAYS) {
       throw SandboxException.cannotSandbox(
-          "more than " + MAX_RELAYS + " relayed ports (host services) in one run");
+          "more than " + MAX_RELAYS + " relayed and published ports (host services) in one run");
     }
-    relays.add(relay);
   }
 
   public List<Relay> relays() {
@@ -546,13 +550,7 @@ public final class LinuxLaunchPlan {
     if (port < 1 || port > 65535) {
       throw new IllegalArgumentException("published port " + port + " is not in 1..65535");
     }
-    if (published.contains(port) || relays.stream().anyMatch(r -> r.port() == port)) {
-      throw new IllegalStateException("port " + port + " is already relayed or published");
-    }
-    if (relays.size() + published.size() >= MAX_RELAYS) {
-      throw SandboxException.cannotSandbox(
-          "more than " + MAX_RELAYS + " relayed and published ports in one run");
-    }
+    claimPort(port);
     published.add(port);
   }
 
