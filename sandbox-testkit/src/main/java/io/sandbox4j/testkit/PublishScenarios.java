@@ -78,7 +78,27 @@ final class PublishScenarios {
             "the host connects to the published port on one of its own non-loopback addresses:"
                 + " refused",
             PublishScenarios::loopbackOnly)
+        .row(
+            "publishingAPortInUseOnTheHostIsRefusedNamingIt",
+            "the host already listens on 127.0.0.1:PORT; a run publishing PORT ends with exit 125"
+                + " naming the port, and the command never runs",
+            PublishScenarios::portInUse)
         .scenarios();
+  }
+
+  private static void portInUse(ScenarioContext ctx) throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, loopback())) {
+      int port = taken.getLocalPort();
+      java.nio.file.Path marker = ctx.workspace().resolve("ran-" + ctx.token());
+      SandboxResult r =
+          ctx.run(
+              ctx.policy().network(NetworkPolicy.NONE.withPublish(List.of(port))).build(),
+              ctx.sh("touch \"$1\"", marker.toString()));
+      ctx.check(
+          r.exitCode() == 125 && r.stderrText().contains("port " + port + " is already in use"),
+          "publishing a port in use was not refused with 125 naming it: " + excerpt(r));
+      ctx.check(!java.nio.file.Files.exists(marker), "the command ran although publishing failed");
+    }
   }
 
   private static void reachable(ScenarioContext ctx, NetworkPolicy network) throws Exception {
