@@ -131,15 +131,17 @@ struct filter {
   struct sock_filter *insns;
   unsigned short len;
 };
-/* A loopback listener inside the network namespace relayed to a unix socket on the host (issue 12). */
+/* A loopback listener inside the network namespace relayed to a unix socket on the host (issue 12),
+   or, published, a listener on the host's 127.0.0.1 relayed to the same port inside. */
 #define MAX_RELAYS 16
 struct relay {
   uint16_t port;
-  char *socket;   /* absolute path of the unix socket */
+  int publish;    /* listens on the host's 127.0.0.1:port; connects to 127.0.0.1:port inside */
+  char *socket;   /* absolute path of the unix socket (not for publish) */
   char *target;   /* NULL: raw relay; else host:port asked of the proxy with CONNECT first */
   char *dir;      /* the socket's directory, opened O_PATH before the mount namespace */
   const char *base;
-  int dirfd, lfd;
+  int dirfd, lfd[2]; /* listeners: 127.0.0.1 and (inside, where IPv6 exists) [::1] */
 };
 /* One per-run cgroup, created beneath parent (one per hierarchy on cgroup v1). */
 struct cgroup {
@@ -456,20 +458,25 @@ static void decode(const unsigned char *buf, size_t n) {
         if (r->port == 0) die("plan", "network relay: port 0");
         for (int i = 0; i < P.nrelays - 1; i++)
           if (P.relays[i].port == r->port) die("plan", "network relay: port %u given twice", r->port);
-        r->socket = abspath(&c, u16(&c));
+        uint16_t slen = u16(&c);
+        r->socket = slen ? abspath(&c, slen) : NULL;
+        uint8_t mode = u8(&c);
+        if (mode > 2) die("plan", "network relay: unknown mode %u", mode);
+        /* mode 2, publish: no socket; the others relay to one */
+        if ((mode == 2) != (r->socket == NULL)) die("plan", "network relay: mode %u %s", mode, mode == 2 ? "(publish) takes no socket" : "needs a socket");
+        r->publish = mode == 2;
+        r->target = mode == 1 ? str(&c, u16(&c)) : NULL;
+        r->dirfd = r->lfd[0] = r->lfd[1] = -1;
+        if (r->publish) break;
         const char *slash = strrchr(r->socket, '/');
         r->base = slash + 1;
         if (!*r->base || strlen(r->base) >= sizeof(((struct sockaddr_un *)0)->sun_path))
           die("plan", "network relay: socket name '%s' is empty or too long", r->base);
         r->dir = slash == r->socket ? strdup("/") : strndup(r->socket, (size_t)(slash - r->socket));
         if (!r->dir) die_errno("plan", "strdup");
-        uint8_t mode = u8(&c);
-        if (mode > 1) die("plan", "network relay: unknown mode %u", mode);
-        r->target = mode ? str(&c, u16(&c)) : NULL;
         /* The target goes into an HTTP request line: host characters, brackets and a port only. */
         if (r->target && (strlen(r->target) > 300 || strspn(r->target, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]") != strlen(r->target)))
           die("plan", "network relay: target '%s' is not host:port", r->target);
-        r->dirfd = r->lfd = -1;
         break;
       }
       default:
@@ -919,26 +926,56 @@ struct rconn {
 };
 static struct rconn *rconns[RELAY_CONNS];
 
+/* Before any namespace exists: the relays' socket directories are opened, and the published
+   ports' listeners are bound in the host's network namespace (a socket stays in the namespace it
+   was created in when its process moves on), on its 127.0.0.1 only. */
 static void relay_open_dirs(void) {
   for (int i = 0; i < P.nrelays; i++) {
-    P.relays[i].dirfd = open(P.relays[i].dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
-    if (P.relays[i].dirfd < 0) die_errno("network relay", P.relays[i].dir);
+    struct relay *r = &P.relays[i];
+    if (r->publish) {
+      r->lfd[0] = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+      if (r->lfd[0] < 0) die_errno("publish", "socket");
+      struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(r->port), .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+      if (bind(r->lfd[0], (struct sockaddr *)&sa, sizeof sa) < 0 || listen(r->lfd[0], 128) < 0) {
+        if (errno == EADDRINUSE) die("publish", "port %u is already in use on the host (127.0.0.1:%u); publish another port or stop what listens there", r->port, r->port);
+        char what[64];
+        snprintf(what, sizeof what, "cannot listen on the host's 127.0.0.1:%u", r->port);
+        die_errno("publish", what);
+      }
+      continue;
+    }
+    r->dirfd = open(r->dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (r->dirfd < 0) die_errno("network relay", r->dir);
   }
 }
 
+/* Inside the namespace: 127.0.0.1:PORT, and [::1]:PORT too where the namespace has IPv6 (a client
+   trying ::1 first must find the relay there rather than a refusal). */
 static void relay_listen(void) {
   loopback_up();
   for (int i = 0; i < P.nrelays; i++) {
     struct relay *r = &P.relays[i];
-    r->lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-    if (r->lfd < 0) die_errno("network relay", "socket");
-    int one = 1;
-    setsockopt(r->lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(r->port), .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    if (bind(r->lfd, (struct sockaddr *)&sa, sizeof sa) < 0 || listen(r->lfd, 128) < 0) {
-      char what[32];
-      snprintf(what, sizeof what, "127.0.0.1:%u", r->port);
-      die_errno("network relay", what);
+    if (r->publish) continue;
+    for (int v6 = 0; v6 < 2; v6++) {
+      int fd = socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+      if (fd < 0 && v6 && errno == EAFNOSUPPORT) break; /* a kernel without IPv6 */
+      if (fd < 0) die_errno("network relay", "socket");
+      int one = 1;
+      setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+      struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(r->port), .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+      struct sockaddr_in6 sa6 = {.sin6_family = AF_INET6, .sin6_port = htons(r->port), .sin6_addr = IN6ADDR_LOOPBACK_INIT};
+      if (v6) setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
+      int b = v6 ? bind(fd, (struct sockaddr *)&sa6, sizeof sa6) : bind(fd, (struct sockaddr *)&sa, sizeof sa);
+      if (b < 0 && v6 && errno == EADDRNOTAVAIL) { /* IPv6 disabled in the namespace: no ::1 */
+        close(fd);
+        break;
+      }
+      if (b < 0 || listen(fd, 128) < 0) {
+        char what[32];
+        snprintf(what, sizeof what, v6 ? "[::1]:%u" : "127.0.0.1:%u", r->port);
+        die_errno("network relay", what);
+      }
+      r->lfd[v6] = fd;
     }
   }
 }
@@ -947,7 +984,8 @@ static void relay_listen(void) {
 static void relay_close_fds(void) {
   for (int i = 0; i < P.nrelays; i++) {
     if (P.relays[i].dirfd >= 0) close(P.relays[i].dirfd);
-    if (P.relays[i].lfd >= 0) close(P.relays[i].lfd);
+    for (int k = 0; k < 2; k++)
+      if (P.relays[i].lfd[k] >= 0) close(P.relays[i].lfd[k]);
   }
 }
 
@@ -971,15 +1009,28 @@ static int unix_connect(const struct relay *r) {
   return b;
 }
 
-static void relay_accept(const struct relay *r) {
+/* A published port: 127.0.0.1:PORT in the sandbox's namespace, where the supervisor now lives. The
+   connect completes (or is refused) while the pump waits on the socket, as for any other. */
+static int inside_connect(const struct relay *r) {
+  int b = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+  if (b < 0) return -1;
+  struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(r->port), .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+  if (connect(b, (struct sockaddr *)&sa, sizeof sa) < 0 && errno != EINPROGRESS) {
+    close(b);
+    return -1;
+  }
+  return b;
+}
+
+static void relay_accept(const struct relay *r, int lfd) {
   for (;;) {
     int slot = -1;
     for (int i = 0; i < RELAY_CONNS && slot < 0; i++)
       if (!rconns[i]) slot = i;
     if (slot < 0) return; /* full: the rest waits in the backlog */
-    int a = accept4(r->lfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+    int a = accept4(lfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
     if (a < 0) return;
-    int b = unix_connect(r);
+    int b = r->publish ? inside_connect(r) : unix_connect(r);
     struct rconn *c = b < 0 ? NULL : calloc(1, sizeof *c);
     if (!c) {
       if (b >= 0) close(b);
@@ -1065,7 +1116,7 @@ static int relay_and_wait(pid_t child) {
     kill(child, SIGKILL);
     die_errno("network relay", "signalfd");
   }
-  struct pollfd fds[1 + MAX_RELAYS + 2 * RELAY_CONNS];
+  struct pollfd fds[1 + 2 * MAX_RELAYS + 2 * RELAY_CONNS];
   int code = EXIT_LAUNCHER, ended = 0;
   long long deadline = 0;
   for (;;) {
@@ -1076,10 +1127,11 @@ static int relay_and_wait(pid_t child) {
       code = p == child ? status_code(st) : EXIT_LAUNCHER;
       ended = 1;
       deadline = now_ms() + RELAY_DRAIN_MS;
-      for (int i = 0; i < P.nrelays; i++) {
-        close(P.relays[i].lfd);
-        P.relays[i].lfd = -1;
-      }
+      for (int i = 0; i < P.nrelays; i++)
+        for (int k = 0; k < 2; k++) {
+          if (P.relays[i].lfd[k] >= 0) close(P.relays[i].lfd[k]);
+          P.relays[i].lfd[k] = -1;
+        }
     }
     /* orphans of a command without a pid namespace reparent to us (subreaper) */
     while (waitpid(-1, &st, WNOHANG) > 0) {
@@ -1092,7 +1144,8 @@ static int relay_and_wait(pid_t child) {
     fds[n++] = (struct pollfd){sfd, POLLIN, 0};
     int room = open_conns < RELAY_CONNS;
     for (int i = 0; i < P.nrelays; i++)
-      fds[n++] = (struct pollfd){room && P.relays[i].lfd >= 0 ? P.relays[i].lfd : -1, POLLIN, 0};
+      for (int k = 0; k < 2; k++)
+        fds[n++] = (struct pollfd){room && P.relays[i].lfd[k] >= 0 ? P.relays[i].lfd[k] : -1, POLLIN, 0};
     for (int i = 0; i < RELAY_CONNS; i++) {
       struct rconn *c = rconns[i];
       if (!c) continue;
@@ -1108,7 +1161,8 @@ static int relay_and_wait(pid_t child) {
     while (read(sfd, &si, sizeof si) > 0) {
     }
     for (int i = 0; i < P.nrelays; i++)
-      if (fds[1 + i].revents && P.relays[i].lfd >= 0) relay_accept(&P.relays[i]);
+      for (int k = 0; k < 2; k++)
+        if (fds[1 + 2 * i + k].revents && P.relays[i].lfd[k] >= 0) relay_accept(&P.relays[i], P.relays[i].lfd[k]);
     for (int i = 0; i < RELAY_CONNS; i++)
       if (rconns[i]) service(i);
   }

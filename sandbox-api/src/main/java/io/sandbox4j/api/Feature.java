@@ -28,6 +28,11 @@ public enum Feature {
   NET_DENY_ALL(Aspect.NETWORK, "no network"),
   /** Only allow-listed destinations can be reached. */
   NET_ALLOWLIST(Aspect.NETWORK, "network allow-list"),
+  /**
+   * Ports a server inside listens on (127.0.0.1) are reachable from the host's 127.0.0.1 at the
+   * same port, and nothing else inside is.
+   */
+  NET_PUBLISH(Aspect.NETWORK, "published ports"),
 
   /** The environment holds only allow-listed variables. */
   PROC_ENV_SCRUB(Aspect.PROCESS, "scrubbed environment"),

@@ -22,10 +22,17 @@ import org.apiguardian.api.API;
  *     NetworkMode#ALLOW}
  * @param rules the allow-list entries as written; empty unless {@link NetworkMode#ALLOW}
  * @param deny the deny-list entries as written (a deny entry without a port covers every port)
+ * @param publish ports on 127.0.0.1 inside the sandbox that the host reaches at 127.0.0.1 on the
+ *     same port ({@link Feature#NET_PUBLISH}); only with mode none or allow (with mode all the
+ *     command's servers are on the host's loopback already)
  */
 @API(status = EXPERIMENTAL, since = "0.1")
 public record NetworkPolicy(
-    NetworkMode mode, List<HostPort> allow, List<String> rules, List<String> deny) {
+    NetworkMode mode,
+    List<HostPort> allow,
+    List<String> rules,
+    List<String> deny,
+    List<Integer> publish) {
 
   public static final NetworkPolicy NONE = new NetworkPolicy(NetworkMode.NONE, List.of());
   public static final NetworkPolicy ALL = new NetworkPolicy(NetworkMode.ALL, List.of());
@@ -37,6 +44,22 @@ public record NetworkPolicy(
     allow = List.copyOf(allow);
     rules = List.copyOf(rules);
     deny = List.copyOf(deny);
+    publish = List.copyOf(publish);
+    for (int port : publish) {
+      if (port < 1 || port > 65535) {
+        throw SandboxException.invalid("published port " + port + " is not in 1..65535");
+      }
+    }
+    if (publish.stream().distinct().count() < publish.size()) {
+      throw SandboxException.invalid("published ports " + publish + " name a port twice");
+    }
+    if (mode == NetworkMode.ALL && !publish.isEmpty()) {
+      throw SandboxException.invalid(
+          "publishing ports "
+              + publish
+              + " needs network mode 'none' or 'allow': with 'all' the command shares the host's"
+              + " loopback, where its servers are reachable already");
+    }
     if (mode == NetworkMode.ALLOW && allow.isEmpty() && rules.isEmpty()) {
       throw SandboxException.invalid(
           "network mode 'allow' needs at least one HOST[:PORT] entry (use mode 'none' for no"
@@ -51,6 +74,17 @@ public record NetworkPolicy(
               + mode
               + "'");
     }
+  }
+
+  /** The form before published ports existed: none published. */
+  public NetworkPolicy(
+      NetworkMode mode, List<HostPort> allow, List<String> rules, List<String> deny) {
+    this(mode, allow, rules, deny, List.of());
+  }
+
+  /** This policy with these ports published (replacing any published before). */
+  public NetworkPolicy withPublish(List<Integer> ports) {
+    return new NetworkPolicy(mode, allow, rules, deny, ports);
   }
 
   /**

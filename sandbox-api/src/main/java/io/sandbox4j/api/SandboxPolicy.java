@@ -146,6 +146,9 @@ public record SandboxPolicy(
       case ALLOW -> f.add(Feature.NET_ALLOWLIST);
       case ALL -> {}
     }
+    if (!network.publish().isEmpty()) {
+      f.add(Feature.NET_PUBLISH);
+    }
     f.add(Feature.PROC_ENV_SCRUB);
     f.add(Feature.PROC_NEW_SESSION);
     f.add(Feature.PROC_TREE_KILL);

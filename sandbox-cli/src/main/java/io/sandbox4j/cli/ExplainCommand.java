@@ -109,6 +109,13 @@ final class ExplainCommand implements Callable<Integer> {
               + " curl, git, npm, pip, cargo and the JVM; allowed loopback host:port entries"
               + " are relayed to the same port inside");
     }
+    if (!p.network().publish().isEmpty()) {
+      out.println(
+          "  publish:         "
+              + p.network().publish()
+              + " (the launcher listens on the host's 127.0.0.1 at each port and relays to"
+              + " 127.0.0.1 inside; no outbound path)");
+    }
     out.println("process:");
     out.println(
         "  environment:     "

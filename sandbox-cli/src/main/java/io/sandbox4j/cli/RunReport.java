@@ -32,6 +32,7 @@ final class RunReport {
     network.put("mode", policy.network().mode().name().toLowerCase(Locale.ROOT));
     network.put("allow", policy.network().rules());
     network.put("deny", policy.network().deny());
+    network.put("publish", policy.network().publish());
     Map<String, Object> p = new LinkedHashMap<>();
     p.put("workspace", policy.filesystem().workspace().toString());
     p.put(

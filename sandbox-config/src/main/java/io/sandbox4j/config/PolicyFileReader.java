@@ -192,6 +192,17 @@ final class PolicyFileReader {
         }
         s.set(setting, v.asString(), what);
       }
+      case WHOLES -> {
+        if (!v.isArray() || v.size() > MAX_ENTRIES) {
+          throw error(at, "must be a list of at most " + MAX_ENTRIES + " whole numbers");
+        }
+        for (JsonNode item : v) {
+          if (!item.isIntegralNumber()) {
+            throw error(at, "must be a list of whole numbers, but holds " + kind(item));
+          }
+          s.set(setting, item.asString(), what);
+        }
+      }
       case NONE -> throw error(at, "unknown key");
     }
   }

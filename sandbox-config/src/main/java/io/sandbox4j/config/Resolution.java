@@ -1,5 +1,6 @@
 package io.sandbox4j.config;
 
+import io.sandbox4j.api.NetworkMode;
 import io.sandbox4j.api.NetworkPolicy;
 import io.sandbox4j.api.ResourceLimits;
 import io.sandbox4j.api.SandboxException;
@@ -29,6 +30,8 @@ final class Resolution {
   private final List<String> networkAllow = new ArrayList<>();
   private String networkAllowWhat;
   private final List<String> networkDeny = new ArrayList<>();
+  private final List<Integer> publish = new ArrayList<>();
+  private String publishWhat;
   private String networkDenyWhat;
   private final Map<Path, String> writableRoots = new LinkedHashMap<>();
   private final List<Path> systemWriteOptIns = new ArrayList<>();
@@ -96,6 +99,14 @@ final class Resolution {
     networkAllowWhat = what;
   }
 
+  void publish(int port, String what) {
+    if (publish.contains(port)) {
+      throw SandboxException.invalid(what + ": port " + port + " is given twice");
+    }
+    publish.add(port);
+    publishWhat = what;
+  }
+
   void networkDeny(String entry, String what) {
     networkDeny.add(entry);
     networkDenyWhat = what;
@@ -124,7 +135,16 @@ final class Resolution {
       SystemRoots.check(
           root.getKey(), root.getValue(), systemWriteOptIns, SystemRoots.accountHome());
     }
-    return policy.network(network()).resources(limits).build();
+    NetworkPolicy network = network();
+    if (!publish.isEmpty() && network.mode() == NetworkMode.ALL) {
+      throw SandboxException.invalid(
+          publishWhat
+              + ": published ports "
+              + publish
+              + " needs --net none or allow=: with --net all the command's servers are on the"
+              + " host's loopback already");
+    }
+    return policy.network(network.withPublish(publish)).resources(limits).build();
   }
 
   private NetworkPolicy network() {

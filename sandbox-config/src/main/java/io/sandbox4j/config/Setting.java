@@ -128,6 +128,17 @@ public enum Setting {
       Merge.ADD,
       (what, text, base) -> Values.networkEntry(what, text, true),
       (r, v, what) -> r.networkDeny((String) v, what)),
+  PUBLISH(
+      "network.publish",
+      "--publish",
+      "PORT",
+      "Make a server the command starts on 127.0.0.1:PORT inside reachable from the host's"
+          + " 127.0.0.1:PORT (repeatable; with --net none or allow=).",
+      "ports from 1 to 65535, with mode none or allow",
+      Form.WHOLES,
+      Merge.ADD,
+      (what, text, base) -> Values.count(what, text, 1, 65535, ""),
+      (r, v, what) -> r.publish((Integer) v, what)),
   ENV(
       "process.env",
       "--env",
@@ -225,6 +236,8 @@ public enum Setting {
     AMOUNT,
     /** A whole number. */
     WHOLE,
+    /** A list of whole numbers; on the command line, a repeatable flag. */
+    WHOLES,
     /** Not in files (a flag only). */
     NONE
   }
@@ -312,7 +325,7 @@ public enum Setting {
 
   /** Whether the flag may be given several times (a list in a policy file). */
   public boolean repeatable() {
-    return form == Form.STRINGS;
+    return form == Form.STRINGS || form == Form.WHOLES;
   }
 
   /** The name errors use: the flag, or the key for a setting without one. */

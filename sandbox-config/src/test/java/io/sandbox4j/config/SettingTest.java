@@ -147,6 +147,41 @@ class SettingTest {
   }
 
   @Test
+  void publishedPortsComeFromTheFlagOrANetworkListOfNumbers() throws IOException {
+    Path file =
+        Files.writeString(
+            dir.resolve("pub.toml"), "version = 1\n[network]\nmode = \"none\"\npublish = [8080]\n");
+    PolicySettings fromFile = PolicySettings.load(file);
+    assertThat(fromFile.resolve(Map.of()).network().publish()).containsExactly(8080);
+    PolicySettings flags = new PolicySettings(dir).set(Setting.PUBLISH, "3000");
+    assertThat(fromFile.overrideWith(flags).resolve(Map.of()).network().publish())
+        .containsExactly(8080, 3000);
+    assertThatThrownBy(() -> new PolicySettings(dir).set(Setting.PUBLISH, "65536"))
+        .isInstanceOf(SandboxException.class)
+        .hasMessage("--publish: must be at most 65535, got 65536");
+    assertThatThrownBy(
+            () ->
+                new PolicySettings(dir)
+                    .set(Setting.PUBLISH, "80")
+                    .set(Setting.PUBLISH, "80")
+                    .resolve(Map.of()))
+        .hasMessage("--publish: port 80 is given twice");
+    assertThatThrownBy(
+            () ->
+                new PolicySettings(dir)
+                    .set(Setting.NET, "all")
+                    .set(Setting.PUBLISH, "8080")
+                    .resolve(Map.of()))
+        .isInstanceOfSatisfying(SandboxException.class, e -> assertThat(e.exitCode()).isEqualTo(2))
+        .hasMessageStartingWith("--publish: published ports [8080] needs --net none or allow=");
+    Path strings =
+        Files.writeString(dir.resolve("s.toml"), "version = 1\n[network]\npublish = [\"8080\"]\n");
+    assertThatThrownBy(() -> PolicySettings.load(strings))
+        .hasMessageContaining("key 'network.publish'")
+        .hasMessageContaining("must be a list of whole numbers, but holds the string \"8080\"");
+  }
+
+  @Test
   void allowEntriesWithAnotherModeNameTheKeyTheyCameFrom() throws IOException {
     Path file =
         Files.writeString(

@@ -98,16 +98,27 @@ final class HttpProxyProtocol {
   }
 
   private void connect(Authority a) throws IOException {
+    open("CONNECT", a, false, in.rest());
+  }
+
+  /**
+   * Opens the judged connection to {@code a} and relays, or answers the refusal. A tunnel is told
+   * it is established first; a forwarded request ends with the destination's answer.
+   */
+  private void open(String protocol, Authority a, boolean forwarding, ByteBuffer... first)
+      throws IOException {
     Instant start = Instant.now();
-    Connection.Attempt attempt = connection.open("CONNECT", a.host(), a.port());
+    Connection.Attempt attempt = connection.open(protocol, a.host(), a.port());
     if (!attempt.connected()) {
       refuse(attempt);
       return;
     }
-    connection.write(
-        ByteBuffer.wrap(
-            "HTTP/1.1 200 Connection established\r\n\r\n".getBytes(StandardCharsets.US_ASCII)));
-    connection.relay("CONNECT", a.host(), a.port(), attempt, start, false, in.rest());
+    if (!forwarding) {
+      connection.write(
+          ByteBuffer.wrap(
+              "HTTP/1.1 200 Connection established\r\n\r\n".getBytes(StandardCharsets.US_ASCII)));
+    }
+    connection.relay(protocol, a.host(), a.port(), attempt, start, forwarding, first);
   }
 
   private void forward(String method, String target, String version, List<String[]> headers)
@@ -167,19 +178,9 @@ final class HttpProxyProtocol {
       }
     }
     out.append("Connection: close\r\n\r\n");
-
-    Instant start = Instant.now();
-    Connection.Attempt attempt = connection.open("HTTP", a.host(), a.port());
-    if (!attempt.connected()) {
-      refuse(attempt);
-      return;
-    }
-    connection.relay(
+    open(
         "HTTP",
-        a.host(),
-        a.port(),
-        attempt,
-        start,
+        a,
         true,
         ByteBuffer.wrap(out.toString().getBytes(StandardCharsets.ISO_8859_1)),
         in.rest());

@@ -46,8 +46,22 @@ public final class RunProxy {
   private RunProxy(NetworkRules rules, Path directory, int port) {
     this.rules = rules;
     this.directory = directory;
-    this.socket = directory.resolve("proxy.sock");
+    this.socket = directory == null ? null : directory.resolve("proxy.sock");
     this.port = port;
+  }
+
+  /**
+   * A proxy listening on the host's own 127.0.0.1 at a free port, bound now so that the port is
+   * known while the launch plan is made (Windows: the WFP filters permit the sandbox that port and
+   * nothing else). No socket and no directory; {@link #start()} has nothing left to do.
+   *
+   * @throws SandboxException (exit 125) when no loopback port can be bound
+   */
+  public static RunProxy onHostLoopback(NetworkRules rules) {
+    NetworkProxy listening = NetworkProxy.builder(rules).tcpLoopback(0).start();
+    RunProxy p = new RunProxy(rules, null, listening.tcpAddress().orElseThrow().getPort());
+    p.proxy = listening;
+    return p;
   }
 
   /**
@@ -101,17 +115,24 @@ public final class RunProxy {
     return rules;
   }
 
-  /** The unix socket the proxy listens on (it exists once started). */
+  /**
+   * The unix socket the proxy listens on (it exists once started).
+   *
+   * @throws IllegalStateException for a proxy {@linkplain #onHostLoopback on the host's loopback}
+   */
   public Path socket() {
+    if (socket == null) {
+      throw new IllegalStateException("this run's proxy listens on the host's loopback only");
+    }
     return socket;
   }
 
-  /** The run's private directory holding the socket. */
+  /** The run's private directory holding the socket; null on the host's loopback. */
   public Path directory() {
     return directory;
   }
 
-  /** The proxy's port on 127.0.0.1 inside the sandbox. */
+  /** The proxy's port on 127.0.0.1 inside the sandbox (on the host's loopback: its port there). */
   public int port() {
     return port;
   }
@@ -148,8 +169,10 @@ public final class RunProxy {
     if (events == null) {
       events = proxy == null ? List.of() : List.copyOf(proxy.stop());
       try {
-        Files.deleteIfExists(socket);
-        Files.deleteIfExists(directory);
+        if (directory != null) {
+          Files.deleteIfExists(socket);
+          Files.deleteIfExists(directory);
+        }
       } catch (IOException e) {
         // a directory left in the runtime directory; harmless, named for whoever looks
       }

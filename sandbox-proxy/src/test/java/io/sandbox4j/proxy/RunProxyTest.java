@@ -44,6 +44,34 @@ class RunProxyTest {
   }
 
   @Test
+  void aHostLoopbackProxyListensAtOnceOnItsPortAndJudgesConnections() throws Exception {
+    RunProxy p = RunProxy.onHostLoopback(rules);
+    try {
+      assertThat(p.running()).isTrue();
+      assertThat(p.port()).isPositive();
+      assertThat(p.directory()).isNull();
+      assertThatThrownBy(p::socket).isInstanceOf(IllegalStateException.class);
+      assertThat(p.environment(java.util.Map.of()))
+          .containsEntry("HTTP_PROXY", "http://127.0.0.1:" + p.port());
+      p.start(); // already listening: nothing to do
+      try (java.net.Socket c = new java.net.Socket("127.0.0.1", p.port())) {
+        c.setSoTimeout(5000);
+        c.getOutputStream()
+            .write(
+                "CONNECT b.example:443 HTTP/1.1\r\nHost: b.example:443\r\n\r\n"
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        String answer =
+            new String(
+                c.getInputStream().readNBytes(12), java.nio.charset.StandardCharsets.US_ASCII);
+        assertThat(answer).isEqualTo("HTTP/1.1 403");
+      }
+    } finally {
+      assertThat(p.stop()).anySatisfy(e -> assertThat(e.host()).isEqualTo("b.example"));
+    }
+    assertThat(p.running()).isFalse();
+  }
+
+  @Test
   void noBaseOutsideTheWritableRootsIsExit125NamingEachBase() {
     assertThatThrownBy(
             () -> RunProxy.inPrivateDirectory(rules, List.of(dir.resolve("a")), List.of(dir), 3128))

@@ -72,6 +72,19 @@ final class AllowListScenarios {
                 + " from GIT_CONFIG_*)",
             AllowListScenarios::gitReaches)
         .row(
+            "proxyAndHostServiceAnswerOnIpv6Loopback",
+            "curl reaches the proxy at [::1]:PORT and a listed host service at [::1]:ITS_PORT"
+                + " (a client trying ::1 first finds the relays there)",
+            ctx -> {
+              ctx.requireTool("curl");
+              ctx.assume(Listeners.ipv6Loopback().isPresent(), "requires IPv6 loopback (::1) here");
+              reaches(
+                  ctx,
+                  "a=$(curl -sS --max-time 10 --noproxy '' -x \"http://[::1]:${HTTP_PROXY##*:}\""
+                      + " http://127.0.0.1:$1/) && b=$(curl -sS --max-time 10 --noproxy '*'"
+                      + " \"http://[::1]:$1/\") && [ \"$a\" = \"$b\" ] && echo \"$a\"");
+            })
+        .row(
             "hostServiceIsReachableAtItsOwnPort",
             "bash, which ignores proxy variables, reaches a listed 127.0.0.1:PORT at the same"
                 + " address inside; the proxy records it",

@@ -26,6 +26,7 @@ public final class Catalogue {
             GitScenarios.all(),
             NetworkScenarios.all(),
             AllowListScenarios.all(),
+            PublishScenarios.all(),
             UnixDatagramScenarios.all(),
             LeakScenarios.all(),
             ProcessScenarios.all(),

@@ -87,6 +87,7 @@ final class RefusalScenarios {
       case FS_READ_DENY -> b.denyRead(ctx.outside());
       case NET_ALLOWLIST ->
           b.network(NetworkPolicy.allow(List.of(new HostPort("127.0.0.1", OptionalInt.of(9)))));
+      case NET_PUBLISH -> b.network(NetworkPolicy.NONE.withPublish(List.of(8080)));
       case RES_MEMORY -> limits = limits.withMemoryBytes(256L << 20);
       case RES_CPU_TIME -> limits = limits.withCpuTime(Duration.ofSeconds(10));
       case RES_MAX_PROCS -> limits = limits.withMaxProcesses(64);

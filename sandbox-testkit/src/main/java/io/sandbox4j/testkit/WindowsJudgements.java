@@ -118,6 +118,31 @@ final class WindowsJudgements {
         : Optional.of("the allow-listed listener saw no connection (over-blocked): " + run);
   }
 
+  /**
+   * A proxy-enforced allow-list: the listed server's body read through the proxy and recorded as
+   * allowed; the other listener untouched (directly or through the proxy), the proxied attempt
+   * recorded as denied.
+   */
+  static Optional<String> proxyAllowList(
+      boolean listedBodyRead,
+      boolean listedRecordedAllowed,
+      Optional<String> otherContact,
+      boolean otherRecordedDenied,
+      String runs) {
+    if (otherContact.isPresent()) {
+      return Optional.of(otherContact.get() + " although it is not allow-listed (" + runs + ")");
+    }
+    if (!listedBodyRead || !listedRecordedAllowed) {
+      return Optional.of(
+          "the listed server was not reached through the proxy (over-blocked; is the profile"
+              + " exempt from loopback isolation?): "
+              + runs);
+    }
+    return otherRecordedDenied
+        ? Optional.empty()
+        : Optional.of("the proxy recorded no denial of the unlisted port: " + runs);
+  }
+
   private static String trimSeparators(String path) {
     String p = path.strip();
     while (p.endsWith("\\") || p.endsWith("/")) {

@@ -15,6 +15,7 @@ import io.sandbox4j.api.HostPort;
 import io.sandbox4j.api.NetworkPolicy;
 import io.sandbox4j.api.SandboxPolicy;
 import io.sandbox4j.core.SandboxResult;
+import io.sandbox4j.proxy.NetworkEvent;
 import java.io.File;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -315,6 +316,12 @@ final class WindowsScenarios {
                       other.contact(Listeners.GRACE),
                       excerpt(r1) + "; " + excerpt(r2)));
             })
+        .row(
+            "proxyAllowListReachesListedDestinationOnly",
+            "with 127.0.0.1:A listed and a deny entry (so the filtering proxy enforces the list),"
+                + " curl fetches from A through the proxy; a direct connection to B and a proxied"
+                + " request for B both fail; needs the profile exempt from loopback isolation",
+            WindowsScenarios::proxyAllowList)
         .judging(PROC_ISOLATION)
         .row(
             "hostProcessCannotBeEnded",
@@ -546,6 +553,42 @@ final class WindowsScenarios {
   }
 
   /** Runs the cmd.exe {@code line} and its marker; fails when the marker is missing. */
+  /**
+   * The proxy-enforced allow-list (issue 12): the deny entry has no address-filter form, so the wfp
+   * backend puts the filtering proxy on the host's loopback and permits the container only its
+   * port. The listed server must be reached through it, the other listener never.
+   */
+  private static void proxyAllowList(ScenarioContext ctx) throws Exception {
+    Path curl = ctx.requireTool("curl");
+    Listeners.Tcp other = ctx.closeLater(new Listeners.Tcp(NetworkScenarios.loopbackV4()));
+    try (AllowListScenarios.Server listed = new AllowListScenarios.Server(ctx)) {
+      SandboxPolicy p =
+          ctx.policy()
+              .network(
+                  NetworkPolicy.allowRules(
+                      List.of("127.0.0.1:" + listed.port()), List.of("blocked.invalid")))
+              .build();
+      String fetch = "\"" + curl + "\" -sS --max-time 10 --noproxy \"\" http://127.0.0.1:";
+      SandboxResult through = ctx.run(p, ctx.cmd(fetch + listed.port() + "/"));
+      SandboxResult direct =
+          ctx.run(p, ctx.probe("connect", "127.0.0.1", String.valueOf(other.port())));
+      SandboxResult proxied = ctx.run(p, ctx.cmd(fetch + other.port() + "/"));
+      verdict(
+          ctx,
+          WindowsJudgements.proxyAllowList(
+              through.stdoutText().contains(listed.body),
+              through.networkEvents().stream()
+                  .anyMatch(
+                      e ->
+                          e.port() == listed.port() && e.outcome() == NetworkEvent.Outcome.ALLOWED),
+              other.contact(Listeners.GRACE),
+              proxied.networkEvents().stream()
+                  .anyMatch(
+                      e -> e.port() == other.port() && e.outcome() == NetworkEvent.Outcome.DENIED),
+              excerpt(through) + "; " + excerpt(direct) + "; " + excerpt(proxied)));
+    }
+  }
+
   static SandboxResult runMarked(ScenarioContext ctx, String line) {
     return runMarked(ctx, ctx.policy().build(), line);
   }

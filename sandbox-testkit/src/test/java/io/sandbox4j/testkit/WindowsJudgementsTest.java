@@ -125,6 +125,15 @@ class WindowsJudgementsTest {
   @Test
   void theAllowListMustReachTheListedListenerOnly() {
     Optional<String> contact = Optional.of("tcp listener /127.0.0.1:50001 accepted a connection");
+    assertThat(WindowsJudgements.proxyAllowList(true, true, Optional.empty(), true, "r")).isEmpty();
+    assertThat(WindowsJudgements.proxyAllowList(true, true, contact, true, "r"))
+        .hasValueSatisfying(m -> assertThat(m).contains("although it is not allow-listed"));
+    assertThat(WindowsJudgements.proxyAllowList(false, true, Optional.empty(), true, "r"))
+        .hasValueSatisfying(m -> assertThat(m).contains("over-blocked"));
+    assertThat(WindowsJudgements.proxyAllowList(true, false, Optional.empty(), true, "r"))
+        .hasValueSatisfying(m -> assertThat(m).contains("over-blocked"));
+    assertThat(WindowsJudgements.proxyAllowList(true, true, Optional.empty(), false, "r"))
+        .hasValueSatisfying(m -> assertThat(m).contains("no denial"));
     assertThat(WindowsJudgements.allowList(contact, Optional.empty(), "runs")).isEmpty();
     assertThat(WindowsJudgements.allowList(contact, contact, "runs"))
         .hasValueSatisfying(m -> assertThat(m).contains("not allow-listed"));

@@ -58,7 +58,10 @@ final class NamespacesNetworkIsolator extends AbstractIsolator {
   }
 
   NamespacesNetworkIsolator(LinuxHost host, Path procNetUnix, String osArch) {
-    super("network", Aspect.NETWORK, Set.of(Feature.NET_DENY_ALL, Feature.NET_ALLOWLIST));
+    super(
+        "network",
+        Aspect.NETWORK,
+        Set.of(Feature.NET_DENY_ALL, Feature.NET_ALLOWLIST, Feature.NET_PUBLISH));
     this.host = host;
     this.procNetUnix = procNetUnix;
     this.osArch = osArch;
@@ -89,12 +92,24 @@ final class NamespacesNetworkIsolator extends AbstractIsolator {
   @Override
   public void contribute(SandboxPolicy policy, Set<Feature> owned, LaunchSpec spec) {
     LinuxRequirements.requireAvailable("namespaces", this);
-    if (!owned.contains(Feature.NET_DENY_ALL) && !owned.contains(Feature.NET_ALLOWLIST)) {
+    boolean closed = owned.contains(Feature.NET_DENY_ALL) || owned.contains(Feature.NET_ALLOWLIST);
+    if (owned.contains(Feature.NET_PUBLISH) && !closed) {
+      // Publishing needs the namespace this isolator makes; another isolator's network has none.
+      throw SandboxException.cannotSandbox(
+          "the namespaces backend publishes ports from its own network namespace, but another"
+              + " backend enforces this run's network ("
+              + policy.network().mode()
+              + "); choose --backend namespaces for the network, or do not publish");
+    }
+    if (!closed) {
       return;
     }
     LinuxLaunchPlan plan = Namespaces.plan(spec);
     if (owned.contains(Feature.NET_ALLOWLIST)) {
       allowList(policy, spec, plan);
+    }
+    if (owned.contains(Feature.NET_PUBLISH)) {
+      publish(policy.network().publish(), plan);
     }
     Namespaces.userAndMount(plan);
     plan.addNamespaces(Namespace.NET);
@@ -136,7 +151,7 @@ final class NamespacesNetworkIsolator extends AbstractIsolator {
       }
     }
     int port = RunProxy.DEFAULT_PORT;
-    while (services.contains(port)) {
+    while (services.contains(port) || network.publish().contains(port)) {
       port++;
     }
     RunProxy proxy =
@@ -147,6 +162,26 @@ final class NamespacesNetworkIsolator extends AbstractIsolator {
     plan.addRelay(new LinuxLaunchPlan.Relay(port, proxy.socket(), Optional.empty()));
     for (int p : services) {
       plan.addRelay(new LinuxLaunchPlan.Relay(p, proxy.socket(), Optional.of("127.0.0.1:" + p)));
+    }
+  }
+
+  /**
+   * Published ports: the launcher listens on the host's 127.0.0.1:PORT and relays each connection
+   * to 127.0.0.1:PORT inside. A port the allow-list already relays inside (the proxy's, or a host
+   * service's) cannot also be published: the relay, not the command, would answer.
+   */
+  static void publish(List<Integer> ports, LinuxLaunchPlan plan) {
+    for (int port : ports) {
+      if (plan.relays().stream().anyMatch(r -> r.port() == port)) {
+        throw SandboxException.invalid(
+            "port "
+                + port
+                + " cannot be published: inside the sandbox it is the allowed host service"
+                + " 127.0.0.1:"
+                + port
+                + " (or the proxy's port); publish another port");
+      }
+      plan.publish(port);
     }
   }
 

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -67,6 +68,65 @@ class AllowListPlanTest {
       spec.runCleanups();
     }
     assertThat(proxy.directory()).doesNotExist();
+  }
+
+  @Test
+  void publishedPortsAreHostListenersBesideTheRelaysAndNeverTheRelaysPorts() throws Exception {
+    NetworkPolicy network =
+        NetworkPolicy.allowRules(List.of("localhost:5432"), List.of())
+            .withPublish(List.of(3128, 8080));
+    Path unix = Files.writeString(tmp.resolve("unix"), "Num RefCount Protocol Flags Type St\n");
+    NamespacesNetworkIsolator net =
+        new NamespacesNetworkIsolator(FakeLinuxHost.ordinaryUser(), unix, "amd64");
+    SandboxPolicy policy =
+        SandboxPolicy.builder(ws).denyCredentialStores(false, Map.of()).network(network).build();
+    assertThat(net.requiredBy(policy))
+        .containsExactlyInAnyOrder(Feature.NET_ALLOWLIST, Feature.NET_PUBLISH);
+    LaunchSpec spec = new LaunchSpec(policy, List.of("true"), ws, Map.of());
+    net.contribute(policy, net.requiredBy(policy), spec);
+    try {
+      LinuxLaunchPlan plan = spec.findExtension(LinuxLaunchPlan.class).orElseThrow();
+      // the proxy steps aside from a published 3128
+      assertThat(spec.findExtension(RunProxy.class).orElseThrow().port()).isEqualTo(3129);
+      assertThat(plan.published()).containsExactly(3128, 8080);
+      assertThat(plan.namespaces()).contains(Namespace.NET);
+    } finally {
+      spec.runCleanups();
+    }
+    NetworkPolicy clash =
+        NetworkPolicy.allowRules(List.of("localhost:5432"), List.of()).withPublish(List.of(5432));
+    assertThatThrownBy(() -> contributeOwning(clash, net))
+        .isInstanceOfSatisfying(SandboxException.class, e -> assertThat(e.exitCode()).isEqualTo(2))
+        .hasMessageContaining("port 5432 cannot be published");
+  }
+
+  @Test
+  void publishingWithoutOwningTheNetworkIsRefused() throws Exception {
+    Path unix = Files.writeString(tmp.resolve("unix"), "Num RefCount Protocol Flags Type St\n");
+    NamespacesNetworkIsolator net =
+        new NamespacesNetworkIsolator(FakeLinuxHost.ordinaryUser(), unix, "amd64");
+    SandboxPolicy policy =
+        SandboxPolicy.builder(ws)
+            .denyCredentialStores(false, Map.of())
+            .network(NetworkPolicy.NONE.withPublish(List.of(8080)))
+            .build();
+    LaunchSpec spec = new LaunchSpec(policy, List.of("true"), ws, Map.of());
+    assertThatThrownBy(() -> net.contribute(policy, Set.of(Feature.NET_PUBLISH), spec))
+        .isInstanceOfSatisfying(
+            SandboxException.class, e -> assertThat(e.exitCode()).isEqualTo(125))
+        .hasMessageContaining("another backend enforces this run's network");
+  }
+
+  private LaunchSpec contributeOwning(NetworkPolicy network, NamespacesNetworkIsolator net) {
+    SandboxPolicy policy =
+        SandboxPolicy.builder(ws).denyCredentialStores(false, Map.of()).network(network).build();
+    LaunchSpec spec = new LaunchSpec(policy, List.of("true"), ws, Map.of());
+    try {
+      net.contribute(policy, net.requiredBy(policy), spec);
+    } finally {
+      spec.runCleanups();
+    }
+    return spec;
   }
 
   @Test

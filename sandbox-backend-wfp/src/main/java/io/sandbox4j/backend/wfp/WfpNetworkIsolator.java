@@ -12,6 +12,8 @@ import io.sandbox4j.launcher.windows.WindowsHost;
 import io.sandbox4j.launcher.windows.WindowsIsolator;
 import io.sandbox4j.launcher.windows.WindowsLaunchPlan;
 import io.sandbox4j.launcher.windows.WindowsPlanner;
+import io.sandbox4j.proxy.NetworkRules;
+import io.sandbox4j.proxy.RunProxy;
 import java.util.EnumSet;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -22,6 +24,12 @@ import java.util.function.Supplier;
  * The filters live in a dynamic session: they vanish when the run ends or this JVM dies. They match
  * only an AppContainer process, so this isolator runs the command in the workspace's AppContainer
  * (no network capability in mode none, internetClient with an allow-list).
+ *
+ * <p>An allow-list the address filters cannot express (wildcards, CIDR blocks, deny entries) is
+ * enforced by the filtering proxy instead (issue 12): it runs in this JVM on the host's 127.0.0.1,
+ * the filters permit the container that one address and port and nothing else, and the engine sets
+ * the same proxy variables as on Linux. The container needs an exemption from Windows' loopback
+ * isolation to reach it; without one, every destination is blocked (over-blocking, never a leak).
  */
 final class WfpNetworkIsolator extends WindowsIsolator {
   private final Supplier<Availability> wfpRights;
@@ -52,18 +60,23 @@ final class WfpNetworkIsolator extends WindowsIsolator {
     // The filters match the package SID of the workspace's AppContainer and nothing else, so the
     // command runs in that container (the same one the appcontainer backend would use).
     NetworkPolicy n = policy.network();
-    if (n.mode() == NetworkMode.ALLOW && (!n.deny().isEmpty() || !expressible(n))) {
-      // Address filters cannot express wildcards, blocks or deny entries: refuse rather than
-      // enforce a different list than the one asked for.
+    boolean throughProxy =
+        n.mode() == NetworkMode.ALLOW && (!n.deny().isEmpty() || !expressible(n));
+    if (throughProxy && n.rules().isEmpty()) {
       throw SandboxException.cannotSandbox(
-          "the wfp backend filters by address and port only and cannot enforce the network"
-              + " rules "
-              + n.rules()
-              + (n.deny().isEmpty() ? "" : " with deny entries " + n.deny())
-              + "; list host names, addresses and ports only, without --net-deny");
+          "the wfp backend has no form for the network allow-list "
+              + n.allow()
+              + " (any host on a port) with deny entries; list host names or addresses");
     }
     WindowsLaunchPlan plan = WindowsPlanner.containWorkspace(policy, WindowsLaunchPlan.of(spec));
-    plan.addWfpFilters(WindowsPlanner.wfpFilters(policy.network(), resolver));
+    if (throughProxy) {
+      RunProxy proxy = RunProxy.onHostLoopback(NetworkRules.parse(n.rules(), n.deny()));
+      spec.onCleanup(proxy::stop);
+      spec.extension(RunProxy.class, () -> proxy);
+      plan.addWfpFilters(WindowsPlanner.wfpProxyFilters(proxy.port()));
+    } else {
+      plan.addWfpFilters(WindowsPlanner.wfpFilters(n, resolver));
+    }
   }
 
   /** Whether every rule reached the host-and-port list (no wildcard or block was left out). */

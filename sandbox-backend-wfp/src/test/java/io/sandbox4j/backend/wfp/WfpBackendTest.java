@@ -9,10 +9,13 @@ import io.sandbox4j.api.SandboxPolicy;
 import io.sandbox4j.api.spi.Availability;
 import io.sandbox4j.api.spi.Isolator;
 import io.sandbox4j.api.spi.LaunchSpec;
+import io.sandbox4j.launcher.windows.WfpCondition;
 import io.sandbox4j.launcher.windows.WfpFilter;
 import io.sandbox4j.launcher.windows.WfpLayer;
 import io.sandbox4j.launcher.windows.WindowsHost;
 import io.sandbox4j.launcher.windows.WindowsLaunchPlan;
+import io.sandbox4j.launcher.windows.WindowsPlanner;
+import io.sandbox4j.proxy.RunProxy;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.List;
@@ -82,5 +85,43 @@ class WfpBackendTest {
         .filteredOn(x -> x.action() == WfpFilter.Action.PERMIT)
         .singleElement()
         .satisfies(x -> assertThat(x.layer()).isEqualTo(WfpLayer.ALE_AUTH_CONNECT_V4));
+  }
+
+  @Test
+  void aDomainAllowListGoesThroughTheProxyWhosePortIsAllTheFiltersPermit() throws Exception {
+    Isolator i =
+        new WfpBackend(
+                new WindowsHost("Windows 11", "10.0", Map.of()),
+                () -> Availability.available(""),
+                h -> {
+                  throw new AssertionError("the proxy resolves names, not the planner: " + h);
+                })
+            .isolators()
+            .get(0);
+    SandboxPolicy p =
+        SandboxPolicy.builder(WS)
+            .network(NetworkPolicy.allowRules(List.of("*.example.org"), List.of("x.example.org")))
+            .build();
+    LaunchSpec spec = new LaunchSpec(p, List.of("cmd.exe"), WS, Map.of());
+    i.contribute(p, i.requiredBy(p), spec);
+    RunProxy proxy = spec.findExtension(RunProxy.class).orElseThrow();
+    try {
+      assertThat(proxy.running()).as("listening on the host's loopback already").isTrue();
+      assertThat(proxy.rules().deny()).hasSize(1);
+      WindowsLaunchPlan plan = spec.findExtension(WindowsLaunchPlan.class).orElseThrow();
+      assertThat(plan.wfpFilters())
+          .isEqualTo(WindowsPlanner.wfpProxyFilters(proxy.port()))
+          .filteredOn(x -> x.action() == WfpFilter.Action.PERMIT)
+          .singleElement()
+          .satisfies(
+              x ->
+                  assertThat(x.conditions())
+                      .contains(
+                          WfpCondition.remoteAddress(InetAddress.getByName("127.0.0.1")),
+                          WfpCondition.remotePort(proxy.port())));
+    } finally {
+      spec.runCleanups();
+    }
+    assertThat(proxy.running()).as("stopped by the spec's cleanup").isFalse();
   }
 }

@@ -494,6 +494,7 @@ public final class LinuxLaunchPlan {
   public static final int MAX_RELAYS = 16;
 
   private final List<Relay> relays = new ArrayList<>();
+  private final List<Integer> published = new ArrayList<>();
 
   /**
    * A loopback listener inside the sandbox's network namespace that the launcher's supervisor
@@ -519,17 +520,41 @@ public final class LinuxLaunchPlan {
 
   /** Adds a relay; requires {@link Namespace#NET}. One relay per port. */
   public void addRelay(Relay relay) {
-    if (relays.stream().anyMatch(r -> r.port() == relay.port())) {
-      throw new IllegalStateException("a relay already listens on port " + relay.port());
-    }
-    if (relays.size() >= MAX_RELAYS) {
-      throw SandboxException.cannotSandbox(
-          "more than " + MAX_RELAYS + " relayed ports (host services) in one run");
-    }
+    claimPort(relay.port());
     relays.add(relay);
+  }
+
+  /** One relay or published port per port number, {@link #MAX_RELAYS} in all (the launcher's). */
+  private void claimPort(int port) {
+    if (relays.stream().anyMatch(r -> r.port() == port) || published.contains(port)) {
+      throw new IllegalStateException("port " + port + " is already relayed or published");
+    }
+    if (relays.size() + published.size() >= MAX_RELAYS) {
+      throw SandboxException.cannotSandbox(
+          "more than " + MAX_RELAYS + " relayed and published ports (host services) in one run");
+    }
   }
 
   public List<Relay> relays() {
     return List.copyOf(relays);
+  }
+
+  /**
+   * Publishes a port: the launcher listens on the host's 127.0.0.1:PORT (bound before it enters the
+   * sandbox's network namespace; the launcher fails, naming the port, when it is in use) and relays
+   * each connection to 127.0.0.1:PORT inside the namespace, where the command's server listens.
+   * Requires {@link Namespace#NET}; counts against {@link #MAX_RELAYS} and shares the relays' ports
+   * (a relay inside on the same port would answer instead of the command).
+   */
+  public void publish(int port) {
+    if (port < 1 || port > 65535) {
+      throw new IllegalArgumentException("published port " + port + " is not in 1..65535");
+    }
+    claimPort(port);
+    published.add(port);
+  }
+
+  public List<Integer> published() {
+    return List.copyOf(published);
   }
 }

@@ -124,6 +124,10 @@ final class PlanEncoder {
       r.connectTarget().ifPresentOrElse(t -> rec.u8(1).str16(t), () -> rec.u8(0));
       out.record(T_NET_RELAY, rec);
     }
+    for (int port : plan.published()) {
+      // mode 2: publish, no socket
+      out.record(T_NET_RELAY, new Out().u16(port).u16(0).u8(2));
+    }
     byte[] encoded = out.toByteArray();
     if (encoded.length > MAX_PLAN_BYTES) {
       throw new IllegalArgumentException(

@@ -123,4 +123,35 @@ class LinuxLaunchPlanTest {
     plan.addSeccompFilter(allow.clone());
     assertThat(plan.seccompFilters()).containsExactly(allow, errno);
   }
+
+  @Test
+  void publishedPortsShareTheRelaysPortsAndBoundAndAreEncodedAsMode2() {
+    LinuxLaunchPlan plan = new LinuxLaunchPlan();
+    plan.addRelay(
+        new LinuxLaunchPlan.Relay(3128, Path.of("/r/p.sock"), java.util.Optional.empty()));
+    plan.publish(8080);
+    assertThat(plan.published()).containsExactly(8080);
+    assertThatThrownBy(() -> plan.publish(3128))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("port 3128 is already relayed or published");
+    assertThatThrownBy(
+            () ->
+                plan.addRelay(
+                    new LinuxLaunchPlan.Relay(
+                        8080, Path.of("/r/p.sock"), java.util.Optional.empty())))
+        .hasMessage("port 8080 is already relayed or published");
+    assertThatThrownBy(() -> plan.publish(0)).isInstanceOf(IllegalArgumentException.class);
+    for (int p = 1; p <= LinuxLaunchPlan.MAX_RELAYS - 2; p++) {
+      plan.publish(10_000 + p);
+    }
+    assertThatThrownBy(() -> plan.publish(20_000))
+        .isInstanceOfSatisfying(
+            SandboxException.class, e -> assertThat(e.exitCode()).isEqualTo(125));
+    plan.addNamespaces(Namespace.NET);
+    byte[] encoded = PlanEncoder.encode(plan, null);
+    // the publish record: tag 20, then u16 8080, u16 0 (no socket), u8 2
+    byte[] tail = {(byte) 0x90, 0x1f, 0, 0, 2};
+    assertThat(new String(encoded, java.nio.charset.StandardCharsets.ISO_8859_1))
+        .contains(new String(tail, java.nio.charset.StandardCharsets.ISO_8859_1));
+  }
 }

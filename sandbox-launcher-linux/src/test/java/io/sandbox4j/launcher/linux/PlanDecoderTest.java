@@ -225,8 +225,27 @@ class PlanDecoderTest {
             "socket name '' is empty or too long"),
         Arguments.of(
             "unknown relay mode",
+            plan(record(PlanEncoder.T_NET_RELAY, new Out().u16(80).str16("/r/p.sock").u8(3))),
+            "unknown mode 3"),
+        Arguments.of(
+            "published port with a socket",
             plan(record(PlanEncoder.T_NET_RELAY, new Out().u16(80).str16("/r/p.sock").u8(2))),
-            "unknown mode 2"),
+            "mode 2 (publish) takes no socket"),
+        Arguments.of(
+            "relay without a socket",
+            plan(record(PlanEncoder.T_NET_RELAY, new Out().u16(80).u16(0).u8(0))),
+            "mode 0 needs a socket"),
+        Arguments.of(
+            "published port without a network namespace",
+            plan(record(PlanEncoder.T_NET_RELAY, new Out().u16(80).u16(0).u8(2))),
+            "network relays need a network namespace"),
+        Arguments.of(
+            "published port that a relay also uses",
+            plan(
+                record(PlanEncoder.T_NAMESPACES, new Out().u32(0x40000000)),
+                record(PlanEncoder.T_NET_RELAY, new Out().u16(80).str16("/r/p.sock").u8(0)),
+                record(PlanEncoder.T_NET_RELAY, new Out().u16(80).u16(0).u8(2))),
+            "port 80 given twice"),
         Arguments.of(
             "relay target that would inject a header",
             plan(

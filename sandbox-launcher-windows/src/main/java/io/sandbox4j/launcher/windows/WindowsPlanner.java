@@ -38,6 +38,11 @@ public final class WindowsPlanner {
   /** Weight of allow-list permits: above the block, so they win inside the sandbox sublayer. */
   static final int PERMIT_WEIGHT = 15;
 
+  /**
+   * 127.0.0.1 (InetAddress.getLoopbackAddress() may be ::1, as java.net.preferIPv6Addresses says).
+   */
+  private static final InetAddress LOOPBACK_V4 = loopbackV4();
+
   private WindowsPlanner() {}
 
   /** Resolves allow-list host names to addresses (a seam: tests pass a fixed table). */
@@ -526,6 +531,37 @@ public final class WindowsPlanner {
       }
     }
     return List.copyOf(filters);
+  }
+
+  /**
+   * The WFP filters for an allow-list enforced by the filtering proxy (issue 12): the proxy runs in
+   * this JVM on the host's 127.0.0.1 at {@code proxyPort} and judges every destination, so the
+   * AppContainer is permitted that one loopback address and port and nothing else: the four blocks
+   * of {@link #wfpFilters} and one permit at ALE_AUTH_CONNECT_V4 (the proxy listens on IPv4 only).
+   * The command reaches it through the proxy variables the engine sets; a direct socket anywhere
+   * else is blocked. The profile must also be exempt from Windows' loopback isolation, which
+   * otherwise blocks an AppContainer's loopback traffic before WFP permits it (over-blocking).
+   */
+  public static List<WfpFilter> wfpProxyFilters(int proxyPort) {
+    List<WfpFilter> filters = new ArrayList<>(wfpFilters(NetworkPolicy.NONE, h -> List.of()));
+    filters.add(
+        new WfpFilter(
+            WfpLayer.ALE_AUTH_CONNECT_V4,
+            WfpFilter.Action.PERMIT,
+            PERMIT_WEIGHT,
+            List.of(
+                WfpCondition.packageId(),
+                WfpCondition.remoteAddress(LOOPBACK_V4),
+                WfpCondition.remotePort(proxyPort))));
+    return List.copyOf(filters);
+  }
+
+  private static InetAddress loopbackV4() {
+    try {
+      return InetAddress.getByAddress(new byte[] {127, 0, 0, 1});
+    } catch (UnknownHostException e) {
+      throw new IllegalStateException(e); // four bytes are always an address
+    }
   }
 
   /**
