@@ -92,7 +92,7 @@ enum {
   T_NET_RELAY = 20,
 };
 enum { O_NEW_SESSION = 1, O_LOOPBACK_UP = 2 };
-enum { M_TMPFS = 1, M_PROC = 2, M_RO_BIND = 3, M_PIN = 4, M_MASK = 5, M_RW_BIND = 6, M_RO_TREE = 7 };
+enum { M_TMPFS = 1, M_PROC = 2, M_RO_BIND = 3, M_PIN = 4, M_MASK = 5, M_RW_BIND = 6, M_RO_TREE = 7, M_HIDE = 8 };
 
 /* mount_setattr(2) (Linux 5.12): glibc has no wrapper, and <linux/mount.h> clashes with
    <sys/mount.h> in some glibc versions, so the few definitions it needs are here. */
@@ -349,14 +349,14 @@ static void decode(const unsigned char *buf, size_t n) {
         c.what = "mount";
         struct mnt *m = CLAIM(P.mounts, P.nmounts, "mounts");
         m->kind = u8(&c);
-        if (m->kind < M_TMPFS || m->kind > M_RO_TREE) die("plan", "mount: unknown kind %d", m->kind);
+        if (m->kind < M_TMPFS || m->kind > M_HIDE) die("plan", "mount: unknown kind %d", m->kind);
         uint8_t f = u8(&c);
         if (f > 1) die("plan", "mount: unknown flags 0x%x", f);
         m->optional = f;
         m->path = abspath(&c, u16(&c));
         m->nkeep = u8(&c);
         if (m->nkeep > MAX_KEEP) die("plan", "mount: %d kept paths exceed %d", m->nkeep, MAX_KEEP);
-        if (m->nkeep && m->kind != M_TMPFS) die("plan", "mount: kept paths are only valid for tmpfs");
+        if (m->nkeep && m->kind != M_TMPFS && m->kind != M_HIDE) die("plan", "mount: kept paths are only valid for tmpfs");
         for (int i = 0; i < m->nkeep; i++) m->keep[i] = abspath(&c, u16(&c));
         break;
       }
@@ -553,24 +553,35 @@ static void do_mount(const struct mnt *m) {
     die_errno("mount", m->path);
   }
   switch (m->kind) {
+    case M_HIDE:
     case M_TMPFS: {
+      int hide = m->kind == M_HIDE;
       int fds[MAX_KEEP];
       struct stat kst[MAX_KEEP];
       for (int i = 0; i < m->nkeep; i++) {
         fds[i] = open(m->keep[i], O_PATH | O_CLOEXEC);
+        /* a hidden directory's keep may be gone (or hidden by an earlier tmpfs): nothing to show */
+        if (fds[i] < 0 && hide && (errno == ENOENT || errno == ENOTDIR)) continue;
         if (fds[i] < 0 || fstat(fds[i], &kst[i]) < 0) die_errno("mount tmpfs (keep)", m->keep[i]);
       }
       char opts[96], inodes[32] = "";
       if (P.tmpfs_inodes) snprintf(inodes, sizeof inodes, ",nr_inodes=%llu", (unsigned long long)P.tmpfs_inodes);
-      snprintf(opts, sizeof opts, "mode=1777%s%s%s", P.tmpfs_size ? ",size=" : "", P.tmpfs_size ? P.tmpfs_size : "", inodes);
+      if (hide) /* a private home: directories and empty files to bind onto, nothing more */
+        snprintf(opts, sizeof opts, "mode=0755,size=64k,nr_inodes=%d", 16 + 32 * MAX_KEEP);
+      else
+        snprintf(opts, sizeof opts, "mode=1777%s%s%s", P.tmpfs_size ? ",size=" : "", P.tmpfs_size ? P.tmpfs_size : "", inodes);
       if (mount("tmpfs", m->path, "tmpfs", MS_NOSUID | MS_NODEV, opts) < 0) {
         if (m->optional && errno == ENOENT) return;
         die_errno("mount tmpfs", m->path);
       }
       for (int i = 0; i < m->nkeep; i++) {
         char src[64];
+        if (fds[i] < 0) continue;
         mkdirs(m->keep[i]);
-        if (S_ISDIR(kst[i].st_mode)) {
+        struct stat there;
+        if (hide && lstat(m->keep[i], &there) == 0) {
+          /* inside a shallower keep bound already: the original is there to bind onto */
+        } else if (S_ISDIR(kst[i].st_mode)) {
           if (mkdir(m->keep[i], 0755) < 0 && errno != EEXIST) die_errno("mount tmpfs (keep)", m->keep[i]);
         } else {
           int fd = open(m->keep[i], O_CREAT | O_WRONLY | O_CLOEXEC, 0644);
@@ -580,11 +591,12 @@ static void do_mount(const struct mnt *m) {
         snprintf(src, sizeof src, "/proc/self/fd/%d", fds[i]);
         if (mount(src, m->keep[i], NULL, MS_BIND | MS_REC, NULL) < 0) die_errno("mount tmpfs (keep)", m->keep[i]);
         /* a writable root kept in a private tmpfs: taken from the read-only tree, made writable */
-        if (ro_tree_applied &&
+        if (!hide && ro_tree_applied &&
             mount(NULL, m->keep[i], NULL, MS_REMOUNT | MS_BIND | locked_flags(m->keep[i]), NULL) < 0)
           die_errno("mount tmpfs (keep writable)", m->keep[i]);
         close(fds[i]);
       }
+      if (hide) remount_ro(m->path); /* nothing can be created in the hidden directory */
       break;
     }
     case M_PROC:

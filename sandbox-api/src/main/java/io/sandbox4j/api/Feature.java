@@ -23,6 +23,11 @@ public enum Feature {
   FS_PROTECTED_PATHS(Aspect.FILESYSTEM, "protected paths inside writable roots"),
   /** The command gets a private temporary directory, unseen by other runs. */
   FS_PRIVATE_TMP(Aspect.FILESYSTEM, "private temporary directory"),
+  /**
+   * The home directories of {@link FilesystemPolicy#privateHomes()} cannot be read or listed,
+   * except the workspace, writable roots, read grants and allow-listed paths inside them.
+   */
+  FS_PRIVATE_HOME(Aspect.FILESYSTEM, "private home directory"),
 
   /** No network of any kind leaves the sandbox. */
   NET_DENY_ALL(Aspect.NETWORK, "no network"),

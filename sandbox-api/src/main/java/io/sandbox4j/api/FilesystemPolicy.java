@@ -5,6 +5,7 @@ import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import org.apiguardian.api.API;
@@ -25,6 +26,10 @@ import org.apiguardian.api.API;
  * @param privateTmp whether the command gets a private temporary directory
  * @param systemWriteOptIns system directories (see {@link SystemRoots}) that may be writable roots
  *     all the same: the explicit opt-in; it makes nothing writable by itself
+ * @param privateHomes home directories hidden from the command: nothing in them can be read or
+ *     listed except {@link #visibleInPrivateHomes()}; the read deny-list still applies there
+ * @param readGrants paths that stay readable inside a private home; unlike {@code readAllow} they
+ *     do not limit reads elsewhere
  */
 @API(status = EXPERIMENTAL, since = "0.1")
 public record FilesystemPolicy(
@@ -35,7 +40,9 @@ public record FilesystemPolicy(
     List<Path> writeDeny,
     List<String> protectedNames,
     boolean privateTmp,
-    List<Path> systemWriteOptIns) {
+    List<Path> systemWriteOptIns,
+    List<Path> privateHomes,
+    List<Path> readGrants) {
 
   /** The relative paths that stay read-only inside every writable root unless a policy says so. */
   public static final List<String> DEFAULT_PROTECTED_NAMES =
@@ -63,6 +70,53 @@ public record FilesystemPolicy(
         List.of());
   }
 
+  /** As the canonical constructor, without private homes and read grants. */
+  public FilesystemPolicy(
+      Path workspace,
+      List<Path> writableRoots,
+      List<Path> readAllow,
+      List<Path> readDeny,
+      List<Path> writeDeny,
+      List<String> protectedNames,
+      boolean privateTmp,
+      List<Path> systemWriteOptIns) {
+    this(
+        workspace,
+        writableRoots,
+        readAllow,
+        readDeny,
+        writeDeny,
+        protectedNames,
+        privateTmp,
+        systemWriteOptIns,
+        List.of(),
+        List.of());
+  }
+
+  /** As the canonical constructor, without private homes. */
+  public FilesystemPolicy(
+      Path workspace,
+      List<Path> writableRoots,
+      List<Path> readAllow,
+      List<Path> readDeny,
+      List<Path> writeDeny,
+      List<String> protectedNames,
+      boolean privateTmp,
+      List<Path> systemWriteOptIns,
+      List<Path> readGrants) {
+    this(
+        workspace,
+        writableRoots,
+        readAllow,
+        readDeny,
+        writeDeny,
+        protectedNames,
+        privateTmp,
+        systemWriteOptIns,
+        List.of(),
+        readGrants);
+  }
+
   public FilesystemPolicy {
     workspace = Paths.absolute("workspace", workspace);
     writableRoots = Paths.absoluteList("allow-write", writableRoots);
@@ -71,6 +125,8 @@ public record FilesystemPolicy(
     writeDeny = Paths.absoluteList("deny-write", writeDeny);
     protectedNames = List.copyOf(protectedNames);
     systemWriteOptIns = Paths.absoluteList("allow-system-write", systemWriteOptIns);
+    privateHomes = Paths.absoluteList("private home", privateHomes);
+    readGrants = Paths.absoluteList("grant-read", readGrants);
     if (writableRoots.contains(ROOT) || workspace.equals(ROOT)) {
       // "/" holds /proc, /sys and /dev, which stay read-only even when "/" is opted in
       List<Path> deny = new ArrayList<>(writeDeny);
@@ -123,6 +179,28 @@ public record FilesystemPolicy(
     roots.add(workspace);
     roots.addAll(writableRoots);
     return List.copyOf(roots);
+  }
+
+  /**
+   * What stays visible inside the {@link #privateHomes()}: the writable roots, read grants and read
+   * allow-list entries that lie in one of them, shallowest first. Backends resolve links
+   * themselves.
+   */
+  public List<Path> visibleInPrivateHomes() {
+    LinkedHashSet<Path> all = new LinkedHashSet<>(allWritableRoots());
+    all.addAll(readGrants);
+    all.addAll(readAllow);
+    List<Path> out = new ArrayList<>();
+    for (Path p : all) {
+      for (Path home : privateHomes) {
+        if (p.startsWith(home)) {
+          out.add(p);
+          break;
+        }
+      }
+    }
+    out.sort(Comparator.comparingInt(Path::getNameCount));
+    return List.copyOf(out);
   }
 
   /**

@@ -19,10 +19,11 @@ import org.apiguardian.api.API;
 /**
  * The complete, immutable description of what one sandboxed command may do.
  *
- * <p>Secure by default: {@link #defaults(Path)} allows reads except credential stores under the
- * home directory (and, when the caller is root, the entries under /etc only root can read), writes
- * only to the workspace and a private temporary directory, no network, a scrubbed environment, a
- * new session, whole-tree kill, no privileges, no access to other processes.
+ * <p>Secure by default: {@link #defaults(Path)} allows reads except the home directories ({@link
+ * #homes}: private, see {@link Builder#privateHome}) and, as a second line, credential stores under
+ * them (and, when the caller is root, the entries under /etc only root can read), writes only to
+ * the workspace and a private temporary directory, no network, a scrubbed environment, a new
+ * session, whole-tree kill, no privileges, no access to other processes.
  */
 @API(status = EXPERIMENTAL, since = "0.1")
 public record SandboxPolicy(
@@ -141,6 +142,9 @@ public record SandboxPolicy(
     if (filesystem.privateTmp()) {
       f.add(Feature.FS_PRIVATE_TMP);
     }
+    if (!filesystem.privateHomes().isEmpty()) {
+      f.add(Feature.FS_PRIVATE_HOME);
+    }
     switch (network.mode()) {
       case NONE -> f.add(Feature.NET_DENY_ALL);
       case ALLOW -> f.add(Feature.NET_ALLOWLIST);
@@ -175,6 +179,8 @@ public record SandboxPolicy(
     b.protectedNames.addAll(filesystem.protectedNames());
     b.privateTmp = filesystem.privateTmp();
     b.systemWriteOptIns.addAll(filesystem.systemWriteOptIns());
+    b.readGrants.addAll(filesystem.readGrants());
+    b.fixedPrivateHomes = filesystem.privateHomes();
     b.network = network;
     b.envPass.clear();
     b.envPass.addAll(process.envPass());
@@ -191,6 +197,9 @@ public record SandboxPolicy(
     private final List<Path> readAllow = new ArrayList<>();
     private final List<Path> readDeny = new ArrayList<>();
     private boolean defaultReadDeny = true;
+    private boolean privateHome = true;
+    private List<Path> fixedPrivateHomes;
+    private final List<Path> readGrants = new ArrayList<>();
     private Map<String, String> homeEnvironment = System.getenv();
     private final List<Path> writeDeny = new ArrayList<>();
     private final List<String> protectedNames =
@@ -219,6 +228,30 @@ public record SandboxPolicy(
 
     public Builder allowRead(Path p) {
       readAllow.add(p);
+      return this;
+    }
+
+    /**
+     * Keeps {@code p} readable inside a private home ({@link #privateHome}). Unlike {@link
+     * #allowRead} it does not limit reads elsewhere; the credential-store deny-list still applies
+     * beneath it.
+     */
+    public Builder grantRead(Path p) {
+      readGrants.add(p);
+      return this;
+    }
+
+    /**
+     * Whether the home directories are private (default true): the command can neither read nor
+     * list anything in them but the workspace and writable roots, {@link #grantRead} paths and
+     * {@link #allowRead} paths that lie there. The homes are those of {@link #homes} for the
+     * environment given to {@link #denyCredentialStores} (the caller's by default); a home that is
+     * "/", or lies in a writable root, is left out. False restores reads of the whole home except
+     * the credential-store deny-list, which holds in both modes.
+     */
+    public Builder privateHome(boolean enabled) {
+      this.privateHome = enabled;
+      this.fixedPrivateHomes = null;
       return this;
     }
 
@@ -253,6 +286,7 @@ public record SandboxPolicy(
     public Builder denyCredentialStores(boolean deny, Map<String, String> environment) {
       this.defaultReadDeny = deny;
       this.homeEnvironment = Map.copyOf(environment);
+      this.fixedPrivateHomes = null;
       return this;
     }
 
@@ -327,10 +361,36 @@ public record SandboxPolicy(
               writeDeny,
               protectedNames,
               privateTmp,
-              systemWriteOptIns);
+              systemWriteOptIns,
+              privateHomes(),
+              readGrants);
       ProcessPolicy proc =
           new ProcessPolicy(envPass, envSet, Optional.ofNullable(workingDirectory));
       return new SandboxPolicy(fs, network, proc, resources);
+    }
+
+    private List<Path> privateHomes() {
+      if (fixedPrivateHomes != null) {
+        return fixedPrivateHomes; // a policy rebuilt by toBuilder keeps its homes
+      }
+      if (!privateHome) {
+        return List.of();
+      }
+      FileSystem fileSystem =
+          workspace == null ? FileSystems.getDefault() : workspace.getFileSystem();
+      List<Path> roots = new ArrayList<>(writableRoots);
+      if (workspace != null) {
+        roots.add(workspace.normalize());
+      }
+      List<Path> out = new ArrayList<>();
+      for (Path home : homes(fileSystem, homeEnvironment)) {
+        // "/" as a home (some service accounts) would hide the system; a home inside a writable
+        // root was made writable on purpose (that needs --allow-system-write)
+        if (home.getNameCount() > 0 && roots.stream().noneMatch(home::startsWith)) {
+          out.add(home);
+        }
+      }
+      return out;
     }
   }
 }

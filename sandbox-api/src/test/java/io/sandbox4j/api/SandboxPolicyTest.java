@@ -52,6 +52,7 @@ class SandboxPolicyTest {
             Feature.FS_READ_DENY,
             Feature.FS_PROTECTED_PATHS,
             Feature.FS_PRIVATE_TMP,
+            Feature.FS_PRIVATE_HOME,
             Feature.NET_DENY_ALL,
             Feature.PROC_ENV_SCRUB,
             Feature.PROC_NEW_SESSION,

@@ -87,6 +87,13 @@ final class ExplainCommand implements Callable<Integer> {
     out.println("  working dir:     " + p.workingDirectory());
     list(out, "  allow-write:     ", p.filesystem().writableRoots());
     list(out, "  allow-read:      ", p.filesystem().readAllow());
+    // the private home first, then the deny-list: the second line, in both home modes
+    if (p.filesystem().privateHomes().isEmpty()) {
+      out.println("  home:            read (--home read: readable but for the deny-list)");
+    } else {
+      list(out, "  private home:    ", p.filesystem().privateHomes());
+      list(out, "  visible in it:   ", p.filesystem().visibleInPrivateHomes());
+    }
     list(out, "  deny-read:       ", p.filesystem().readDeny());
     list(out, "  read-only:       ", p.filesystem().protectedPaths());
     out.println("  private tmp:     " + (p.filesystem().privateTmp() ? "yes" : "no"));

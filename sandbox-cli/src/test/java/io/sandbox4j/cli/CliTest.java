@@ -191,6 +191,24 @@ class CliTest {
   }
 
   @Test
+  void explainShowsThePrivateHomeThenTheDenyList() {
+    // HOME is the workspace here (not hidden: it is writable); the account's home is private
+    Path account = Path.of(System.getProperty("user.home")).normalize();
+    assertThat(run(true, "explain")).isZero();
+    String text = out.toString();
+    assertThat(text).contains("private home:    " + account).contains("private home directory");
+    assertThat(text.indexOf("private home:")).isLessThan(text.indexOf("deny-read:"));
+    out.getBuffer().setLength(0);
+    assertThat(run(true, "explain", "--home", "read")).isZero();
+    assertThat(out.toString())
+        .contains("home:            read")
+        .doesNotContain("private home")
+        .contains(dir.resolve(".ssh").toString());
+    assertThat(run(true, "explain", "--home", "open")).isEqualTo(2);
+    assertThat(err.toString()).contains("--home: must be \"private\" or \"read\"");
+  }
+
+  @Test
   void explainRefusesLikeRun() {
     assertThat(run(false, "explain")).isEqualTo(125);
     assertThat(err.toString()).contains("refusing to run");

@@ -81,6 +81,18 @@ public enum Setting {
       Merge.ADD,
       Values::path,
       (r, v, what) -> r.policy().denyWrite(r.real((Path) v, what))),
+  HOME(
+      "filesystem.home",
+      "--home",
+      "private|read",
+      "The home directory (and $HOME): private (default; unreadable and unlisted except the"
+          + " workspace, writable roots and --allow-read paths in it) or read (readable except the"
+          + " credential-store deny-list, which holds in both modes).",
+      "private or read",
+      Form.STRING,
+      Merge.REPLACE,
+      (what, text, base) -> Values.homeMode(what, text),
+      (r, v, what) -> r.policy().privateHome(v.equals("private"))),
   /** The flag for both network keys: it sets {@link #NETWORK_MODE} and {@link #NETWORK_ALLOW}. */
   NET(
       null,

@@ -227,6 +227,14 @@ public final class Values {
   }
 
   /** A policy file's network mode. */
+  static String homeMode(String what, String mode) {
+    if (!mode.equals("private") && !mode.equals("read")) {
+      throw SandboxException.invalid(
+          what + ": must be \"private\" or \"read\", got \"" + mode + "\"");
+    }
+    return mode;
+  }
+
   static String networkMode(String what, String mode) {
     if (!mode.equals("none") && !mode.equals("all") && !mode.equals("allow")) {
       throw SandboxException.invalid(

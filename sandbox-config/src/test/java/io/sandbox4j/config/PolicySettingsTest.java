@@ -131,7 +131,8 @@ class PolicySettingsTest {
             "policy file "
                 + file
                 + " line 3, key 'filesystem.alow-write': unknown key; known keys"
-                + " of [filesystem]: allow-read, allow-system-write, allow-write, deny-read, deny-write, workspace");
+                + " of [filesystem]: allow-read, allow-system-write, allow-write, deny-read, deny-write, home,"
+                + " workspace");
   }
 
   @Test

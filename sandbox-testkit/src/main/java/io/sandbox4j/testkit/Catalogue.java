@@ -23,6 +23,7 @@ public final class Catalogue {
         List.of(
             RefusalScenarios.all(),
             FilesystemScenarios.all(),
+            HomeScenarios.all(),
             GitScenarios.all(),
             NetworkScenarios.all(),
             AllowListScenarios.all(),

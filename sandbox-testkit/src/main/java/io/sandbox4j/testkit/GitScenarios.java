@@ -418,7 +418,12 @@ final class GitScenarios {
 
     /** Runs the script in the sandbox in the workspace, with git as g. */
     SandboxResult inside(String script) {
-      SandboxPolicy p = sandboxIdentity(ctx.policy()).setEnv("GIT_CONFIG_NOSYSTEM", "1").build();
+      // the scratch directory (and so the submodule's upstream in outside/) may lie in the
+      // account's private home: granted, as a user would grant a local upstream there
+      SandboxPolicy p =
+          sandboxIdentity(ctx.policy().grantRead(ctx.outside()))
+              .setEnv("GIT_CONFIG_NOSYSTEM", "1")
+              .build();
       return ctx.run(p, ctx.sh(G + script, git.toString(), marker.toString()));
     }
   }

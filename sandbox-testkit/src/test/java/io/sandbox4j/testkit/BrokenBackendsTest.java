@@ -62,6 +62,21 @@ class BrokenBackendsTest {
     assertThat(o.blocksConformance()).isTrue();
   }
 
+  /** Issue 13: each private-home scenario fails when nothing hides the home. */
+  @Test
+  void privateHomeScenariosFailWhenTheHomeIsNotHidden() {
+    String t = BrokenBackends.LaxFilesystem.ID;
+    assertFails("required_filesystem_homeFilesNoListNamesAreUnreadable", t, "the secret was read");
+    assertFails("required_filesystem_homeListsNothingOfItsOwn", t, "listing the home showed");
+    assertFails(
+        "required_filesystem_homeReadThroughALinkPointingInIsRefused", t, "the secret was read");
+    assertFails(
+        "required_filesystem_grantedPathAndWorkspaceInTheHomeAreReadable",
+        t,
+        "the secret was read");
+    assertFails("required_filesystem_homeReadRestoresTheDenyListAlone", t, "the secret was read");
+  }
+
   @Test
   void lyingFilesystemBackendFailsWithWhatWasObserved() {
     String t = BrokenBackends.LaxFilesystem.ID;

@@ -60,7 +60,8 @@ class AppContainerBackendTest {
             Feature.FS_WRITE_CONFINEMENT,
             Feature.FS_READ_DENY,
             Feature.FS_PROTECTED_PATHS,
-            Feature.FS_PRIVATE_TMP);
+            Feature.FS_PRIVATE_TMP,
+            Feature.FS_PRIVATE_HOME);
     assertThat(isolator("network").features()).containsExactly(Feature.NET_DENY_ALL);
     assertThat(isolator("process").features())
         .containsExactlyInAnyOrder(
@@ -73,6 +74,7 @@ class AppContainerBackendTest {
     SandboxPolicy p =
         SandboxPolicy.builder(WS)
             .denyCredentialStores(false, Map.of())
+            .privateHome(false)
             .denyRead(WS.resolveSibling("home").resolve(".ssh"))
             .build();
     LaunchSpec spec = spec(p);
@@ -94,6 +96,36 @@ class AppContainerBackendTest {
         .contains(LOCAL_APP_DATA.resolve("sandbox4j").resolve("tmp"));
     assertThat(plan.privateTmpSid()).contains(plan.runSid());
     assertThat(plan.jobLimits().limitFlags() & 0x2000).isNotZero();
+  }
+
+  @Test
+  void aPrivateHomeIsCheckedUnreadableAndOnlyItsGrantsAreGranted() {
+    Path home = WS.resolveSibling("home");
+    SandboxPolicy p =
+        SandboxPolicy.builder(WS)
+            .denyCredentialStores(true, Map.of("HOME", home.toString()))
+            .grantRead(home.resolve(".m2"))
+            .denyRead(home.resolve(".m2").resolve("settings-security.xml"))
+            .build();
+    LaunchSpec spec = spec(p);
+    isolator("filesystem").contribute(p, isolator("filesystem").requiredBy(p), spec);
+    WindowsLaunchPlan plan = spec.findExtension(WindowsLaunchPlan.class).orElseThrow();
+    assertThat(plan.mustBeUnreadable()).contains(home);
+    assertThat(plan.workspaceGrants())
+        .filteredOn(g -> g.mode() == AccessGrant.Mode.ALLOW)
+        .extracting(AccessGrant::path)
+        .containsExactlyInAnyOrder(WS, home.resolve(".m2"));
+    assertThat(plan.workspaceGrants())
+        .contains(
+            new AccessGrant(
+                home.resolve(".m2"),
+                Sid.RUN_APPCONTAINER,
+                AccessGrant.Mode.ALLOW,
+                AccessGrant.READ_EXECUTE,
+                true))
+        .filteredOn(g -> g.mode() == AccessGrant.Mode.DENY)
+        .extracting(AccessGrant::path)
+        .contains(home.resolve(".m2").resolve("settings-security.xml"));
   }
 
   @Test

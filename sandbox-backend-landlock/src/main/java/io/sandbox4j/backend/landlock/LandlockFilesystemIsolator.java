@@ -46,7 +46,8 @@ final class LandlockFilesystemIsolator extends AbstractIsolator {
    * read-only host view (Landlock never mediates chmod, chown, utime or setxattr).
    */
   static Set<Feature> featuresFor(int abi, boolean userNamespaces) {
-    EnumSet<Feature> f = EnumSet.of(Feature.FS_READ_DENY, Feature.FS_READ_ALLOWLIST);
+    EnumSet<Feature> f =
+        EnumSet.of(Feature.FS_READ_DENY, Feature.FS_READ_ALLOWLIST, Feature.FS_PRIVATE_HOME);
     if (abi >= 3 && userNamespaces) {
       f.add(Feature.FS_WRITE_CONFINEMENT);
     }
@@ -93,7 +94,8 @@ final class LandlockFilesystemIsolator extends AbstractIsolator {
         "never mediated by Landlock: chmod/chown/utime/setxattr (see below), read-only"
             + " paths inside writable roots, reads through another mount of a denied path's"
             + " parent, pre-existing hard links to denied files; entries created after launch in"
-            + " the parents of denied paths are unreadable");
+            + " the parents of denied paths are unreadable; a private home cannot be listed (what"
+            + " is granted in it can be read)");
     return s.toString();
   }
 

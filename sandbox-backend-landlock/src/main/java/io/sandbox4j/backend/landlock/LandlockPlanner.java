@@ -66,6 +66,10 @@ final class LandlockPlanner {
       return owned.contains(Feature.FS_READ_ALLOWLIST) && !filesystem.readAllow().isEmpty();
     }
 
+    boolean privateHome() {
+      return owned.contains(Feature.FS_PRIVATE_HOME);
+    }
+
     boolean confineWrites() {
       return owned.contains(Feature.FS_WRITE_CONFINEMENT);
     }
@@ -193,6 +197,11 @@ final class LandlockPlanner {
       denied.add(real);
     }
     denied.addAll(ALWAYS_DENIED);
+    // Private homes: nothing granted beneath them (not even READ_DIR: their entries cannot be
+    // listed) but what stays visible there, granted again below with the deny-list alone.
+    List<Path> hidden = new ArrayList<>(denied);
+    List<Path> homes = request.privateHome() ? privateHomes(policy) : List.of();
+    hidden.addAll(homes);
 
     List<Path> readRoots = new ArrayList<>();
     if (request.allowList()) {
@@ -204,9 +213,12 @@ final class LandlockPlanner {
       readRoots.add(Path.of("/"));
     }
     for (Path r : readRoots) {
-      grantRead(fs.realPath(r), read, denied, rules);
+      grantRead(fs.realPath(r), read, hidden, rules);
     }
-    if (!request.denyReads() && !request.allowList()) {
+    for (Path v : visibleInHomes(policy, homes)) {
+      grantRead(v, read, denied, rules);
+    }
+    if (!request.denyReads() && !request.allowList() && homes.isEmpty()) {
       // Only /dev is withheld then, which leaves / without a rule of its own: listing (names,
       // as on the host) every directory keeps `ls /` working; /dev's devices stay unreadable.
       rules.add(Path.of("/"), FS_READ_DIR, true);
@@ -227,6 +239,35 @@ final class LandlockPlanner {
       rules.add(w, handled, false);
     }
     return new LandlockRules(handled, 0, 0, rules.list(), List.of());
+  }
+
+  /** The real paths of the policy's existing private homes. */
+  private List<Path> privateHomes(FilesystemPolicy policy) {
+    List<Path> homes = new ArrayList<>();
+    for (Path h : policy.privateHomes()) {
+      if (fs.isDirectory(h)) {
+        homes.add(fs.realPath(h));
+      }
+    }
+    return homes;
+  }
+
+  /**
+   * The read grants and allow-list entries that lie in a private home, by their real paths
+   * (writable roots get every right anyway). A grant that is a link out of the home needs nothing:
+   * Landlock checks the target, outside the home.
+   */
+  private List<Path> visibleInHomes(FilesystemPolicy policy, List<Path> homes) {
+    List<Path> out = new ArrayList<>();
+    List<Path> candidates = new ArrayList<>(policy.readGrants());
+    candidates.addAll(policy.readAllow());
+    for (Path p : candidates) {
+      Path real = fs.realPath(p);
+      if (homes.stream().anyMatch(real::startsWith)) {
+        out.add(real);
+      }
+    }
+    return out;
   }
 
   /** Grants {@code read} beneath {@code root} except beneath the denied paths. */

@@ -67,14 +67,18 @@ class LandlockIsolatorsTest {
       assertThat(
               isolator(backend(FakeLinuxHost.ordinaryUser().withLandlockAbi(abi)), "filesystem")
                   .features())
-          .containsExactlyInAnyOrder(Feature.FS_READ_DENY, Feature.FS_READ_ALLOWLIST);
+          .containsExactlyInAnyOrder(
+              Feature.FS_READ_DENY, Feature.FS_READ_ALLOWLIST, Feature.FS_PRIVATE_HOME);
     }
     for (int abi : new int[] {3, 4, 5, 6, 7, 8}) {
       assertThat(
               isolator(backend(FakeLinuxHost.ordinaryUser().withLandlockAbi(abi)), "filesystem")
                   .features())
           .containsExactlyInAnyOrder(
-              Feature.FS_WRITE_CONFINEMENT, Feature.FS_READ_DENY, Feature.FS_READ_ALLOWLIST);
+              Feature.FS_WRITE_CONFINEMENT,
+              Feature.FS_READ_DENY,
+              Feature.FS_READ_ALLOWLIST,
+              Feature.FS_PRIVATE_HOME);
     }
     assertThat(
             isolator(backend(FakeLinuxHost.ordinaryUser().withLandlockAbi(7)), "filesystem")

@@ -9,11 +9,14 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Turns a filesystem policy into mounts (pure planning: nothing on disk changes). Paths are
@@ -212,6 +215,93 @@ final class FilesystemMounts {
     readOnly.add(p);
     mounts.remove(Mount.of(MountKind.PIN, p));
     add(Mount.of(MountKind.READ_ONLY_BIND, p));
+  }
+
+  /** The most paths the launcher binds back into one hidden directory. */
+  static final int MAX_KEPT = 64;
+
+  /**
+   * Hides each existing private home (by its real path; a home inside another is covered by the
+   * outer one) behind a read-only tmpfs that shows only what the policy keeps visible there: the
+   * writable roots, read grants and read allow-list entries inside it, by the path given and by its
+   * real path. Kept paths that are not writable roots are bound read-only. Symbolic links in the
+   * home are not visible; a kept path that is one shows its target. Links elsewhere that point into
+   * the home resolve inside the sandbox's view, so they meet the tmpfs.
+   */
+  void privateHomes(FilesystemPolicy fs) {
+    List<Path> homes = new ArrayList<>();
+    for (Path h : fs.privateHomes()) {
+      if (Files.isDirectory(h)) {
+        homes.add(real(h));
+      }
+    }
+    List<Path> writable = fs.allWritableRoots();
+    List<Path> visible = new ArrayList<>(writable);
+    visible.addAll(fs.readGrants());
+    visible.addAll(fs.readAllow());
+    for (Path home : homes) {
+      if (homes.stream().anyMatch(o -> !o.equals(home) && home.startsWith(o))) {
+        continue; // the outer home's tmpfs hides this one too
+      }
+      // path -> writable, shallowest first
+      TreeMap<Path, Boolean> keep =
+          new TreeMap<>(Comparator.comparingInt(Path::getNameCount).thenComparing(p -> p));
+      for (Path v : visible) {
+        boolean w = writable.contains(v);
+        for (Path p : inHome(v, home, fs.privateHomes())) {
+          keep.merge(p, w, Boolean::logicalOr);
+        }
+      }
+      if (keep.containsKey(home)) {
+        continue; // the whole home is allowed (--allow-read of the home itself)
+      }
+      List<Path> kept = new ArrayList<>();
+      for (Map.Entry<Path, Boolean> e : keep.entrySet()) {
+        Path p = e.getKey();
+        boolean w = e.getValue();
+        // beneath a writable keep, or a read-only keep beneath a read-only one: bound already
+        boolean covered =
+            kept.stream().anyMatch(k -> p.startsWith(k) && (keep.get(k) || !w) && !k.equals(p));
+        if (covered || !Files.exists(p)) {
+          continue;
+        }
+        kept.add(p);
+        if (!w) {
+          // not recorded as sealed: a writable root beneath it is still protected as usual
+          add(Mount.optional(MountKind.READ_ONLY_BIND, p));
+        }
+      }
+      if (kept.size() > MAX_KEPT) {
+        throw SandboxException.cannotSandbox(
+            "cannot keep the home "
+                + home
+                + " private: "
+                + kept.size()
+                + " paths inside it must stay visible (workspace, writable roots, read grants,"
+                + " allow-read), more than the "
+                + MAX_KEPT
+                + " the launcher binds; grant a common parent instead, or use --home read");
+      }
+      add(new Mount(MountKind.HIDE, home, true, kept));
+    }
+  }
+
+  /**
+   * Where {@code p} lies inside {@code realHome}: by its real path, and by its own path when that
+   * starts with one of the policy's spellings of the home (which may be a link to realHome).
+   */
+  private static Set<Path> inHome(Path p, Path realHome, List<Path> spellings) {
+    Set<Path> out = new LinkedHashSet<>();
+    Path r = real(p);
+    if (r.startsWith(realHome)) {
+      out.add(r);
+    }
+    for (Path h : spellings) {
+      if (p.startsWith(h) && real(h).equals(realHome)) {
+        out.add(realHome.resolve(h.relativize(p)));
+      }
+    }
+    return out;
   }
 
   void denyRead(List<Path> readDeny) {

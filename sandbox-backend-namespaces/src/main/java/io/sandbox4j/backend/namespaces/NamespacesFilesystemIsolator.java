@@ -17,9 +17,10 @@ import java.util.Set;
 
 /**
  * A mount namespace (in a user namespace): private tmp, protected paths read-only and pinned,
- * denied paths masked. See {@link FilesystemMounts} for the plan. Protected paths missing at launch
- * cannot be bound: what the command creates there is moved aside after the run ({@link
- * Quarantine}), except beneath {@code .git}, which the engine's post-run git sweep owns.
+ * denied paths masked, private homes hidden. See {@link FilesystemMounts} for the plan. Protected
+ * paths missing at launch cannot be bound: what the command creates there is moved aside after the
+ * run ({@link Quarantine}), except beneath {@code .git}, which the engine's post-run git sweep
+ * owns.
  *
  * <p>It does not claim {@link Feature#FS_WRITE_CONFINEMENT} or {@link Feature#FS_READ_ALLOWLIST}:
  * the Landlock backend confines writes and reads by path; remounting the whole tree read-only here
@@ -32,7 +33,11 @@ final class NamespacesFilesystemIsolator extends AbstractIsolator {
     super(
         "filesystem",
         Aspect.FILESYSTEM,
-        EnumSet.of(Feature.FS_PRIVATE_TMP, Feature.FS_PROTECTED_PATHS, Feature.FS_READ_DENY));
+        EnumSet.of(
+            Feature.FS_PRIVATE_TMP,
+            Feature.FS_PROTECTED_PATHS,
+            Feature.FS_READ_DENY,
+            Feature.FS_PRIVATE_HOME));
     this.host = host;
   }
 
@@ -43,7 +48,8 @@ final class NamespacesFilesystemIsolator extends AbstractIsolator {
         Availability.available(
             "mount namespace: private /tmp, /var/tmp and /dev/shm; protected paths (and git's"
                 + " commondir and config.worktree) bound read-only, or (outside .git) moved"
-                + " aside after the run when the command created them; denied paths masked"));
+                + " aside after the run when the command created them; denied paths masked;"
+                + " private homes behind a read-only tmpfs showing only what is granted"));
   }
 
   @Override
@@ -70,6 +76,9 @@ final class NamespacesFilesystemIsolator extends AbstractIsolator {
     }
     if (required.contains(Feature.FS_READ_DENY)) {
       m.denyRead(fs.readDeny());
+    }
+    if (required.contains(Feature.FS_PRIVATE_HOME)) {
+      m.privateHomes(fs);
     }
     LinuxLaunchPlan plan = Namespaces.plan(spec);
     // a pid namespace too, whichever of the features it owns: with the host's /proc,

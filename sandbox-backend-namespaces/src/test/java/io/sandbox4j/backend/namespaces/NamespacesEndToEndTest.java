@@ -79,6 +79,7 @@ class NamespacesEndToEndTest {
     SandboxPolicy p =
         SandboxPolicy.builder(ws)
             .denyCredentialStores(true, Map.of("HOME", home.toString()))
+            .privateHome(false)
             .privateTmp(false)
             .build();
     Sandbox.Result r =
@@ -87,6 +88,42 @@ class NamespacesEndToEndTest {
     assertThat(r.out()).contains("readable").contains("done");
     assertThat(r.out()).doesNotContain("PRIVATE-KEY").doesNotContain("NETRC-SECRET");
     assertThat(r.out()).doesNotContain("id_ed25519");
+  }
+
+  @Test
+  void aPrivateHomeShowsOnlyItsGrantsAndKeepsTheDenyListBeneathThem() throws Exception {
+    Path home =
+        Files.createDirectories(Path.of("target/s4j-home-" + System.nanoTime()).toAbsolutePath());
+    Files.writeString(home.resolve(".bash_history"), "HISTORY-SECRET");
+    Files.createDirectories(home.resolve(".m2/repository"));
+    Files.writeString(home.resolve(".m2/settings.xml"), "granted-settings");
+    Files.writeString(home.resolve(".m2/settings-security.xml"), "MASTER-SECRET");
+    Files.createDirectories(home.resolve(".config"));
+    Files.createSymbolicLink(home.resolve(".config/out"), Path.of("/etc"));
+    Path pointingIn = Files.createSymbolicLink(tmp.resolve("in"), home);
+    SandboxPolicy p =
+        SandboxPolicy.builder(ws)
+            .denyCredentialStores(true, Map.of("HOME", home.toString()))
+            .grantRead(home.resolve(".m2"))
+            .privateTmp(false)
+            .build();
+    Sandbox.Result r =
+        Sandbox.run(
+            p,
+            "cd "
+                + home
+                + " && ls -A; cat .bash_history .m2/settings.xml .m2/settings-security.xml;"
+                + " cat "
+                + pointingIn
+                + "/.bash_history; ls .config; echo x > .m2/new && echo wrote; echo done");
+    assertThat(r.out()).contains("granted-settings").contains("done").contains(".m2");
+    assertThat(r.out())
+        .doesNotContain("HISTORY-SECRET")
+        .doesNotContain("MASTER-SECRET")
+        .doesNotContain(".bash_history")
+        .doesNotContain("wrote")
+        .doesNotContain(".config");
+    assertThat(home.resolve(".m2/new")).doesNotExist();
   }
 
   @Test

@@ -102,7 +102,15 @@ public final class LinuxLaunchPlan {
      * other mount of the plan; writable roots are then bound writable again ({@link
      * #WRITABLE_BIND}), and paths a private tmpfs keeps are made writable as they are bound.
      */
-    READ_ONLY_TREE(7);
+    READ_ONLY_TREE(7),
+    /**
+     * The path hidden behind a fresh, small tmpfs (mode 0755) that is made read-only once its
+     * {@link Mount#keep()} paths are bound back, shallowest first, as they are (their parents are
+     * created as empty directories, traversable and listable); nothing else of the original is
+     * visible. For a private home: keeps that must be read-only get a {@link #READ_ONLY_BIND} of
+     * their own, writable roots a {@link #WRITABLE_BIND} under the read-only host view.
+     */
+    HIDE(8);
 
     private final int code;
 
@@ -121,8 +129,8 @@ public final class LinuxLaunchPlan {
    * @param kind what to do
    * @param path the absolute mount point
    * @param optional when true, a path missing at apply time is skipped instead of failing the run
-   * @param keep for {@link MountKind#TMPFS} only: paths beneath it that are bound back from the
-   *     original tree (e.g. a workspace under /tmp)
+   * @param keep for {@link MountKind#TMPFS} and {@link MountKind#HIDE} only: paths beneath it that
+   *     are bound back from the original tree (e.g. a workspace under /tmp)
    */
   public record Mount(MountKind kind, Path path, boolean optional, List<Path> keep) {
     public Mount {
@@ -131,7 +139,7 @@ public final class LinuxLaunchPlan {
       }
       path = path.normalize();
       keep = List.copyOf(keep);
-      if (!keep.isEmpty() && kind != MountKind.TMPFS) {
+      if (!keep.isEmpty() && kind != MountKind.TMPFS && kind != MountKind.HIDE) {
         throw new IllegalArgumentException("only a tmpfs mount keeps paths, not " + kind);
       }
     }
@@ -341,7 +349,7 @@ public final class LinuxLaunchPlan {
     return switch (kind) {
       case READ_ONLY_TREE -> -1;
       case PROC -> 0;
-      case TMPFS -> 1;
+      case TMPFS, HIDE -> 1;
       default -> 2;
     };
   }

@@ -149,8 +149,8 @@ class PlanDecoderTest {
             "mount kind just past the last",
             plan(
                 record(PlanEncoder.T_NAMESPACES, new Out().u32(0x00020000)),
-                record(PlanEncoder.T_MOUNT, new Out().u8(8).u8(0).str16("/tmp").u8(0))),
-            "unknown kind 8"),
+                record(PlanEncoder.T_MOUNT, new Out().u8(9).u8(0).str16("/tmp").u8(0))),
+            "unknown kind 9"),
         Arguments.of(
             "kept paths on a writable bind",
             plan(

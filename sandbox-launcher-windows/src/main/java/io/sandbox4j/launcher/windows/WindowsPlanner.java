@@ -420,8 +420,10 @@ public final class WindowsPlanner {
    */
   public static List<AccessGrant> readDenyGrants(FilesystemPolicy fs, Sid trustee) {
     List<AccessGrant> grants = new ArrayList<>();
+    List<Path> granted = new ArrayList<>(fs.allWritableRoots());
+    granted.addAll(fs.readGrants());
     for (Path p : fs.readDeny()) {
-      for (Path root : fs.allWritableRoots()) {
+      for (Path root : granted) {
         if (p.startsWith(root)) {
           grants.add(
               new AccessGrant(
@@ -432,6 +434,24 @@ public final class WindowsPlanner {
                   true));
           break;
         }
+      }
+    }
+    return List.copyOf(grants);
+  }
+
+  /**
+   * A private home on Windows: nothing grants the container's SID anything in the user's profile,
+   * so the home stays unreadable (the launcher checks it before the run: {@link
+   * WindowsLaunchPlan#requireUnreadable}) but for the writable roots and these one-time inherited
+   * read grants, one per {@link FilesystemPolicy#readGrants() read grant} outside the writable
+   * roots. Read deny-list paths beneath them get deny ACEs ({@link #readDenyGrants}).
+   */
+  public static List<AccessGrant> privateHomeGrants(FilesystemPolicy fs, Sid trustee) {
+    List<AccessGrant> grants = new ArrayList<>();
+    for (Path p : fs.readGrants()) {
+      if (fs.allWritableRoots().stream().noneMatch(p::startsWith)) {
+        grants.add(
+            new AccessGrant(p, trustee, AccessGrant.Mode.ALLOW, AccessGrant.READ_EXECUTE, true));
       }
     }
     return List.copyOf(grants);

@@ -1,5 +1,6 @@
 package io.sandbox4j.testkit.fakes;
 
+import static io.sandbox4j.api.Feature.FS_PRIVATE_HOME;
 import static io.sandbox4j.api.Feature.FS_PRIVATE_TMP;
 import static io.sandbox4j.api.Feature.FS_PROTECTED_PATHS;
 import static io.sandbox4j.api.Feature.FS_READ_DENY;
@@ -43,7 +44,12 @@ public final class BrokenBackends {
           new DeclaringIsolator(
               "filesystem",
               Aspect.FILESYSTEM,
-              Set.of(FS_WRITE_CONFINEMENT, FS_READ_DENY, FS_PROTECTED_PATHS, FS_PRIVATE_TMP)));
+              Set.of(
+                  FS_WRITE_CONFINEMENT,
+                  FS_READ_DENY,
+                  FS_PROTECTED_PATHS,
+                  FS_PRIVATE_TMP,
+                  FS_PRIVATE_HOME)));
     }
   }
 
