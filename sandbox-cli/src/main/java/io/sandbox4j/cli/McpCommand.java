@@ -27,13 +27,12 @@ import tools.jackson.databind.json.JsonMapper;
     name = "mcp",
     mixinStandardHelpOptions = true,
     modelTransformer = PolicyOptions.Flags.class,
-    description = {
-      "Serves the Model Context Protocol over stdio: tools run_command, explain_policy and",
-      "list_backends. The policy flags fix the session's policy; a call may only narrow it.",
-      "Standard output carries protocol messages only; logs go to standard error.",
-      "Exit 0 when the client closes the connection, 125 when the policy cannot be enforced",
-      "here (checked at start), 2 for a bad flag, value or policy file."
-    })
+    description =
+        "Serves the Model Context Protocol over stdio (tools run_command, explain_policy,"
+            + " list_backends) under the policy the flags fix for the session; a call may only"
+            + " narrow it. Standard output carries protocol messages only, logs go to standard"
+            + " error. Exit 0 when the client closes the connection, 125 when the policy cannot"
+            + " be enforced here (checked at start), 2 for a bad flag, value or policy file.")
 final class McpCommand implements Callable<Integer> {
   @Mixin PolicyOptions options = new PolicyOptions();
 

@@ -52,6 +52,9 @@ final class CommandRun {
       Consumer<Progress> progress)
       throws InterruptedException {
     long started = System.nanoTime();
+    if (cancelled) { // while it waited for a slot
+      return Map.of("ended", "cancelled", "durationMillis", 0L);
+    }
     try (SandboxExecution ex = sandbox.start(request)) {
       execution = ex;
       if (cancelled) {

@@ -256,23 +256,13 @@ public final class SandboxMcpServer {
   }
 
   private SyncToolSpecification explainPolicy() {
-    Tool tool =
-        Tool.builder()
-            .name("explain_policy")
-            .title("What the sandbox allows")
-            .description(
-                "The session policy in words: what commands may read, write and reach, their"
-                    + " environment and limits, which backend enforces each rule, and what a"
-                    + " run_command call may change.")
-            .inputSchema(new McpSchema.JsonSchema("object", Map.of(), List.of(), false, null, null))
-            .build();
-    return new SyncToolSpecification(
-        tool,
-        (exchange, request) ->
-            CallToolResult.builder()
-                .addTextContent(explanation.get() + "\n\n" + narrowingRules())
-                .isError(false)
-                .build());
+    return textTool(
+        "explain_policy",
+        "What the sandbox allows",
+        "The session policy in words: what commands may read, write and reach, their environment"
+            + " and limits, which backend enforces each rule, and what a run_command call may"
+            + " change.",
+        () -> explanation.get() + "\n\n" + narrowingRules());
   }
 
   private String narrowingRules() {
@@ -307,19 +297,28 @@ public final class SandboxMcpServer {
   }
 
   private SyncToolSpecification listBackends() {
+    return textTool(
+        "list_backends",
+        "Sandbox backends on this host",
+        "Every installed backend, its isolators, what each enforces and whether it works on this"
+            + " host (and if not, why), as JSON.",
+        backendList);
+  }
+
+  /** A tool without arguments that answers with a text. */
+  private static SyncToolSpecification textTool(
+      String name, String title, String description, Supplier<String> text) {
     Tool tool =
         Tool.builder()
-            .name("list_backends")
-            .title("Sandbox backends on this host")
-            .description(
-                "Every installed backend, its isolators, what each enforces and whether it works"
-                    + " on this host (and if not, why), as JSON.")
+            .name(name)
+            .title(title)
+            .description(description)
             .inputSchema(new McpSchema.JsonSchema("object", Map.of(), List.of(), false, null, null))
             .build();
     return new SyncToolSpecification(
         tool,
         (exchange, request) ->
-            CallToolResult.builder().addTextContent(backendList.get()).isError(false).build());
+            CallToolResult.builder().addTextContent(text.get()).isError(false).build());
   }
 
   private static CallToolResult result(Map<String, Object> m, boolean error) {
