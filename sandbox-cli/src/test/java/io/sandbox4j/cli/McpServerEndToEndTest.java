@@ -171,12 +171,27 @@ class McpServerEndToEndTest {
           .startsWith("refused: the call asks for more than the session policy allows")
           .contains(ask.getValue());
     }
-    // a narrowing call is served: no writable paths makes the workspace read-only
+    // a narrowing call is served: less network, a shorter timeout, the workspace alone writable
     Map<String, Object> m =
-        structured(run(Map.of("shell", "echo x > narrowed.txt", "writable_paths", List.of())));
-    assertThat(m).containsEntry("ended", "exited");
-    assertThat((Integer) m.get("exitCode")).isNotZero();
-    assertThat(workspace.resolve("narrowed.txt")).doesNotExist();
+        structured(
+            run(
+                Map.of(
+                    "shell",
+                    "echo x > narrowed.txt",
+                    "network",
+                    "none",
+                    "timeout_seconds",
+                    10,
+                    "writable_paths",
+                    List.of(workspace.toString()))));
+    assertThat(m).containsEntry("ended", "exited").containsEntry("exitCode", 0);
+    assertThat(workspace.resolve("narrowed.txt")).hasContent("x");
+    // a narrowing the sandbox cannot enforce everywhere is refused, not weakened
+    CallToolResult readOnly = run(Map.of("shell", "true", "writable_paths", List.of()));
+    assertThat(readOnly.isError()).isTrue();
+    assertThat((String) structured(readOnly).get("reason"))
+        .startsWith("refused: the call asks for a restriction this server cannot enforce")
+        .contains("leaves out the workspace");
   }
 
   @Test

@@ -37,12 +37,22 @@ final class CallArguments {
           "network",
           "network_allow");
 
-  /** A call that asks for more than the session policy allows. */
+  /**
+   * A call that is not run: it asks for more than the session policy allows ({@code widens}), or
+   * for a narrowing the sandbox cannot enforce.
+   */
   static final class Widening extends Exception {
     private static final long serialVersionUID = 1L;
 
+    final boolean widens;
+
     Widening(String message) {
+      this(message, true);
+    }
+
+    Widening(String message, boolean widens) {
       super(message);
+      this.widens = widens;
     }
   }
 
@@ -132,18 +142,20 @@ final class CallArguments {
       }
       given.add(path);
     }
-    boolean workspaceWritable = given.contains(workspace);
-    if (!workspaceWritable && given.stream().anyMatch(g -> g.startsWith(workspace))) {
+    if (!given.contains(workspace)) {
+      // The policy model keeps the workspace writable, and a write deny-list entry equal to a
+      // writable root is not enforced by every backend: refused rather than silently writable.
       throw new Widening(
-          "writable_paths lists a path inside the workspace but not the workspace itself: a"
-              + " writable directory inside a read-only workspace is not supported; list the"
-              + " workspace, or only paths outside it");
+          "writable_paths "
+              + given
+              + " leaves out the workspace "
+              + workspace
+              + ": a run with a read-only workspace is not supported; list the workspace (and"
+              + " the other writable roots to keep)",
+          false);
     }
     List<Path> extra = given.stream().filter(g -> !g.equals(workspace)).distinct().toList();
-    List<Path> deny = new ArrayList<>(fs.writeDeny());
-    if (!workspaceWritable) {
-      deny.add(workspace);
-    }
+    List<Path> deny = fs.writeDeny();
     FilesystemPolicy narrowed =
         new FilesystemPolicy(
             workspace,

@@ -166,8 +166,8 @@ public final class SandboxMcpServer {
             "items",
             Map.of("type", "string"),
             "description",
-            "Only these may be written; each inside a writable root of the session. The"
-                + " workspace stays writable only if listed. [] makes the run read-only."));
+            "Only these may be written: the workspace (required) and writable roots of the"
+                + " session or paths inside them; roots not listed become read-only."));
     props.put(
         "network",
         Map.of(
@@ -206,7 +206,9 @@ public final class SandboxMcpServer {
       m.put("ended", "refused");
       m.put(
           "reason",
-          "refused: the call asks for more than the session policy allows: "
+          (w.widens
+                  ? "refused: the call asks for more than the session policy allows: "
+                  : "refused: the call asks for a restriction this server cannot enforce: ")
               + w.getMessage()
               + ". A call may only narrow the policy; explain_policy says what it allows.");
       return result(m, true);

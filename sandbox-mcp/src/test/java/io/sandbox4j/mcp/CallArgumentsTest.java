@@ -49,7 +49,7 @@ class CallArgumentsTest {
                 "stdin", "input",
                 "timeout_seconds", 2.5,
                 "env", Map.of("LANG", "C.UTF-8"),
-                "writable_paths", List.of(CACHE.resolve("x").toString()),
+                "writable_paths", List.of(WORKSPACE.toString(), CACHE.resolve("x").toString()),
                 "network_allow", List.of("localhost:5432")));
     assertThat(c.command).containsExactly("ls", "-l");
     assertThat(c.stdin).isEqualTo("input");
@@ -57,17 +57,23 @@ class CallArgumentsTest {
     assertThat(c.policy.resources().timeout()).contains(Duration.ofMillis(2500));
     assertThat(c.policy.process().envSet()).containsEntry("LANG", "C.UTF-8");
     assertThat(c.policy.filesystem().writableRoots()).containsExactly(CACHE.resolve("x"));
-    assertThat(c.policy.filesystem().writeDeny()).contains(WORKSPACE);
     assertThat(c.policy.network().rules()).containsExactly("localhost:5432");
     assertThat(parse(Map.of("shell", "x", "network", "none")).policy.network().mode())
         .isEqualTo(NetworkMode.NONE);
   }
 
   @Test
-  void listingTheWorkspaceKeepsItWritable() throws Exception {
+  void listingOnlyTheWorkspaceDropsTheOtherRoots() throws Exception {
     CallArguments c = parse(Map.of("shell", "x", "writable_paths", List.of(".")));
+    assertThat(c.policy.filesystem().allWritableRoots()).containsExactly(WORKSPACE);
     assertThat(c.policy.filesystem().writeDeny()).doesNotContain(WORKSPACE);
-    assertThat(c.policy.filesystem().writableRoots()).isEmpty();
+  }
+
+  @Test
+  void aReadOnlyWorkspaceIsRefusedAsNotEnforceableNotAsWidening() {
+    assertThatThrownBy(() -> parse(Map.of("shell", "x", "writable_paths", List.of())))
+        .isInstanceOfSatisfying(CallArguments.Widening.class, w -> assertThat(w.widens).isFalse())
+        .hasMessageContaining("leaves out the workspace /work/project");
   }
 
   @Test
@@ -77,7 +83,6 @@ class CallArgumentsTest {
             Map.of("shell", "x", "timeout_seconds", 61),
             Map.of("shell", "x", "cwd", "../other"),
             Map.of("shell", "x", "writable_paths", List.of("/home/user")),
-            Map.of("shell", "x", "writable_paths", List.of("src")),
             Map.of("shell", "x", "network", "all"),
             Map.of("shell", "x", "network_allow", List.of("evil.example")),
             Map.of("shell", "x", "env", Map.of("AWS_SECRET_ACCESS_KEY", "x")));
@@ -86,7 +91,6 @@ class CallArgumentsTest {
             "timeout_seconds 61",
             "cwd /work/other",
             "writable_paths entry /home/user",
-            "writable_paths lists a path inside the workspace",
             "network \"all\"",
             "network_allow entry evil.example",
             "env AWS_SECRET_ACCESS_KEY");
