@@ -275,25 +275,23 @@ final class CallArguments {
   }
 
   private static Optional<String> string(Map<String, Object> a, String name) {
-    Object v = a.get(name);
-    if (v == null) {
-      return Optional.empty();
-    }
-    if (!(v instanceof String s)) {
-      throw invalid(name + " must be a string, got " + typeOf(v));
-    }
-    return Optional.of(s);
+    return typed(a, name, String.class, "a string");
   }
 
   private static Optional<Double> number(Map<String, Object> a, String name) {
+    return typed(a, name, Number.class, "a number").map(Number::doubleValue);
+  }
+
+  private static <T> Optional<T> typed(
+      Map<String, Object> a, String name, Class<T> type, String what) {
     Object v = a.get(name);
     if (v == null) {
       return Optional.empty();
     }
-    if (!(v instanceof Number n)) {
-      throw invalid(name + " must be a number, got " + typeOf(v));
+    if (!type.isInstance(v)) {
+      throw invalid(name + " must be " + what + ", got " + typeOf(v));
     }
-    return Optional.of(n.doubleValue());
+    return Optional.of(type.cast(v));
   }
 
   private static List<String> strings(Map<String, Object> a, String name) {
