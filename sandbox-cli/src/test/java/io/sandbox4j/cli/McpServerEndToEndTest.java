@@ -34,6 +34,8 @@ import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
@@ -44,6 +46,9 @@ import tools.jackson.databind.json.JsonMapper;
  * drives it over stdio with the MCP SDK's own client. The server runs real sandboxed commands with
  * the backends on the class path.
  */
+@EnabledOnOs(
+    value = OS.LINUX,
+    disabledReason = "the server runs real commands with the Linux backends and /bin/sh")
 class McpServerEndToEndTest {
   @TempDir static Path workspace;
 

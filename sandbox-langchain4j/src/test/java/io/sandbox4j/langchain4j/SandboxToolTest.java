@@ -17,6 +17,8 @@ import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -25,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * arguments. No model is called. The sandbox is the engine with the backends on the test class path
  * (the built-in one here: this module tests the tool, the backends test enforcement).
  */
+@EnabledOnOs(value = OS.LINUX, disabledReason = "the tool runs /bin/sh with the Linux backends")
 class SandboxToolTest {
   @TempDir static Path workspace;
 

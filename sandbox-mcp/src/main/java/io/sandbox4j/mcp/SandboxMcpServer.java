@@ -236,9 +236,14 @@ public final class SandboxMcpServer {
                 progressEvery,
                 p -> {
                   if (progressToken != null) {
-                    exchange.progressNotification(
-                        new ProgressNotification(
-                            progressToken, p.seconds(), p.total(), p.message()));
+                    try {
+                      exchange.progressNotification(
+                          new ProgressNotification(
+                              progressToken, p.seconds(), p.total(), p.message()));
+                    } catch (RuntimeException e) {
+                      // the client went away: the run goes on to its end (or its cancellation)
+                      LOG.log(System.Logger.Level.DEBUG, "progress not sent: " + e);
+                    }
                   }
                 });
         Object ended = m.get("ended");
