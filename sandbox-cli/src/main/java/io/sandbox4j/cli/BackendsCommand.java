@@ -85,8 +85,8 @@ final class BackendsCommand implements Callable<Integer> {
     return names.isEmpty() ? "(nothing on this host)" : String.join(", ", names);
   }
 
-  private static Map<String, Object> toJson(
-      List<SandboxBackend> backends, List<Launcher> launchers) {
+  /** The backends and launchers as JSON values; {@code sandbox mcp}'s list_backends uses it. */
+  static Map<String, Object> toJson(List<SandboxBackend> backends, List<Launcher> launchers) {
     List<Object> bs = new ArrayList<>();
     for (SandboxBackend b : backends) {
       List<Object> is = new ArrayList<>();

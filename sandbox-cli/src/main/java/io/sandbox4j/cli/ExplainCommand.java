@@ -5,6 +5,7 @@ import io.sandbox4j.api.NetworkMode;
 import io.sandbox4j.api.SandboxException;
 import io.sandbox4j.api.SandboxPolicy;
 import io.sandbox4j.config.PolicySettings;
+import io.sandbox4j.core.Sandbox;
 import io.sandbox4j.core.SandboxPlan;
 import io.sandbox4j.core.SelectedIsolator;
 import java.io.PrintWriter;
@@ -43,13 +44,21 @@ final class ExplainCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     Map<String, String> env = context.environment();
     PolicySettings settings = options.settings(context.workingDirectory());
-    SandboxPolicy policy = settings.resolve(env);
+    return explain(out, settings.resolve(env), settings.backends(), env, context.sandbox());
+  }
+
+  /** Prints the explanation of {@code policy}; {@code sandbox mcp}'s explain_policy uses it too. */
+  static int explain(
+      PrintWriter out,
+      SandboxPolicy policy,
+      List<String> backends,
+      Map<String, String> env,
+      Sandbox sandbox) {
     printPolicy(out, policy, env);
     out.println();
-    List<String> backends = settings.backends();
     out.println("backends: " + (backends.isEmpty() ? "automatic" : String.join(", ", backends)));
     try {
-      SandboxPlan plan = context.sandbox().plan(policy, backends);
+      SandboxPlan plan = sandbox.plan(policy, backends);
       out.println("enforcement:");
       for (Feature f : Feature.values()) {
         SelectedIsolator by = plan.coverage().get(f);

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
  */
 class ArchitectureTest {
   private static final Pattern MODULE =
-      Pattern.compile("/(sandbox-[a-z-]+?)(?:/target/classes/|-\\d[^/]*\\.jar)");
+      Pattern.compile("/(sandbox-[a-z0-9-]+?)(?:/target/classes/|-\\d[^/]*\\.jar)");
 
   private static JavaClasses ours;
 
@@ -219,7 +219,7 @@ class ArchitectureTest {
         .that(
             DescribedPredicate.describe(
                 "in sandbox-api, sandbox-config, sandbox-core, a launcher module,"
-                    + " sandbox-proxy or sandbox-testkit",
+                    + " sandbox-proxy, sandbox-testkit or an integration (MCP, LangChain4j)",
                 c ->
                     List.of(
                             "sandbox-api",
@@ -228,7 +228,9 @@ class ArchitectureTest {
                             "sandbox-launcher-linux",
                             "sandbox-launcher-windows",
                             "sandbox-proxy",
-                            "sandbox-testkit")
+                            "sandbox-testkit",
+                            "sandbox-mcp",
+                            "sandbox-langchain4j")
                         .contains(moduleOf(c))))
         .and()
         .haveModifier(JavaModifier.PUBLIC)
@@ -297,6 +299,53 @@ class ArchitectureTest {
                     c.getBaseComponentType().getPackageName().startsWith("io.sandbox4j")
                         && !List.of("sandbox-api", "sandbox-config", "sandbox-proxy")
                             .contains(moduleOf(c.getBaseComponentType()))))
+        .check(ours);
+  }
+
+  /**
+   * The integrations (the MCP server, the LangChain4j tool) build on the engine alone: no backend,
+   * no CLI, no policy-file reader; a policy reaches them as a {@code SandboxPolicy}, whichever
+   * front end assembled it.
+   */
+  @Test
+  void theIntegrationsDependOnTheEngineAndTheApiAlone() {
+    noClasses()
+        .that(inModule("sandbox-mcp").or(inModule("sandbox-langchain4j")))
+        .should()
+        .dependOnClassesThat(
+            DescribedPredicate.describe(
+                "are in another sandbox4j module than sandbox-api, sandbox-core or sandbox-proxy",
+                c ->
+                    c.getBaseComponentType().getPackageName().startsWith("io.sandbox4j")
+                        && !List.of(
+                                "sandbox-api",
+                                "sandbox-core",
+                                "sandbox-proxy",
+                                moduleOf(c.getBaseComponentType()).equals("sandbox-mcp")
+                                    ? "sandbox-mcp"
+                                    : "sandbox-langchain4j")
+                            .contains(moduleOf(c.getBaseComponentType()))))
+        .check(ours);
+  }
+
+  /** Each integration is usable without the other. */
+  @Test
+  void theIntegrationsDoNotKnowEachOther() {
+    noClasses()
+        .that(inModule("sandbox-mcp"))
+        .should()
+        .dependOnClassesThat(inModule("sandbox-langchain4j"))
+        .orShould()
+        .dependOnClassesThat()
+        .resideInAPackage("dev.langchain4j..")
+        .check(ours);
+    noClasses()
+        .that(inModule("sandbox-langchain4j"))
+        .should()
+        .dependOnClassesThat(inModule("sandbox-mcp"))
+        .orShould()
+        .dependOnClassesThat()
+        .resideInAPackage("io.modelcontextprotocol..")
         .check(ours);
   }
 }

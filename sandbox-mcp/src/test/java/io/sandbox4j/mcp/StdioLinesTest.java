@@ -1,0 +1,69 @@
+package io.sandbox4j.mcp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The line filter between the client and the SDK's transport. */
+class StdioLinesTest {
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final List<Object> cancelled = new ArrayList<>();
+  private final StdioLines lines =
+      new StdioLines(new ByteArrayInputStream(new byte[0]), out, cancelled::add);
+
+  private String written() {
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void aLineThatIsNotJsonGetsAParseErrorAndGoesNoFurther() {
+    assertThat(lines.filter("{not json")).isNull();
+    assertThat(written()).startsWith("{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32700");
+  }
+
+  @Test
+  void jsonThatIsNotJsonRpcGetsAnInvalidRequestWithItsId() {
+    assertThat(lines.filter("{\"id\":4,\"method\":\"tools/list\"}")).isNull();
+    assertThat(lines.filter("[1,2]")).isNull();
+    assertThat(lines.filter("{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":7}")).isNull();
+    assertThat(written().lines())
+        .hasSize(3)
+        .allSatisfy(l -> assertThat(l).contains("\"code\":-32600"));
+    assertThat(written()).contains("\"id\":4", "\"id\":5");
+  }
+
+  @Test
+  void aCancellationReachesTheRunAndNotTheSdk() {
+    assertThat(
+            lines.filter(
+                "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\","
+                    + "\"params\":{\"requestId\":\"abc-3\"}}"))
+        .isNull();
+    assertThat(
+            lines.filter(
+                "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\","
+                    + "\"params\":{\"requestId\":12}}"))
+        .isNull();
+    assertThat(cancelled).containsExactly("abc-3", 12L);
+    assertThat(written()).isEmpty();
+  }
+
+  @Test
+  void aToolCallCarriesItsIdInMetaAndOtherLinesPassUnchanged() {
+    String call =
+        "{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"tools/call\","
+            + "\"params\":{\"name\":\"run_command\",\"_meta\":{\"progressToken\":\"p\"}}}";
+    assertThat(lines.filter(call))
+        .contains("\"progressToken\":\"p\"", "\"" + StdioLines.REQUEST_ID_META + "\":9");
+    String list = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}";
+    assertThat(lines.filter(list)).isEqualTo(list);
+    assertThat(lines.filter("   ")).isNull();
+    assertThat(written()).isEmpty();
+    assertThat(StdioLines.key(9)).isEqualTo(StdioLines.key(9L));
+  }
+}
