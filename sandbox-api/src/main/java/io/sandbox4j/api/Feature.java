@@ -23,6 +23,11 @@ public enum Feature {
   FS_PROTECTED_PATHS(Aspect.FILESYSTEM, "protected paths inside writable roots"),
   /** The command gets a private temporary directory, unseen by other runs. */
   FS_PRIVATE_TMP(Aspect.FILESYSTEM, "private temporary directory"),
+  /**
+   * The workspace is a copy-on-write layer: the command's writes, deletions and renames land in a
+   * change set kept outside the workspace, and reach the real tree only when applied.
+   */
+  FS_EPHEMERAL(Aspect.FILESYSTEM, "ephemeral copy-on-write workspace"),
 
   /** No network of any kind leaves the sandbox. */
   NET_DENY_ALL(Aspect.NETWORK, "no network"),

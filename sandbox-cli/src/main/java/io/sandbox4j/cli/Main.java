@@ -41,6 +41,7 @@ public final class Main {
           ExplainCommand.class,
           ConformanceCommand.class,
           CleanupCommand.class,
+          ChangesCommand.class,
           GenerateCompletion.class);
 
   /** The configured command line with every subcommand; tests use it with their own writers. */
@@ -70,6 +71,9 @@ public final class Main {
             }
             if (cls == CleanupCommand.class) {
               return cls.cast(new CleanupCommand(context));
+            }
+            if (cls == ChangesCommand.class) {
+              return cls.cast(new ChangesCommand(context));
             }
             return defaults.create(cls);
           }
