@@ -24,6 +24,7 @@ public final class Catalogue {
             RefusalScenarios.all(),
             FilesystemScenarios.all(),
             GitScenarios.all(),
+            EphemeralScenarios.all(),
             NetworkScenarios.all(),
             AllowListScenarios.all(),
             UnixDatagramScenarios.all(),
