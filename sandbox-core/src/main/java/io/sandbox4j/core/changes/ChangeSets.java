@@ -190,8 +190,9 @@ public final class ChangeSets {
     List<String> done = new ArrayList<>();
     for (ChangeSet c : list()) {
       if (c.workspace().equals(ws)) {
+        String summary = c.summary();
         c.discard();
-        done.add("discarded change set " + c.id() + " (" + c.summary() + ")");
+        done.add("discarded change set " + c.id() + " (" + summary + ")");
       }
     }
     return done;

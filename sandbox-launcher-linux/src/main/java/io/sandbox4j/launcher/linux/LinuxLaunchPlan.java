@@ -362,6 +362,13 @@ public final class LinuxLaunchPlan {
         if (!p.isAbsolute()) {
           throw new IllegalArgumentException("overlay paths must be absolute: " + p);
         }
+        // overlay's option string separates with ',' and ':' and escapes with '\'
+        if (p.toString().matches(".*[,:\\\\].*")) {
+          throw SandboxException.cannotSandbox(
+              "an ephemeral workspace cannot be mounted at or from "
+                  + p
+                  + ": the path holds ',', ':' or '\\', which overlay options cannot carry");
+        }
       }
     }
   }

@@ -123,4 +123,27 @@ class LinuxLaunchPlanTest {
     plan.addSeccompFilter(allow.clone());
     assertThat(plan.seccompFilters()).containsExactly(allow, errno);
   }
+
+  @Test
+  void overlayPathsThatOverlayOptionsCannotCarryAreRefused() {
+    assertThatThrownBy(
+            () ->
+                new LinuxLaunchPlan.Overlay(
+                    Path.of("/ws,lowerdir=/etc"), Path.of("/c/u"), Path.of("/c/w")))
+        .isInstanceOf(SandboxException.class)
+        .hasMessageContaining("/ws,lowerdir=/etc");
+    assertThatThrownBy(
+            () -> new LinuxLaunchPlan.Overlay(Path.of("/ws"), Path.of("/c:u"), Path.of("/c/w")))
+        .isInstanceOf(SandboxException.class);
+  }
+
+  @Test
+  void oneOverlayPerTargetInTheOrderAdded() {
+    LinuxLaunchPlan plan = new LinuxLaunchPlan();
+    LinuxLaunchPlan.Overlay o =
+        new LinuxLaunchPlan.Overlay(Path.of("/ws"), Path.of("/c/u"), Path.of("/c/w"));
+    plan.addOverlay(o);
+    assertThat(plan.overlays()).containsExactly(o);
+    assertThatThrownBy(() -> plan.addOverlay(o)).hasMessageContaining("a second overlay on /ws");
+  }
 }
