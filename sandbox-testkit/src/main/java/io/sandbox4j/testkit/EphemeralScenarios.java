@@ -74,7 +74,7 @@ final class EphemeralScenarios {
     return ChangeSets.forUser(ctx.callerEnvironment());
   }
 
-  private static void seed(Path ws) throws IOException {
+  private static void seed(Path ws) throws IOException, InterruptedException {
     Files.writeString(ws.resolve("keep.txt"), "keep\n");
     Files.writeString(ws.resolve("edit.txt"), "one\ntwo\nthree\n");
     Files.writeString(ws.resolve("gone.txt"), "gone\n");
@@ -84,6 +84,9 @@ final class EphemeralScenarios {
     Files.writeString(ws.resolve("script.sh"), "#!/bin/sh\necho hi\n");
     Files.createSymbolicLink(ws.resolve("link"), Path.of("keep.txt"));
     Files.write(ws.resolve("blob.bin"), new byte[] {0, 1, 2, 3, 0});
+    // A change set's start is taken 50 ms early (file times come from the kernel's coarse
+    // clock): a tree written just before the run would count as changed since, a conflict.
+    Thread.sleep(150);
   }
 
   /** Every entry of the real tree: type, mode, content or target (the probe excluded). */
