@@ -22,6 +22,7 @@ import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -235,29 +236,40 @@ public final class ChangeSet {
    * takes for a git directory (in the real tree or the layer; a bare repository, say).
    */
   public List<String> protectedPaths() {
+    return protectedPaths(changes());
+  }
+
+  private List<String> protectedPaths(List<Change> changes) {
     Set<String> names = new LinkedHashSet<>(FilesystemPolicy.DEFAULT_PROTECTED_NAMES);
     names.addAll(protectedNames);
+    Map<String, Boolean> gitDirs = new HashMap<>();
     List<String> hits = new ArrayList<>();
-    for (Change c : changes()) {
-      if (isProtected(c.path(), names)) {
+    for (Change c : changes) {
+      if (isProtected(c.path(), c.type() == Type.DIRECTORY, gitDirs, names)) {
         hits.add(c.path());
       }
     }
     return hits;
   }
 
-  private boolean isProtected(String path, Set<String> names) {
+  private boolean isProtected(
+      String path, boolean directory, Map<String, Boolean> gitDirs, Set<String> names) {
     for (String n : names) {
       if (path.equals(n) || path.startsWith(n + "/")) {
         return true;
       }
     }
     String prefix = "";
-    for (String part : path.split("/")) {
+    String[] parts = path.split("/");
+    for (int i = 0; i < parts.length; i++) {
+      String part = parts[i];
       if (part.equals(".git") || part.equals(".sandbox4j") || part.equals(".husky")) {
         return true;
       }
       prefix = prefix.isEmpty() ? part : prefix + "/" + part;
+      if (i == parts.length - 1 && !directory) {
+        break; // a file is not a git directory; its directories were checked
+      }
       if (GitSweep.isGitDir(workspace.resolve(prefix))
           || GitSweep.isGitDir(upper().resolve(prefix))) {
         return true;
@@ -272,7 +284,10 @@ public final class ChangeSet {
    * change or deletion whose real entry is gone).
    */
   public List<String> conflicts() {
-    List<Change> changes = changes();
+    return conflicts(changes());
+  }
+
+  private List<String> conflicts(List<Change> changes) {
     Set<String> deleted = new LinkedHashSet<>();
     changes.stream().filter(c -> c.kind() == Kind.DELETED).forEach(c -> deleted.add(c.path()));
     List<String> conflicts = new ArrayList<>();
@@ -304,15 +319,16 @@ public final class ChangeSet {
    * @return the changes applied
    */
   public List<Change> apply(boolean allowProtected) {
+    List<Change> changes = changes();
     List<String> refused = new ArrayList<>();
     if (!allowProtected) {
-      List<String> p = protectedPaths();
+      List<String> p = protectedPaths(changes);
       if (!p.isEmpty()) {
         refused.add(
             "protected paths (pass --allow-protected to apply them):\n  " + String.join("\n  ", p));
       }
     }
-    List<String> conflicts = conflicts();
+    List<String> conflicts = conflicts(changes);
     if (!conflicts.isEmpty()) {
       refused.add(
           "conflicts (the real file changed since the run started):\n  "
@@ -323,7 +339,6 @@ public final class ChangeSet {
           EXIT_REFUSED,
           "change set " + id + " not applied, nothing was written: " + String.join("\n", refused));
     }
-    List<Change> changes = changes();
     try {
       new LayerApplier(upper(), workspace).apply(changes);
     } catch (IOException e) {
