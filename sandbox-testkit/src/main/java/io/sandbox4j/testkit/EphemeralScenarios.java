@@ -74,7 +74,11 @@ final class EphemeralScenarios {
     return ChangeSets.forUser(ctx.callerEnvironment());
   }
 
-  private static void seed(Path ws) throws IOException, InterruptedException {
+  /** A private change-set store for the scenario and a seeded workspace; its snapshot. */
+  private static Map<String, String> seed(ScenarioContext ctx)
+      throws IOException, InterruptedException {
+    store(ctx);
+    Path ws = ctx.workspace();
     Files.writeString(ws.resolve("keep.txt"), "keep\n");
     Files.writeString(ws.resolve("edit.txt"), "one\ntwo\nthree\n");
     Files.writeString(ws.resolve("gone.txt"), "gone\n");
@@ -87,6 +91,7 @@ final class EphemeralScenarios {
     // A change set's start is taken 50 ms early (file times come from the kernel's coarse
     // clock): a tree written just before the run would count as changed since, a conflict.
     Thread.sleep(150);
+    return snapshot(ws);
   }
 
   /** Every entry of the real tree: type, mode, content or target (the probe excluded). */
@@ -138,10 +143,8 @@ final class EphemeralScenarios {
   }
 
   private static void changesReachTheTreeOnlyWhenApplied(ScenarioContext ctx) throws Exception {
-    store(ctx);
     Path ws = ctx.workspace();
-    seed(ws);
-    Map<String, String> before = snapshot(ws);
+    Map<String, String> before = seed(ctx);
     SandboxResult r =
         runEphemeral(
             ctx,
@@ -173,10 +176,8 @@ final class EphemeralScenarios {
   }
 
   private static void rmRfIsReversible(ScenarioContext ctx) throws Exception {
-    store(ctx);
     Path ws = ctx.workspace();
-    seed(ws);
-    Map<String, String> before = snapshot(ws);
+    Map<String, String> before = seed(ctx);
     SandboxResult r =
         runEphemeral(
             ctx, EphemeralWorkspace.FRESH, "rm -rf ./* && ls -A | grep -v '^\\.' ; echo done-rm");
@@ -198,9 +199,8 @@ final class EphemeralScenarios {
   }
 
   private static void applyRefuses(ScenarioContext ctx) throws Exception {
-    store(ctx);
     Path ws = ctx.workspace();
-    seed(ws);
+    seed(ctx);
     SandboxResult r =
         runEphemeral(
             ctx,
@@ -233,10 +233,9 @@ final class EphemeralScenarios {
   }
 
   private static void discardAndContinue(ScenarioContext ctx) throws Exception {
-    ChangeSets store = store(ctx);
     Path ws = ctx.workspace();
-    seed(ws);
-    Map<String, String> before = snapshot(ws);
+    Map<String, String> before = seed(ctx);
+    ChangeSets store = ChangeSets.forUser(ctx.callerEnvironment());
     SandboxResult first =
         runEphemeral(ctx, EphemeralWorkspace.FRESH, "echo first > first.txt; rm keep.txt");
     ChangeSet cs = changeSet(ctx, first);

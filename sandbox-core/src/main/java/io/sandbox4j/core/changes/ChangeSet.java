@@ -12,13 +12,12 @@ import java.io.UncheckedIOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitResult;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -358,44 +357,20 @@ public final class ChangeSet {
     }
   }
 
-  /** Removes a tree without following links, first giving directories their owner's rights. */
-  static void removeTree(Path root) throws IOException {
-    if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
-      return;
+  /**
+   * Removes a tree without following links, giving each directory its owner's rights first (the
+   * overlay leaves {@code work/work} with mode 000).
+   */
+  static void removeTree(Path p) throws IOException {
+    if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+      Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwx------"));
+      try (DirectoryStream<Path> entries = Files.newDirectoryStream(p)) {
+        for (Path e : entries) {
+          removeTree(e);
+        }
+      }
     }
-    // overlay leaves work/work with mode 000
-    Files.walkFileTree(
-        root,
-        new SimpleFileVisitor<>() {
-          @Override
-          public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs)
-              throws IOException {
-            Files.setPosixFilePermissions(
-                dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
-            return FileVisitResult.CONTINUE;
-          }
-
-          @Override
-          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
-              throws IOException {
-            Files.delete(file);
-            return FileVisitResult.CONTINUE;
-          }
-
-          @Override
-          public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
-            Files.setPosixFilePermissions(
-                file, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
-            removeTree(file);
-            return FileVisitResult.CONTINUE;
-          }
-
-          @Override
-          public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-            Files.delete(dir);
-            return FileVisitResult.CONTINUE;
-          }
-        });
+    Files.deleteIfExists(p);
   }
 
   @Override
