@@ -89,6 +89,7 @@ enum {
   T_CGROUP = 12,
   T_TMPFS_SIZE = 13,
   T_TMPFS_INODES = 14,
+  T_OVERLAY = 15,
   T_NET_RELAY = 20,
 };
 enum { O_NEW_SESSION = 1, O_LOOPBACK_UP = 2 };
@@ -114,6 +115,11 @@ struct mnt {
   char *path;
   int nkeep;
   char *keep[MAX_KEEP];
+};
+/* An overlay on target (the lower layer) with writes in upper (ephemeral workspaces, issue 14). */
+#define MAX_OVERLAYS 4
+struct ovl {
+  char *target, *upper, *work;
 };
 struct lim {
   int resource;
@@ -175,6 +181,8 @@ struct plan {
   uint64_t tmpfs_inodes;
   int nrelays;
   struct relay relays[MAX_RELAYS];
+  int noverlays;
+  struct ovl overlays[MAX_OVERLAYS];
 };
 
 static struct plan P;
@@ -360,6 +368,14 @@ static void decode(const unsigned char *buf, size_t n) {
         for (int i = 0; i < m->nkeep; i++) m->keep[i] = abspath(&c, u16(&c));
         break;
       }
+      case T_OVERLAY: {
+        c.what = "overlay";
+        struct ovl *o = CLAIM(P.overlays, P.noverlays, "overlays");
+        o->target = abspath(&c, u16(&c));
+        o->upper = abspath(&c, u16(&c));
+        o->work = abspath(&c, u16(&c));
+        break;
+      }
       case T_RLIMIT: {
         c.what = "rlimit";
         struct lim *l = CLAIM(P.limits, P.nlimits, "rlimits");
@@ -487,6 +503,7 @@ static void decode(const unsigned char *buf, size_t n) {
   if ((P.options & O_LOOPBACK_UP) && !(P.ns & CLONE_NEWNET)) die("plan", "loopback-up needs a network namespace");
   if (P.hostname && !(P.ns & CLONE_NEWUTS)) die("plan", "hostname needs a uts namespace");
   if (P.nmounts && !(P.ns & CLONE_NEWNS)) die("plan", "mounts need a mount namespace");
+  if (P.noverlays && !(P.ns & CLONE_NEWNS)) die("plan", "an overlay needs a mount namespace");
   if ((P.nllpaths || P.nllports) && !P.have_landlock) die("plan", "landlock rules without a ruleset");
   if (P.nrelays && !(P.ns & CLONE_NEWNET)) die("plan", "network relays need a network namespace");
   if ((P.tmpfs_size || P.tmpfs_inodes) && !(P.ns & CLONE_NEWNS)) die("plan", "a tmpfs size needs a mount namespace");
@@ -633,6 +650,29 @@ static void do_mount(const struct mnt *m) {
         remount_ro(m->path);
       }
       break;
+  }
+}
+
+/* The overlay's option string separates with ',' and ':' (and '\\' escapes): a path holding one
+   is refused rather than escaped, so no path can add options of its own. */
+static void overlay_path_ok(const char *p) {
+  if (strpbrk(p, ",:\\")) die("mount overlay", "path holds ',', ':' or '\\', which overlay options cannot carry: %s", p);
+}
+
+/* userxattr: what an overlay mounted in a user namespace must use (whiteouts are character devices
+   0/0, opaque directories carry user.overlay.opaque); the kernel then refuses redirect_dir and
+   metacopy, so renamed directories are copied up whole. The target is its own lower layer: the
+   option string is resolved before the overlay covers it. */
+static void do_overlay(const struct ovl *o) {
+  char opts[3 * MAX_STR + 64];
+  overlay_path_ok(o->target);
+  overlay_path_ok(o->upper);
+  overlay_path_ok(o->work);
+  snprintf(opts, sizeof opts, "lowerdir=%s,upperdir=%s,workdir=%s,userxattr", o->target, o->upper, o->work);
+  if (mount("overlay", o->target, "overlay", MS_NOSUID | MS_NODEV, opts) < 0) {
+    int e = errno;
+    die("mount overlay", "%s: %s (the kernel refused an overlay mount in the sandbox's user namespace; needs Linux 5.11+ with overlay, and upper %s on a filesystem with user xattrs)",
+        o->target, strerror(e), o->upper);
   }
 }
 
@@ -816,6 +856,7 @@ static void init_main(char **argv, int syncfd) {
   close(syncfd);
   if (P.ns & CLONE_NEWNS) {
     if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) die_errno("mount", "make / private");
+    for (int i = 0; i < P.noverlays; i++) do_overlay(&P.overlays[i]);
     for (int i = 0; i < P.nmounts; i++) do_mount(&P.mounts[i]);
   }
   if (P.options & O_LOOPBACK_UP) loopback_up();
@@ -1239,7 +1280,7 @@ static int run(char **argv) {
     relay_close_fds();
     /* the host's cgroup directories stay with the supervisor (init outlives exec's CLOEXEC) */
     for (int i = 0; i < P.ncgroups; i++) close(P.cgroups[i].pfd);
-    if (in_pidns || P.nmounts || (P.options & O_LOOPBACK_UP) || P.hostname) init_main(argv, sync[0]);
+    if (in_pidns || P.nmounts || P.noverlays || (P.options & O_LOOPBACK_UP) || P.hostname) init_main(argv, sync[0]);
     if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0) die_errno("pdeathsig", NULL);
     char go;
     if (read(sync[0], &go, 1) != 1) _exit(EXIT_LAUNCHER);

@@ -28,6 +28,11 @@ public enum Feature {
    * except the workspace, writable roots, read grants and allow-listed paths inside them.
    */
   FS_PRIVATE_HOME(Aspect.FILESYSTEM, "private home directory"),
+  /**
+   * The workspace is a copy-on-write layer: the command's writes, deletions and renames land in a
+   * change set kept outside the workspace, and reach the real tree only when applied.
+   */
+  FS_EPHEMERAL(Aspect.FILESYSTEM, "ephemeral copy-on-write workspace"),
 
   /** No network of any kind leaves the sandbox. */
   NET_DENY_ALL(Aspect.NETWORK, "no network"),

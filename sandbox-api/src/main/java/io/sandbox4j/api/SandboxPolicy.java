@@ -30,7 +30,8 @@ public record SandboxPolicy(
     FilesystemPolicy filesystem,
     NetworkPolicy network,
     ProcessPolicy process,
-    ResourceLimits resources) {
+    ResourceLimits resources,
+    EphemeralWorkspace ephemeral) {
 
   /** Well-known credential stores, relative to a home directory, that are unreadable by default. */
   public static final List<String> CREDENTIAL_STORES =
@@ -79,6 +80,18 @@ public record SandboxPolicy(
     if (filesystem == null || network == null || process == null || resources == null) {
       throw SandboxException.invalid("a sandbox policy needs all four aspects");
     }
+    if (ephemeral == null) {
+      ephemeral = EphemeralWorkspace.OFF;
+    }
+  }
+
+  /** A policy whose workspace is written directly (not ephemeral). */
+  public SandboxPolicy(
+      FilesystemPolicy filesystem,
+      NetworkPolicy network,
+      ProcessPolicy process,
+      ResourceLimits resources) {
+    this(filesystem, network, process, resources, EphemeralWorkspace.OFF);
   }
 
   /** The secure default policy for a workspace, denying the credential stores of {@link #homes}. */
@@ -145,6 +158,9 @@ public record SandboxPolicy(
     if (!filesystem.privateHomes().isEmpty()) {
       f.add(Feature.FS_PRIVATE_HOME);
     }
+    if (ephemeral.enabled()) {
+      f.add(Feature.FS_EPHEMERAL);
+    }
     switch (network.mode()) {
       case NONE -> f.add(Feature.NET_DENY_ALL);
       case ALLOW -> f.add(Feature.NET_ALLOWLIST);
@@ -187,6 +203,7 @@ public record SandboxPolicy(
     b.envSet.putAll(process.envSet());
     b.workingDirectory = process.workingDirectory().orElse(null);
     b.resources = resources;
+    b.ephemeral = ephemeral;
     return b;
   }
 
@@ -211,6 +228,7 @@ public record SandboxPolicy(
     private final Map<String, String> envSet = new LinkedHashMap<>();
     private Path workingDirectory;
     private ResourceLimits resources = ResourceLimits.NONE;
+    private EphemeralWorkspace ephemeral = EphemeralWorkspace.OFF;
 
     private Builder(Path workspace) {
       this.workspace = workspace;
@@ -336,6 +354,16 @@ public record SandboxPolicy(
       return this;
     }
 
+    /**
+     * Runs the command on a copy-on-write layer over the workspace (issue 14): see {@link
+     * EphemeralWorkspace}. {@code EphemeralWorkspace.OFF} (the default) writes the workspace
+     * directly.
+     */
+    public Builder ephemeral(EphemeralWorkspace e) {
+      this.ephemeral = e == null ? EphemeralWorkspace.OFF : e;
+      return this;
+    }
+
     public SandboxPolicy build() {
       List<Path> deny = new ArrayList<>();
       if (defaultReadDeny) {
@@ -366,7 +394,7 @@ public record SandboxPolicy(
               readGrants);
       ProcessPolicy proc =
           new ProcessPolicy(envPass, envSet, Optional.ofNullable(workingDirectory));
-      return new SandboxPolicy(fs, network, proc, resources);
+      return new SandboxPolicy(fs, network, proc, resources, ephemeral);
     }
 
     private List<Path> privateHomes() {

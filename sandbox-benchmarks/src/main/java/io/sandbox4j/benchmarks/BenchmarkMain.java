@@ -37,7 +37,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
 public final class BenchmarkMain {
   private static final String USAGE =
       "usage: sandbox-benchmarks [--quick] [--vfork] [--modes m1,m2,...]"
-          + " [spawn|throughput|scaling|output|memory|gitsweep]...";
+          + " [spawn|throughput|scaling|output|memory|gitsweep|ephemeral]...";
   private final PrintStream out;
   private final boolean quick;
   private final boolean vfork;
@@ -63,7 +63,8 @@ public final class BenchmarkMain {
         vfork = true;
       } else if (a.equals("--modes") && i + 1 < args.length) {
         modes = args[++i].split(",");
-      } else if (List.of("spawn", "throughput", "scaling", "output", "memory", "gitsweep")
+      } else if (List.of(
+              "spawn", "throughput", "scaling", "output", "memory", "gitsweep", "ephemeral")
           .contains(a)) {
         parts.add(a);
       } else {
@@ -94,6 +95,7 @@ public final class BenchmarkMain {
         case "scaling" -> m.scaling();
         case "output" -> m.output();
         case "gitsweep" -> m.gitSweep();
+        case "ephemeral" -> m.ephemeral();
         default -> m.memory();
       }
     }
@@ -209,6 +211,43 @@ public final class BenchmarkMain {
         "|---:|---:|---:|",
         "%.1f",
         "files");
+  }
+
+  private void ephemeral() throws RunnerException {
+    Collection<RunResult> rs =
+        new Runner(options(EphemeralBenchmark.class.getName() + ".run").build()).run();
+    table(
+        "Ephemeral workspace: "
+            + String.join(" ", Fixture.TRUE)
+            + ", default policy, automatic backends, layer created, mounted and discarded (ms)",
+        "| workspace | median | p90 |",
+        "|---|---:|---:|");
+    for (RunResult r : rs) {
+      var s = r.getPrimaryResult().getStatistics();
+      out.printf(
+          Locale.ROOT,
+          "| %s | %.3f | %.3f |%n",
+          r.getParams().getParam("ephemeral").equals("true") ? "ephemeral" : "direct",
+          s.getPercentile(50),
+          s.getPercentile(90));
+    }
+    Collection<RunResult> apply =
+        new Runner(
+                options(EphemeralBenchmark.Apply.class.getName().replace('$', '.'))
+                    .warmupIterations(quick ? 2 : 5)
+                    .measurementIterations(quick ? 5 : 15)
+                    .build())
+            .run();
+    for (RunResult r : apply) {
+      var s = r.getPrimaryResult().getStatistics();
+      out.printf(
+          Locale.ROOT,
+          "| apply of %d changed files | %.1f | %.1f |%n",
+          EphemeralBenchmark.Apply.FILES,
+          s.getPercentile(50),
+          s.getPercentile(90));
+    }
+    out.println();
   }
 
   private void output() throws RunnerException {

@@ -15,7 +15,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Reverts what sandboxing left for a workspace between runs: empty placeholders of protected",
-      "paths (Linux), one-time ACL grants and the AppContainer profile (Windows).",
+      "paths (Linux), one-time ACL grants and the AppContainer profile (Windows), and the",
+      "change sets of --ephemeral runs over this workspace (not those of other workspaces).",
       "Run it when no sandbox is running on the workspace. Exit 0 when everything was reverted,",
       "125 when something could not be (it is named, and a later cleanup retries it)."
     })
@@ -38,7 +39,8 @@ final class CleanupCommand implements Callable<Integer> {
   public Integer call() {
     Path ws =
         context.workingDirectory().resolve(workspace == null ? Path.of("") : workspace).normalize();
-    List<String> done = context.sandbox().cleanup(ws);
+    List<String> done = new java.util.ArrayList<>(context.sandbox().cleanup(ws));
+    done.addAll(io.sandbox4j.core.changes.ChangeSets.forUser(context.environment()).cleanup(ws));
     PrintWriter out = spec.commandLine().getOut();
     if (done.isEmpty()) {
       out.println("nothing to clean up for " + ws);

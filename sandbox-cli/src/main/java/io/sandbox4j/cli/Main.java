@@ -42,6 +42,7 @@ public final class Main {
           ConformanceCommand.class,
           CleanupCommand.class,
           McpCommand.class,
+          ChangesCommand.class,
           GenerateCompletion.class);
 
   /** The configured command line with every subcommand; tests use it with their own writers. */
@@ -74,6 +75,8 @@ public final class Main {
             }
             if (cls == McpCommand.class) {
               return cls.cast(new McpCommand(context));
+            if (cls == ChangesCommand.class) {
+              return cls.cast(new ChangesCommand(context));
             }
             return defaults.create(cls);
           }

@@ -50,6 +50,21 @@ final class RunCommand implements Callable<Integer> {
               + " FILE.")
   Path report;
 
+  @Option(
+      names = "--ephemeral",
+      description =
+          "Run on a copy-on-write layer over the workspace: the real tree stays as it is; the"
+              + " change set's id and summary are printed on stderr (see `sandbox changes`).")
+  boolean ephemeral;
+
+  @Option(
+      names = "--on",
+      paramLabel = "ID",
+      description =
+          "With --ephemeral: continue the unapplied change set ID (the run writes into the same"
+              + " layer).")
+  String on;
+
   private final CliContext context;
 
   RunCommand(CliContext context) {
@@ -60,7 +75,7 @@ final class RunCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Map<String, String> env = context.environment();
     PolicySettings settings = options.settings(context.workingDirectory());
-    SandboxPolicy policy = settings.resolve(env);
+    SandboxPolicy policy = EphemeralRuns.policy(settings.resolve(env), ephemeral, on);
     Sandbox sandbox = context.sandbox();
     SandboxRequest request =
         SandboxRequest.of(policy, command)
@@ -82,6 +97,7 @@ final class RunCommand implements Callable<Integer> {
         for (String line : result.notices()) {
           err.println("sandbox: " + line);
         }
+        EphemeralRuns.report(result, err);
         err.flush();
         if (report != null) {
           RunReport.write(report, policy, command, started, result, err);

@@ -15,6 +15,9 @@ import io.sandbox4j.api.spi.LaunchSpec;
 import io.sandbox4j.api.spi.Launcher;
 import io.sandbox4j.api.spi.SandboxProcess;
 import io.sandbox4j.api.spi.WorkspaceCleanup;
+import io.sandbox4j.api.spi.WorkspaceLayer;
+import io.sandbox4j.core.changes.ChangeSet;
+import io.sandbox4j.core.changes.ChangeSets;
 import io.sandbox4j.core.git.GitSweep;
 import io.sandbox4j.proxy.RunProxy;
 import java.io.IOException;
@@ -172,7 +175,13 @@ public final class Sandbox {
         new LaunchSpec(
             policy, request.command(), policy.workingDirectory(), request.callerEnvironment());
     spec.redirects(request.stdin(), request.stdout(), request.stderr());
+    ChangeSet changeSet = null;
+    boolean fresh = false;
     try {
+      if (policy.ephemeral().enabled()) {
+        fresh = policy.ephemeral().base().isEmpty();
+        changeSet = layer(policy, request, spec);
+      }
       for (SelectedIsolator s : plan.isolators()) {
         Availability a = s.isolator().probe();
         if (!a.available()) {
@@ -182,8 +191,9 @@ public final class Sandbox {
       }
       Launcher launcher = chooseLauncher(spec);
       startProxy(spec);
-      // before the command can write anything, on each writable root's own clock
-      List<Path> roots = policy.filesystem().allWritableRoots();
+      // before the command can write anything, on each writable root's own clock; with an
+      // ephemeral workspace the sweep walks the layer, never the real workspace
+      List<Path> roots = sweepRoots(policy, changeSet);
       Instant runStart = GitSweep.clockOf(roots, Instant.now());
       long start = System.nanoTime();
       SandboxProcess process = launcher.launch(spec);
@@ -194,14 +204,64 @@ public final class Sandbox {
           start,
           policy.resources().timeout(),
           scheduler,
-          () -> new GitSweep(roots, runStart, System.getenv(), userHome()).run());
+          () -> new GitSweep(roots, runStart, System.getenv(), userHome()).run(),
+          changeSet);
     } catch (IOException e) {
       spec.runCleanups();
+      discardFresh(changeSet, fresh);
       throw SandboxException.cannotSandbox(
           "could not start " + request.command().get(0) + ": " + e.getMessage(), e);
     } catch (RuntimeException e) {
       spec.runCleanups();
+      discardFresh(changeSet, fresh);
       throw e;
+    }
+  }
+
+  /**
+   * Prepares the run's copy-on-write layer (a new change set, or the unapplied one the policy
+   * continues) and hands it to the isolators as a {@link WorkspaceLayer} extension.
+   */
+  private static ChangeSet layer(SandboxPolicy policy, SandboxRequest request, LaunchSpec spec) {
+    ChangeSets store = ChangeSets.forUser(request.callerEnvironment());
+    Path storeReal = SystemRoots.real(store.root());
+    for (Path root : policy.filesystem().allWritableRoots()) {
+      Path r = SystemRoots.real(root);
+      if (storeReal.startsWith(r) || r.startsWith(storeReal)) {
+        throw SandboxException.invalid(
+            "the change sets in "
+                + store.root()
+                + " would lie inside the writable root "
+                + root
+                + ": set XDG_CACHE_HOME to a directory outside the writable roots; nothing ran");
+      }
+    }
+    ChangeSet cs =
+        policy.ephemeral().base().isPresent()
+            ? store.get(policy.ephemeral().base().get())
+            : store.create(policy.filesystem().workspace(), policy.filesystem().protectedNames());
+    Path ws = SystemRoots.real(policy.filesystem().workspace());
+    if (!cs.workspace().equals(ws)) {
+      throw SandboxException.invalid(
+          "change set " + cs.id() + " lies over " + cs.workspace() + ", not over " + ws);
+    }
+    spec.extension(
+        WorkspaceLayer.class,
+        () -> new WorkspaceLayer(ws, cs.upper(), cs.directory().resolve("work"), store.root()));
+    return cs;
+  }
+
+  private static List<Path> sweepRoots(SandboxPolicy policy, ChangeSet changeSet) {
+    List<Path> roots = new ArrayList<>(policy.filesystem().allWritableRoots());
+    if (changeSet != null) {
+      roots.replaceAll(r -> r.equals(policy.filesystem().workspace()) ? changeSet.upper() : r);
+    }
+    return roots;
+  }
+
+  private static void discardFresh(ChangeSet changeSet, boolean fresh) {
+    if (changeSet != null && fresh) {
+      changeSet.discard();
     }
   }
 
@@ -271,6 +331,7 @@ public final class Sandbox {
   private Launcher chooseLauncher(LaunchSpec spec) {
     Set<Class<?>> needed = new HashSet<>(spec.extensionTypes());
     needed.remove(RunProxy.class); // applied by the engine itself
+    needed.remove(WorkspaceLayer.class); // turned into platform plans by isolators
     List<Launcher> fit = new ArrayList<>();
     for (Launcher l : registry.launchers()) {
       if (l.extensionTypes().containsAll(needed)) {

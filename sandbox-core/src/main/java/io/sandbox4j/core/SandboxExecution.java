@@ -5,6 +5,7 @@ import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 import io.sandbox4j.api.SandboxException;
 import io.sandbox4j.api.spi.LaunchSpec;
 import io.sandbox4j.api.spi.SandboxProcess;
+import io.sandbox4j.core.changes.ChangeSet;
 import io.sandbox4j.core.git.GitSweep;
 import io.sandbox4j.proxy.NetworkEvent;
 import io.sandbox4j.proxy.RunProxy;
@@ -37,6 +38,7 @@ public final class SandboxExecution implements AutoCloseable {
   private volatile long endNanos;
   private final Supplier<GitSweep.Outcome> sweep;
   private GitSweep.Outcome swept;
+  private final ChangeSet changeSet;
 
   SandboxExecution(
       SandboxProcess process,
@@ -45,8 +47,10 @@ public final class SandboxExecution implements AutoCloseable {
       long startNanos,
       Optional<Duration> timeout,
       ScheduledExecutorService scheduler,
-      Supplier<GitSweep.Outcome> sweep) {
+      Supplier<GitSweep.Outcome> sweep,
+      ChangeSet changeSet) {
     this.process = process;
+    this.changeSet = changeSet;
     this.sweep = sweep;
     this.spec = spec;
     this.launcherId = launcherId;
@@ -135,6 +139,7 @@ public final class SandboxExecution implements AutoCloseable {
         .stdout(out)
         .stderr(err)
         .notices(notices)
+        .changeSet(changeSet)
         .build();
   }
 

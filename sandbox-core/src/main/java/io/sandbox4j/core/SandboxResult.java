@@ -2,11 +2,13 @@ package io.sandbox4j.core;
 
 import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
+import io.sandbox4j.core.changes.ChangeSet;
 import io.sandbox4j.proxy.NetworkEvent;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import org.apiguardian.api.API;
 
 /**
@@ -28,8 +30,10 @@ public final class SandboxResult {
   private final byte[] stderr;
   private final List<NetworkEvent> networkEvents;
   private final List<String> notices;
+  private final ChangeSet changeSet;
 
   private SandboxResult(Builder b) {
+    this.changeSet = b.changeSet;
     this.exitCode = b.exitCode;
     this.timedOut = b.timedOut;
     this.elapsed = Objects.requireNonNull(b.elapsed, "elapsed");
@@ -52,7 +56,16 @@ public final class SandboxResult {
         .stdout(stdout)
         .stderr(stderr)
         .networkEvents(networkEvents)
-        .notices(notices);
+        .notices(notices)
+        .changeSet(changeSet);
+  }
+
+  /**
+   * The change set an ephemeral run wrote (its writes, deletions and renames, not yet in the real
+   * workspace): list, diff, apply or discard it. Empty when the workspace was not ephemeral.
+   */
+  public Optional<ChangeSet> changeSet() {
+    return Optional.ofNullable(changeSet);
   }
 
   /** The command's own code, 128+N when it died of signal N, 124 when the timeout killed it. */
@@ -130,6 +143,13 @@ public final class SandboxResult {
     private byte[] stderr = NONE;
     private List<NetworkEvent> networkEvents = List.of();
     private List<String> notices = List.of();
+    private ChangeSet changeSet;
+
+    /** The change set of an ephemeral run (null: none). */
+    public Builder changeSet(ChangeSet c) {
+      this.changeSet = c;
+      return this;
+    }
 
     private Builder() {}
 

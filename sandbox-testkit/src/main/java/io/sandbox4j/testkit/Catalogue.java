@@ -25,6 +25,7 @@ public final class Catalogue {
             FilesystemScenarios.all(),
             HomeScenarios.all(),
             GitScenarios.all(),
+            EphemeralScenarios.all(),
             NetworkScenarios.all(),
             AllowListScenarios.all(),
             PublishScenarios.all(),

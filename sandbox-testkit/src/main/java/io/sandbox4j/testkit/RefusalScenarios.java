@@ -1,5 +1,6 @@
 package io.sandbox4j.testkit;
 
+import io.sandbox4j.api.EphemeralWorkspace;
 import io.sandbox4j.api.Feature;
 import io.sandbox4j.api.HostPort;
 import io.sandbox4j.api.NetworkPolicy;
@@ -85,6 +86,7 @@ final class RefusalScenarios {
     switch (f) {
       case FS_READ_ALLOWLIST -> b.allowRead(ctx.workspace());
       case FS_READ_DENY -> b.denyRead(ctx.outside());
+      case FS_EPHEMERAL -> b.ephemeral(EphemeralWorkspace.FRESH);
       case NET_ALLOWLIST ->
           b.network(NetworkPolicy.allow(List.of(new HostPort("127.0.0.1", OptionalInt.of(9)))));
       case NET_PUBLISH -> b.network(NetworkPolicy.NONE.withPublish(List.of(8080)));

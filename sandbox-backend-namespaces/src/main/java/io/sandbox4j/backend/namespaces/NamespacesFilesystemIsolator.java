@@ -3,10 +3,12 @@ package io.sandbox4j.backend.namespaces;
 import io.sandbox4j.api.Aspect;
 import io.sandbox4j.api.Feature;
 import io.sandbox4j.api.FilesystemPolicy;
+import io.sandbox4j.api.SandboxException;
 import io.sandbox4j.api.SandboxPolicy;
 import io.sandbox4j.api.spi.AbstractIsolator;
 import io.sandbox4j.api.spi.Availability;
 import io.sandbox4j.api.spi.LaunchSpec;
+import io.sandbox4j.api.spi.WorkspaceLayer;
 import io.sandbox4j.launcher.linux.LinuxHost;
 import io.sandbox4j.launcher.linux.LinuxLaunchPlan;
 import io.sandbox4j.launcher.linux.LinuxRequirements;
@@ -37,7 +39,8 @@ final class NamespacesFilesystemIsolator extends AbstractIsolator {
             Feature.FS_PRIVATE_TMP,
             Feature.FS_PROTECTED_PATHS,
             Feature.FS_READ_DENY,
-            Feature.FS_PRIVATE_HOME));
+            Feature.FS_PRIVATE_HOME,
+            Feature.FS_EPHEMERAL));
     this.host = host;
   }
 
@@ -49,7 +52,8 @@ final class NamespacesFilesystemIsolator extends AbstractIsolator {
             "mount namespace: private /tmp, /var/tmp and /dev/shm; protected paths (and git's"
                 + " commondir and config.worktree) bound read-only, or (outside .git) moved"
                 + " aside after the run when the command created them; denied paths masked;"
-                + " private homes behind a read-only tmpfs showing only what is granted"));
+                + " private homes behind a read-only tmpfs showing only what is granted;"
+                + " ephemeral workspace as an overlay"));
   }
 
   @Override
@@ -85,7 +89,26 @@ final class NamespacesFilesystemIsolator extends AbstractIsolator {
     // /proc/<pid>/root of host processes would lead around the masks and read-only binds (the user
     // namespace already denies that access; this removes the view)
     Namespaces.pid(plan);
+    if (required.contains(Feature.FS_EPHEMERAL)) {
+      ephemeral(spec, plan);
+    }
     m.mounts().forEach(plan::addMount);
+  }
+
+  /**
+   * The workspace as an overlay whose upper layer is the engine's change set; the change set store
+   * is masked, so the command cannot rewrite its own layer's record (start state, workspace).
+   */
+  private static void ephemeral(LaunchSpec spec, LinuxLaunchPlan plan) {
+    WorkspaceLayer layer =
+        spec.findExtension(WorkspaceLayer.class)
+            .orElseThrow(
+                () ->
+                    SandboxException.cannotSandbox(
+                        "an ephemeral workspace was asked for, but the engine prepared no layer"));
+    plan.addOverlay(new LinuxLaunchPlan.Overlay(layer.workspace(), layer.upper(), layer.work()));
+    // optional: beneath a private /tmp it is already out of sight
+    plan.addMount(LinuxLaunchPlan.Mount.optional(LinuxLaunchPlan.MountKind.MASK, layer.store()));
   }
 
   @Override

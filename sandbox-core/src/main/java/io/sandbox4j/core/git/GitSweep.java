@@ -530,7 +530,7 @@ public final class GitSweep {
    * planted in it) from the walk, which skips the object storage of git directories (found by the
    * red team).
    */
-  static boolean isGitDir(Path dir) {
+  public static boolean isGitDir(Path dir) {
     return validHead(dir.resolve("HEAD"))
         && (exists(dir.resolve("objects"))
             || exists(dir.resolve("refs"))

@@ -303,6 +303,8 @@ public final class LinuxLaunchPlan {
   }
 
   /** Adds a mount; requires {@link Namespace#MOUNT}. An identical entry is added once. */
+  private final List<Overlay> overlays = new ArrayList<>();
+
   public void addMount(Mount mount) {
     mounts.add(mount);
   }
@@ -352,6 +354,44 @@ public final class LinuxLaunchPlan {
       case TMPFS, HIDE -> 1;
       default -> 2;
     };
+  }
+
+  /**
+   * An overlay mount on {@code target} (issue 14, ephemeral workspaces): {@code target} itself is
+   * the lower layer, writes land in {@code upper}. Mounted with {@code userxattr} (what a user
+   * namespace allows: whiteouts are character devices 0/0, opaque directories carry {@code
+   * user.overlay.opaque}; no redirects or metacopy, so a renamed directory is copied) before every
+   * other mount of the plan, so the pins, protected binds and Landlock rules apply to the layered
+   * view. Requires {@link Namespace#MOUNT}.
+   */
+  public record Overlay(Path target, Path upper, Path work) {
+    public Overlay {
+      for (Path p : List.of(target, upper, work)) {
+        if (!p.isAbsolute()) {
+          throw new IllegalArgumentException("overlay paths must be absolute: " + p);
+        }
+        // overlay's option string separates with ',' and ':' and escapes with '\'
+        if (p.toString().matches(".*[,:\\\\].*")) {
+          throw SandboxException.cannotSandbox(
+              "an ephemeral workspace cannot be mounted at or from "
+                  + p
+                  + ": the path holds ',', ':' or '\\', which overlay options cannot carry");
+        }
+      }
+    }
+  }
+
+  /** Adds an overlay mount (see {@link Overlay}); at most one per target. */
+  public void addOverlay(Overlay overlay) {
+    if (overlays.stream().anyMatch(o -> o.target().equals(overlay.target()))) {
+      throw new IllegalArgumentException("a second overlay on " + overlay.target());
+    }
+    overlays.add(overlay);
+  }
+
+  /** The overlay mounts, applied first, in the order added. */
+  public List<Overlay> overlays() {
+    return List.copyOf(overlays);
   }
 
   /** Sets a resource limit; when set twice, the lower value wins. */

@@ -45,6 +45,7 @@ final class PlanEncoder {
   static final int T_CGROUP = 12;
   static final int T_TMPFS_SIZE = 13;
   static final int T_TMPFS_INODES = 14;
+  static final int T_OVERLAY = 15;
   static final int T_NET_RELAY = 20;
 
   static final int OPT_NEW_SESSION = 1;
@@ -71,6 +72,14 @@ final class PlanEncoder {
         (plan.isNewSession() ? OPT_NEW_SESSION : 0) | (plan.isLoopbackUp() ? OPT_LOOPBACK_UP : 0);
     if (options != 0) {
       out.record(T_OPTIONS, new Out().u32(options));
+    }
+    for (LinuxLaunchPlan.Overlay o : plan.overlays()) {
+      out.record(
+          T_OVERLAY,
+          new Out()
+              .str16(o.target().toString())
+              .str16(o.upper().toString())
+              .str16(o.work().toString()));
     }
     for (LinuxLaunchPlan.Mount m : plan.mounts()) {
       Out r = new Out().u8(m.kind().code()).u8(m.optional() ? 1 : 0).str16(m.path().toString());

@@ -154,4 +154,27 @@ class LinuxLaunchPlanTest {
     assertThat(new String(encoded, java.nio.charset.StandardCharsets.ISO_8859_1))
         .contains(new String(tail, java.nio.charset.StandardCharsets.ISO_8859_1));
   }
+
+  @Test
+  void overlayPathsThatOverlayOptionsCannotCarryAreRefused() {
+    assertThatThrownBy(
+            () ->
+                new LinuxLaunchPlan.Overlay(
+                    Path.of("/ws,lowerdir=/etc"), Path.of("/c/u"), Path.of("/c/w")))
+        .isInstanceOf(SandboxException.class)
+        .hasMessageContaining("/ws,lowerdir=/etc");
+    assertThatThrownBy(
+            () -> new LinuxLaunchPlan.Overlay(Path.of("/ws"), Path.of("/c:u"), Path.of("/c/w")))
+        .isInstanceOf(SandboxException.class);
+  }
+
+  @Test
+  void oneOverlayPerTargetInTheOrderAdded() {
+    LinuxLaunchPlan plan = new LinuxLaunchPlan();
+    LinuxLaunchPlan.Overlay o =
+        new LinuxLaunchPlan.Overlay(Path.of("/ws"), Path.of("/c/u"), Path.of("/c/w"));
+    plan.addOverlay(o);
+    assertThat(plan.overlays()).containsExactly(o);
+    assertThatThrownBy(() -> plan.addOverlay(o)).hasMessageContaining("a second overlay on /ws");
+  }
 }

@@ -82,6 +82,9 @@ class PlanDecoderTest {
         .limits(256L << 20)
         .forEach((f, v) -> plan.cgroupLimit(Path.of("/sys/fs/cgroup/memory/a"), f, v));
     plan.tmpfsSize(256L << 20);
+    plan.addOverlay(
+        new LinuxLaunchPlan.Overlay(
+            Path.of("/tmp/ws"), Path.of("/c/changes/1/upper"), Path.of("/c/changes/1/work")));
     return PlanEncoder.encode(plan, Path.of("/tmp/ws"));
   }
 
@@ -137,6 +140,18 @@ class PlanDecoderTest {
                 record(PlanEncoder.T_NAMESPACES, new Out().u32(0x00020000)),
                 record(PlanEncoder.T_MOUNT, new Out().u8(3).u8(0).str16("tmp").u8(0))),
             "is not absolute"),
+        Arguments.of(
+            "overlay without a mount namespace",
+            plan(record(PlanEncoder.T_OVERLAY, new Out().str16("/w").str16("/u").str16("/k"))),
+            "an overlay needs a mount namespace"),
+        Arguments.of(
+            "overlay with a relative upper",
+            plan(record(PlanEncoder.T_OVERLAY, new Out().str16("/w").str16("u").str16("/k"))),
+            "overlay: path 'u' is not absolute"),
+        Arguments.of(
+            "overlay record truncated",
+            plan(record(PlanEncoder.T_OVERLAY, new Out().str16("/w").str16("/u"))),
+            "overlay"),
         Arguments.of(
             "mount without a mount namespace",
             plan(record(PlanEncoder.T_MOUNT, new Out().u8(3).u8(0).str16("/tmp").u8(0))),

@@ -1,0 +1,105 @@
+package io.sandbox4j.core.changes;
+
+import io.sandbox4j.core.changes.Change.Kind;
+import io.sandbox4j.core.changes.Change.Type;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Writes checked changes into the real tree: deletions (deepest first), new directories (shallowest
+ * first), then each file or link written under a temporary name in its own directory and renamed
+ * over the target (atomic per file), last the directories' modes (deepest first, so a directory
+ * made read-only does not stop its own children). Modes are the permission bits; set-id and sticky
+ * bits are not carried (Java cannot set them, and a command's set-id file has no place in the real
+ * tree). Hard links in the layer become separate copies.
+ */
+final class LayerApplier {
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private final Path upper;
+  private final Path real;
+
+  LayerApplier(Path upper, Path real) {
+    this.upper = upper;
+    this.real = real;
+  }
+
+  void apply(List<Change> changes) throws IOException {
+    List<Change> deletions = new ArrayList<>();
+    List<Change> dirs = new ArrayList<>();
+    List<Change> entries = new ArrayList<>();
+    for (Change c : changes) {
+      if (c.type() == Type.OTHER && c.kind() != Kind.DELETED) {
+        throw new IOException("cannot apply " + c.path() + ": not a file, directory or link");
+      }
+      if (c.kind() == Kind.DELETED) {
+        deletions.add(c);
+      } else if (c.type() == Type.DIRECTORY) {
+        dirs.add(c);
+      } else {
+        entries.add(c);
+      }
+    }
+    deletions.sort(Comparator.comparing(Change::path).reversed());
+    for (Change c : deletions) {
+      Files.deleteIfExists(real.resolve(c.path()));
+    }
+    for (Change c : dirs) {
+      Path target = real.resolve(c.path());
+      if (c.kind() == Kind.ADDED) {
+        Files.createDirectory(target);
+      }
+    }
+    for (Change c : entries) {
+      write(c);
+    }
+    List<Change> reversed = new ArrayList<>(dirs);
+    reversed.sort(Comparator.comparing(Change::path).reversed());
+    for (Change c : reversed) {
+      Files.setPosixFilePermissions(real.resolve(c.path()), permissions(upper.resolve(c.path())));
+    }
+  }
+
+  private void write(Change c) throws IOException {
+    Path source = upper.resolve(c.path());
+    Path target = real.resolve(c.path());
+    byte[] random = new byte[4];
+    RANDOM.nextBytes(random);
+    Path tmp =
+        target.resolveSibling(
+            "." + target.getFileName() + ".sandbox4j-apply-" + HexFormat.of().formatHex(random));
+    try {
+      if (c.type() == Type.SYMLINK) {
+        Files.createSymbolicLink(tmp, Files.readSymbolicLink(source));
+      } else {
+        Files.copy(source, tmp, LinkOption.NOFOLLOW_LINKS);
+        Files.setPosixFilePermissions(tmp, permissions(source));
+      }
+      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  private static Set<PosixFilePermission> permissions(Path p) throws IOException {
+    int mode = (Integer) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+    Set<PosixFilePermission> s = EnumSet.noneOf(PosixFilePermission.class);
+    PosixFilePermission[] bits = PosixFilePermission.values(); // OWNER_READ ... OTHERS_EXECUTE
+    for (int i = 0; i < 9; i++) {
+      if ((mode & (0400 >> i)) != 0) {
+        s.add(bits[i]);
+      }
+    }
+    return s;
+  }
+}
