@@ -75,6 +75,7 @@ public final class Main {
             }
             if (cls == McpCommand.class) {
               return cls.cast(new McpCommand(context));
+            }
             if (cls == ChangesCommand.class) {
               return cls.cast(new ChangesCommand(context));
             }
