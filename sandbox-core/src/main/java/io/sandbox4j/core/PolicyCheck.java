@@ -3,6 +3,7 @@ package io.sandbox4j.core;
 import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
 import io.sandbox4j.api.FilesystemPolicy;
+import io.sandbox4j.api.HostPort;
 import io.sandbox4j.api.NetworkMode;
 import io.sandbox4j.api.SandboxException;
 import io.sandbox4j.api.SandboxPolicy;
@@ -16,6 +17,7 @@ import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import org.apiguardian.api.API;
 
 /**
@@ -170,7 +172,7 @@ public final class PolicyCheck {
     if (port < 1 || port > 65535) {
       throw SandboxException.invalid("port " + port + " is not in 1..65535");
     }
-    String target = host + ":" + port;
+    String target = new HostPort(host, OptionalInt.of(port)).toString();
     NetworkMode mode = policy.network().mode();
     if (mode == NetworkMode.NONE) {
       return denied(
