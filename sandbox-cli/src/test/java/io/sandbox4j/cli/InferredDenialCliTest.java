@@ -86,7 +86,9 @@ class InferredDenialCliTest {
       int inferred =
           indexOf(
               lines,
-              "sandbox: inferred: write " + target + " was denied by the policy (no writable root");
+              "sandbox: inferred: write "
+                  + target
+                  + " was denied by the policy (not beneath a writable root");
       assertThat(touch).as(all).isNotNegative();
       assertThat(inferred).as(all).isGreaterThan(touch);
       assertThat(lines.get(inferred)).contains("allow it with --allow-write " + target);

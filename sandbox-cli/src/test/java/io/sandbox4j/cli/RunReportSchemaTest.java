@@ -88,7 +88,7 @@ class RunReportSchemaTest {
     assertThat(d.get("remedy").asString()).contains("--allow-write /opt/report-x");
     assertThat(err.toString())
         .contains(
-            "sandbox: inferred: write /opt/report-x was denied by the policy (no writable root");
+            "sandbox: inferred: write /opt/report-x was denied by the policy (not beneath a writable root");
   }
 
   @Test

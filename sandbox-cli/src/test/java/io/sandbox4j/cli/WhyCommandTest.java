@@ -64,12 +64,12 @@ class WhyCommandTest {
         .containsExactly(
             "read "
                 + dir.resolve("src/Main.java")
-                + ": allowed by writable root "
+                + ": allowed: writable root "
                 + dir
                 + " (writable roots are readable)",
             "write "
                 + dir.resolve("src/Main.java")
-                + ": allowed by writable root "
+                + ": allowed: writable root "
                 + dir
                 + " (the workspace)");
   }
@@ -79,11 +79,11 @@ class WhyCommandTest {
     Path target = other.resolve("out.txt");
     assertThat(why(target.toString(), "--write")).isEqualTo(1);
     assertThat(out.toString())
-        .startsWith("write " + target + ": denied by no writable root")
+        .startsWith("write " + target + ": denied: not beneath a writable root")
         .contains("allow it with --allow-write " + target);
     out.getBuffer().setLength(0);
     assertThat(why(target.toString(), "--write", "--allow-write", other.toString())).isZero();
-    assertThat(out.toString()).contains("allowed by writable root " + other);
+    assertThat(out.toString()).contains("allowed: writable root " + other);
   }
 
   @Test
@@ -112,12 +112,12 @@ class WhyCommandTest {
     assertThat(why("example.com")).isEqualTo(1);
     assertThat(out.toString())
         .isEqualTo(
-            "connect to example.com:443: denied by network mode none (the default); allow it"
+            "connect to example.com:443: denied: network mode none (the default); allow it"
                 + " with --net allow=example.com:443 (policy file: network.mode = \"allow\","
                 + " network.allow = [\"example.com:443\"])\n");
     out.getBuffer().setLength(0);
     assertThat(why("localhost:8080", "--net", "allow=localhost:8080")).isZero();
-    assertThat(out.toString()).contains("allowed by 'localhost:8080'");
+    assertThat(out.toString()).contains("allowed: allow-list entry 'localhost:8080'");
     out.getBuffer().setLength(0);
     assertThat(
             why(
@@ -129,10 +129,12 @@ class WhyCommandTest {
         .as(err.toString())
         .isEqualTo(1);
     assertThat(out.toString())
-        .contains("denied by 'evil.example.org'", "remove 'evil.example.org' from --net-deny");
+        .contains(
+            "denied: deny-list entry 'evil.example.org'",
+            "remove 'evil.example.org' from --net-deny");
     out.getBuffer().setLength(0);
     assertThat(why("[::1]:9", "--net", "allow=localhost:8080")).as(err.toString()).isEqualTo(1);
-    assertThat(out.toString()).startsWith("connect to [::1]:9: denied by");
+    assertThat(out.toString()).startsWith("connect to [::1]:9: denied: ");
   }
 
   @Test

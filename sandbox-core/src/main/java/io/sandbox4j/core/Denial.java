@@ -38,8 +38,8 @@ public record Denial(
   }
 
   /**
-   * The line a run prints: {@code inferred: write to /x was denied by the policy (no writable root
-   * ...); allow it with --allow-write /x ...}.
+   * The line a run prints: {@code inferred: write /x was denied by the policy (not beneath a
+   * writable root ...); allow it with --allow-write /x ...}.
    */
   public String line() {
     return source.name().toLowerCase(Locale.ROOT)

@@ -122,7 +122,7 @@ public final class PolicyCheck {
     return denied(
         "write",
         target,
-        "no writable root (writable: " + fs.allWritableRoots() + ")",
+        "not beneath a writable root " + fs.allWritableRoots(),
         Optional.of(allowWrite(p)));
   }
 
@@ -201,7 +201,17 @@ public final class PolicyCheck {
           Optional.empty());
     }
     if (d.allowed()) {
-      return allowed("connect to", target, d.reason());
+      return allowed(
+          "connect to",
+          target,
+          "allow-list entry '" + d.ruleEntry().orElseThrow() + "' (" + d.reason() + ")");
+    }
+    if (d.ruleEntry().isPresent() && policy.network().deny().contains(d.ruleEntry().get())) {
+      return denied(
+          "connect to",
+          target,
+          "deny-list entry '" + d.ruleEntry().get() + "' (" + d.reason() + ")",
+          Optional.of(connectRemedy(policy, target, d.ruleEntry())));
     }
     // refused by the class of the address it resolves to: only an entry naming the address helps
     String add =

@@ -21,13 +21,13 @@ import org.apiguardian.api.API;
 public record PolicyVerdict(
     boolean allowed, String access, String target, String rule, Optional<String> remedy) {
 
-  /** One line: {@code write to /x: denied by ...; allow it with ...}. */
+  /** One line: {@code write /x: denied: not beneath a writable root [/w]; allow it with ...}. */
   public String line() {
     return access
         + " "
         + target
         + ": "
-        + (allowed ? "allowed by " : "denied by ")
+        + (allowed ? "allowed: " : "denied: ")
         + rule
         + remedy.map(r -> "; " + r).orElse("");
   }

@@ -59,9 +59,9 @@ class DenialScannerTest {
     assertThat(first.source()).isEqualTo(Denial.Source.INFERRED);
     assertThat(first.line())
         .isEqualTo(
-            "inferred: write /etc/motd was denied by the policy (no writable root (writable: ["
+            "inferred: write /etc/motd was denied by the policy (not beneath a writable root ["
                 + ws
-                + "])); allow it with --allow-write /etc/motd --allow-system-write /etc/motd"
+                + "]); allow it with --allow-write /etc/motd --allow-system-write /etc/motd"
                 + " (policy file: filesystem.allow-write and filesystem.allow-system-write; the"
                 + " path must exist)");
   }

@@ -50,12 +50,12 @@ class PolicyCheckTest {
   void aWriteOutsideEveryRootNamesTheFlagAndPolicyLineThatAllowIt() {
     PolicyVerdict v = PolicyCheck.write(policy(), Path.of("/w/other/out.txt"));
     assertThat(v.allowed()).isFalse();
-    assertThat(v.rule()).startsWith("no writable root (writable: [/w/project, /w/cache])");
+    assertThat(v.rule()).isEqualTo("not beneath a writable root [/w/project, /w/cache]");
     assertThat(v.remedy())
         .hasValue(
             "allow it with --allow-write /w/other/out.txt (policy file: filesystem.allow-write;"
                 + " the path must exist)");
-    assertThat(v.line()).startsWith("write /w/other/out.txt: denied by no writable root");
+    assertThat(v.line()).startsWith("write /w/other/out.txt: denied: not beneath a writable root");
   }
 
   @Test
@@ -139,7 +139,8 @@ class PolicyCheckTest {
             .build();
     PolicyVerdict deny = PolicyCheck.connect(p, "evil.example.com", 443, NO_DNS);
     assertThat(deny.allowed()).isFalse();
-    assertThat(deny.rule()).isEqualTo("denied by 'evil.example.com'");
+    assertThat(deny.rule())
+        .isEqualTo("deny-list entry 'evil.example.com' (denied by 'evil.example.com')");
     assertThat(deny.remedy())
         .hasValue(
             "remove 'evil.example.com' from --net-deny (policy file: network.deny) to allow it");
