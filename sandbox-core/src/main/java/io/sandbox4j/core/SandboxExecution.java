@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -184,11 +183,9 @@ public final class SandboxExecution implements AutoCloseable {
         .denials(denials)
         .launcher(launcherId)
         .isolators(isolators)
-        .peakMemory(OptionalLong.empty(), PEAK_MEMORY_UNKNOWN)
+        .peakMemory(process.peakMemoryBytes(), process.peakMemorySource())
         .build();
   }
-
-  static final String PEAK_MEMORY_UNKNOWN = "not measured: no launcher reports it yet";
 
   /**
    * Streams the piped output to {@code listener} on {@code readers} threads, a copy of standard
