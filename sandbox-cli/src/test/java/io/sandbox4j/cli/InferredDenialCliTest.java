@@ -14,6 +14,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The CLI in a process of its own with the real backends: the command's standard error reaches the
@@ -27,6 +29,7 @@ class InferredDenialCliTest {
   @Test
   void standardErrorPassesThroughAtOnceAndARefusedWriteGetsItsLine() throws Exception {
     Path target = Path.of("/opt/sbx4j-inferred-" + ProcessHandle.current().pid());
+    Path report = Files.createTempFile("sbx4j-report", ".json");
     String script =
         "printf 'partial \\001\\377' >&2; while [ ! -e go ]; do sleep 0.05; done; touch " + target;
     Process cli =
@@ -36,6 +39,8 @@ class InferredDenialCliTest {
                 System.getProperty("java.class.path"),
                 Main.class.getName(),
                 "run",
+                "--report",
+                report.toString(),
                 "--timeout",
                 "60s",
                 "--",
@@ -93,8 +98,19 @@ class InferredDenialCliTest {
       assertThat(inferred).as(all).isGreaterThan(touch);
       assertThat(lines.get(inferred)).contains("allow it with --allow-write " + target);
       assertThat(target).doesNotExist();
+      // the real launcher's report: valid, with the denial and a measured peak
+      String text = Files.readString(report);
+      assertThat(RunReportSchemaTest.schema().validate(text, com.networknt.schema.InputFormat.JSON))
+          .as(text)
+          .isEmpty();
+      JsonNode r = JsonMapper.builder().build().readTree(text);
+      assertThat(r.get("launcher").asString()).isEqualTo("linux-native");
+      assertThat(r.get("peakMemory").get("bytes").asLong()).as(text).isPositive();
+      assertThat(r.get("peakMemory").get("source").asString()).doesNotStartWith("not measured");
+      assertThat(r.get("denials").get(0).get("target").asString()).isEqualTo(target.toString());
     } finally {
       cli.destroyForcibly();
+      Files.deleteIfExists(report);
     }
   }
 
