@@ -32,6 +32,12 @@ import picocli.CommandLine.Spec;
 final class WhyCommand implements Callable<Integer> {
   static final int DEFAULT_PORT = 443;
 
+  private final CliContext context;
+
+  WhyCommand(CliContext context) {
+    this.context = context;
+  }
+
   @Mixin PolicyOptions options = new PolicyOptions();
 
   @Spec CommandSpec spec;
@@ -44,12 +50,6 @@ final class WhyCommand implements Callable<Integer> {
 
   @Option(names = "--write", description = "Ask about writing PATH (create, change, delete).")
   boolean write;
-
-  private final CliContext context;
-
-  WhyCommand(CliContext context) {
-    this.context = context;
-  }
 
   @Override
   public Integer call() {

@@ -49,14 +49,31 @@ public final class PolicyCheck {
    * @param path absolute, or relative to the policy's working directory
    */
   public static PolicyVerdict write(SandboxPolicy policy, Path path) {
+    return judge(policy, path, true);
+  }
+
+  /**
+   * Whether the command may read {@code path}, and why.
+   *
+   * @param path absolute, or relative to the policy's working directory
+   */
+  public static PolicyVerdict read(SandboxPolicy policy, Path path) {
+    return judge(policy, path, false);
+  }
+
+  /** A deny-read entry decides both accesses (the contents are hidden); then each its own rules. */
+  private static PolicyVerdict judge(SandboxPolicy policy, Path path, boolean write) {
     Path p = absolute(policy, path);
-    FilesystemPolicy fs = policy.filesystem();
-    String target = p.toString();
-    for (Path d : fs.readDeny()) {
+    for (Path d : policy.filesystem().readDeny()) {
       if (p.startsWith(d)) {
-        return denyRead(d, "write", target);
+        return denyRead(d, write ? "write" : "read", p.toString());
       }
     }
+    return write ? write(policy.filesystem(), p) : read(policy.filesystem(), p);
+  }
+
+  private static PolicyVerdict write(FilesystemPolicy fs, Path p) {
+    String target = p.toString();
     if (WRITABLE_DEVICES.contains(p)) {
       return allowed("write", target, "the devices every run may write (" + p + ")");
     }
@@ -126,20 +143,8 @@ public final class PolicyCheck {
         Optional.of(allowWrite(p)));
   }
 
-  /**
-   * Whether the command may read {@code path}, and why.
-   *
-   * @param path absolute, or relative to the policy's working directory
-   */
-  public static PolicyVerdict read(SandboxPolicy policy, Path path) {
-    Path p = absolute(policy, path);
-    FilesystemPolicy fs = policy.filesystem();
+  private static PolicyVerdict read(FilesystemPolicy fs, Path p) {
     String target = p.toString();
-    for (Path d : fs.readDeny()) {
-      if (p.startsWith(d)) {
-        return denyRead(d, "read", target);
-      }
-    }
     Path root = rootOf(fs, p);
     if (root != null) {
       return allowed("read", target, "writable root " + root + " (writable roots are readable)");
