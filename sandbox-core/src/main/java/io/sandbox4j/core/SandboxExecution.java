@@ -205,7 +205,7 @@ public final class SandboxExecution implements AutoCloseable {
       InputStream in, Consumer<byte[]> to, boolean scan, ExecutorService readers) {
     return CompletableFuture.runAsync(
         () -> {
-          byte[] buf = new byte[8192];
+          byte[] buf = new byte[65536];
           boolean listening = true;
           try (in) {
             for (int n; (n = in.read(buf)) >= 0; ) {
