@@ -91,6 +91,7 @@ enum {
   T_TMPFS_INODES = 14,
   T_OVERLAY = 15,
   T_NET_RELAY = 20,
+  T_USAGE = 21,
 };
 enum { O_NEW_SESSION = 1, O_LOOPBACK_UP = 2 };
 enum { M_TMPFS = 1, M_PROC = 2, M_RO_BIND = 3, M_PIN = 4, M_MASK = 5, M_RW_BIND = 6, M_RO_TREE = 7, M_HIDE = 8 };
@@ -183,6 +184,8 @@ struct plan {
   struct relay relays[MAX_RELAYS];
   int noverlays;
   struct ovl overlays[MAX_OVERLAYS];
+  char *usage_path; /* T_USAGE: where the supervisor writes the run's peak memory */
+  int have_usage, usage_fd;
 };
 
 static struct plan P;
@@ -467,6 +470,12 @@ static void decode(const unsigned char *buf, size_t n) {
         P.tmpfs_inodes = u64(&c);
         if (P.tmpfs_inodes == 0 || P.tmpfs_inodes > UINT32_MAX) die("plan", "tmpfs inodes: %llu out of range 1..2^32-1", (unsigned long long)P.tmpfs_inodes);
         break;
+      case T_USAGE: {
+        c.what = "usage report";
+        if (P.usage_path) die("plan", "usage report given twice");
+        P.usage_path = abspath(&c, len);
+        break;
+      }
       case T_NET_RELAY: {
         c.what = "network relay";
         struct relay *r = CLAIM(P.relays, P.nrelays, "network relays");
@@ -936,6 +945,36 @@ static void remove_cgroups(void) {
   }
 }
 
+/* Writes the run's peak memory to the T_USAGE file, once every process of the run has been
+   waited for: the largest peak RSS of a single descendant (getrusage RUSAGE_CHILDREN counts the
+   children and the descendants they or we, the subreaper, waited for), and the memory cgroup's
+   peak for the whole tree when the run has one (v2 memory.peak, v1 memory.max_usage_in_bytes). */
+static void report_usage(void) {
+  if (!P.have_usage) return;
+  struct rusage ru;
+  if (getrusage(RUSAGE_CHILDREN, &ru) == 0) dprintf(P.usage_fd, "maxrss_kib=%ld\n", ru.ru_maxrss);
+  static const char *const peaks[] = {"memory.peak", "memory.max_usage_in_bytes"};
+  for (int i = 0; i < P.ncgroups; i++) {
+    struct cgroup *g = &P.cgroups[i];
+    if (!g->created) continue;
+    for (int k = 0; k < 2; k++) {
+      char file[160], value[32];
+      snprintf(file, sizeof file, "%s/%s", g->name, peaks[k]);
+      int fd = openat(g->pfd, file, O_RDONLY | O_CLOEXEC);
+      if (fd < 0) continue;
+      ssize_t n = read(fd, value, sizeof value - 1);
+      close(fd);
+      if (n <= 0) continue;
+      value[n] = 0;
+      value[strcspn(value, "\n")] = 0;
+      if (strspn(value, "0123456789") == strlen(value) && *value)
+        dprintf(P.usage_fd, "cgroup_%s=%s\n", peaks[k], value);
+    }
+  }
+  close(P.usage_fd);
+  P.have_usage = 0;
+}
+
 /* Waits for the child, reaping orphans meanwhile. SIGCHLD stays blocked and is waited for with a
    timeout, so the supervisor also notices within PARENT_POLL_NS that its starter died (SIGKILLed
    JVM: its timeout and killTree() are gone with it); it then kills the child, which ends the
@@ -1246,6 +1285,12 @@ static int run(char **argv) {
   close_from(3);
   relay_open_dirs();
   open_cgroup_parents();
+  if (P.usage_path) {
+    /* opened before any namespace: the file is the starter's, outside every sandbox view */
+    P.usage_fd = open(P.usage_path, O_WRONLY | O_TRUNC | O_NOFOLLOW | O_CLOEXEC);
+    if (P.usage_fd < 0) die_errno("usage report", P.usage_path);
+    P.have_usage = 1;
+  }
   for (int fd = 0; fd < 3; fd++) tty_saved[fd] = tcgetattr(fd, &tty_modes[fd]) == 0;
   if (P.ns & CLONE_NEWUSER) {
     uid_t uid = geteuid();
@@ -1280,6 +1325,7 @@ static int run(char **argv) {
     relay_close_fds();
     /* the host's cgroup directories stay with the supervisor (init outlives exec's CLOEXEC) */
     for (int i = 0; i < P.ncgroups; i++) close(P.cgroups[i].pfd);
+    if (P.have_usage) close(P.usage_fd);
     if (in_pidns || P.nmounts || P.noverlays || (P.options & O_LOOPBACK_UP) || P.hostname) init_main(argv, sync[0]);
     if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0) die_errno("pdeathsig", NULL);
     char go;
@@ -1299,6 +1345,7 @@ static int run(char **argv) {
   if (!in_pidns) kill_descendants();
   restore_terminal(); /* after the last process that could change them again is gone */
   cg_child = -1;
+  report_usage();
   remove_cgroups();
   return code;
 }

@@ -39,6 +39,7 @@ public final class Main {
           RunCommand.class,
           BackendsCommand.class,
           ExplainCommand.class,
+          WhyCommand.class,
           ConformanceCommand.class,
           CleanupCommand.class,
           McpCommand.class,
@@ -69,6 +70,9 @@ public final class Main {
             }
             if (cls == ExplainCommand.class) {
               return cls.cast(new ExplainCommand(context));
+            }
+            if (cls == WhyCommand.class) {
+              return cls.cast(new WhyCommand(context));
             }
             if (cls == CleanupCommand.class) {
               return cls.cast(new CleanupCommand(context));

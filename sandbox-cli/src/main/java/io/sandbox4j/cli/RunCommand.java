@@ -2,12 +2,14 @@ package io.sandbox4j.cli;
 
 import io.sandbox4j.api.SandboxPolicy;
 import io.sandbox4j.config.PolicySettings;
+import io.sandbox4j.core.Denial;
 import io.sandbox4j.core.Sandbox;
 import io.sandbox4j.core.SandboxExecution;
 import io.sandbox4j.core.SandboxRequest;
 import io.sandbox4j.core.SandboxResult;
 import io.sandbox4j.proxy.NetworkEvent;
 import java.io.PrintWriter;
+import java.lang.ProcessBuilder.Redirect;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -46,8 +48,8 @@ final class RunCommand implements Callable<Integer> {
       names = "--report",
       paramLabel = "FILE",
       description =
-          "Write a JSON report of the run (policy summary, duration, exit, network events) to"
-              + " FILE.")
+          "Write a JSON report of the run (policy summary, isolators, exit, signal, timeout,"
+              + " duration, denials; schema docs/schema/run-report-v1.json) to FILE.")
   Path report;
 
   @Option(
@@ -82,7 +84,15 @@ final class RunCommand implements Callable<Integer> {
             .withBackends(settings.backends())
             .withCallerEnvironment(env)
             .inheritIo();
-    try (SandboxExecution execution = sandbox.start(request)) {
+    // Standard error passes through a pipe, unchanged and unbuffered, so that a copy can be
+    // scanned for the paths the policy denied; a terminal stays the command's own.
+    boolean scan = !CallerStderr.isTerminal();
+    try (SandboxExecution execution =
+        scan
+            ? sandbox.start(
+                request.withRedirects(Redirect.INHERIT, Redirect.INHERIT, Redirect.PIPE),
+                CallerStderr.PASS_THROUGH)
+            : sandbox.start(request)) {
       // If this JVM is told to stop (Ctrl-C, SIGTERM), the sandboxed tree goes with it.
       Thread killer = new Thread(execution::kill, "sandbox4j-kill-on-exit");
       Runtime.getRuntime().addShutdownHook(killer);
@@ -98,9 +108,14 @@ final class RunCommand implements Callable<Integer> {
           err.println("sandbox: " + line);
         }
         EphemeralRuns.report(result, err);
+        for (Denial d : result.denials()) {
+          if (d.source() == Denial.Source.INFERRED) {
+            err.println("sandbox: " + d.line());
+          }
+        }
         err.flush();
         if (report != null) {
-          RunReport.write(report, policy, command, started, result, err);
+          RunReport.write(report, policy, settings.backends(), command, started, result, err);
         }
         return result.exitCode();
       } finally {

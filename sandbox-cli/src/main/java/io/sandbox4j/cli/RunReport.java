@@ -1,12 +1,14 @@
 package io.sandbox4j.cli;
 
 import io.sandbox4j.api.SandboxPolicy;
+import io.sandbox4j.core.Denial;
 import io.sandbox4j.core.SandboxResult;
 import io.sandbox4j.proxy.NetworkEvent;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,11 +17,13 @@ import java.util.Map;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The JSON report of one run ({@code run --report FILE}). Version 1: {@code version}, {@code
- * command}, {@code policy} (workspace, network mode with its allow and deny entries, writable
- * roots), {@code started}, {@code durationMillis}, {@code exitCode}, {@code timedOut}, {@code
- * network} (one object per destination tried). Later issues add other denials as new keys; a reader
- * ignores keys it does not know.
+ * The JSON report of one run ({@code run --report FILE}), described by the JSON Schema
+ * docs/schema/run-report-v1.json. Version 1: {@code version}, {@code command}, {@code policy}
+ * (workspace, network mode with its allow and deny entries, writable roots, timeout), {@code
+ * backends} (as asked), {@code launcher}, {@code isolators}, {@code started}, {@code
+ * durationMillis}, {@code exitCode}, {@code signal}, {@code timedOut}, {@code peakMemory}, {@code
+ * denials}, {@code notices}, {@code network} (one object per destination tried). New keys may be
+ * added within a version; a reader ignores keys it does not know.
  */
 final class RunReport {
   static final int VERSION = 1;
@@ -27,7 +31,11 @@ final class RunReport {
   private RunReport() {}
 
   static Map<String, Object> of(
-      SandboxPolicy policy, List<String> command, Instant started, SandboxResult result) {
+      SandboxPolicy policy,
+      List<String> backends,
+      List<String> command,
+      Instant started,
+      SandboxResult result) {
     Map<String, Object> network = new LinkedHashMap<>();
     network.put("mode", policy.network().mode().name().toLowerCase(Locale.ROOT));
     network.put("allow", policy.network().rules());
@@ -39,16 +47,39 @@ final class RunReport {
         "writableRoots",
         policy.filesystem().allWritableRoots().stream().map(Path::toString).toList());
     p.put("network", network);
+    p.put("timeoutMillis", policy.resources().timeout().map(Duration::toMillis).orElse(null));
+    Map<String, Object> memory = new LinkedHashMap<>();
+    memory.put(
+        "bytes",
+        result.peakMemoryBytes().isPresent() ? result.peakMemoryBytes().getAsLong() : null);
+    memory.put("source", result.peakMemorySource());
     Map<String, Object> r = new LinkedHashMap<>();
     r.put("version", VERSION);
     r.put("command", command);
     r.put("policy", p);
+    r.put("backends", backends.isEmpty() ? List.of("automatic") : backends);
+    r.put("launcher", result.launcher());
+    r.put("isolators", result.isolators());
     r.put("started", started.toString());
     r.put("durationMillis", result.elapsed().toMillis());
     r.put("exitCode", result.exitCode());
+    r.put("signal", result.signal().isPresent() ? result.signal().getAsInt() : null);
     r.put("timedOut", result.timedOut());
+    r.put("peakMemory", memory);
+    r.put("denials", result.denials().stream().map(RunReport::denial).toList());
+    r.put("notices", result.notices());
     r.put("network", result.networkEvents().stream().map(RunReport::event).toList());
     return r;
+  }
+
+  private static Map<String, Object> denial(Denial d) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("access", d.access());
+    m.put("target", d.target());
+    m.put("source", d.source().name().toLowerCase(Locale.ROOT));
+    m.put("reason", d.reason());
+    m.put("remedy", d.remedy().orElse(null));
+    return m;
   }
 
   private static Map<String, Object> event(NetworkEvent e) {
@@ -74,6 +105,7 @@ final class RunReport {
   static void write(
       Path file,
       SandboxPolicy policy,
+      List<String> backends,
       List<String> command,
       Instant started,
       SandboxResult result,
@@ -83,7 +115,7 @@ final class RunReport {
           JsonMapper.builder()
               .build()
               .writerWithDefaultPrettyPrinter()
-              .writeValueAsString(of(policy, command, started, result));
+              .writeValueAsString(of(policy, backends, command, started, result));
       Files.writeString(file, json + "\n");
     } catch (IOException | RuntimeException e) {
       err.println("sandbox: cannot write the run report " + file + ": " + e.getMessage());

@@ -205,6 +205,7 @@ public final class Sandbox {
           policy.resources().timeout(),
           scheduler,
           () -> new GitSweep(roots, runStart, System.getenv(), userHome()).run(),
+          plan.isolators().stream().map(SelectedIsolator::name).toList(),
           changeSet);
     } catch (IOException e) {
       spec.runCleanups();
@@ -263,6 +264,29 @@ public final class Sandbox {
     if (changeSet != null && fresh) {
       changeSet.discard();
     }
+  }
+
+  /**
+   * Starts the command and hands its piped output to {@code listener} as it arrives, each stream on
+   * a thread of its own; {@link SandboxExecution#completion()} completes when the command has ended
+   * and its output is delivered. A copy of standard error is scanned (bounded) for the paths the
+   * policy denied ({@link SandboxResult#denials()}). Streams the request redirects elsewhere are
+   * not delivered.
+   *
+   * <pre>{@code
+   * SandboxRequest request = SandboxRequest.of(policy, List.of("make", "test"));
+   * try (SandboxExecution run = sandbox.start(request, new OutputListener() {
+   *       public void stdout(byte[] chunk) { System.out.write(chunk, 0, chunk.length); }
+   *     })) {
+   *   run.stdin().close();
+   *   SandboxResult result = run.completion().get();
+   * }
+   * }</pre>
+   */
+  public SandboxExecution start(SandboxRequest request, OutputListener listener) {
+    SandboxExecution execution = start(request);
+    execution.stream(listener, readers);
+    return execution;
   }
 
   /**

@@ -9,16 +9,23 @@ import io.sandbox4j.core.changes.ChangeSet;
 import io.sandbox4j.core.git.GitSweep;
 import io.sandbox4j.proxy.NetworkEvent;
 import io.sandbox4j.proxy.RunProxy;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.lang.ProcessBuilder.Redirect;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.apiguardian.api.API;
 
@@ -39,6 +46,13 @@ public final class SandboxExecution implements AutoCloseable {
   private final Supplier<GitSweep.Outcome> sweep;
   private GitSweep.Outcome swept;
   private final ChangeSet changeSet;
+  private final List<String> isolators;
+  private final DenialScanner scanner = new DenialScanner();
+  private final List<CompletableFuture<Void>> pumps = new ArrayList<>();
+  private final CompletableFuture<SandboxResult> completion = new CompletableFuture<>();
+  private final AtomicBoolean waiting = new AtomicBoolean();
+  private boolean scannedCollected;
+  private SandboxResult ended;
 
   SandboxExecution(
       SandboxProcess process,
@@ -48,8 +62,10 @@ public final class SandboxExecution implements AutoCloseable {
       Optional<Duration> timeout,
       ScheduledExecutorService scheduler,
       Supplier<GitSweep.Outcome> sweep,
+      List<String> isolators,
       ChangeSet changeSet) {
     this.process = process;
+    this.isolators = List.copyOf(isolators);
     this.changeSet = changeSet;
     this.sweep = sweep;
     this.spec = spec;
@@ -113,7 +129,25 @@ public final class SandboxExecution implements AutoCloseable {
     return Optional.of(finish(process.waitFor()));
   }
 
-  SandboxResult finish(int code, byte[] out, byte[] err) {
+  synchronized SandboxResult finish(int code, byte[] out, byte[] err) {
+    if (ended == null) {
+      ended = end(code);
+    }
+    if (err.length > 0 && !scannedCollected) {
+      scannedCollected = true;
+      scanner.accept(err, 0, err.length);
+    }
+    List<Denial> denials = new ArrayList<>(ended.denials());
+    if (ended.exitCode() != 0) {
+      denials.addAll(scanner.denials(spec.policy()));
+    }
+    SandboxResult r = ended.toBuilder().stdout(out).stderr(err).denials(denials).build();
+    completion.complete(r);
+    return r;
+  }
+
+  /** How the run ended, once: the proxy's events, the git sweep, the streams drained. */
+  private SandboxResult end(int code) {
     if (endNanos == 0) {
       endNanos = System.nanoTime();
     }
@@ -131,16 +165,113 @@ public final class SandboxExecution implements AutoCloseable {
       exit = SandboxException.EXIT_CANNOT_SANDBOX;
       notices.add(failureMessage(outcome));
     }
+    drainPumps();
+    List<Denial> denials = new ArrayList<>();
+    for (NetworkEvent e : events) {
+      if (e.outcome() == NetworkEvent.Outcome.DENIED) {
+        denials.add(
+            new Denial(
+                "connect to",
+                e.destination(),
+                Denial.Source.OBSERVED,
+                e.reason(),
+                Optional.of(PolicyCheck.connectRemedy(spec.policy(), e.destination(), e.rule()))));
+      }
+    }
     return SandboxResult.builder()
         .networkEvents(events)
         .exitCode(exit)
         .timedOut(killed)
         .elapsed(Duration.ofNanos(endNanos - startNanos))
-        .stdout(out)
-        .stderr(err)
         .notices(notices)
         .changeSet(changeSet)
+        .denials(denials)
+        .launcher(launcherId)
+        .isolators(isolators)
+        .peakMemory(process.peakMemoryBytes(), process.peakMemorySource())
         .build();
+  }
+
+  /**
+   * Streams the piped output to {@code listener} on {@code readers} threads, a copy of standard
+   * error through the denial scanner, and starts the wait that completes {@link #completion()}.
+   */
+  void stream(OutputListener listener, ExecutorService readers) {
+    if (spec.stdout() == Redirect.PIPE) {
+      pumps.add(pump(process.stdout(), listener::stdout, false, readers));
+    }
+    if (spec.stderr() == Redirect.PIPE) {
+      pumps.add(pump(process.stderr(), listener::stderr, true, readers));
+    }
+    completion();
+  }
+
+  private CompletableFuture<Void> pump(
+      InputStream in, Consumer<byte[]> to, boolean scan, ExecutorService readers) {
+    return CompletableFuture.runAsync(
+        () -> {
+          byte[] buf = new byte[65536];
+          boolean listening = true;
+          try (in) {
+            for (int n; (n = in.read(buf)) >= 0; ) {
+              if (scan) {
+                scanner.accept(buf, 0, n);
+              }
+              if (listening) {
+                try {
+                  to.accept(Arrays.copyOf(buf, n));
+                } catch (RuntimeException e) { // NOPMD: the listener's failure is its own
+                  listening = false;
+                }
+              }
+            }
+          } catch (IOException e) {
+            // the stream was closed (close() or kill): nothing more to read
+          }
+        },
+        readers);
+  }
+
+  /** Waits (bounded: the tree is dead, so only a leaked descriptor could hold) for the pumps. */
+  private void drainPumps() {
+    for (CompletableFuture<Void> p : pumps) {
+      try {
+        p.get(PUMP_DRAIN.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (java.util.concurrent.TimeoutException | ExecutionException e) {
+        // what was read so far is what there is
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  private static final Duration PUMP_DRAIN = Duration.ofSeconds(5);
+
+  /**
+   * Completes with the result when the command has ended and its streamed output is delivered (an
+   * execution started without a listener completes with empty output). The wait runs on a thread of
+   * its own once this is called; cancelling the future does not stop the command ({@link #kill()}
+   * does).
+   */
+  public CompletableFuture<SandboxResult> completion() {
+    if (waiting.compareAndSet(false, true)) {
+      Thread t =
+          new Thread(
+              () -> {
+                try {
+                  waitFor();
+                } catch (InterruptedException e) {
+                  completion.completeExceptionally(e);
+                } catch (RuntimeException e) {
+                  completion.completeExceptionally(e);
+                }
+              },
+              "sandbox4j-completion");
+      t.setDaemon(true);
+      t.start();
+    }
+    return completion;
   }
 
   /**

@@ -9,6 +9,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
 import org.apiguardian.api.API;
 
 /**
@@ -31,6 +33,11 @@ public final class SandboxResult {
   private final List<NetworkEvent> networkEvents;
   private final List<String> notices;
   private final ChangeSet changeSet;
+  private final List<Denial> denials;
+  private final String launcher;
+  private final List<String> isolators;
+  private final OptionalLong peakMemoryBytes;
+  private final String peakMemorySource;
 
   private SandboxResult(Builder b) {
     this.changeSet = b.changeSet;
@@ -41,6 +48,11 @@ public final class SandboxResult {
     this.stderr = b.stderr.clone();
     this.networkEvents = List.copyOf(b.networkEvents);
     this.notices = List.copyOf(b.notices);
+    this.denials = List.copyOf(b.denials);
+    this.launcher = b.launcher;
+    this.isolators = List.copyOf(b.isolators);
+    this.peakMemoryBytes = b.peakMemoryBytes;
+    this.peakMemorySource = b.peakMemorySource;
   }
 
   public static Builder builder() {
@@ -57,7 +69,11 @@ public final class SandboxResult {
         .stderr(stderr)
         .networkEvents(networkEvents)
         .notices(notices)
-        .changeSet(changeSet);
+        .changeSet(changeSet)
+        .denials(denials)
+        .launcher(launcher)
+        .isolators(isolators)
+        .peakMemory(peakMemoryBytes, peakMemorySource);
   }
 
   /**
@@ -115,6 +131,43 @@ public final class SandboxResult {
     return notices;
   }
 
+  /**
+   * The accesses the policy refused: network destinations the proxy refused ({@link
+   * Denial.Source#OBSERVED}), then, when the command failed, paths its standard error named that
+   * the policy denies ({@link Denial.Source#INFERRED}; only when standard error was piped).
+   */
+  public List<Denial> denials() {
+    return denials;
+  }
+
+  /** The signal that ended the command: N when the exit code is 128+N (1..64) and no timeout. */
+  public OptionalInt signal() {
+    int n = exitCode - 128;
+    return !timedOut && n >= 1 && n <= 64 ? OptionalInt.of(n) : OptionalInt.empty();
+  }
+
+  /** The id of the launcher that started the command; empty in a result built by hand. */
+  public String launcher() {
+    return launcher;
+  }
+
+  /** The isolators that enforced the policy, as {@code backend/isolator}. */
+  public List<String> isolators() {
+    return isolators;
+  }
+
+  /** The command tree's peak memory, when something measured it ({@link #peakMemorySource()}). */
+  public OptionalLong peakMemoryBytes() {
+    return peakMemoryBytes;
+  }
+
+  /**
+   * What measured {@link #peakMemoryBytes()} ({@code cgroup memory.peak}, ...), or why nothing did.
+   */
+  public String peakMemorySource() {
+    return peakMemorySource;
+  }
+
   public String stdoutText() {
     return new String(stdout, StandardCharsets.UTF_8);
   }
@@ -151,7 +204,34 @@ public final class SandboxResult {
       return this;
     }
 
+    private List<Denial> denials = List.of();
+    private String launcher = "";
+    private List<String> isolators = List.of();
+    private OptionalLong peakMemoryBytes = OptionalLong.empty();
+    private String peakMemorySource = "not measured";
+
     private Builder() {}
+
+    public Builder denials(List<Denial> denials) {
+      this.denials = List.copyOf(denials);
+      return this;
+    }
+
+    public Builder launcher(String id) {
+      this.launcher = Objects.requireNonNull(id, "launcher");
+      return this;
+    }
+
+    public Builder isolators(List<String> names) {
+      this.isolators = List.copyOf(names);
+      return this;
+    }
+
+    public Builder peakMemory(OptionalLong bytes, String source) {
+      this.peakMemoryBytes = Objects.requireNonNull(bytes, "bytes");
+      this.peakMemorySource = Objects.requireNonNull(source, "source");
+      return this;
+    }
 
     public Builder networkEvents(List<NetworkEvent> events) {
       this.networkEvents = List.copyOf(events);

@@ -4,6 +4,7 @@ import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import org.apiguardian.api.API;
 
@@ -39,4 +40,17 @@ public interface SandboxProcess {
    * launch's isolators allow (see {@link io.sandbox4j.api.Feature#PROC_TREE_KILL}). Idempotent.
    */
   void killTree();
+
+  /**
+   * The peak memory of the command's tree once it has ended, when the launcher measured it ({@link
+   * #peakMemorySource()} says how); empty otherwise.
+   */
+  default OptionalLong peakMemoryBytes() {
+    return OptionalLong.empty();
+  }
+
+  /** What measured {@link #peakMemoryBytes()}, or why nothing did. */
+  default String peakMemorySource() {
+    return "not measured: this launcher does not report peak memory";
+  }
 }

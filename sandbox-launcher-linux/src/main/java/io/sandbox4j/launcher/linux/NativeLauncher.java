@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.apiguardian.api.API;
 
@@ -59,9 +60,11 @@ public final class NativeLauncher implements Launcher {
     refuseIfWritableBySandbox(launcher, spec);
     LinuxLaunchPlan plan =
         spec.findExtension(LinuxLaunchPlan.class).orElseGet(LinuxLaunchPlan::new);
+    Path usage = UsageReport.create();
+    spec.onCleanup(() -> UsageReport.delete(usage));
     String encoded;
     try {
-      encoded = PlanEncoder.encodeBase64(plan, spec.workingDirectory());
+      encoded = PlanEncoder.encodeBase64(plan, spec.workingDirectory(), Optional.of(usage));
     } catch (IllegalArgumentException e) {
       throw SandboxException.cannotSandbox("cannot encode the launch plan: " + e.getMessage(), e);
     }
@@ -74,7 +77,7 @@ public final class NativeLauncher implements Launcher {
     pb.redirectInput(spec.stdin());
     pb.redirectOutput(spec.stdout());
     pb.redirectError(spec.stderr());
-    return new NativeSandboxProcess(pb.start());
+    return new NativeSandboxProcess(pb.start(), usage);
   }
 
   /**

@@ -1,7 +1,9 @@
 package io.sandbox4j.launcher.linux;
 
 import io.sandbox4j.api.spi.JdkSandboxProcess;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -15,8 +17,33 @@ import java.util.concurrent.TimeUnit;
 final class NativeSandboxProcess extends JdkSandboxProcess {
   private static final int KILL_ROUNDS = 200;
 
-  NativeSandboxProcess(Process process) {
+  private final Path usage;
+  private UsageReport report;
+
+  NativeSandboxProcess(Process process, Path usage) {
     super(process);
+    this.usage = usage;
+  }
+
+  /** What the launcher wrote when it ended; read once, after the launcher has exited. */
+  private synchronized UsageReport report() {
+    if (report == null) {
+      if (process().isAlive()) {
+        return UsageReport.NONE_YET;
+      }
+      report = UsageReport.read(usage);
+    }
+    return report;
+  }
+
+  @Override
+  public OptionalLong peakMemoryBytes() {
+    return report().bytes();
+  }
+
+  @Override
+  public String peakMemorySource() {
+    return report().source();
   }
 
   @Override

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Encodes a {@link LinuxLaunchPlan} into the launcher's binary plan format, version 1 (see the
@@ -47,6 +48,7 @@ final class PlanEncoder {
   static final int T_TMPFS_INODES = 14;
   static final int T_OVERLAY = 15;
   static final int T_NET_RELAY = 20;
+  static final int T_USAGE = 21;
 
   static final int OPT_NEW_SESSION = 1;
   static final int OPT_LOOPBACK_UP = 2;
@@ -55,10 +57,23 @@ final class PlanEncoder {
 
   /** The plan in base64, as {@link #environment} splits it. */
   static String encodeBase64(LinuxLaunchPlan plan, Path workingDirectory) {
-    return Base64.getEncoder().encodeToString(encode(plan, workingDirectory));
+    return encodeBase64(plan, workingDirectory, Optional.empty());
+  }
+
+  /** As {@link #encodeBase64(LinuxLaunchPlan, Path)}, the launcher writing its usage report. */
+  static String encodeBase64(LinuxLaunchPlan plan, Path workingDirectory, Optional<Path> usage) {
+    return Base64.getEncoder().encodeToString(encode(plan, workingDirectory, usage));
   }
 
   static byte[] encode(LinuxLaunchPlan plan, Path workingDirectory) {
+    return encode(plan, workingDirectory, Optional.empty());
+  }
+
+  /**
+   * The plan's records; {@code usage}, an existing file, gets the run's peak memory ({@link
+   * UsageReport}).
+   */
+  static byte[] encode(LinuxLaunchPlan plan, Path workingDirectory, Optional<Path> usage) {
     Out out = new Out();
     out.bytes(new byte[] {'S', '4', 'J', VERSION});
     int ns = 0;
@@ -137,6 +152,7 @@ final class PlanEncoder {
       // mode 2: publish, no socket
       out.record(T_NET_RELAY, new Out().u16(port).u16(0).u8(2));
     }
+    usage.ifPresent(u -> out.record(T_USAGE, new Out().utf8(u.toAbsolutePath().toString())));
     byte[] encoded = out.toByteArray();
     if (encoded.length > MAX_PLAN_BYTES) {
       throw new IllegalArgumentException(
