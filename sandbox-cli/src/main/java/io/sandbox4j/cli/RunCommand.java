@@ -67,6 +67,7 @@ final class RunCommand implements Callable<Integer> {
             .withBackends(settings.backends())
             .withCallerEnvironment(env)
             .inheritIo();
+    RunReport.Target reportTarget = report == null ? null : RunReport.Target.before(report);
     try (SandboxExecution execution = sandbox.start(request)) {
       // If this JVM is told to stop (Ctrl-C, SIGTERM), the sandboxed tree goes with it.
       Thread killer = new Thread(execution::kill, "sandbox4j-kill-on-exit");
@@ -83,8 +84,8 @@ final class RunCommand implements Callable<Integer> {
           err.println("sandbox: " + line);
         }
         err.flush();
-        if (report != null) {
-          RunReport.write(report, policy, command, started, result, err);
+        if (reportTarget != null) {
+          RunReport.write(reportTarget, policy, command, started, result, err);
         }
         return result.exitCode();
       } finally {
