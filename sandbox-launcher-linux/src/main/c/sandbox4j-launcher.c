@@ -1003,7 +1003,10 @@ static int wait_for_child(pid_t child) {
  * host's unix socket (the filtering proxy): no host port is opened. The socket's directory is
  * opened before the mount namespace exists, and connect() goes through it (fchdir + a relative
  * name), so the sandbox's mounts (masks, tmpfs) never hide the socket. Bounded: RELAY_CONNS
- * connections at once (more wait in the listen backlog), two RELAY_BUF buffers each. */
+ * connections at once for the command's relays and RELAY_CONNS for the published ports (more wait
+ * in the listen backlog), two RELAY_BUF buffers each. Two pools, so that clients on the host
+ * holding a published port's connections cannot starve the command's way to the proxy, nor the
+ * command the published port. */
 #define RELAY_CONNS 64
 #define RELAY_BUF 65536
 struct half {
@@ -1014,9 +1017,18 @@ struct half {
 struct rconn {
   int a, b; /* a: the client inside; b: the unix socket */
   int handshake; /* waiting for the proxy's answer to our CONNECT */
+  int publish;   /* counted in the published ports' pool */
   struct half ab, ba;
 };
-static struct rconn *rconns[RELAY_CONNS];
+#define RCONNS (2 * RELAY_CONNS)
+static struct rconn *rconns[RCONNS];
+
+/* Open connections in one pool: the published ports' (1) or the command's relays' (0). */
+static int rconns_open(int publish) {
+  int n = 0;
+  for (int i = 0; i < RCONNS; i++) n += rconns[i] && rconns[i]->publish == publish;
+  return n;
+}
 
 /* Before any namespace exists: the relays' socket directories are opened, and the published
    ports' listeners are bound in the host's network namespace (a socket stays in the namespace it
@@ -1117,9 +1129,9 @@ static int inside_connect(const struct relay *r) {
 static void relay_accept(const struct relay *r, int lfd) {
   for (;;) {
     int slot = -1;
-    for (int i = 0; i < RELAY_CONNS && slot < 0; i++)
+    for (int i = 0; i < RCONNS && slot < 0; i++)
       if (!rconns[i]) slot = i;
-    if (slot < 0) return; /* full: the rest waits in the backlog */
+    if (slot < 0 || rconns_open(r->publish != 0) >= RELAY_CONNS) return; /* full: the rest waits in the backlog */
     int a = accept4(lfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
     if (a < 0) return;
     int b = r->publish ? inside_connect(r) : unix_connect(r);
@@ -1129,7 +1141,7 @@ static void relay_accept(const struct relay *r, int lfd) {
       close(a); /* the client sees the connection closed: the proxy is gone */
       continue;
     }
-    c->a = a, c->b = b;
+    c->a = a, c->b = b, c->publish = r->publish != 0;
     if (r->target) {
       int n = snprintf(c->ab.buf, RELAY_BUF, "CONNECT %s HTTP/1.1\r\nHost: %s\r\n\r\n", r->target, r->target);
       c->ab.n = (size_t)n;
@@ -1208,7 +1220,7 @@ static int relay_and_wait(pid_t child) {
     kill(child, SIGKILL);
     die_errno("network relay", "signalfd");
   }
-  struct pollfd fds[1 + 2 * MAX_RELAYS + 2 * RELAY_CONNS];
+  struct pollfd fds[1 + 2 * MAX_RELAYS + 2 * RCONNS];
   int code = EXIT_LAUNCHER, ended = 0;
   long long deadline = 0;
   for (;;) {
@@ -1229,16 +1241,16 @@ static int relay_and_wait(pid_t child) {
     while (waitpid(-1, &st, WNOHANG) > 0) {
     }
     int open_conns = 0;
-    for (int i = 0; i < RELAY_CONNS; i++) open_conns += rconns[i] != NULL;
+    for (int i = 0; i < RCONNS; i++) open_conns += rconns[i] != NULL;
     if (ended && (open_conns == 0 || now_ms() >= deadline)) break;
     if (!ended && getppid() != starter) kill(child, SIGKILL);
     int n = 0;
     fds[n++] = (struct pollfd){sfd, POLLIN, 0};
-    int room = open_conns < RELAY_CONNS;
+    int room[2] = {rconns_open(0) < RELAY_CONNS, rconns_open(1) < RELAY_CONNS};
     for (int i = 0; i < P.nrelays; i++)
       for (int k = 0; k < 2; k++)
-        fds[n++] = (struct pollfd){room && P.relays[i].lfd[k] >= 0 ? P.relays[i].lfd[k] : -1, POLLIN, 0};
-    for (int i = 0; i < RELAY_CONNS; i++) {
+        fds[n++] = (struct pollfd){room[P.relays[i].publish != 0] && P.relays[i].lfd[k] >= 0 ? P.relays[i].lfd[k] : -1, POLLIN, 0};
+    for (int i = 0; i < RCONNS; i++) {
       struct rconn *c = rconns[i];
       if (!c) continue;
       short ea = (short)((!c->ab.eof && c->ab.n == 0 ? POLLIN : 0) | (!c->handshake && c->ba.n > c->ba.off ? POLLOUT : 0));
@@ -1255,11 +1267,11 @@ static int relay_and_wait(pid_t child) {
     for (int i = 0; i < P.nrelays; i++)
       for (int k = 0; k < 2; k++)
         if (fds[1 + 2 * i + k].revents && P.relays[i].lfd[k] >= 0) relay_accept(&P.relays[i], P.relays[i].lfd[k]);
-    for (int i = 0; i < RELAY_CONNS; i++)
+    for (int i = 0; i < RCONNS; i++)
       if (rconns[i]) service(i);
   }
   if (!ended) kill(child, SIGKILL);
-  for (int i = 0; i < RELAY_CONNS; i++)
+  for (int i = 0; i < RCONNS; i++)
     if (rconns[i]) rconn_close(i);
   relay_close_fds();
   close(sfd);

@@ -84,6 +84,7 @@ final class RunCommand implements Callable<Integer> {
             .withBackends(settings.backends())
             .withCallerEnvironment(env)
             .inheritIo();
+    RunReport.Target reportTarget = report == null ? null : RunReport.Target.before(report);
     // Standard error passes through a pipe, unchanged and unbuffered, so that a copy can be
     // scanned for the paths the policy denied; a terminal stays the command's own.
     boolean scan = !CallerStderr.isTerminal();
@@ -114,8 +115,8 @@ final class RunCommand implements Callable<Integer> {
           }
         }
         err.flush();
-        if (report != null) {
-          RunReport.write(report, policy, settings.backends(), command, started, result, err);
+        if (reportTarget != null) {
+          RunReport.write(reportTarget, policy, settings.backends(), command, started, result, err);
         }
         return result.exitCode();
       } finally {

@@ -9,6 +9,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -99,27 +100,92 @@ final class RunReport {
   }
 
   /**
+   * Where a report goes, fixed before the command runs: the directory's real path then, and the
+   * file's name. The command may write where the report goes (the workspace): what it plants there
+   * (a link as the file, a link in place of the directory) must not send the report elsewhere.
+   *
+   * @param directory the real path of the file's directory before the run; null when it did not
+   *     exist then
+   */
+  record Target(Path file, Path directory) {
+    static Target before(Path file) {
+      Path absolute = file.toAbsolutePath().normalize();
+      Path directory;
+      try {
+        directory = absolute.getParent().toRealPath();
+      } catch (IOException e) {
+        directory = null;
+      }
+      return new Target(absolute, directory);
+    }
+  }
+
+  /**
    * Writes the report; a failure is a warning on {@code err}, not the run's exit code (the command
    * has run and its code is what the caller asked for).
    */
   static void write(
-      Path file,
+      Target target,
       SandboxPolicy policy,
       List<String> backends,
       List<String> command,
       Instant started,
       SandboxResult result,
       PrintWriter err) {
+    String json;
     try {
-      String json =
+      json =
           JsonMapper.builder()
               .build()
               .writerWithDefaultPrettyPrinter()
               .writeValueAsString(of(policy, backends, command, started, result));
-      Files.writeString(file, json + "\n");
-    } catch (IOException | RuntimeException e) {
-      err.println("sandbox: cannot write the run report " + file + ": " + e.getMessage());
+    } catch (RuntimeException e) {
+      err.println("sandbox: cannot write the run report " + target.file() + ": " + e.getMessage());
       err.flush();
+      return;
+    }
+    writeSafely(target, json + "\n", err);
+  }
+
+  /**
+   * Writes a new file in the directory resolved before the run and renames it over the name: a link
+   * (or a FIFO) planted as the file is replaced, never followed; a directory that now leads
+   * elsewhere is refused.
+   */
+  static void writeSafely(Target target, String text, PrintWriter err) {
+    Path tmp = null;
+    try {
+      if (target.directory() == null) {
+        throw new IOException("its directory did not exist before the run");
+      }
+      Path now = target.file().getParent().toRealPath();
+      if (!now.equals(target.directory())) {
+        throw new IOException(
+            "its directory now leads to "
+                + now
+                + ", not "
+                + target.directory()
+                + " as before the run (a link made during the run); not written");
+      }
+      tmp = Files.createTempFile(target.directory(), ".sandbox-report-", ".tmp");
+      Files.writeString(tmp, text);
+      Files.move(
+          tmp,
+          target.directory().resolve(target.file().getFileName()),
+          StandardCopyOption.ATOMIC_MOVE,
+          StandardCopyOption.REPLACE_EXISTING);
+      tmp = null;
+    } catch (IOException | RuntimeException e) {
+      err.println("sandbox: cannot write the run report " + target.file() + ": " + e.getMessage());
+      err.flush();
+    } finally {
+      if (tmp != null) {
+        try {
+          Files.deleteIfExists(tmp);
+        } catch (IOException e) {
+          // left behind next to the report
+        }
+      }
     }
   }
 }

@@ -219,7 +219,7 @@ public final class Values {
    * (the one place that knows the rules): host, *.suffix, host:port, host:*, IP literal, CIDR.
    */
   static String networkEntry(String what, String entry, boolean deny) {
-    String e = entry.trim();
+    String e = entry.strip(); // whitespace only: a control character is the parser's to refuse
     List<String> one = List.of(e);
     named(
         what, () -> deny ? NetworkRules.parse(List.of(), one) : NetworkRules.parse(one, List.of()));

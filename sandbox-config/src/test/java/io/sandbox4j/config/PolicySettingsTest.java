@@ -169,6 +169,18 @@ class PolicySettingsTest {
   }
 
   @Test
+  void aControlCharacterInANetworkEntryIsRefusedNotTrimmed() throws IOException {
+    Path file =
+        Files.writeString(
+            dir.resolve("p.toml"),
+            "version = 1\n[network]\nmode = \"allow\"\nallow = [\"a.example\\u0000\"]\n");
+    assertThatThrownBy(() -> PolicySettings.load(file))
+        .isInstanceOfSatisfying(SandboxException.class, e -> assertThat(e.exitCode()).isEqualTo(2))
+        .hasMessageContaining("line 4, key 'network.allow'")
+        .hasMessageContaining("character U+0000 at position 10 is not allowed");
+  }
+
+  @Test
   void aWrongVersionIsRejected() throws IOException {
     Path file = Files.writeString(dir.resolve("p.toml"), "version = 2\n");
     assertThatThrownBy(() -> PolicySettings.load(file)).hasMessageContaining("must be 1");

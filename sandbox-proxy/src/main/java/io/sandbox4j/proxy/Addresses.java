@@ -146,8 +146,8 @@ final class Addresses {
 
   /**
    * The IPv4 address an IPv6 form carries: IPv4-mapped ({@code ::ffff:a.b.c.d}), IPv4-compatible
-   * ({@code ::a.b.c.d}), NAT64 ({@code 64:ff9b::/96}, {@code 64:ff9b:1::/48}) and 6to4 ({@code
-   * 2002::/16}); empty for every other address.
+   * ({@code ::a.b.c.d}), IPv4-translated ({@code ::ffff:0:a.b.c.d}), NAT64 ({@code 64:ff9b::/96},
+   * {@code 64:ff9b:1::/48}) and 6to4 ({@code 2002::/16}); empty for every other address.
    */
   static Optional<Inet4Address> embeddedV4(InetAddress address) {
     byte[] b = address.getAddress();
@@ -160,6 +160,13 @@ final class Addresses {
     }
     if (zero80 && b[10] == 0 && b[11] == 0 && !allZero(b, 12, 14)) {
       return Optional.of(v4(b, 12)); // IPv4-compatible (:: and ::1 excluded)
+    }
+    if (allZero(b, 0, 8)
+        && (b[8] & 0xff) == 0xff
+        && (b[9] & 0xff) == 0xff
+        && b[10] == 0
+        && b[11] == 0) {
+      return Optional.of(v4(b, 12)); // IPv4-translated (SIIT, ::ffff:0:a.b.c.d)
     }
     if (b[0] == 0 && b[1] == 0x64 && (b[2] & 0xff) == 0xff && (b[3] & 0xff) == 0x9b) {
       if (allZero(b, 4, 12)) {
@@ -231,6 +238,12 @@ final class Addresses {
       if (a0 == 198 && (a1 & 0xfe) == 18) {
         return Optional.of("benchmarking (198.18.0.0/15)");
       }
+      if ((a0 == 192 && a1 == 0 && b[2] == 2)
+          || (a0 == 198 && a1 == 51 && (b[2] & 0xff) == 100)
+          || (a0 == 203 && a1 == 0 && (b[2] & 0xff) == 113)) {
+        // not globally reachable (IANA): where one is in use, it is a local network's
+        return Optional.of("documentation (192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24)");
+      }
       if (a0 >= 224 && a0 <= 239) {
         return Optional.of("multicast");
       }
@@ -261,6 +274,13 @@ final class Addresses {
     }
     if (b0 == 0xff) {
       return Optional.of("multicast");
+    }
+    if ((b0 == 0x20 && b1 == 0x01 && (b[2] & 0xff) == 0x0d && (b[3] & 0xff) == 0xb8)
+        || (b0 == 0x3f && b1 == 0xff && (b[2] & 0xf0) == 0)) {
+      return Optional.of("documentation (2001:db8::/32, 3fff::/20)");
+    }
+    if (b0 == 0x01 && b1 == 0 && allZero(b, 2, 8)) {
+      return Optional.of("discard-only (100::/64)");
     }
     return Optional.empty();
   }

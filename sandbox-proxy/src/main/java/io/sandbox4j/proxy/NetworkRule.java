@@ -76,6 +76,18 @@ public final class NetworkRule {
     if (entry == null || entry.isBlank()) {
       throw SandboxException.invalid(list + " entry is empty");
     }
+    for (int i = 0; i < entry.length(); i++) {
+      char c = entry.charAt(i);
+      if (c < 0x20 || c > 0x7e) {
+        throw bad(
+            list,
+            entry.replaceAll("[\\p{Cntrl}\\u0080-\\u009f]", "?"),
+            String.format(
+                "character U+%04X at position %d is not allowed (printable ASCII only; write"
+                    + " international names in their xn-- form)",
+                (int) c, i + 1));
+      }
+    }
     String s = entry.strip();
     String hostPart;
     String portPart = null;
@@ -131,6 +143,7 @@ public final class NetworkRule {
     if (host.startsWith("*.")) {
       String suffix = host.substring(2);
       checkName(list, entry, suffix);
+      checkNotNumeric(list, entry, suffix);
       if (suffix.indexOf('.') < 0) {
         throw bad(
             list, entry, "'*." + suffix + "' would match a whole top-level domain; name a domain");
@@ -141,10 +154,23 @@ public final class NetworkRule {
       throw bad(list, entry, "'*' is only allowed as the first label, as in '*.example.com'");
     }
     checkName(list, entry, host);
-    if (host.chars().allMatch(c -> (c >= '0' && c <= '9') || c == '.')) {
-      throw bad(list, entry, "not a valid IPv4 address (write four decimal octets: 192.0.2.7)");
-    }
+    checkNotNumeric(list, entry, host);
     return new NetworkRule(entry, Kind.NAME, host, null, 0, ports);
+  }
+
+  /**
+   * Refuses a name whose last label is a number (decimal or {@code 0x} hex): resolvers and URL
+   * parsers read {@code 127.1}, {@code 2130706433} or {@code 0x7f000001} as an IPv4 address, and no
+   * top-level domain is numeric.
+   */
+  private static void checkNotNumeric(String list, String entry, String name) {
+    String last = name.substring(name.lastIndexOf('.') + 1);
+    if (last.matches("[0-9]+|0x[0-9a-f]*")) {
+      throw bad(
+          list,
+          entry,
+          "not a valid IPv4 address and not a host name (write four decimal octets: 192.0.2.7)");
+    }
   }
 
   private static NetworkRule cidr(

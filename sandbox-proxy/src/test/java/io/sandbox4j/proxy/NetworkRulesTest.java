@@ -97,6 +97,12 @@ class NetworkRulesTest {
         "bücher.example      | xn-- form",
         "127.1               | not a valid IPv4 address",
         "1.2.3.256           | not a valid IPv4 address",
+        "0x7f000001          | not a valid IPv4 address",
+        "0x7f.0.0.1          | not a valid IPv4 address",
+        "2130706433:80       | not a valid IPv4 address",
+        "*.example.0x        | not a valid IPv4 address",
+        "\u212Aample.com     | character U+212A at position 1 is not allowed",
+        "exam\u00A0ple.com   | character U+00A0 at position 5",
         "[::1                | '[' without ']'",
         "[::1]x              | expected ':PORT' after ']'",
         "10.0.0.1/8          | host bits are set; the block is 10.0.0.0/8",
@@ -112,6 +118,19 @@ class NetworkRulesTest {
         .hasMessageContaining("network allow-list entry")
         .hasMessageContaining(entry.isEmpty() ? "" : "'" + entry + "'")
         .hasMessageContaining(why.strip());
+  }
+
+  @Test
+  void controlCharactersAreRefusedAndNotPrinted() {
+    for (String entry : List.of("a.com\u0000", "\u0000a.com", "a.com\u001b[31m", "a.c\u009bom")) {
+      assertThatThrownBy(() -> NetworkRules.parse(List.of(entry), List.of()))
+          .isInstanceOfSatisfying(
+              SandboxException.class, e -> assertThat(e.exitCode()).isEqualTo(2))
+          .hasMessageContaining("is not allowed (printable ASCII only")
+          .hasMessageNotContaining("\u0000")
+          .hasMessageNotContaining("\u001b")
+          .hasMessageNotContaining("\u009b");
+    }
   }
 
   @Test
@@ -132,8 +151,10 @@ class NetworkRulesTest {
           .with("nat64.example", "64:ff9b::a9fe:a9fe")
           .with("private.example", "10.1.2.3")
           .with("mixed.example", "127.0.0.1", "93.184.216.40")
-          .with("self.example", "198.51.100.9")
-          .with("registry.corp", "10.9.8.7");
+          .with("self.example", "93.184.216.9")
+          .with("registry.corp", "10.9.8.7")
+          .with("gateway.example", "192.0.2.1", "2001:db8::1")
+          .with("siit.example", "::ffff:0:127.0.0.1");
 
   private static final NetworkRules RULES =
       NetworkRules.parse(
@@ -154,6 +175,8 @@ class NetworkRulesTest {
               "mixed.example",
               "self.example",
               "registry.corp",
+              "gateway.example",
+              "siit.example",
               "10.9.0.0/16:443"),
           List.of("evil.example.com", "203.0.113.66", "192.0.2.0/24:443"));
 
@@ -194,9 +217,11 @@ class NetworkRulesTest {
         "nat64.example         | 80   | false   |                     | embedded in 64:ff9b::a9fe:a9fe        | 64:ff9b::a9fe:a9fe",
         "private.example       | 443  | false   |                     | 10.1.2.3 is private                   | 10.1.2.3",
         "mixed.example         | 443  | true    | mixed.example       | allowed by                            | 93.184.216.40",
-        "self.example          | 443  | false   |                     | 198.51.100.9 is an address of this host | 198.51.100.9",
+        "self.example          | 443  | false   |                     | 93.184.216.9 is an address of this host | 93.184.216.9",
         "registry.corp         | 443  | true    | registry.corp       | allowed by 'registry.corp'            | 10.9.8.7",
         "registry.corp         | 80   | false   |                     | 10.9.8.7 is private                   | 10.9.8.7",
+        "gateway.example       | 80   | false   |                     | 192.0.2.1 is documentation            | 192.0.2.1",
+        "siit.example          | 443  | false   |                     | loopback, embedded in ::ffff:0:7f00:1 | ::ffff:0:7f00:1",
         "bad host              | 80   | false   |                     | is not a host name or IP address      |",
         "example.com           | 0    | false   |                     | port 0 is not in 1..65535             |",
       })
@@ -205,7 +230,7 @@ class NetworkRulesTest {
       throws UnknownHostException {
     Decision d =
         RULES.decide(
-            host.strip(), port, DNS, Set.of(Addresses.parseLiteral("198.51.100.9").orElseThrow()));
+            host.strip(), port, DNS, Set.of(Addresses.parseLiteral("93.184.216.9").orElseThrow()));
     assertThat(d.allowed()).as(d.toString()).isEqualTo(allowed);
     assertThat(d.ruleEntry().orElse(null)).as(d.toString()).isEqualTo(rule);
     assertThat(d.reason()).contains(reason.strip());

@@ -79,11 +79,95 @@ final class PublishScenarios {
                 + " refused",
             PublishScenarios::loopbackOnly)
         .row(
+            "hostClientsHoldingThePublishedPortDoNotStarveTheProxy",
+            "the host holds 70 idle connections to the published port (the server inside keeps"
+                + " them); the command still gets a CONNECT through the proxy to a listed listener",
+            PublishScenarios::noStarvation)
+        .row(
             "publishingAPortInUseOnTheHostIsRefusedNamingIt",
             "the host already listens on 127.0.0.1:PORT; a run publishing PORT ends with exit 125"
                 + " naming the port, and the command never runs",
             PublishScenarios::portInUse)
         .scenarios();
+  }
+
+  /** The relay's connections to the command's relays and to the published ports at once. */
+  private static final int RELAY_CONNS = 64;
+
+  /**
+   * The server inside ($1 published port, $2 listed port) answers 'r' on each connection and keeps
+   * it; once it holds $3 (or after 20 s) it asks the proxy for a tunnel to 127.0.0.1:$2.
+   */
+  private static final String HOLDER =
+      "import socket,sys,time,os\n"
+          + "p,l,want=int(sys.argv[1]),int(sys.argv[2]),int(sys.argv[3])\n"
+          + "s=socket.socket(); s.setsockopt(socket.SOL_SOCKET,socket.SO_REUSEADDR,1)\n"
+          + "s.bind(('127.0.0.1',p)); s.listen(128); s.settimeout(0.5)\n"
+          + "held=[]; end=time.time()+20\n"
+          + "while len(held)<want and time.time()<end:\n"
+          + "  try:\n"
+          + "    c,_=s.accept(); c.sendall(b'r'); held.append(c)\n"
+          + "  except OSError: pass\n"
+          + "print('held',len(held),flush=True)\n"
+          + "proxy=int(os.environ['http_proxy'].rsplit(':',1)[1])\n"
+          + "c=socket.create_connection(('127.0.0.1',proxy),timeout=10)\n"
+          + "c.sendall(b'CONNECT 127.0.0.1:%d HTTP/1.1\\r\\n\\r\\n'%l)\n"
+          + "try: print('proxy:',c.recv(64).split(b'\\r\\n')[0].decode(),flush=True)\n"
+          + "except OSError as e: print('proxy: no answer',e,flush=True)\n";
+
+  private static void noStarvation(ScenarioContext ctx) throws Exception {
+    ctx.requireTool("python3");
+    int port = freePort();
+    Listeners.Tcp listed = ctx.closeLater(new Listeners.Tcp(loopback()));
+    NetworkPolicy network =
+        NetworkPolicy.allowRules(List.of("127.0.0.1:" + listed.port()), List.of())
+            .withPublish(List.of(port));
+    List<Socket> held = new java.util.ArrayList<>();
+    try (SandboxExecution ex =
+        ctx.start(
+            ctx.policy().network(network).build(),
+            ctx.python(
+                HOLDER,
+                String.valueOf(port),
+                String.valueOf(listed.port()),
+                String.valueOf(RELAY_CONNS)))) {
+      long end = System.nanoTime() + READY.toNanos();
+      while (held.size() < RELAY_CONNS && System.nanoTime() < end && ex.isAlive()) {
+        Socket c = new Socket();
+        try {
+          c.connect(new InetSocketAddress(loopback(), port), 3000);
+          c.setSoTimeout(3000);
+          if (c.getInputStream().read() == 'r') {
+            held.add(c);
+            continue;
+          }
+        } catch (IOException e) {
+          // not listening yet inside, or the relay is full
+        }
+        c.close();
+        Thread.sleep(50);
+      }
+      for (int i = 0; i < 6; i++) { // more than the pool: these wait in the backlog
+        Socket c = new Socket();
+        held.add(c);
+        c.connect(new InetSocketAddress(loopback(), port), 3000);
+      }
+      Optional<SandboxResult> r = ex.waitFor(Duration.ofSeconds(40));
+      ctx.check(r.isPresent(), "the sandboxed command did not end");
+      String out = new String(ex.stdout().readAllBytes(), StandardCharsets.UTF_8).strip();
+      ctx.check(
+          out.contains("held " + RELAY_CONNS),
+          "the server inside did not get the host's connections: " + out + "; " + excerpt(r.get()));
+      ctx.check(
+          out.contains("proxy: HTTP/1.1 200"),
+          "with the published port's connections held, the command's CONNECT through the proxy"
+              + " got no tunnel: "
+              + out.replace('\n', ' '));
+    } finally {
+      for (Socket c : held) {
+        c.close();
+      }
+    }
   }
 
   private static void portInUse(ScenarioContext ctx) throws Exception {
