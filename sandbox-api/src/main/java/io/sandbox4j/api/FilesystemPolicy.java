@@ -25,6 +25,9 @@ import org.apiguardian.api.API;
  * @param privateTmp whether the command gets a private temporary directory
  * @param systemWriteOptIns system directories (see {@link SystemRoots}) that may be writable roots
  *     all the same: the explicit opt-in; it makes nothing writable by itself
+ * @param readGrants paths that stay readable even inside a private home; unlike {@code readAllow}
+ *     they do not turn reads into an allow-list (toolchain profiles grant their read-only
+ *     directories this way)
  */
 @API(status = EXPERIMENTAL, since = "0.1")
 public record FilesystemPolicy(
@@ -35,7 +38,8 @@ public record FilesystemPolicy(
     List<Path> writeDeny,
     List<String> protectedNames,
     boolean privateTmp,
-    List<Path> systemWriteOptIns) {
+    List<Path> systemWriteOptIns,
+    List<Path> readGrants) {
 
   /** The relative paths that stay read-only inside every writable root unless a policy says so. */
   public static final List<String> DEFAULT_PROTECTED_NAMES =
@@ -63,6 +67,28 @@ public record FilesystemPolicy(
         List.of());
   }
 
+  /** As the canonical constructor, without read grants. */
+  public FilesystemPolicy(
+      Path workspace,
+      List<Path> writableRoots,
+      List<Path> readAllow,
+      List<Path> readDeny,
+      List<Path> writeDeny,
+      List<String> protectedNames,
+      boolean privateTmp,
+      List<Path> systemWriteOptIns) {
+    this(
+        workspace,
+        writableRoots,
+        readAllow,
+        readDeny,
+        writeDeny,
+        protectedNames,
+        privateTmp,
+        systemWriteOptIns,
+        List.of());
+  }
+
   public FilesystemPolicy {
     workspace = Paths.absolute("workspace", workspace);
     writableRoots = Paths.absoluteList("allow-write", writableRoots);
@@ -71,6 +97,7 @@ public record FilesystemPolicy(
     writeDeny = Paths.absoluteList("deny-write", writeDeny);
     protectedNames = List.copyOf(protectedNames);
     systemWriteOptIns = Paths.absoluteList("allow-system-write", systemWriteOptIns);
+    readGrants = Paths.absoluteList("grant-read", readGrants);
     if (writableRoots.contains(ROOT) || workspace.equals(ROOT)) {
       // "/" holds /proc, /sys and /dev, which stay read-only even when "/" is opted in
       List<Path> deny = new ArrayList<>(writeDeny);

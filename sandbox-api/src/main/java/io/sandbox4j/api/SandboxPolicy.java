@@ -172,6 +172,7 @@ public record SandboxPolicy(
     b.protectedNames.addAll(filesystem.protectedNames());
     b.privateTmp = filesystem.privateTmp();
     b.systemWriteOptIns.addAll(filesystem.systemWriteOptIns());
+    b.readGrants.addAll(filesystem.readGrants());
     b.network = network;
     b.envPass.clear();
     b.envPass.addAll(process.envPass());
@@ -194,6 +195,7 @@ public record SandboxPolicy(
         new ArrayList<>(FilesystemPolicy.DEFAULT_PROTECTED_NAMES);
     private boolean privateTmp = true;
     private final List<Path> systemWriteOptIns = new ArrayList<>();
+    private final List<Path> readGrants = new ArrayList<>();
     private NetworkPolicy network = NetworkPolicy.NONE;
     private final List<String> envPass = new ArrayList<>(ProcessPolicy.DEFAULT_ENV_PASS);
     private final Map<String, String> envSet = new LinkedHashMap<>();
@@ -216,6 +218,17 @@ public record SandboxPolicy(
 
     public Builder allowRead(Path p) {
       readAllow.add(p);
+      return this;
+    }
+
+    /**
+     * Keeps {@code p} readable even inside a private (hidden) home directory. Unlike {@link
+     * #allowRead} it does not turn reads into an allow-list: everything else stays as the policy
+     * says. Toolchain profiles grant their read-only directories (toolchains, caches they only
+     * read) this way.
+     */
+    public Builder grantRead(Path p) {
+      readGrants.add(p);
       return this;
     }
 
@@ -324,7 +337,8 @@ public record SandboxPolicy(
               writeDeny,
               protectedNames,
               privateTmp,
-              systemWriteOptIns);
+              systemWriteOptIns,
+              readGrants);
       ProcessPolicy proc =
           new ProcessPolicy(envPass, envSet, Optional.ofNullable(workingDirectory));
       return new SandboxPolicy(fs, network, proc, resources);
