@@ -45,6 +45,10 @@ final class ExplainCommand implements Callable<Integer> {
     PolicySettings settings = options.settings(context.workingDirectory());
     SandboxPolicy policy = settings.resolve(env);
     printPolicy(out, policy, env);
+    if (!settings.profileReport().isEmpty()) {
+      out.println("profiles (why each was chosen; each grant with where it was read):");
+      settings.profileReport().forEach(line -> out.println("  " + line));
+    }
     out.println();
     List<String> backends = settings.backends();
     out.println("backends: " + (backends.isEmpty() ? "automatic" : String.join(", ", backends)));
