@@ -303,11 +303,7 @@ final class ToolchainProfiles {
       grants.add(new ProfileGrant(profile, Kind.WRITE, p.toString(), source));
     } else {
       grants.add(
-          new ProfileGrant(
-              profile,
-              Kind.NOTE,
-              p.toString(),
-              source + ": absent, not granted"));
+          new ProfileGrant(profile, Kind.NOTE, p.toString(), source + ": absent, not granted"));
     }
   }
 
