@@ -60,7 +60,13 @@ final class RunCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Map<String, String> env = context.environment();
     PolicySettings settings = options.settings(context.workingDirectory());
-    SandboxPolicy policy = settings.resolve(env);
+    try (GitIdentity git = GitIdentity.apply(settings.resolve(env), env)) {
+      return run(settings, git.policy(), env);
+    }
+  }
+
+  private int run(PolicySettings settings, SandboxPolicy policy, Map<String, String> env)
+      throws Exception {
     Sandbox sandbox = context.sandbox();
     SandboxRequest request =
         SandboxRequest.of(policy, command)
