@@ -153,7 +153,8 @@ final class Resolution {
     if (profiles.isEmpty()) {
       return;
     }
-    ToolchainProfiles tp = new ToolchainProfiles(callerEnvironment, workspace, probe);
+    ToolchainProfiles tp =
+        new ToolchainProfiles(callerEnvironment, workspace, probe, networkMode.equals("allow"));
     Map<String, String> chosen = tp.choose(profiles);
     if (chosen.isEmpty()) {
       profileReport.add("auto: no marker file in the workspace; no profile chosen");

@@ -34,9 +34,12 @@ final class ToolConfigs {
   /** Larger configuration files are not read (a settings.xml or pip.conf is a few KiB). */
   private static final long MAX_BYTES = 1 << 20;
 
-  /** npm: {@code npm_config_registry}, the workspace's then the user's .npmrc, then npm itself. */
+  /**
+   * npm: {@code npm_config_registry}, the workspace's then the user's .npmrc, then (when {@code
+   * ask}) npm itself, which takes about a second to answer.
+   */
   static Optional<Found> npmRegistry(
-      Map<String, String> env, Path home, Path workspace, ToolProbe probe) {
+      Map<String, String> env, Path home, Path workspace, ToolProbe probe, boolean ask) {
     for (String name : List.of("npm_config_registry", "NPM_CONFIG_REGISTRY")) {
       String v = env.get(name);
       if (v != null && !v.isBlank()) {
@@ -62,7 +65,7 @@ final class ToolConfigs {
         }
       }
     }
-    if (probe.onPath("npm")) {
+    if (ask && probe.onPath("npm")) {
       return probe
           .firstLine(List.of("npm", "config", "get", "registry"), Duration.ofSeconds(5))
           .filter(v -> v.contains("://"))

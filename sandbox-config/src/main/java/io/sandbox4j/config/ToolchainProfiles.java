@@ -49,15 +49,20 @@ final class ToolchainProfiles {
   private final Path home;
   private final Path workspace;
   private final ToolProbe probe;
+  private final boolean networkAllowList;
   private final List<ProfileGrant> grants = new ArrayList<>();
   private String profile;
 
   /**
    * @param env the caller's environment ({@code HOME} and the tools' variables)
    * @param workspace the workspace, whose files {@code auto} looks at
+   * @param networkAllowList whether the network mode is an allow-list: only then is a tool asked
+   *     for its default registry (a file that names one is read either way)
    */
-  ToolchainProfiles(Map<String, String> env, Path workspace, ToolProbe probe) {
+  ToolchainProfiles(
+      Map<String, String> env, Path workspace, ToolProbe probe, boolean networkAllowList) {
     this.env = env;
+    this.networkAllowList = networkAllowList;
     this.workspace = workspace;
     this.probe = probe;
     String h = env.get("HOME");
@@ -155,14 +160,19 @@ final class ToolchainProfiles {
     write(inHome(".cache/pnpm"), "pnpm metadata cache");
     write(envPath("COREPACK_HOME").orElse(inHome(".cache/node/corepack")), "corepack");
     if (home != null) {
-      ToolConfigs.npmRegistry(env, home, workspace, probe)
-          .ifPresent(
+      ToolConfigs.npmRegistry(env, home, workspace, probe, networkAllowList)
+          .ifPresentOrElse(
               r -> {
                 // ~/.npmrc stays unreadable (it holds tokens): the registry alone is passed on
                 grants.add(
                     new ProfileGrant(
                         profile, Kind.SET_ENV, "npm_config_registry=" + r.url(), r.source()));
                 net(r);
+              },
+              () -> {
+                if (!networkAllowList) {
+                  note("npm config get registry", "not asked: the network mode is no allow-list");
+                }
               });
     }
   }

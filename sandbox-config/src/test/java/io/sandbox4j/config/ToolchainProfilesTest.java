@@ -54,7 +54,7 @@ class ToolchainProfilesTest {
   }
 
   private List<ProfileGrant> grants(String profile) {
-    return new ToolchainProfiles(env, ws, probe).grants(profile);
+    return new ToolchainProfiles(env, ws, probe, true).grants(profile);
   }
 
   private static List<String> of(List<ProfileGrant> grants, Kind kind) {
@@ -75,13 +75,14 @@ class ToolchainProfilesTest {
     Files.writeString(ws.resolve("mvnw"), "");
     Files.writeString(ws.resolve("requirements-dev.txt"), "");
     Files.writeString(ws.resolve("go.mod"), "");
-    Map<String, String> chosen = new ToolchainProfiles(env, ws, probe).choose(List.of("auto"));
+    Map<String, String> chosen =
+        new ToolchainProfiles(env, ws, probe, true).choose(List.of("auto"));
     assertThat(chosen)
         .containsExactly(
             Map.entry("java", "mvnw in the workspace"),
             Map.entry("python", "requirements-dev.txt in the workspace"),
             Map.entry("go", "go.mod in the workspace"));
-    assertThat(new ToolchainProfiles(env, ws, probe).choose(List.of("rust", "auto")))
+    assertThat(new ToolchainProfiles(env, ws, probe, true).choose(List.of("rust", "auto")))
         .containsEntry("rust", "named in the policy")
         .doesNotContainKey("node");
   }
@@ -134,6 +135,11 @@ class ToolchainProfilesTest {
     assertThat(of(g, Kind.NET)).containsExactly("npm.mirror.test:4873");
     assertThat(g.stream().filter(x -> x.kind() == Kind.NET).findFirst().orElseThrow().source())
         .isEqualTo("npm config get registry");
+    probed.clear();
+    List<ProfileGrant> withoutAllowList =
+        new ToolchainProfiles(env, ws, probe, false).grants("node");
+    assertThat(probed).as("npm is asked only for an allow-list").isEmpty();
+    assertThat(of(withoutAllowList, Kind.SET_ENV)).isEmpty();
   }
 
   @Test
