@@ -39,7 +39,16 @@ final class GitIdentity implements AutoCloseable {
         || policy.process().envPass().contains("GIT_CONFIG_GLOBAL")) {
       return new GitIdentity(policy, null, List.of());
     }
-    Path h = Path.of(home);
+    Path h = Path.of(home).normalize();
+    if (policy.filesystem().privateTmp()
+        && (h.startsWith("/tmp") || h.startsWith("/var/tmp"))
+        && policy.filesystem().allWritableRoots().stream().noneMatch(h::startsWith)) {
+      // the private /tmp would hide the copy, and git fails on a GIT_CONFIG_GLOBAL it cannot read
+      return new GitIdentity(
+          policy,
+          null,
+          List.of("git identity: HOME " + h + " is hidden by the private /tmp; no copy made"));
+    }
     try {
       Path parent = Files.createDirectories(h.resolve(".cache/sandbox4j/git"));
       Path dir =
@@ -73,6 +82,11 @@ final class GitIdentity implements AutoCloseable {
   /** What was left out of the copy (entry names only), for --verbose or the report. */
   List<String> notes() {
     return notes;
+  }
+
+  /** Why no copy was made, if none was: worth a line on stderr. */
+  List<String> problems() {
+    return notes.stream().filter(n -> n.startsWith("git identity:")).toList();
   }
 
   @Override

@@ -61,6 +61,7 @@ final class RunCommand implements Callable<Integer> {
     Map<String, String> env = context.environment();
     PolicySettings settings = options.settings(context.workingDirectory());
     try (GitIdentity git = GitIdentity.apply(settings.resolve(env), env)) {
+      git.problems().forEach(p -> spec.commandLine().getErr().println("sandbox: " + p));
       return run(settings, git.policy(), env);
     }
   }

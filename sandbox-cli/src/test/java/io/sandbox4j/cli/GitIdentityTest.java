@@ -50,6 +50,15 @@ class GitIdentityTest {
   }
 
   @Test
+  void aHomeThePrivateTmpHidesGetsNoCopyRatherThanAnUnreadableOne() {
+    SandboxPolicy policy = SandboxPolicy.defaults(dir);
+    try (GitIdentity g = GitIdentity.apply(policy, Map.of("HOME", "/tmp/elsewhere/home"))) {
+      assertThat(g.policy()).isSameAs(policy);
+      assertThat(g.notes()).singleElement().asString().contains("hidden by the private /tmp");
+    }
+  }
+
+  @Test
   void aUserGivenGitConfigGlobalIsLeftAlone() {
     SandboxPolicy policy =
         SandboxPolicy.builder(dir).setEnv("GIT_CONFIG_GLOBAL", "/dev/null").build();
