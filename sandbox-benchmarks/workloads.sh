@@ -139,7 +139,10 @@ selected="$*"
 # the sandbox's own start-up is not part of any workload: build the CLI first
 "$sandbox" --version >/dev/null || exit 125
 
-workload maven-offline java make_maven ./mvnw -B -o -q -pl "$modules" verify
+# sandbox-proxy's own tests listen on unix sockets, which the default network policy (none) refuses
+# inside the sandbox: the module is compiled and checked, its tests are left out (both ways)
+workload maven-offline java make_maven ./mvnw -B -o -q -pl "$modules" verify \
+  -Dtest='!io.sandbox4j.proxy.**' -Dsurefire.failIfNoSpecifiedTests=false
 workload npm-test npm make_node npm test
 workload python-unittest python3 make_python python3 -m unittest discover -s tests -v
 workload cargo-test-offline cargo make_rust cargo test --offline
@@ -149,5 +152,6 @@ echo "| workload | outside | time | inside (--profile auto) | time | ratio |"
 echo "| --- | --- | --- | --- | --- | --- |"
 printf "$rows"
 echo
-echo "maven-offline: ./mvnw -B -o -q -pl $modules verify (compile, tests, checks) on a copy of HEAD"
+echo "maven-offline: ./mvnw -B -o -q -pl $modules verify -Dtest='!io.sandbox4j.proxy.**'" \
+  "-Dsurefire.failIfNoSpecifiedTests=false (compile, tests but sandbox-proxy's, checks) on a copy of HEAD"
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) at the end; $(uname -sr)"

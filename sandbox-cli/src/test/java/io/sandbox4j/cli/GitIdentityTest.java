@@ -33,9 +33,9 @@ class GitIdentityTest {
 
   @Test
   void thePolicyNamesAReadOnlyGrantedCopyThatIsRemovedAfterTheRun() throws Exception {
-    Path home = Files.createDirectories(dir.resolve("home"));
-    Files.writeString(home.resolve(".gitconfig"), GITCONFIG);
     Path ws = Files.createDirectories(dir.resolve("ws"));
+    Path home = Files.createDirectories(ws.resolve("home"));
+    Files.writeString(home.resolve(".gitconfig"), GITCONFIG);
     SandboxPolicy policy = SandboxPolicy.defaults(ws);
     Path copy;
     try (GitIdentity g = GitIdentity.apply(policy, Map.of("HOME", home.toString()))) {
@@ -44,7 +44,8 @@ class GitIdentityTest {
       assertThat(g.policy().filesystem().readGrants()).containsExactly(copy.getParent());
       assertThat(Files.readString(copy)).contains("Ada Example").doesNotContain("ghp_", "SECRET");
       assertThat(g.notes()).anySatisfy(n -> assertThat(n).contains("credential.helper"));
-      assertThat(g.policy().filesystem().protectedPaths()).doesNotContain(copy.getParent());
+      // the home lies in the workspace here: the copy is kept read-only there
+      assertThat(g.policy().filesystem().protectedPaths()).contains(copy.getParent());
     }
     assertThat(copy.getParent()).doesNotExist();
   }

@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.apiguardian.api.API;
 
 /**
  * The user's global git configuration as the sandbox may see it: identity and ordinary settings,
@@ -28,6 +29,7 @@ import java.util.regex.Pattern;
  * whose key or value looks like a credential (userinfo in a URL, a token-shaped value, a key named
  * token, password or secret). A file this parser cannot read exactly gives an empty copy.
  */
+@API(status = API.Status.INTERNAL, since = "0.1")
 public final class GlobalGitConfig {
   private GlobalGitConfig() {}
 
