@@ -12,6 +12,8 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
@@ -21,6 +23,7 @@ import picocli.CommandLine;
  * what the command can read. The fake home lies in the workspace (the real user's files are never
  * read; a home under the host's /tmp would be hidden by the private /tmp).
  */
+@EnabledOnOs(value = OS.LINUX, disabledReason = "git's global configuration and the private /tmp as on Linux")
 class GitIdentityTest {
   @TempDir Path dir;
 

@@ -50,7 +50,6 @@ class ToolchainProfilesTest {
     home = Files.createDirectories(dir.resolve("home/u"));
     ws = Files.createDirectories(dir.resolve("work/project"));
     env.put("HOME", home.toString());
-    env.put("PATH", "/usr/bin");
   }
 
   private List<ProfileGrant> grants(String profile) {

@@ -7,8 +7,11 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 
+@EnabledOnOs(value = OS.LINUX, disabledReason = "git is looked for at /usr/bin/git")
 class GlobalGitConfigTest {
   @TempDir Path dir;
 
