@@ -23,7 +23,9 @@ import picocli.CommandLine;
  * what the command can read. The fake home lies in the workspace (the real user's files are never
  * read; a home under the host's /tmp would be hidden by the private /tmp).
  */
-@EnabledOnOs(value = OS.LINUX, disabledReason = "git's global configuration and the private /tmp as on Linux")
+@EnabledOnOs(
+    value = OS.LINUX,
+    disabledReason = "git's global configuration and the private /tmp as on Linux")
 class GitIdentityTest {
   @TempDir Path dir;
 
