@@ -16,8 +16,8 @@ import java.util.stream.Stream;
  * Git identity without secrets: a sanitized, read-only copy of the user's global git configuration
  * ({@link GlobalGitConfig}) in a per-run directory under {@code ~/.cache/sandbox4j/git}, outside
  * every writable root, granted read-only and named by {@code GIT_CONFIG_GLOBAL}. The directory is
- * removed after the run. Without a home, or when the user sets {@code GIT_CONFIG_GLOBAL} with
- * {@code --env}, the policy is left as it is.
+ * removed after the run. Without a home or a global configuration, or when the user sets {@code
+ * GIT_CONFIG_GLOBAL} with {@code --env}, the policy is left as it is.
  */
 final class GitIdentity implements AutoCloseable {
   private final SandboxPolicy policy;
@@ -48,6 +48,9 @@ final class GitIdentity implements AutoCloseable {
           policy,
           null,
           List.of("git identity: HOME " + h + " is hidden by the private /tmp; no copy made"));
+    }
+    if (GlobalGitConfig.globalFiles(env, h).stream().noneMatch(Files::isRegularFile)) {
+      return new GitIdentity(policy, null, List.of()); // no global configuration to copy
     }
     try {
       Path parent = Files.createDirectories(h.resolve(".cache/sandbox4j/git"));

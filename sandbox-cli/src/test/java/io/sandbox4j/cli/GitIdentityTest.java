@@ -65,6 +65,18 @@ class GitIdentityTest {
   }
 
   @Test
+  void withoutAGlobalConfigurationNothingIsWritten() throws Exception {
+    Path ws = Files.createDirectories(dir.resolve("ws"));
+    Path home = Files.createDirectories(ws.resolve("home"));
+    SandboxPolicy policy = SandboxPolicy.defaults(ws);
+    try (GitIdentity g = GitIdentity.apply(policy, Map.of("HOME", home.toString()))) {
+      assertThat(g.policy()).isSameAs(policy);
+      assertThat(g.problems()).isEmpty();
+    }
+    assertThat(home.resolve(".cache")).doesNotExist();
+  }
+
+  @Test
   void aUserGivenGitConfigGlobalIsLeftAlone() {
     SandboxPolicy policy =
         SandboxPolicy.builder(dir).setEnv("GIT_CONFIG_GLOBAL", "/dev/null").build();
