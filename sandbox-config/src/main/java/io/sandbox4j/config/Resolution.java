@@ -9,9 +9,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 
 /**
@@ -34,7 +36,7 @@ final class Resolution {
   private final List<Path> systemWriteOptIns = new ArrayList<>();
   private final ToolProbe probe;
   private final List<String> profiles = new ArrayList<>();
-  private final java.util.Set<String> envNamed = new java.util.HashSet<>();
+  private final Set<String> envNamed = new HashSet<>();
   private final List<String> profileReport = new ArrayList<>();
 
   Resolution(Path baseDir, Map<String, String> callerEnvironment, ToolProbe probe) {

@@ -1,12 +1,14 @@
 package io.sandbox4j.config;
 
 import java.io.IOException;
+import java.io.StringReader;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -16,6 +18,7 @@ import javax.xml.parsers.DocumentBuilderFactory;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
+import org.xml.sax.InputSource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.dataformat.toml.TomlMapper;
 
@@ -237,7 +240,7 @@ final class ToolConfigs {
 
   /** The {@code NAME=VALUE} lines of go's env file. */
   static Map<String, String> goEnv(Path file) {
-    Map<String, String> out = new java.util.LinkedHashMap<>();
+    Map<String, String> out = new LinkedHashMap<>();
     for (String line : lines(file)) {
       int eq = line.indexOf('=');
       if (eq > 0) {
@@ -325,7 +328,7 @@ final class ToolConfigs {
       f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
       f.setExpandEntityReferences(false);
       return f.newDocumentBuilder()
-          .parse(new org.xml.sax.InputSource(new java.io.StringReader(String.join("\n", lines))));
+          .parse(new InputSource(new StringReader(String.join("\n", lines))));
     } catch (Exception e) {
       return null;
     }
