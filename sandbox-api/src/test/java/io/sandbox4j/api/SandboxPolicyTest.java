@@ -116,6 +116,18 @@ class SandboxPolicyTest {
   }
 
   @Test
+  void readGrantsAreStoredWithoutMakingReadsAnAllowList() {
+    Path jdk = HOME.resolve(".sdkman/candidates/java");
+    SandboxPolicy p = SandboxPolicy.builder(WS).grantRead(jdk).grantRead(jdk).build();
+    assertThat(p.filesystem().readGrants()).containsExactly(jdk);
+    assertThat(p.filesystem().readAllow()).isEmpty();
+    assertThat(p.requiredFeatures()).doesNotContain(Feature.FS_READ_ALLOWLIST);
+    assertThat(p.toBuilder().build()).isEqualTo(p);
+    assertThatThrownBy(() -> SandboxPolicy.builder(WS).grantRead(Path.of("rel")).build())
+        .hasMessage("grant-read: path 'rel' must be absolute");
+  }
+
+  @Test
   void relativePathsAreRejected() {
     assertThatThrownBy(() -> SandboxPolicy.builder(Path.of("rel")).build())
         .isInstanceOfSatisfying(SandboxException.class, e -> assertThat(e.exitCode()).isEqualTo(2))

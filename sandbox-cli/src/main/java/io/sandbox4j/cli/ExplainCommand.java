@@ -55,6 +55,10 @@ final class ExplainCommand implements Callable<Integer> {
       Map<String, String> env,
       Sandbox sandbox) {
     printPolicy(out, policy, env);
+    if (!settings.profileReport().isEmpty()) {
+      out.println("profiles (why each was chosen; each grant with where it was read):");
+      settings.profileReport().forEach(line -> out.println("  " + line));
+    }
     out.println();
     out.println("backends: " + (backends.isEmpty() ? "automatic" : String.join(", ", backends)));
     try {

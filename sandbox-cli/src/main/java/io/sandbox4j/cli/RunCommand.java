@@ -77,7 +77,14 @@ final class RunCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Map<String, String> env = context.environment();
     PolicySettings settings = options.settings(context.workingDirectory());
-    SandboxPolicy policy = EphemeralRuns.policy(settings.resolve(env), ephemeral, on);
+    try (GitIdentity git = GitIdentity.apply(EphemeralRuns.policy(settings.resolve(env), ephemeral, on), env)) {
+      git.problems().forEach(p -> spec.commandLine().getErr().println("sandbox: " + p));
+      return run(settings, git.policy(), env);
+    }
+  }
+
+  private int run(PolicySettings settings, SandboxPolicy policy, Map<String, String> env)
+      throws Exception {
     Sandbox sandbox = context.sandbox();
     SandboxRequest request =
         SandboxRequest.of(policy, command)

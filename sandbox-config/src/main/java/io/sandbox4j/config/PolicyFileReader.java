@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.StreamReadConstraints;
@@ -126,6 +127,11 @@ final class PolicyFileReader {
         if (!v.isIntegralNumber() || !v.canConvertToInt() || v.intValue() != 1) {
           throw error(List.of("version"), "must be 1 (the only policy file version), got " + v);
         }
+        continue;
+      }
+      Optional<Setting> topLevel = Setting.forKey(section);
+      if (topLevel.isPresent()) {
+        read(s, topLevel.get(), List.of(section), e.getValue());
         continue;
       }
       List<String> known = Setting.keysOf(section);

@@ -31,6 +31,9 @@ public final class PolicySettings {
   /** The policy file itself, protected from writes when it lies inside a writable root. */
   private Path policyFile;
 
+  /** What the last {@link #resolve} granted through toolchain profiles, for {@code explain}. */
+  private List<String> profileReport = List.of();
+
   /** Empty settings; relative paths set later are resolved against {@code baseDir}. */
   public PolicySettings(Path baseDir) {
     this.baseDir = baseDir.toAbsolutePath().normalize();
@@ -104,12 +107,26 @@ public final class PolicySettings {
    * @throws SandboxException (exit 2) naming the offending flag or key and the value
    */
   public SandboxPolicy resolve(Map<String, String> callerEnvironment) {
-    Resolution r = new Resolution(baseDir, callerEnvironment);
+    return resolve(callerEnvironment, ToolProbe.system(callerEnvironment));
+  }
+
+  /**
+   * The toolchain profiles of the last {@link #resolve}: each profile chosen and why, then each of
+   * its grants with its source (a variable, a configuration file, the tool's default).
+   */
+  public List<String> profileReport() {
+    return profileReport;
+  }
+
+  SandboxPolicy resolve(Map<String, String> callerEnvironment, ToolProbe probe) {
+    Resolution r = new Resolution(baseDir, callerEnvironment, probe);
     if (!values.containsKey(Setting.WORKSPACE)) {
       Setting.WORKSPACE.apply(r, baseDir, "workspace");
     }
     // In table order: the workspace first, the policy is built on it.
     values.forEach((setting, given) -> given.forEach(v -> setting.apply(r, v.value(), v.what())));
-    return r.build(policyFile);
+    SandboxPolicy policy = r.build(policyFile);
+    profileReport = r.profileReport();
+    return policy;
   }
 }

@@ -10,9 +10,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 
 /**
@@ -35,10 +37,15 @@ final class Resolution {
   private String networkDenyWhat;
   private final Map<Path, String> writableRoots = new LinkedHashMap<>();
   private final List<Path> systemWriteOptIns = new ArrayList<>();
+  private final ToolProbe probe;
+  private final List<String> profiles = new ArrayList<>();
+  private final Set<String> envNamed = new HashSet<>();
+  private final List<String> profileReport = new ArrayList<>();
 
-  Resolution(Path baseDir, Map<String, String> callerEnvironment) {
+  Resolution(Path baseDir, Map<String, String> callerEnvironment, ToolProbe probe) {
     this.baseDir = baseDir;
     this.callerEnvironment = callerEnvironment;
+    this.probe = probe;
   }
 
   /** The workspace comes first: the policy is built on it. */
@@ -112,8 +119,20 @@ final class Resolution {
     networkDenyWhat = what;
   }
 
+  void profile(String name, String what) {
+    if (!profiles.contains(name)) {
+      profiles.add(name);
+    }
+  }
+
+  /** What the profiles granted, with each grant's source ({@code explain} prints it). */
+  List<String> profileReport() {
+    return List.copyOf(profileReport);
+  }
+
   void env(String entry) {
     int eq = entry.indexOf('=');
+    envNamed.add(eq < 0 ? entry : entry.substring(0, eq));
     if (eq < 0) {
       policy.passEnv(entry);
     } else {
@@ -130,6 +149,7 @@ final class Resolution {
     if (policyFile != null) {
       policy.denyWrite(policyFile);
     }
+    applyProfiles();
     // checked here too so that the message names the flag or key the root came from
     for (Map.Entry<Path, String> root : writableRoots.entrySet()) {
       SystemRoots.check(
@@ -145,6 +165,64 @@ final class Resolution {
               + " host's loopback already");
     }
     return policy.network(network.withPublish(publish)).resources(limits).build();
+  }
+
+  /**
+   * Applies the chosen profiles' grants. A cache that is a system directory (or the home as a
+   * whole) is left out, not refused: the profile asked for it, not the user.
+   */
+  private void applyProfiles() {
+    if (profiles.isEmpty()) {
+      return;
+    }
+    ToolchainProfiles tp =
+        new ToolchainProfiles(callerEnvironment, workspace, probe, networkMode.equals("allow"));
+    Map<String, String> chosen = tp.choose(profiles);
+    if (chosen.isEmpty()) {
+      profileReport.add("auto: no marker file in the workspace; no profile chosen");
+    }
+    for (Map.Entry<String, String> c : chosen.entrySet()) {
+      profileReport.add(c.getKey() + ": " + c.getValue());
+      for (ProfileGrant g : tp.grants(c.getKey())) {
+        String shown = g.describe();
+        switch (g.kind()) {
+          case WRITE -> {
+            Path root = real(workspace.getFileSystem().getPath(g.value()));
+            try {
+              SystemRoots.check(
+                  root, "profile " + g.profile(), systemWriteOptIns, SystemRoots.accountHome());
+              policy.allowWrite(root);
+              writableRoots.putIfAbsent(root, "profile " + g.profile());
+            } catch (SandboxException e) {
+              shown = "skipped   " + g.value() + "  (a system directory: " + g.source() + ")";
+            }
+          }
+          case READ_ONLY -> policy.denyWrite(workspace.getFileSystem().getPath(g.value()));
+          case HIDE -> policy.denyRead(workspace.getFileSystem().getPath(g.value()));
+          case READ -> policy.grantRead(real(workspace.getFileSystem().getPath(g.value())));
+          case PASS_ENV -> policy.passEnv(g.value());
+          case SET_ENV -> {
+            String name = g.value().substring(0, g.value().indexOf('='));
+            if (envNamed.contains(name)) {
+              shown = "kept      " + name + " as given by the user  (" + g.source() + ")";
+            } else {
+              policy.setEnv(name, g.value().substring(name.length() + 1));
+            }
+          }
+          case NET -> {
+            if (networkMode.equals("allow")) {
+              if (!networkAllow.contains(g.value())) {
+                networkAllow.add(g.value());
+              }
+            } else {
+              shown += " not applied: network mode is " + networkMode;
+            }
+          }
+          case NOTE -> {}
+        }
+        profileReport.add("  " + shown);
+      }
+    }
   }
 
   private NetworkPolicy network() {

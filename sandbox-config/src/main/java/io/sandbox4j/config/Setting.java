@@ -227,6 +227,17 @@ public enum Setting {
               Values.MAX_NOFILE,
               " (stdin, stdout, stderr and what the launcher needs to set the sandbox up)"),
       (r, v, what) -> r.limits(l -> l.withMaxOpenFiles((Integer) v))),
+  PROFILES(
+      "profiles",
+      "--profile",
+      "NAME",
+      "Toolchain profile (repeatable): java, node, python, rust, go, or auto (chosen from the"
+          + " workspace's files); grants caches, toolchains, variables and configured registries.",
+      "java, node, python, rust, go or auto (see the profiles table)",
+      Form.STRINGS,
+      Merge.ADD,
+      (what, text, base) -> Values.profile(what, text),
+      (r, v, what) -> r.profile((String) v, what)),
   BACKENDS(
       "backends.use",
       "--backend",
@@ -380,7 +391,7 @@ public enum Setting {
   static List<String> sections() {
     return Arrays.stream(values())
         .map(s -> s.key)
-        .filter(k -> k != null)
+        .filter(k -> k != null && k.contains("."))
         .map(k -> k.substring(0, k.indexOf('.')))
         .distinct()
         .sorted()

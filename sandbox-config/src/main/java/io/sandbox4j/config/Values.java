@@ -206,6 +206,20 @@ public final class Values {
   }
 
   /** {@code NAME} (passed from the caller) or {@code NAME=VALUE} (set). */
+  /** A toolchain profile's name, or {@code auto}. */
+  static String profile(String what, String name) {
+    if (!name.equals("auto") && !ToolchainProfiles.NAMES.contains(name)) {
+      throw SandboxException.invalid(
+          what
+              + ": unknown profile '"
+              + name
+              + "'; known: "
+              + String.join(", ", ToolchainProfiles.NAMES)
+              + ", auto");
+    }
+    return name;
+  }
+
   static String envEntry(String what, String entry) {
     int eq = entry.indexOf('=');
     String name = eq < 0 ? entry : entry.substring(0, eq);

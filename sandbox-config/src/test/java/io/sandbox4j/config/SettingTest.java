@@ -25,7 +25,7 @@ class SettingTest {
   void everySettingHasAKeyOrAFlagAndNoneIsTakenTwice() {
     for (Setting s : Setting.values()) {
       assertThat(s.key().or(s::flag)).as(s.name()).isPresent();
-      s.key().ifPresent(k -> assertThat(k).matches("[a-z]+\\.[a-z]+(-[a-z]+)*"));
+      s.key().ifPresent(k -> assertThat(k).matches("([a-z]+\\.)?[a-z]+(-[a-z]+)*"));
       s.flag().ifPresent(f -> assertThat(f).matches("--[a-z]+(-[a-z]+)*"));
       assertThat(s.flag().isPresent()).isEqualTo(s.description().isPresent());
       assertThat(s.range()).isNotBlank();
