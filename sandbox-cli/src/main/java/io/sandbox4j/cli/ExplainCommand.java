@@ -44,7 +44,13 @@ final class ExplainCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     Map<String, String> env = context.environment();
     PolicySettings settings = options.settings(context.workingDirectory());
-    return explain(out, settings.resolve(env), settings.backends(), env, context.sandbox());
+    return explain(
+        out,
+        settings.resolve(env),
+        settings.backends(),
+        settings.profileReport(),
+        env,
+        context.sandbox());
   }
 
   /** Prints the explanation of {@code policy}; {@code sandbox mcp}'s explain_policy uses it too. */
@@ -52,12 +58,13 @@ final class ExplainCommand implements Callable<Integer> {
       PrintWriter out,
       SandboxPolicy policy,
       List<String> backends,
+      List<String> profileReport,
       Map<String, String> env,
       Sandbox sandbox) {
     printPolicy(out, policy, env);
-    if (!settings.profileReport().isEmpty()) {
+    if (!profileReport.isEmpty()) {
       out.println("profiles (why each was chosen; each grant with where it was read):");
-      settings.profileReport().forEach(line -> out.println("  " + line));
+      profileReport.forEach(line -> out.println("  " + line));
     }
     out.println();
     out.println("backends: " + (backends.isEmpty() ? "automatic" : String.join(", ", backends)));

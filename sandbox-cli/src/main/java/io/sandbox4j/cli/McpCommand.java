@@ -83,7 +83,7 @@ final class McpCommand implements Callable<Integer> {
           .callerEnvironment(env)
           .maxConcurrentRuns(maxConcurrent)
           .outputCapBytes(outputLimit)
-          .explanation(() -> explanation(policy, backends, env, sandbox))
+          .explanation(() -> explanation(policy, backends, settings.profileReport(), env, sandbox))
           .backendList(
               () ->
                   JsonMapper.builder()
@@ -101,11 +101,15 @@ final class McpCommand implements Callable<Integer> {
   }
 
   private static String explanation(
-      SandboxPolicy policy, List<String> backends, Map<String, String> env, Sandbox sandbox) {
+      SandboxPolicy policy,
+      List<String> backends,
+      List<String> profileReport,
+      Map<String, String> env,
+      Sandbox sandbox) {
     StringWriter text = new StringWriter();
     PrintWriter out = new PrintWriter(text);
     try {
-      ExplainCommand.explain(out, policy, backends, env, sandbox);
+      ExplainCommand.explain(out, policy, backends, profileReport, env, sandbox);
     } catch (SandboxException e) {
       out.println("the sandbox would refuse: " + e.getMessage());
     }

@@ -77,7 +77,8 @@ final class RunCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Map<String, String> env = context.environment();
     PolicySettings settings = options.settings(context.workingDirectory());
-    try (GitIdentity git = GitIdentity.apply(EphemeralRuns.policy(settings.resolve(env), ephemeral, on), env)) {
+    try (GitIdentity git =
+        GitIdentity.apply(EphemeralRuns.policy(settings.resolve(env), ephemeral, on), env)) {
       git.problems().forEach(p -> spec.commandLine().getErr().println("sandbox: " + p));
       return run(settings, git.policy(), env);
     }

@@ -14,7 +14,8 @@ class UsageReportTest {
   @Test
   void aCgroupFigureWinsOverMaxrssAndTheFileIsRemoved() throws Exception {
     Path f = UsageReport.create();
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f))).isEqualTo("rw-------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f)))
+        .isEqualTo("rw-------");
     Files.writeString(f, "maxrss_kib=2048\ncgroup_memory.peak=9000000\n");
     UsageReport r = UsageReport.read(f);
     assertThat(r.bytes()).hasValue(9_000_000);
