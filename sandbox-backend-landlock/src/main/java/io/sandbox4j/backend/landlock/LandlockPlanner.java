@@ -141,8 +141,8 @@ final class LandlockPlanner {
   /**
    * The real paths that get every handled right: the policy's writable roots (each must exist) and
    * a per-run TMPDIR (a directory whose name starts with {@link #PRIVATE_TMP_PREFIX}, never a
-   * shared one). The read-only host view makes the same paths writable again. A root at or beneath a
-   * write-denied path is left out: the deny wins, and the root stays read-only as a whole.
+   * shared one). The read-only host view makes the same paths writable again. A root at or beneath
+   * a write-denied path is left out: the deny wins, and the root stays read-only as a whole.
    */
   List<Path> writableRoots(Request request) {
     List<Path> writable = new ArrayList<>();
