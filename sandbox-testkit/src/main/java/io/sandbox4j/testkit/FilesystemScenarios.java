@@ -169,6 +169,26 @@ final class FilesystemScenarios {
                           + " echo c >> /proc/self/cwd/.git/config;"
                           + " ln -s .git/config cfg; echo d >> cfg"));
             })
+        .row(
+            "writeDeniedWorkspaceIsReadOnly",
+            "with the workspace itself on the write deny-list (--deny-write), the command writes"
+                + " a file there and in a subdirectory",
+            ctx -> {
+              Files.createDirectories(ctx.workspace().resolve("sub"));
+              SandboxPolicy p = ctx.policy().denyWrite(ctx.workspace()).build();
+              SandboxResult r = ctx.run(p, ctx.sh("echo pwned > h; echo pwned > sub/h; mkdir d"));
+              for (String name : List.of("h", "sub/h", "d")) {
+                ctx.check(
+                    !Files.exists(ctx.workspace().resolve(name), LinkOption.NOFOLLOW_LINKS),
+                    "the write-denied workspace was written: " + name + " (" + excerpt(r) + ")");
+              }
+            })
+        .row(
+            "writableRootBeneathWriteDeniedPathIsReadOnly",
+            "an extra writable root lies beneath a write-denied directory: the command writes in"
+                + " both, while a write-denied subdirectory of the workspace leaves the rest"
+                + " writable",
+            FilesystemScenarios::writableRootBeneathWriteDeniedPathIsReadOnly)
         .judging(LINUX, FS_READ_DENY)
         .row(
             "credentialStoresAreUnreadable",
@@ -238,6 +258,31 @@ final class FilesystemScenarios {
                 + " the next run",
             FilesystemScenarios::privateTmpIsNotShared)
         .scenarios();
+  }
+
+  /** The deny wins over a writable root beneath it; a denied subdirectory blocks no more. */
+  private static void writableRootBeneathWriteDeniedPathIsReadOnly(ScenarioContext ctx)
+      throws IOException {
+    Path denied = Files.createDirectories(ctx.outside().resolve("denied"));
+    Path root = Files.createDirectories(denied.resolve("root"));
+    Path sub = Files.createDirectories(ctx.workspace().resolve("sub"));
+    SandboxPolicy p = ctx.policy().allowWrite(root).denyWrite(denied).denyWrite(sub).build();
+    SandboxResult r =
+        ctx.run(
+            p,
+            ctx.sh(
+                "echo pwned > \"$1/h\"; echo pwned > \"$1/root/h\"; echo pwned > sub/h;"
+                    + " echo ok > ok.txt",
+                denied.toString()));
+    for (Path target : List.of(denied.resolve("h"), root.resolve("h"), sub.resolve("h"))) {
+      ctx.check(
+          !Files.exists(target, LinkOption.NOFOLLOW_LINKS),
+          target + " was written beneath a write-denied path (" + excerpt(r) + ")");
+    }
+    ctx.check(
+        content(ctx.workspace().resolve("ok.txt")).orElse("").contains("ok"),
+        "the workspace beside a write-denied subdirectory was not writable (over-blocked): "
+            + excerpt(r));
   }
 
   private static void privateTmpIsNotShared(ScenarioContext ctx) {

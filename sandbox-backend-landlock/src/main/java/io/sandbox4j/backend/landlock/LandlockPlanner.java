@@ -141,16 +141,25 @@ final class LandlockPlanner {
   /**
    * The real paths that get every handled right: the policy's writable roots (each must exist) and
    * a per-run TMPDIR (a directory whose name starts with {@link #PRIVATE_TMP_PREFIX}, never a
-   * shared one). The read-only host view makes the same paths writable again.
+   * shared one). The read-only host view makes the same paths writable again. A root at or beneath
+   * a write-denied path is left out: the deny wins, and the root stays read-only as a whole.
    */
   List<Path> writableRoots(Request request) {
     List<Path> writable = new ArrayList<>();
+    List<Path> denied = new ArrayList<>();
+    for (Path d : request.filesystem().writeDeny()) {
+      denied.add(d);
+      denied.add(fs.realPath(d));
+    }
     for (Path root : request.filesystem().allWritableRoots()) {
       if (!fs.exists(root)) {
         throw SandboxException.cannotSandbox(
             "writable root " + root + " does not exist: create it or remove it from the policy");
       }
-      writable.add(fs.realPath(root));
+      Path real = fs.realPath(root);
+      if (denied.stream().noneMatch(d -> root.startsWith(d) || real.startsWith(d))) {
+        writable.add(real);
+      }
     }
     request
         .privateTmp()

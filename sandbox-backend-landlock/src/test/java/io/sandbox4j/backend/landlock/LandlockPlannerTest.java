@@ -146,6 +146,29 @@ class LandlockPlannerTest {
   }
 
   @Test
+  void aWritableRootAtOrBeneathAWriteDeniedPathGetsNoWriteRight() {
+    FakeTree tree = host().dir("/data/ro/cache", "/data/rw");
+    FilesystemPolicy policy =
+        new FilesystemPolicy(
+            Path.of("/home/u/proj"),
+            paths(List.of("/data/ro/cache", "/data/rw")),
+            List.of(),
+            List.of(),
+            paths(List.of("/home/u/proj", "/data/ro")),
+            FilesystemPolicy.DEFAULT_PROTECTED_NAMES,
+            true);
+    LandlockPlanner.Request request =
+        new LandlockPlanner.Request(5, policy, Optional.empty(), ALL_OWNED);
+    assertThat(new LandlockPlanner(tree).writableRoots(request))
+        .containsExactly(Path.of("/data/rw"));
+    assertThat(new LandlockPlanner(tree).plan(request).pathRules())
+        .filteredOn(r -> (r.allowedAccess() & FS_WRITE_FILE) != 0)
+        .extracting(r -> r.path().toString())
+        .doesNotContain("/home/u/proj", "/data/ro/cache")
+        .contains("/data/rw");
+  }
+
+  @Test
   void aDeniedPathInsideAWritableRootIsRefused() {
     assertThatThrownBy(() -> plan(host(), 5, fs("/home/u", List.of("/home/u/.ssh"), List.of())))
         .isInstanceOf(SandboxException.class)

@@ -133,6 +133,14 @@ final class FilesystemMounts {
   void protect(FilesystemPolicy fs) {
     Set<Path> roots = new HashSet<>(fs.allWritableRoots());
     for (Path p : protectedPaths(fs)) {
+      // The deny wins: a writable root beneath a write-denied path is read-only as a whole. Bound
+      // read-only itself, since the recursive read-only bind of p does not reach the root's
+      // writable binds (private home, private tmp, read-only host view) applied at its own path.
+      for (Path r : fs.allWritableRoots()) {
+        if (r.startsWith(p) && !r.equals(p)) {
+          protectBeneath(r, r);
+        }
+      }
       Optional<Path> root = deepestAncestorIn(p, roots);
       if (root.isEmpty()) {
         // outside every writable root: read-only when it exists (it cannot be created there).
@@ -140,6 +148,7 @@ final class FilesystemMounts {
         // hidden inside, and there is nothing to bind.
         if (Files.exists(p)) {
           readOnly.add(p);
+          mounts.remove(Mount.of(MountKind.PIN, p));
           add(Mount.optional(MountKind.READ_ONLY_BIND, p));
         }
         continue;

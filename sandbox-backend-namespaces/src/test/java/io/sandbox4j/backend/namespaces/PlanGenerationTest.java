@@ -107,6 +107,21 @@ class PlanGenerationTest {
   }
 
   @Test
+  void aWriteDeniedWorkspaceAndAWritableRootBeneathAWriteDeniedPathAreBoundReadOnly()
+      throws Exception {
+    Path ws = Files.createDirectories(tmp.resolve("ws"));
+    Path denied = Files.createDirectories(tmp.resolve("denied"));
+    Path extra = Files.createDirectories(denied.resolve("extra"));
+    FilesystemMounts m = new FilesystemMounts();
+    m.protect(policy(ws).allowWrite(extra).denyWrite(ws).denyWrite(denied).build().filesystem());
+    List<String> mounts = describe(m.mounts());
+    assertThat(mounts)
+        .contains("READ_ONLY_BIND " + ws, "READ_ONLY_BIND " + denied, "READ_ONLY_BIND " + extra)
+        .as("a read-only path is not pinned writable as well")
+        .doesNotContain("PIN " + ws, "PIN " + denied, "PIN " + extra);
+  }
+
+  @Test
   void gitsOtherCodePathsFollowHooksOrConfigOnly() throws Exception {
     Path ws = Files.createDirectories(tmp.resolve("ws"));
     Path extra = Files.createDirectories(tmp.resolve("extra"));

@@ -313,7 +313,8 @@ public final class LinuxLaunchPlan {
    * The mounts in the order the launcher applies them: the read-only host view's read-only tree,
    * proc, then tmpfs, then the others from the shallowest path to the deepest (a parent's pin
    * before a child's read-only bind, a parent's read-only bind before a child's writable bind), by
-   * kind code among equals (masks after read-only binds and pins).
+   * kind code among equals (masks after read-only binds and pins), except that a writable bind
+   * comes first among equals: a read-only bind of the same path wins.
    *
    * <p>With the read-only host view ({@link #readOnlyHostView}), {@code /} is a {@link
    * MountKind#READ_ONLY_TREE} and each of its writable roots a {@link MountKind#WRITABLE_BIND},
@@ -343,8 +344,16 @@ public final class LinuxLaunchPlan {
     ordered.sort(
         Comparator.comparingInt((Mount m) -> phase(m.kind()))
             .thenComparingInt(m -> m.path().getNameCount())
-            .thenComparingInt(m -> m.kind().code()));
+            .thenComparingInt(LinuxLaunchPlan::rankAtOnePath));
     return ordered;
+  }
+
+  /**
+   * Among mounts of one path: a writable bind first, so that a read-only bind of the same path (a
+   * write-denied writable root) is applied after it and wins; then by kind code.
+   */
+  private static int rankAtOnePath(Mount m) {
+    return m.kind() == MountKind.WRITABLE_BIND ? 0 : m.kind().code();
   }
 
   private static int phase(MountKind kind) {

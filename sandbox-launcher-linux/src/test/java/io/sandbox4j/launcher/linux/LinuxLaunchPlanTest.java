@@ -94,6 +94,21 @@ class LinuxLaunchPlanTest {
   }
 
   @Test
+  void aReadOnlyBindOfAWritableRootComesAfterItsWritableBind() {
+    LinuxLaunchPlan plan = new LinuxLaunchPlan();
+    // a write-denied workspace: the last mount at its path decides, and read-only must win
+    plan.addMount(Mount.of(MountKind.READ_ONLY_BIND, Path.of("/work/ws")));
+    plan.addMount(Mount.of(MountKind.MASK, Path.of("/work/ws")));
+    plan.readOnlyHostView(List.of(Path.of("/work/ws")));
+    assertThat(plan.mounts())
+        .containsExactly(
+            Mount.of(MountKind.READ_ONLY_TREE, Path.of("/")),
+            Mount.of(MountKind.WRITABLE_BIND, Path.of("/work/ws")),
+            Mount.of(MountKind.READ_ONLY_BIND, Path.of("/work/ws")),
+            Mount.of(MountKind.MASK, Path.of("/work/ws")));
+  }
+
+  @Test
   void theReadOnlyHostViewLeavesRootsBeneathAPrivateTmpfsToIt() {
     LinuxLaunchPlan plan = new LinuxLaunchPlan();
     plan.readOnlyHostView(List.of(Path.of("/work/ws"), Path.of("/tmp/ws")));

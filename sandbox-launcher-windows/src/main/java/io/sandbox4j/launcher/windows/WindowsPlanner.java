@@ -401,6 +401,11 @@ public final class WindowsPlanner {
     for (Path p : fs.protectedPaths()) {
       grants.add(new AccessGrant(p, trustee, AccessGrant.Mode.DENY, AccessGrant.ALL_WRITES, true));
       for (Path root : fs.allWritableRoots()) {
+        if (root.startsWith(p) && !root.equals(p)) {
+          // the deny wins: a root's explicit allow would come before the deny it inherits from p
+          grants.add(
+              new AccessGrant(root, trustee, AccessGrant.Mode.DENY, AccessGrant.ALL_WRITES, true));
+        }
         if (p.startsWith(root) && !p.equals(root)) {
           for (Path a = p.getParent(); a != null && a.startsWith(root); a = a.getParent()) {
             ancestors.add(a);

@@ -185,6 +185,25 @@ class WindowsPlannerTest {
   }
 
   @Test
+  void aWritableRootBeneathAWriteDeniedPathIsDeniedWritesExplicitly() {
+    Path denied = win("C:\\work\\shared");
+    Path extra = denied.resolve("cache");
+    SandboxPolicy p =
+        SandboxPolicy.builder(WS)
+            .protectedNames(List.of())
+            .allowWrite(extra)
+            .denyWrite(denied)
+            .denyWrite(WS)
+            .build();
+    assertThat(WindowsPlanner.writeGrants(p.filesystem(), TRUSTEE))
+        .filteredOn(g -> g.mode() == AccessGrant.Mode.DENY)
+        .contains(
+            new AccessGrant(WS, TRUSTEE, AccessGrant.Mode.DENY, AccessGrant.ALL_WRITES, true),
+            new AccessGrant(denied, TRUSTEE, AccessGrant.Mode.DENY, AccessGrant.ALL_WRITES, true),
+            new AccessGrant(extra, TRUSTEE, AccessGrant.Mode.DENY, AccessGrant.ALL_WRITES, true));
+  }
+
+  @Test
   void writeGrantsAllowTheRootsAndDenyProtectedPathsAndTheirAncestorsDeletion() {
     List<AccessGrant> grants = WindowsPlanner.writeGrants(policy().filesystem(), TRUSTEE);
     assertThat(grants)
