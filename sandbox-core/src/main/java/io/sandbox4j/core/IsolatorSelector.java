@@ -99,7 +99,9 @@ final class IsolatorSelector {
             ? "no available backend enforces"
             : "the chosen backends " + backendIds + " do not enforce");
     sb.append(uncovered.size() == 1 ? " this restriction" : " these restrictions")
-        .append(" the policy requires:");
+        .append(" the policy requires: ")
+        .append(RefusalCause.summary(registry.backends(), uncovered))
+        .append("\nIn detail:");
     for (Feature f : uncovered) {
       sb.append("\n  - ").append(f.description()).append(" (").append(f).append("): ");
       List<String> could = new ArrayList<>();

@@ -157,6 +157,13 @@ public final class LinuxHostProbe implements LinuxHost {
               + ": kernel.unprivileged_userns_clone is 0; enable it with `sudo sysctl -w"
               + " kernel.unprivileged_userns_clone=1`");
     }
+    if (errno.contains("Operation not permitted") && seccompFiltered()) {
+      return Availability.unavailable(
+          failed
+              + ": a seccomp filter on this process denies unshare and clone with namespace flags,"
+              + " as the default profiles of Docker, Podman and containerd do; run the container"
+              + " with --security-opt seccomp=unconfined or a profile that allows them");
+    }
     if (errno.contains("Operation not permitted") && inContainer()) {
       return Availability.unavailable(
           failed
@@ -165,6 +172,12 @@ public final class LinuxHostProbe implements LinuxHost {
               + " unshare and clone with namespace flags");
     }
     return Availability.unavailable(failed);
+  }
+
+  /** Whether this process runs under a seccomp filter ("Seccomp: 2"), which children inherit. */
+  private boolean seccompFiltered() {
+    String status = read(procRoot.resolve("self/status"));
+    return status != null && status.lines().anyMatch(l -> l.matches("Seccomp:\\s*2"));
   }
 
   private boolean inContainer() {
