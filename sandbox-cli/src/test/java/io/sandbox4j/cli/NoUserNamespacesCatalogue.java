@@ -1,7 +1,5 @@
 package io.sandbox4j.cli;
 
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sandbox4j.api.SandboxException;
 import io.sandbox4j.api.SandboxPolicy;
 import io.sandbox4j.core.Sandbox;
@@ -10,6 +8,8 @@ import io.sandbox4j.testkit.ConformanceRunner;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Run by {@link NoUserNamespacesConformanceTest} under the nouserns harness, in a JVM of its own (a
