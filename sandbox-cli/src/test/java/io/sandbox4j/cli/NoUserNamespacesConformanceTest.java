@@ -79,7 +79,11 @@ class NoUserNamespacesConformanceTest {
           .contains("a seccomp filter on this process denies unshare")
           .contains("--security-opt seccomp=unconfined")
           .doesNotContain(Feature.PROC_TREE_KILL.description())
-          .doesNotContain(Feature.PROC_NO_PRIVILEGES.description());
+          .doesNotContain(Feature.PROC_NO_PRIVILEGES.description())
+          .contains("they need what this host lacks (backends landlock, namespaces)");
+      assertThat(refusal)
+          .as("no --backend choice helps, so the refusal says to fix the host")
+          .endsWith("fix what the first line names; nothing was run.");
 
       int passed = 0;
       List<String> wrong = new ArrayList<>();

@@ -98,9 +98,49 @@ class SandboxTest {
                     .isEqualTo(
                         "refusing to run: no available backend enforces these restrictions the"
                             + " policy requires: protected paths inside writable roots, private"
-                            + " temporary directory and whole-tree kill; the ns backend, which"
-                            + " enforces 2 of them, is unavailable: user namespaces are off"
+                            + " temporary directory and whole-tree kill; 2 of them need what"
+                            + " this host lacks (the ns backend): user namespaces are off"
                             + " (kernel.knob=0); set it to 1."));
+  }
+
+  @Test
+  void anAvailableIsolatorThatSaysWhyItDoesNotDeclareAFeatureCountsTowardsTheCause() {
+    String lacking = "user namespaces are off (kernel.knob=0); set it to 1";
+    FakeBackend ns =
+        new FakeBackend("ns", 5)
+            .isolator(
+                "fs",
+                Availability.unavailable(lacking),
+                Feature.FS_PRIVATE_TMP,
+                Feature.FS_PROTECTED_PATHS);
+    FakeBackend rest =
+        new FakeBackend("ll", 10)
+            .isolator(
+                "most",
+                Availability.available(""),
+                EnumSet.complementOf(
+                        EnumSet.of(
+                            Feature.PROC_ENV_SCRUB,
+                            Feature.RES_TIMEOUT,
+                            Feature.FS_WRITE_CONFINEMENT,
+                            Feature.FS_PRIVATE_TMP,
+                            Feature.FS_PROTECTED_PATHS))
+                    .toArray(new Feature[0]));
+    rest.whyNot.put(Feature.FS_WRITE_CONFINEMENT, lacking);
+    Sandbox sandbox = Sandbox.create(List.of(new FakeBackendProvider(ns, rest)));
+    assertThatThrownBy(() -> sandbox.plan(SandboxPolicy.defaults(workspace), List.of()))
+        .hasMessageStartingWith(
+            "refusing to run: no available backend enforces these restrictions the policy"
+                + " requires: writes confined to the writable roots, protected paths inside"
+                + " writable roots and private temporary directory; they need what this host"
+                + " lacks (backends ll, ns): "
+                + lacking
+                + ".\n")
+        .hasMessageContaining(
+            "(FS_WRITE_CONFINEMENT): could be enforced by ll (unavailable: " + lacking + ")")
+        .hasMessageEndingWith(
+            "No installed backend can enforce them on this host as it is, whichever --backend is"
+                + " chosen: fix what the first line names; nothing was run.");
   }
 
   @Test

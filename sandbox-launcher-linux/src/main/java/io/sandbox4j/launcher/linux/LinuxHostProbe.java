@@ -157,19 +157,16 @@ public final class LinuxHostProbe implements LinuxHost {
               + ": kernel.unprivileged_userns_clone is 0; enable it with `sudo sysctl -w"
               + " kernel.unprivileged_userns_clone=1`");
     }
-    if (errno.contains("Operation not permitted") && seccompFiltered()) {
+    boolean filtered = seccompFiltered();
+    if (errno.contains("Operation not permitted") && (filtered || inContainer())) {
       return Availability.unavailable(
           failed
-              + ": a seccomp filter on this process denies unshare and clone with namespace flags,"
-              + " as the default profiles of Docker, Podman and containerd do; run the container"
-              + " with --security-opt seccomp=unconfined or a profile that allows them");
-    }
-    if (errno.contains("Operation not permitted") && inContainer()) {
-      return Availability.unavailable(
-          failed
-              + ": the container's seccomp profile blocks unshare (Docker's default does); run"
-              + " the container with --security-opt seccomp=unconfined or a profile that allows"
-              + " unshare and clone with namespace flags");
+              + (filtered
+                  ? ": a seccomp filter on this process denies unshare and clone with namespace"
+                      + " flags, as the default profiles of Docker, Podman and containerd do"
+                  : ": the container's seccomp profile blocks unshare (Docker's default does)")
+              + "; run the container with --security-opt seccomp=unconfined or a profile that"
+              + " allows unshare and clone with namespace flags");
     }
     return Availability.unavailable(failed);
   }
