@@ -43,6 +43,18 @@ final class ProcessScenarios {
                         ctx.sh(
                             "setsid sh -c 'while :; do sleep 1; done' \"$0-orphan\""
                                 + " </dev/null >/dev/null 2>&1 & exit 0"))))
+        .row(
+            "killingTheSupervisorFreesNoOrphan",
+            "the command starts a setsid'd background loop, then SIGKILLs its parent (the"
+                + " launcher that reaps orphans, without a pid namespace) and exits",
+            ctx ->
+                noSurvivors(
+                    ctx,
+                    ctx.run(
+                        ctx.sh(
+                            "setsid sh -c 'while :; do sleep 1; done' \"$0-orphan\""
+                                + " </dev/null >/dev/null 2>&1 & kill -9 $PPID; sleep 0.2;"
+                                + " exit 0"))))
         .judging(ANY, PROC_TREE_KILL)
         .row(
             "probeOrphanDoesNotOutliveRun",
