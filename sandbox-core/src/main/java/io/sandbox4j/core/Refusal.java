@@ -35,7 +35,8 @@ final class Refusal {
 
     boolean otherOs() {
       String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
-      return !os.isEmpty() && reason.toLowerCase(Locale.ROOT).contains("this host is " + os);
+      // "(this host is Linux)" exactly: "(this host is Windows 8 6.2)" names a fixable version
+      return !os.isEmpty() && reason.toLowerCase(Locale.ROOT).contains("(this host is " + os + ")");
     }
   }
 
