@@ -3,7 +3,6 @@ package io.sandbox4j.core;
 import io.sandbox4j.api.Feature;
 import io.sandbox4j.api.SandboxException;
 import io.sandbox4j.api.SandboxPolicy;
-import io.sandbox4j.api.spi.Availability;
 import io.sandbox4j.api.spi.Isolator;
 import io.sandbox4j.api.spi.SandboxBackend;
 import java.util.ArrayList;
@@ -93,33 +92,6 @@ final class IsolatorSelector {
   }
 
   private String refusal(List<Feature> uncovered, List<String> backendIds) {
-    StringBuilder sb = new StringBuilder("refusing to run: ");
-    sb.append(
-        backendIds.isEmpty()
-            ? "no available backend enforces"
-            : "the chosen backends " + backendIds + " do not enforce");
-    sb.append(uncovered.size() == 1 ? " this restriction" : " these restrictions")
-        .append(" the policy requires:");
-    for (Feature f : uncovered) {
-      sb.append("\n  - ").append(f.description()).append(" (").append(f).append("): ");
-      List<String> could = new ArrayList<>();
-      for (SandboxBackend b : registry.backends()) {
-        for (Isolator i : b.isolators()) {
-          if (i.features().contains(f)) {
-            Availability a = i.probe();
-            could.add(
-                b.id() + (a.available() ? " (available)" : " (unavailable: " + a.detail() + ")"));
-            break;
-          }
-        }
-      }
-      sb.append(
-          could.isEmpty()
-              ? "no installed backend enforces it"
-              : "could be enforced by " + String.join("; ", could));
-    }
-    sb.append(
-        "\nChoose backends that cover it with --backend, or relax the policy; nothing was run.");
-    return sb.toString();
+    return Refusal.message(registry.backends(), uncovered, backendIds);
   }
 }

@@ -8,8 +8,11 @@ import io.sandbox4j.api.spi.Isolator;
 import io.sandbox4j.api.spi.LaunchSpec;
 import io.sandbox4j.api.spi.SandboxBackend;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -22,6 +25,9 @@ final class FakeBackend implements SandboxBackend {
   final int priority;
   final List<Isolator> isolators = new ArrayList<>();
   final List<String> contributions = new ArrayList<>();
+
+  /** What every isolator of this backend says about features it does not declare here. */
+  final Map<Feature, String> whyNot = new EnumMap<>(Feature.class);
 
   /** What every isolator of this backend adds to the spec besides recording itself. */
   Consumer<LaunchSpec> onContribute = spec -> {};
@@ -53,6 +59,11 @@ final class FakeBackend implements SandboxBackend {
           @Override
           public Availability probe() {
             return availability;
+          }
+
+          @Override
+          public Optional<String> whyNotDeclared(Feature feature) {
+            return Optional.ofNullable(whyNot.get(feature));
           }
 
           @Override

@@ -12,6 +12,7 @@ import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -58,6 +59,88 @@ class SandboxTest {
         .hasMessageContaining(
             "read deny-list (FS_READ_DENY): could be enforced by fsonly"
                 + " (unavailable: needs kernel 9.9)");
+  }
+
+  @Test
+  void refusalsFirstLineNamesTheCauseThatUnlocksMostButNeverAnotherOperatingSystem() {
+    String os = System.getProperty("os.name");
+    FakeBackend foreign =
+        new FakeBackend("foreign", 1)
+            .isolator(
+                "all",
+                Availability.unavailable("requires Plan 9 (this host is " + os + ")"),
+                Feature.FS_PRIVATE_TMP,
+                Feature.FS_PROTECTED_PATHS,
+                Feature.PROC_TREE_KILL);
+    FakeBackend ns =
+        new FakeBackend("ns", 5)
+            .isolator(
+                "fs",
+                Availability.unavailable("user namespaces are off (kernel.knob=0); set it to 1"),
+                Feature.FS_PRIVATE_TMP,
+                Feature.FS_PROTECTED_PATHS);
+    EnumSet<Feature> most = EnumSet.allOf(Feature.class);
+    most.removeAll(
+        EnumSet.of(
+            Feature.PROC_ENV_SCRUB,
+            Feature.RES_TIMEOUT,
+            Feature.FS_PRIVATE_TMP,
+            Feature.FS_PROTECTED_PATHS,
+            Feature.PROC_TREE_KILL));
+    FakeBackend rest =
+        new FakeBackend("rest", 100)
+            .isolator("most", Availability.available(""), most.toArray(new Feature[0]));
+    Sandbox sandbox = Sandbox.create(List.of(new FakeBackendProvider(foreign, ns, rest)));
+    assertThatThrownBy(() -> sandbox.plan(SandboxPolicy.defaults(workspace), List.of()))
+        .satisfies(
+            e ->
+                assertThat(e.getMessage().lines().findFirst().orElseThrow())
+                    .isEqualTo(
+                        "refusing to run: no available backend enforces these restrictions the"
+                            + " policy requires: protected paths inside writable roots, private"
+                            + " temporary directory and whole-tree kill; 2 of them need what"
+                            + " this host lacks (the ns backend): user namespaces are off"
+                            + " (kernel.knob=0); set it to 1."));
+  }
+
+  @Test
+  void anAvailableIsolatorThatSaysWhyItDoesNotDeclareAFeatureCountsTowardsTheCause() {
+    String lacking = "user namespaces are off (kernel.knob=0); set it to 1";
+    FakeBackend ns =
+        new FakeBackend("ns", 5)
+            .isolator(
+                "fs",
+                Availability.unavailable(lacking),
+                Feature.FS_PRIVATE_TMP,
+                Feature.FS_PROTECTED_PATHS);
+    FakeBackend rest =
+        new FakeBackend("ll", 10)
+            .isolator(
+                "most",
+                Availability.available(""),
+                EnumSet.complementOf(
+                        EnumSet.of(
+                            Feature.PROC_ENV_SCRUB,
+                            Feature.RES_TIMEOUT,
+                            Feature.FS_WRITE_CONFINEMENT,
+                            Feature.FS_PRIVATE_TMP,
+                            Feature.FS_PROTECTED_PATHS))
+                    .toArray(new Feature[0]));
+    rest.whyNot.put(Feature.FS_WRITE_CONFINEMENT, lacking);
+    Sandbox sandbox = Sandbox.create(List.of(new FakeBackendProvider(ns, rest)));
+    assertThatThrownBy(() -> sandbox.plan(SandboxPolicy.defaults(workspace), List.of()))
+        .hasMessageStartingWith(
+            "refusing to run: no available backend enforces these restrictions the policy"
+                + " requires: writes confined to the writable roots, protected paths inside"
+                + " writable roots and private temporary directory; they need what this host"
+                + " lacks (backends ll, ns): "
+                + lacking
+                + ".\n")
+        .hasMessageContaining(
+            "(FS_WRITE_CONFINEMENT): could be enforced by ll (unavailable: " + lacking + ")")
+        .hasMessageEndingWith(
+            "No installed backend can enforce them on this host as it is, whichever --backend is"
+                + " chosen: fix what the first line names; nothing was run.");
   }
 
   @Test

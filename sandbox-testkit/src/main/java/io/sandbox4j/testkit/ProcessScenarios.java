@@ -43,6 +43,11 @@ final class ProcessScenarios {
                         ctx.sh(
                             "setsid sh -c 'while :; do sleep 1; done' \"$0-orphan\""
                                 + " </dev/null >/dev/null 2>&1 & exit 0"))))
+        .row(
+            "killingTheSupervisorFreesNoOrphan",
+            "the command starts a setsid'd background loop, then SIGKILLs its parent (the"
+                + " launcher that reaps orphans, without a pid namespace) and exits",
+            ProcessScenarios::killingTheSupervisorFreesNoOrphan)
         .judging(ANY, PROC_TREE_KILL)
         .row(
             "probeOrphanDoesNotOutliveRun",
@@ -145,6 +150,27 @@ final class ProcessScenarios {
                   "a character device node was created (" + excerpt(r) + ")");
             })
         .scenarios();
+  }
+
+  /**
+   * Only a parent that is sandbox4j's launcher is attacked: a backend that starts the command as a
+   * child of the JVM itself (a fake in the testkit's own tests) would otherwise lose its JVM.
+   */
+  private static void killingTheSupervisorFreesNoOrphan(ScenarioContext ctx) throws Exception {
+    SandboxResult r =
+        ctx.run(
+            ctx.sh(
+                "read -r p < /proc/$PPID/comm; case $p in sandbox4j-laun*) ;;"
+                    + " *) echo \"parent:$p\"; exit 0;; esac;"
+                    + " setsid sh -c 'while :; do sleep 1; done' \"$0-orphan\""
+                    + " </dev/null >/dev/null 2>&1 & kill -9 $PPID; echo \"kill:$?\"; sleep 0.2"));
+    if (r.stdoutText().startsWith("parent:")) {
+      ctx.skip(
+          "the command's parent is not sandbox4j's launcher ("
+              + r.stdoutText().strip()
+              + "), so there is no supervisor to attack");
+    }
+    noSurvivors(ctx, r);
   }
 
   private static void hostProcessCannotBeSignalled(ScenarioContext ctx) throws Exception {

@@ -8,6 +8,7 @@ import io.sandbox4j.api.SandboxPolicy;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.apiguardian.api.API;
 
@@ -68,5 +69,16 @@ public interface Isolator {
    */
   default List<String> explain(SandboxPolicy policy, Set<Feature> owned) {
     return List.of();
+  }
+
+  /**
+   * Why this isolator does not declare {@code feature} on this host although it would on a host
+   * with what this one lacks (Landlock's write confinement without a user namespace, for example):
+   * one sentence naming the missing kernel feature and the setting that enables it. The engine's
+   * refusal quotes it beside the unavailable isolators. Empty by default: the isolator never
+   * enforces the feature, or declares it here.
+   */
+  default Optional<String> whyNotDeclared(Feature feature) {
+    return Optional.empty();
   }
 }

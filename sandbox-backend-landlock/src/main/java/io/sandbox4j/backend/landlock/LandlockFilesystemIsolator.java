@@ -58,6 +58,18 @@ final class LandlockFilesystemIsolator extends AbstractIsolator {
     return featuresFor(abi, true);
   }
 
+  /** Write confinement on a host whose ABI has it but which cannot create a user namespace. */
+  @Override
+  public Optional<String> whyNotDeclared(Feature feature) {
+    Availability userns = host.userNamespaces();
+    if (feature != Feature.FS_WRITE_CONFINEMENT
+        || userns.available()
+        || LandlockProbe.abiOrLatest(host) < 3) {
+      return Optional.empty();
+    }
+    return Optional.of(userns.detail());
+  }
+
   @Override
   public Availability probe() {
     Availability userns = host.userNamespaces();

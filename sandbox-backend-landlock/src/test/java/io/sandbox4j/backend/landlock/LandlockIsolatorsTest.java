@@ -127,7 +127,8 @@ class LandlockIsolatorsTest {
     assertThat(
             isolator(backend(FakeLinuxHost.ordinaryUser().withLandlockAbi(6)), "process")
                 .features())
-        .containsExactly(Feature.PROC_ISOLATION);
+        .containsExactlyInAnyOrder(
+            Feature.PROC_ISOLATION, Feature.PROC_TREE_KILL, Feature.PROC_NO_PRIVILEGES);
   }
 
   @Test
@@ -301,5 +302,16 @@ class LandlockIsolatorsTest {
     assertThat(rules.pathRules()).isEmpty();
     assertThat(rules.handledAccessFs()).isZero();
     assertThat(rules.scoped()).isNotZero();
+  }
+
+  @Test
+  void owningTheTreeKillAloneStillScopesSignals() {
+    // without a pid namespace only the signal scope keeps the command from killing the subreaper
+    LandlockBackend b = backend(FakeLinuxHost.ordinaryUser());
+    SandboxPolicy p = policy(NetworkPolicy.NONE);
+    LaunchSpec spec = spec(p);
+    isolator(b, "process").contribute(p, Set.of(Feature.PROC_TREE_KILL), spec);
+    LandlockRules rules = spec.findExtension(LinuxLaunchPlan.class).orElseThrow().landlock().get();
+    assertThat(rules.scoped() & LandlockAccess.SCOPE_SIGNAL).isNotZero();
   }
 }

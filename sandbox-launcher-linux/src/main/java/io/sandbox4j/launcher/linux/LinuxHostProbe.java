@@ -157,14 +157,24 @@ public final class LinuxHostProbe implements LinuxHost {
               + ": kernel.unprivileged_userns_clone is 0; enable it with `sudo sysctl -w"
               + " kernel.unprivileged_userns_clone=1`");
     }
-    if (errno.contains("Operation not permitted") && inContainer()) {
+    boolean filtered = seccompFiltered();
+    if (errno.contains("Operation not permitted") && (filtered || inContainer())) {
       return Availability.unavailable(
           failed
-              + ": the container's seccomp profile blocks unshare (Docker's default does); run"
-              + " the container with --security-opt seccomp=unconfined or a profile that allows"
-              + " unshare and clone with namespace flags");
+              + (filtered
+                  ? ": a seccomp filter on this process denies unshare and clone with namespace"
+                      + " flags, as the default profiles of Docker, Podman and containerd do"
+                  : ": the container's seccomp profile blocks unshare (Docker's default does)")
+              + "; run the container with --security-opt seccomp=unconfined or a profile that"
+              + " allows unshare and clone with namespace flags");
     }
     return Availability.unavailable(failed);
+  }
+
+  /** Whether this process runs under a seccomp filter ("Seccomp: 2"), which children inherit. */
+  private boolean seccompFiltered() {
+    String status = read(procRoot.resolve("self/status"));
+    return status != null && status.lines().anyMatch(l -> l.matches("Seccomp:\\s*2"));
   }
 
   private boolean inContainer() {
