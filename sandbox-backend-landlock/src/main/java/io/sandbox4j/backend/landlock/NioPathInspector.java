@@ -1,6 +1,7 @@
 package io.sandbox4j.backend.landlock;
 
 import io.sandbox4j.api.SandboxException;
+import io.sandbox4j.launcher.linux.MountAliases;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -70,6 +71,18 @@ final class NioPathInspector implements PathInspector {
       return List.of();
     }
     Collections.sort(out);
+    return out;
+  }
+
+  @Override
+  public List<Path> mountAliases(Path realPath) {
+    List<Path> out = new ArrayList<>();
+    for (Path a : MountAliases.current().of(realPath)) {
+      // as spelled: a link on the way means another mount hides the alias there
+      if (Files.exists(a, LinkOption.NOFOLLOW_LINKS) && realPath(a).equals(a)) {
+        out.add(a);
+      }
+    }
     return out;
   }
 }
