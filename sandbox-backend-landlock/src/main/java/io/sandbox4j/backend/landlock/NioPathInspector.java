@@ -76,13 +76,6 @@ final class NioPathInspector implements PathInspector {
 
   @Override
   public List<Path> mountAliases(Path realPath) {
-    List<Path> out = new ArrayList<>();
-    for (Path a : MountAliases.current().of(realPath)) {
-      // as spelled: a link on the way means another mount hides the alias there
-      if (Files.exists(a, LinkOption.NOFOLLOW_LINKS) && realPath(a).equals(a)) {
-        out.add(a);
-      }
-    }
-    return out;
+    return MountAliases.current().existing(realPath);
   }
 }

@@ -334,15 +334,8 @@ final class FilesystemMounts {
     }
   }
 
-  /** The other mounts' spellings of a real path that exist as spelled (no link on the way). */
   private List<Path> aliasesOf(Path realPath) {
-    List<Path> out = new ArrayList<>();
-    for (Path a : aliases.of(realPath)) {
-      if (Files.exists(a, LinkOption.NOFOLLOW_LINKS) && real(a).equals(a)) {
-        out.add(a);
-      }
-    }
-    return out;
+    return aliases.existing(realPath);
   }
 
   /** Masks each path (optional: it may be hidden by the private tmp already). */

@@ -4,6 +4,7 @@ import static org.apiguardian.api.API.Status.INTERNAL;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -104,6 +105,24 @@ public final class MountAliases {
       }
     }
     return List.copyOf(aliases);
+  }
+
+  /**
+   * As {@link #of}, keeping the aliases that exist as spelled on this host: a link on the way means
+   * another mount covers the alias there, so the path no longer shows the content.
+   */
+  public List<Path> existing(Path realPath) {
+    List<Path> out = new ArrayList<>();
+    for (Path a : of(realPath)) {
+      try {
+        if (Files.exists(a, LinkOption.NOFOLLOW_LINKS) && a.toRealPath().equals(a)) {
+          out.add(a);
+        }
+      } catch (IOException e) {
+        // gone since it was listed: nothing shows the content there
+      }
+    }
+    return out;
   }
 
   private static String inFs(String root, String relative) {
