@@ -74,21 +74,36 @@ final class Resolution {
       throw SandboxException.invalid(
           what + ": '" + r + "' does not exist; create it first (a writable root must exist)");
     }
-    Path realRoot = real(r);
-    if (r.startsWith(given) && !realRoot.startsWith(workspace)) {
+    Path realRoot = insideWorkspace(r, what);
+    policy.allowWrite(realRoot);
+    writableRoots.putIfAbsent(realRoot, what);
+  }
+
+  /**
+   * An {@code --allow-read} path, by its real path. Like a writable root, one spelled inside the
+   * workspace must stay there: otherwise a link an earlier command planted (say to a directory in
+   * the private home) would make the grant reveal what the command could not read.
+   */
+  void allowRead(Path p, String what) {
+    policy.allowRead(insideWorkspace(resolve(p, what), what));
+  }
+
+  /** The real path of {@code r}, refused when it is spelled in the workspace but leads out. */
+  private Path insideWorkspace(Path r, String what) {
+    Path realPath = real(r);
+    if ((r.startsWith(given) || r.startsWith(workspace)) && !realPath.startsWith(workspace)) {
       // A link inside the workspace may have been planted by an earlier sandboxed command.
       throw SandboxException.invalid(
           what
               + ": '"
               + r
               + "' leads out of the workspace through a symbolic link, to '"
-              + realRoot
+              + realPath
               + "'; if that is intended, name '"
-              + realRoot
+              + realPath
               + "' itself");
     }
-    policy.allowWrite(realRoot);
-    writableRoots.putIfAbsent(realRoot, what);
+    return realPath;
   }
 
   void allowSystemWrite(Path p, String what) {

@@ -38,7 +38,7 @@ public enum Setting {
       Form.STRINGS,
       Merge.ADD,
       Values::path,
-      (r, v, what) -> r.policy().allowRead(r.real((Path) v, what))),
+      (r, v, what) -> r.allowRead((Path) v, what)),
   DENY_READ(
       "filesystem.deny-read",
       "--deny-read",

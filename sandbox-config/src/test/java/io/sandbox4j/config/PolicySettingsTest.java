@@ -392,6 +392,22 @@ class PolicySettingsTest {
   }
 
   @Test
+  void anAllowReadLinkOutOfTheWorkspaceIsRefused() throws IOException {
+    // attack 13: a link planted in the workspace by an earlier run, pointing into the private home
+    Path ws = Files.createDirectories(dir.resolve("ws"));
+    Path secrets = Files.createDirectories(dir.resolve("home/.secretstore"));
+    Files.createSymbolicLink(ws.resolve("docs"), secrets);
+    PolicySettings s = new PolicySettings(ws).set(Setting.ALLOW_READ, "docs");
+    assertThatThrownBy(() -> s.resolve(env()))
+        .isInstanceOfSatisfying(SandboxException.class, e -> assertThat(e.exitCode()).isEqualTo(2))
+        .hasMessageStartingWith("--allow-read: ")
+        .hasMessageContaining("leads out of the workspace through a symbolic link")
+        .hasMessageContaining(secrets.toRealPath().toString());
+    PolicySettings direct = new PolicySettings(ws).set(Setting.ALLOW_READ, secrets.toString());
+    assertThat(direct.resolve(env()).filesystem().readAllow()).contains(secrets.toRealPath());
+  }
+
+  @Test
   void linksInPathsAreResolvedSoThePolicyShowsWhatIsMeant() throws IOException {
     Path real = Files.createDirectories(dir.resolve("real"));
     Path link = Files.createSymbolicLink(dir.resolve("link"), real);

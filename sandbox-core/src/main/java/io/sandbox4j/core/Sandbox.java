@@ -170,6 +170,7 @@ public final class Sandbox {
   /** Starts the command; the caller reads or redirects its streams and waits for it. */
   public SandboxExecution start(SandboxRequest request) {
     SandboxPlan plan = plan(request.policy(), request.backends(), request.waived());
+    InheritedStreams.check(request.stdin(), request.stdout(), request.stderr());
     SandboxPolicy policy = request.policy();
     LaunchSpec spec =
         new LaunchSpec(

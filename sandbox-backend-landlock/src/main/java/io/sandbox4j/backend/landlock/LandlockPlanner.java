@@ -192,18 +192,13 @@ final class LandlockPlanner {
     List<Path> denied = new ArrayList<>();
     for (Path d : request.denyReads() ? policy.readDeny() : List.<Path>of()) {
       Path real = fs.realPath(d);
-      for (Path w : writable) {
-        if (real.startsWith(w) || w.startsWith(real)) {
-          throw SandboxException.cannotSandbox(
-              "read-denied path "
-                  + d
-                  + (real.equals(d) ? "" : " (really " + real + ")")
-                  + " overlaps the writable root "
-                  + w
-                  + ": Landlock cannot deny reads inside a writable root; remove one of them");
-        }
-      }
+      checkOutsideWritable(d, real, writable);
       denied.add(real);
+      // the same content shown by another mount (attack 13): denied there too
+      for (Path a : fs.mountAliases(real)) {
+        checkOutsideWritable(d, a, writable);
+        denied.add(a);
+      }
     }
     denied.addAll(ALWAYS_DENIED);
     // Private homes: nothing granted beneath them (not even READ_DIR: their entries cannot be
@@ -211,6 +206,28 @@ final class LandlockPlanner {
     List<Path> hidden = new ArrayList<>(denied);
     List<Path> homes = request.privateHome() ? privateHomes(policy) : List.of();
     hidden.addAll(homes);
+    // another mount showing a home (a bind mount of /home, the disk a bind-mounted home comes
+    // from) is hidden the same way (attack 13); what is spelled beneath it stays visible
+    List<Path> shown = new ArrayList<>(homes);
+    for (Path home : homes) {
+      for (Path a : fs.mountAliases(home)) {
+        for (Path w : writable) {
+          if (a.startsWith(w)) {
+            throw SandboxException.cannotSandbox(
+                "the private home "
+                    + home
+                    + " is also reachable at "
+                    + a
+                    + " inside the writable root "
+                    + w
+                    + ": Landlock cannot hide it there; choose another writable root or use"
+                    + " --home read");
+          }
+        }
+        shown.add(a);
+      }
+    }
+    hidden.addAll(shown.subList(homes.size(), shown.size()));
 
     List<Path> readRoots = new ArrayList<>();
     if (request.allowList()) {
@@ -224,7 +241,7 @@ final class LandlockPlanner {
     for (Path r : readRoots) {
       grantRead(fs.realPath(r), read, hidden, rules);
     }
-    for (Path v : visibleInHomes(policy, homes)) {
+    for (Path v : visibleInHomes(policy, shown)) {
       grantRead(v, read, denied, rules);
     }
     if (!request.denyReads() && !request.allowList() && homes.isEmpty()) {
@@ -248,6 +265,20 @@ final class LandlockPlanner {
       rules.add(w, handled, false);
     }
     return new LandlockRules(handled, 0, 0, rules.list(), List.of());
+  }
+
+  private static void checkOutsideWritable(Path given, Path real, List<Path> writable) {
+    for (Path w : writable) {
+      if (real.startsWith(w) || w.startsWith(real)) {
+        throw SandboxException.cannotSandbox(
+            "read-denied path "
+                + given
+                + (real.equals(given) ? "" : " (really " + real + ")")
+                + " overlaps the writable root "
+                + w
+                + ": Landlock cannot deny reads inside a writable root; remove one of them");
+      }
+    }
   }
 
   /** The real paths of the policy's existing private homes. */

@@ -1,6 +1,7 @@
 package io.sandbox4j.backend.landlock;
 
 import io.sandbox4j.api.SandboxException;
+import io.sandbox4j.launcher.linux.MountAliases;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -71,5 +72,10 @@ final class NioPathInspector implements PathInspector {
     }
     Collections.sort(out);
     return out;
+  }
+
+  @Override
+  public List<Path> mountAliases(Path realPath) {
+    return MountAliases.current().existing(realPath);
   }
 }

@@ -23,4 +23,12 @@ interface PathInspector {
 
   /** The entries of a directory, sorted; empty when it cannot be listed. */
   List<Path> children(Path directory);
+
+  /**
+   * Other paths that show a real path (or part of it) through another mount of its file system
+   * ({@link io.sandbox4j.launcher.linux.MountAliases}); none by default.
+   */
+  default List<Path> mountAliases(Path realPath) {
+    return List.of();
+  }
 }

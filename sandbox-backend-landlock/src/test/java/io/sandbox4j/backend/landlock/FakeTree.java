@@ -42,6 +42,20 @@ final class FakeTree implements PathInspector {
     return this;
   }
 
+  private io.sandbox4j.launcher.linux.MountAliases mounts =
+      io.sandbox4j.launcher.linux.MountAliases.parse("");
+
+  /** The mount table ({@code mountinfo} lines) that {@link #mountAliases} reads. */
+  FakeTree mounts(String... mountinfo) {
+    mounts = io.sandbox4j.launcher.linux.MountAliases.parse(String.join("\n", mountinfo));
+    return this;
+  }
+
+  @Override
+  public List<Path> mountAliases(Path realPath) {
+    return mounts.of(realPath);
+  }
+
   private void add(Path p, Kind kind) {
     Path parent = p.getParent();
     if (parent != null && !kinds.containsKey(parent)) {

@@ -75,6 +75,44 @@ class LandlockPrivateHomeTest {
   }
 
   @Test
+  void anotherMountShowingTheHomeGetsNoRightsEither() {
+    // attack 13: /mnt/all binds /home (so /mnt/all/u is the home again), /srv/sec a file in it
+    FakeTree tree =
+        tree()
+            .dir("/mnt/all/u/.mozilla", "/mnt/all/v", "/srv/other")
+            .file("/mnt/all/u/.bash_history", "/srv/sec")
+            .mounts(
+                "1 0 9:9 / / rw - ext4 /dev/x rw",
+                "2 1 9:9 /home /mnt/all rw - ext4 /dev/x rw",
+                "3 1 9:9 /home/u/.bash_history /srv/sec rw - ext4 /dev/x rw");
+    FilesystemPolicy fs =
+        new FilesystemPolicy(
+            Path.of("/home/u/proj"),
+            List.of(),
+            List.of(),
+            List.of(),
+            List.of(),
+            FilesystemPolicy.DEFAULT_PROTECTED_NAMES,
+            true,
+            List.of(),
+            List.of(Path.of("/home/u")),
+            List.of(Path.of("/mnt/all/u/.m2")));
+    Map<String, Long> rules =
+        access(
+            new LandlockPlanner(tree)
+                .plan(
+                    new LandlockPlanner.Request(
+                        5,
+                        fs,
+                        Optional.empty(),
+                        EnumSet.of(Feature.FS_PRIVATE_HOME, Feature.FS_WRITE_CONFINEMENT))));
+    assertThat(rules)
+        .contains(entry("/mnt/all/v", RX), entry("/srv/other", RX))
+        .doesNotContainKeys("/mnt", "/mnt/all", "/mnt/all/u", "/mnt/all/u/.bash_history", "/srv")
+        .doesNotContainKeys("/srv/sec", "/mnt/all/u/.mozilla");
+  }
+
+  @Test
   void readsAloneHideTheHomeToo() {
     Map<String, Long> rules = plan(false, true);
     assertThat(rules).doesNotContainKeys("/", "/home/u", "/home/u/.bash_history");

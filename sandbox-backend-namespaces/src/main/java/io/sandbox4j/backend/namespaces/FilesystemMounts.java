@@ -4,6 +4,7 @@ import io.sandbox4j.api.FilesystemPolicy;
 import io.sandbox4j.api.SandboxException;
 import io.sandbox4j.launcher.linux.LinuxLaunchPlan.Mount;
 import io.sandbox4j.launcher.linux.LinuxLaunchPlan.MountKind;
+import io.sandbox4j.launcher.linux.MountAliases;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -78,6 +79,17 @@ final class FilesystemMounts {
   private final Set<Mount> mounts = new LinkedHashSet<>();
   private final Set<Missing> missing = new LinkedHashSet<>();
   private final Set<Path> readOnly = new LinkedHashSet<>();
+  private final MountAliases aliases;
+
+  /** Plans against this process's mount table. */
+  FilesystemMounts() {
+    this(MountAliases.current());
+  }
+
+  /** Plans against {@code aliases} (other mounts showing a hidden or denied path again). */
+  FilesystemMounts(MountAliases aliases) {
+    this.aliases = aliases;
+  }
 
   List<Mount> mounts() {
     return List.copyOf(mounts);
@@ -242,6 +254,15 @@ final class FilesystemMounts {
     for (Path h : fs.privateHomes()) {
       if (Files.isDirectory(h)) {
         homes.add(real(h));
+        // another mount of the home's file system shows it again (a bind mount of /home, the disk
+        // a bind-mounted home comes from): hidden the same way, keeping what is spelled beneath it
+        for (Path a : aliasesOf(real(h))) {
+          if (Files.isDirectory(a, LinkOption.NOFOLLOW_LINKS)) {
+            homes.add(a);
+          } else {
+            add(Mount.optional(MountKind.MASK, a));
+          }
+        }
       }
     }
     List<Path> writable = fs.allWritableRoots();
@@ -317,8 +338,13 @@ final class FilesystemMounts {
     for (Path p : readDeny) {
       if (Files.exists(p)) {
         add(Mount.optional(MountKind.MASK, p));
+        aliasesOf(real(p)).forEach(a -> add(Mount.optional(MountKind.MASK, a)));
       }
     }
+  }
+
+  private List<Path> aliasesOf(Path realPath) {
+    return aliases.existing(realPath);
   }
 
   /** Masks each path (optional: it may be hidden by the private tmp already). */

@@ -7,6 +7,7 @@ import io.sandbox4j.api.FilesystemPolicy;
 import io.sandbox4j.api.SandboxException;
 import io.sandbox4j.launcher.linux.LinuxLaunchPlan.Mount;
 import io.sandbox4j.launcher.linux.LinuxLaunchPlan.MountKind;
+import io.sandbox4j.launcher.linux.MountAliases;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,6 +49,28 @@ class PrivateHomeMountsTest {
         .contains(Mount.optional(MountKind.READ_ONLY_BIND, m2))
         .doesNotContain(Mount.optional(MountKind.READ_ONLY_BIND, ws))
         .noneMatch(m -> m.path().equals(inner));
+  }
+
+  @Test
+  void otherMountsShowingTheHomeAreHiddenTooKeepingWhatIsSpelledThere() throws IOException {
+    // attack 13: a bind mount of the home's parent (or of a file in it) elsewhere showed it whole
+    Path home = Files.createDirectories(tmp.resolve("home/u")).toRealPath();
+    Path copy = Files.createDirectories(tmp.resolve("mnt/copy/u")).toRealPath();
+    Path ws = Files.createDirectories(copy.resolve("proj"));
+    Path file = Files.writeString(Files.createDirectories(tmp.resolve("srv")).resolve("x"), "");
+    String table =
+        String.join(
+            "\n",
+            "1 0 9:9 / / rw - ext4 /dev/x rw",
+            "2 1 9:9 " + home.getParent() + " " + copy.getParent() + " rw - ext4 /dev/x rw",
+            "3 1 9:9 " + home.resolve(".sec/x") + " " + file + " rw - ext4 /dev/x rw");
+    FilesystemMounts m = new FilesystemMounts(MountAliases.parse(table));
+    m.privateHomes(fs(ws, List.of(), List.of(home), List.of()));
+    assertThat(m.mounts())
+        .contains(
+            new Mount(MountKind.HIDE, home, true, List.of()),
+            new Mount(MountKind.HIDE, copy, true, List.of(ws)),
+            Mount.optional(MountKind.MASK, file));
   }
 
   @Test

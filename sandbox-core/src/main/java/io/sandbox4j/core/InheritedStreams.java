@@ -1,0 +1,54 @@
+package io.sandbox4j.core;
+
+import io.sandbox4j.api.SandboxException;
+import java.io.IOException;
+import java.lang.ProcessBuilder.Redirect;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Refuses a standard stream inherited from the caller that is an open directory ({@code sandbox run
+ * ... < ~}). Through such a descriptor the command opens files beneath the directory ({@code
+ * openat(0, ...)}, {@code /proc/self/fd/0/...}) as the caller's mount namespace sees them, past the
+ * mounts that hide the private home, the private tmp and masked paths. A directory is no use as a
+ * stream (reading it fails with EISDIR), so nothing legitimate is lost.
+ */
+final class InheritedStreams {
+  private static final List<String> NAMES = List.of("input", "output", "error");
+
+  private InheritedStreams() {}
+
+  /** Checks the streams of this process, as {@code /proc/self/fd} shows them (Linux). */
+  static void check(Redirect in, Redirect out, Redirect err) {
+    check(Path.of("/proc/self/fd"), in, out, err);
+  }
+
+  /** As {@link #check(Redirect, Redirect, Redirect)}, with the descriptors under {@code fdDir}. */
+  static void check(Path fdDir, Redirect in, Redirect out, Redirect err) {
+    List<Redirect> redirects = List.of(in, out, err);
+    for (int fd = 0; fd < redirects.size(); fd++) {
+      if (redirects.get(fd).type() != Redirect.Type.INHERIT) {
+        continue;
+      }
+      Path link = fdDir.resolve(Integer.toString(fd));
+      if (Files.isDirectory(link)) {
+        throw SandboxException.cannotSandbox(
+            "standard "
+                + NAMES.get(fd)
+                + " is the directory "
+                + target(link)
+                + ": the command could open every file beneath it, past the sandbox's view of the"
+                + " filesystem; redirect it from a file or /dev/null instead");
+      }
+    }
+  }
+
+  private static String target(Path link) {
+    try {
+      return Files.readSymbolicLink(link).toString();
+    } catch (IOException | UnsupportedOperationException e) {
+      return link.toString();
+    }
+  }
+}
