@@ -328,6 +328,60 @@ class McpServerEndToEndTest {
     assertThat(err.get(10, TimeUnit.SECONDS)).contains("Picked up JAVA_TOOL_OPTIONS");
   }
 
+  @Test
+  @org.junit.jupiter.api.Timeout(120)
+  void oddIdsAreInvalidRequestsAndACancellationThatOvertakesItsCallStillCancelsIt()
+      throws Exception {
+    Process p =
+        new ProcessBuilder(serverCommand()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    try (OutputStream in = p.getOutputStream()) {
+      // One write: the cancellation reaches the server right behind its call, before the run.
+      in.write(
+          String.join(
+                  "\n",
+                  "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":"
+                      + "{\"protocolVersion\":\"2025-06-18\",\"capabilities\":{},"
+                      + "\"clientInfo\":{\"name\":\"raw\",\"version\":\"1\"}}}",
+                  "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}",
+                  "{\"jsonrpc\":\"2.0\",\"id\":1e400,\"method\":\"ping\"}",
+                  "{\"jsonrpc\":\"2.0\",\"id\":123456789012345678901234567890,\"method\":\"ping\"}",
+                  "{\"jsonrpc\":\"2.0\",\"id\":{\"a\":1},\"method\":\"ping\"}",
+                  "{\"jsonrpc\":\"2.0\",\"id\":null,\"method\":\"ping\"}",
+                  "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\",\"params\":"
+                      + "{\"name\":\"run_command\",\"arguments\":"
+                      + "{\"shell\":\"sleep 25; echo finished\"}}}",
+                  "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\","
+                      + "\"params\":{\"requestId\":3}}",
+                  "{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"ping\"}",
+                  "")
+              .getBytes(StandardCharsets.UTF_8));
+      in.flush();
+      Map<Integer, JsonNode> byId = new java.util.HashMap<>();
+      List<JsonNode> nullIds = new ArrayList<>();
+      BufferedReader out =
+          new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+      JsonMapper json = JsonMapper.builder().build();
+      long started = System.nanoTime();
+      while (!byId.containsKey(3) || !byId.containsKey(4)) {
+        String line = out.readLine();
+        assertThat(line).as("the server's stdout ended early").isNotNull();
+        JsonNode node = json.readTree(line);
+        if (node.path("id").isNull()) {
+          nullIds.add(node);
+        } else if (node.has("id")) {
+          byId.put(node.path("id").asInt(), node);
+        }
+      }
+      assertThat(nullIds)
+          .hasSize(4)
+          .allSatisfy(n -> assertThat(n.path("error").path("code").asInt()).isEqualTo(-32600));
+      assertThat(byId.get(3).path("result").path("structuredContent").path("ended").asString())
+          .isEqualTo("cancelled");
+      assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(20));
+    }
+    assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("the server ends when stdin closes").isTrue();
+  }
+
   private static boolean invalidParams(Throwable e) {
     return ((McpError) e).getJsonRpcError().code() == McpSchema.ErrorCodes.INVALID_PARAMS;
   }

@@ -80,10 +80,16 @@ final class CallArguments {
     Optional<String> cwd = string(a, "cwd");
     if (cwd.isPresent()) {
       Path dir = path(workspace, "cwd", cwd.get());
-      if (!dir.startsWith(workspace)) {
-        throw new Widening("cwd " + dir + " is outside the workspace " + workspace);
+      Path real = real(dir);
+      if (!dir.startsWith(workspace) || !real.startsWith(real(workspace))) {
+        throw new Widening(
+            "cwd "
+                + dir
+                + (real.equals(dir) ? "" : " (that is " + real + ")")
+                + " is outside the workspace "
+                + workspace);
       }
-      b.workingDirectory(dir);
+      b.workingDirectory(real);
     }
     Optional<Double> timeout = number(a, "timeout_seconds");
     if (timeout.isPresent()) {
@@ -132,15 +138,20 @@ final class CallArguments {
     List<Path> given = new ArrayList<>();
     for (String s : strings(a, "writable_paths")) {
       Path path = path(workspace, "writable_paths", s);
-      if (roots.stream().noneMatch(path::startsWith)) {
+      // Links are followed as the backends will follow them: a link inside a root that leads out
+      // of every root would make its target writable.
+      Path real = real(path);
+      if (roots.stream().noneMatch(path::startsWith)
+          || roots.stream().noneMatch(r -> real.startsWith(real(r)))) {
         throw new Widening(
             "writable_paths entry "
                 + path
+                + (real.equals(path) ? "" : " (that is " + real + ")")
                 + " is not inside a writable root of the session ("
                 + roots
                 + ")");
       }
-      given.add(path);
+      given.add(path.equals(workspace) ? path : real);
     }
     if (!given.contains(workspace)) {
       // The policy model keeps the workspace writable, and a write deny-list entry equal to a
@@ -156,6 +167,8 @@ final class CallArguments {
     }
     List<Path> extra = given.stream().filter(g -> !g.equals(workspace)).distinct().toList();
     List<Path> deny = fs.writeDeny();
+    // The canonical constructors, so that nothing else of the session (private homes, read grants,
+    // an ephemeral workspace) is dropped on the way.
     FilesystemPolicy narrowed =
         new FilesystemPolicy(
             workspace,
@@ -165,8 +178,10 @@ final class CallArguments {
             deny,
             fs.protectedNames(),
             fs.privateTmp(),
-            fs.systemWriteOptIns());
-    return new SandboxPolicy(narrowed, p.network(), p.process(), p.resources());
+            fs.systemWriteOptIns(),
+            fs.privateHomes(),
+            fs.readGrants());
+    return new SandboxPolicy(narrowed, p.network(), p.process(), p.resources(), p.ephemeral());
   }
 
   private static SandboxPolicy network(Map<String, Object> a, SandboxPolicy p) throws Widening {
@@ -224,7 +239,7 @@ final class CallArguments {
                 "network must be \"none\", \"allow\" or \"all\", got \"" + mode.get() + "\"");
       }
     }
-    return new SandboxPolicy(p.filesystem(), wanted, p.process(), p.resources());
+    return new SandboxPolicy(p.filesystem(), wanted, p.process(), p.resources(), p.ephemeral());
   }
 
   static String describe(NetworkPolicy n) {
@@ -257,16 +272,42 @@ final class CallArguments {
       if (s.isBlank()) {
         throw invalid("shell is empty");
       }
+      if (s.indexOf('\0') >= 0) {
+        throw invalid("shell holds a NUL character, which no program argument can carry");
+      }
       return List.of("/bin/sh", "-c", s);
     }
     List<String> c = strings(a, "command");
+    if (c.stream().anyMatch(x -> x.indexOf('\0') >= 0)) {
+      throw invalid("command holds a NUL character, which no program argument can carry");
+    }
     if (c.isEmpty() || c.get(0).isEmpty()) {
       throw invalid("command needs at least the program name");
     }
     return c;
   }
 
+  /**
+   * {@code p} with its links resolved: the real path of its longest existing ancestor followed by
+   * the rest of it ({@code p} itself when nothing of it can be resolved).
+   */
+  static Path real(Path p) {
+    Path existing = p;
+    while (existing != null) {
+      try {
+        Path real = existing.toRealPath();
+        return existing == p ? real : real.resolve(existing.relativize(p)).normalize();
+      } catch (java.io.IOException | SecurityException e) {
+        existing = existing.getParent();
+      }
+    }
+    return p;
+  }
+
   private static Path path(Path workspace, String what, String s) {
+    if (s.indexOf('\0') >= 0) {
+      throw invalid(what + " holds a NUL character");
+    }
     try {
       return workspace.resolve(s).normalize();
     } catch (InvalidPathException e) {
@@ -321,6 +362,9 @@ final class CallArguments {
     for (Map.Entry<?, ?> e : m.entrySet()) {
       if (!(e.getValue() instanceof String s)) {
         throw invalid("env " + e.getKey() + " must be a string, got " + typeOf(e.getValue()));
+      }
+      if (s.indexOf('\0') >= 0 || String.valueOf(e.getKey()).indexOf('\0') >= 0) {
+        throw invalid("env " + e.getKey() + " holds a NUL character, which no variable can carry");
       }
       out.put(String.valueOf(e.getKey()), s);
     }

@@ -20,10 +20,12 @@ import io.sandbox4j.core.SandboxRequest;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.function.Supplier;
@@ -44,9 +46,11 @@ import tools.jackson.databind.json.JsonMapper;
  * }</pre>
  *
  * <p>At most {@link Builder#maxConcurrentRuns} commands run at once (default {@value
- * #DEFAULT_MAX_CONCURRENT_RUNS}); further calls wait for a slot. Standard output and error of a run
- * are each capped at {@link Builder#outputCapBytes} (default {@value #DEFAULT_OUTPUT_CAP_BYTES}
- * bytes): the result keeps the first bytes and says how many there were.
+ * #DEFAULT_MAX_CONCURRENT_RUNS}); further calls wait for a slot, up to twice that many calls at
+ * once: one more gets a busy error (-32000). A line of input holds at most {@value
+ * StdioLines#MAX_LINE_CHARS} characters. Standard output and error of a run are each capped at
+ * {@link Builder#outputCapBytes} (default {@value #DEFAULT_OUTPUT_CAP_BYTES} bytes): the result
+ * keeps the first bytes and says how many there were.
  */
 @API(status = EXPERIMENTAL, since = "0.1")
 public final class SandboxMcpServer {
@@ -66,6 +70,21 @@ public final class SandboxMcpServer {
   private final Supplier<String> explanation;
   private final Supplier<String> backendList;
   private final Map<Object, CommandRun> running = new ConcurrentHashMap<>();
+
+  /**
+   * Requests cancelled before their run was registered (the cancellation can overtake the call on
+   * its way through the SDK); the most recent few, guarded by {@link #running}'s monitor.
+   */
+  private final Set<Object> cancelledBeforeStart =
+      Collections.newSetFromMap(
+          new LinkedHashMap<>() {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<Object, Boolean> eldest) {
+              return size() > 1024;
+            }
+          });
 
   private SandboxMcpServer(Builder b) {
     this.sandbox = b.sandbox;
@@ -97,12 +116,20 @@ public final class SandboxMcpServer {
             in,
             out,
             id -> {
-              CommandRun r = running.get(StdioLines.key(id));
+              CommandRun r;
+              synchronized (running) {
+                r = running.get(StdioLines.key(id));
+                if (r == null) {
+                  cancelledBeforeStart.add(StdioLines.key(id));
+                }
+              }
               if (r != null) {
                 LOG.log(System.Logger.Level.INFO, "cancelling the run of request " + id);
                 r.cancel();
               }
-            });
+            },
+            StdioLines.MAX_LINE_CHARS,
+            maxCallsInFlight());
     McpJsonMapper mapper = new JacksonMcpJsonMapper(JsonMapper.builder().build());
     StdioServerTransportProvider transport =
         new StdioServerTransportProvider(mapper, lines.input(), lines.output());
@@ -123,6 +150,11 @@ public final class SandboxMcpServer {
       running.values().forEach(CommandRun::cancel);
       server.close();
     }
+  }
+
+  /** Tool calls running or waiting for a slot at once; a further call gets a busy error. */
+  private int maxCallsInFlight() {
+    return 2 * maxConcurrent;
   }
 
   private SyncToolSpecification runCommand() {
@@ -218,7 +250,14 @@ public final class SandboxMcpServer {
     Object progressToken = meta.get("progressToken");
     CommandRun run = new CommandRun(outputCap);
     if (requestId != null) {
-      running.put(StdioLines.key(requestId), run);
+      boolean cancelled;
+      synchronized (running) {
+        running.put(StdioLines.key(requestId), run);
+        cancelled = cancelledBeforeStart.remove(StdioLines.key(requestId));
+      }
+      if (cancelled) {
+        run.cancel();
+      }
     }
     try {
       slots.acquire();
@@ -298,7 +337,9 @@ public final class SandboxMcpServer {
         + "\n"
         + "At most "
         + maxConcurrent
-        + " commands run at once; stdout and stderr are each capped at "
+        + " commands run at once (and "
+        + maxCallsInFlight()
+        + " calls run or wait: one more gets a busy error); stdout and stderr are each capped at "
         + outputCap
         + " bytes.";
   }

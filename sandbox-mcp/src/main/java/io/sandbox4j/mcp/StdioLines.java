@@ -1,11 +1,11 @@
 package io.sandbox4j.mcp;
 
-import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
@@ -26,10 +26,27 @@ final class StdioLines {
   /** The {@code _meta} key under which a tool handler finds its call's JSON-RPC id. */
   static final String REQUEST_ID_META = "io.sandbox4j/request-id";
 
+  /**
+   * The longest line (in characters) the server reads; a longer one is skipped to its end and
+   * answered with an invalid-request error, so that one line cannot fill the server's memory.
+   */
+  static final int MAX_LINE_CHARS = 4 * 1024 * 1024;
+
   private static final int PARSE_ERROR = -32700;
   private static final int INVALID_REQUEST = -32600;
+  private static final int BUSY = -32000;
 
-  private final BufferedReader reader;
+  /** What {@link #readLine} returns for a line longer than {@link #maxLine}. */
+  private static final String TOO_LONG = new String("(too long)");
+
+  private final Reader reader;
+  private final int maxLine;
+  private final char[] buffer = new char[8192];
+  private int bufferPos;
+  private int bufferEnd;
+  private final int maxCalls;
+  private final java.util.Set<Object> callsInFlight =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final OutputStream out;
   private final Consumer<Object> cancel;
   private final JsonMapper json = JsonMapper.builder().build();
@@ -37,9 +54,60 @@ final class StdioLines {
   private final Object writeLock = new Object();
 
   StdioLines(InputStream in, OutputStream out, Consumer<Object> cancel) {
-    this.reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+    this(in, out, cancel, MAX_LINE_CHARS, Integer.MAX_VALUE);
+  }
+
+  /**
+   * As the other constructor, reading lines of at most {@code maxLine} characters and letting at
+   * most {@code maxCalls} {@code tools/call} requests wait for their answer at once (a further one
+   * is answered at once with a busy error, so that queued calls cannot fill the server's memory).
+   */
+  StdioLines(InputStream in, OutputStream out, Consumer<Object> cancel, int maxLine, int maxCalls) {
+    this.reader = new InputStreamReader(in, StandardCharsets.UTF_8);
     this.out = out;
     this.cancel = cancel;
+    this.maxLine = maxLine;
+    this.maxCalls = maxCalls;
+  }
+
+  /**
+   * The next line without its end ({@code \n}, and a {@code \r} before it), {@link #TOO_LONG} for a
+   * line longer than {@link #maxLine} (read to its end and dropped), null at the end of input.
+   */
+  private String readLine() throws IOException {
+    StringBuilder line = new StringBuilder();
+    boolean tooLong = false;
+    while (true) {
+      if (bufferPos == bufferEnd) {
+        int n = reader.read(buffer);
+        if (n < 0) {
+          return tooLong ? TOO_LONG : line.length() > 0 ? line.toString() : null;
+        }
+        bufferPos = 0;
+        bufferEnd = n;
+      }
+      int end = bufferPos;
+      while (end < bufferEnd && buffer[end] != '\n') {
+        end++;
+      }
+      if (!tooLong) {
+        if (line.length() + (end - bufferPos) > maxLine) {
+          tooLong = true;
+          line = new StringBuilder();
+        } else {
+          line.append(buffer, bufferPos, end - bufferPos);
+        }
+      }
+      bufferPos = end;
+      if (end < bufferEnd) { // the line's end
+        bufferPos++;
+        if (tooLong) {
+          return TOO_LONG;
+        }
+        int n = line.length();
+        return n > 0 && line.charAt(n - 1) == '\r' ? line.substring(0, n - 1) : line.toString();
+      }
+    }
   }
 
   /** Waits until the client closes its end. */
@@ -79,13 +147,22 @@ final class StdioLines {
         while (pos >= line.length) {
           String next;
           try {
-            next = reader.readLine();
+            next = readLine();
           } catch (IOException e) {
             next = null;
           }
           if (next == null) {
             ended.countDown();
             return false;
+          }
+          if (next == TOO_LONG) {
+            error(
+                null,
+                INVALID_REQUEST,
+                "Invalid Request: the line is longer than "
+                    + maxLine
+                    + " characters, the most this server reads; it was skipped");
+            continue;
           }
           String passed = filter(next);
           if (passed != null) {
@@ -107,8 +184,10 @@ final class StdioLines {
       public synchronized void write(int b) throws IOException {
         pending.write(b);
         if (b == '\n') {
-          writeLine(pending.toByteArray());
+          byte[] line = pending.toByteArray();
           pending.reset();
+          writeLine(line);
+          answered(line);
         }
       }
 
@@ -126,6 +205,26 @@ final class StdioLines {
         }
       }
     };
+  }
+
+  /** Counts a call as answered once the SDK's response to it went out. */
+  private void answered(byte[] line) {
+    if (callsInFlight.isEmpty()) {
+      return;
+    }
+    try {
+      JsonNode m = json.readTree(line);
+      JsonNode id = m.path("id");
+      if (m.has("result") || m.has("error")) {
+        if (id.isString()) {
+          callsInFlight.remove(id.stringValue());
+        } else if (id.isIntegralNumber()) {
+          callsInFlight.remove(id.longValue());
+        }
+      }
+    } catch (JacksonException e) {
+      // not a message: nothing answered
+    }
   }
 
   private void writeLine(byte[] line) throws IOException {
@@ -161,6 +260,15 @@ final class StdioLines {
               + " \"method\" (or a \"result\" or \"error\")");
       return null;
     }
+    if (message.has("id") && !(id.isString() || id.isInt() || id.isLong())) {
+      // The SDK stops reading at an id it cannot map (null, a fraction, an object, past 64 bits).
+      error(
+          null,
+          INVALID_REQUEST,
+          "Invalid Request: an id must be a string or an integer within 64 bits, not "
+              + abbreviated(id.toString()));
+      return null;
+    }
     String method = message.path("method").asString("");
     if (method.equals("notifications/cancelled")) {
       JsonNode requestId = message.path("params").path("requestId");
@@ -170,6 +278,20 @@ final class StdioLines {
         cancel.accept(requestId.longValue());
       }
       return null; // the SDK has no handler for it
+    }
+    if (method.equals("tools/call") && message.has("id")) {
+      Object key = id.isString() ? id.stringValue() : (Object) id.longValue();
+      if (callsInFlight.add(key) && callsInFlight.size() > maxCalls) {
+        callsInFlight.remove(key);
+        error(
+            id,
+            BUSY,
+            "Server busy: "
+                + maxCalls
+                + " tool calls are running or waiting for a slot already; call again when one"
+                + " has ended");
+        return null;
+      }
     }
     if (method.equals("tools/call")
         && message.has("id")
@@ -198,6 +320,10 @@ final class StdioLines {
     } catch (IOException ignored) {
       // the client is gone; the reader sees the end next
     }
+  }
+
+  private static String abbreviated(String s) {
+    return s.length() <= 40 ? s : s.substring(0, 40) + "...";
   }
 
   /** The key a cancellation and a call agree on: JSON numbers as long, strings as they are. */

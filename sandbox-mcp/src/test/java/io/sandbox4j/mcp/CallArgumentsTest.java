@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.modelcontextprotocol.spec.McpError;
+import io.sandbox4j.api.EphemeralWorkspace;
+import io.sandbox4j.api.FilesystemPolicy;
 import io.sandbox4j.api.NetworkMode;
 import io.sandbox4j.api.NetworkPolicy;
 import io.sandbox4j.api.SandboxPolicy;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -15,6 +18,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.io.TempDir;
 
 /** What a call's arguments may change in the session policy, and how the rest is refused. */
 @EnabledOnOs(value = OS.LINUX, disabledReason = "the policies are written with Unix paths")
@@ -135,6 +139,83 @@ class CallArgumentsTest {
           .as("%s", args)
           .isInstanceOfSatisfying(
               McpError.class, e -> assertThat(e.getJsonRpcError().code()).isEqualTo(-32602));
+    }
+  }
+
+  @Test
+  void narrowingKeepsPrivateHomesReadGrantsAndTheEphemeralWorkspace() throws Exception {
+    Path home = Path.of("/home/user");
+    SandboxPolicy session =
+        new SandboxPolicy(
+            new FilesystemPolicy(
+                WORKSPACE,
+                List.of(CACHE),
+                List.of(),
+                List.of(),
+                List.of(),
+                FilesystemPolicy.DEFAULT_PROTECTED_NAMES,
+                true,
+                List.of(),
+                List.of(home),
+                List.of(home.resolve(".m2"))),
+            SESSION.network(),
+            SESSION.process(),
+            SESSION.resources(),
+            EphemeralWorkspace.FRESH);
+    for (Map<String, Object> ask :
+        List.of(
+            Map.<String, Object>of("shell", "x", "writable_paths", List.of(".")),
+            Map.<String, Object>of("shell", "x", "network", "none"),
+            Map.<String, Object>of("shell", "x", "network_allow", List.of("example.org")))) {
+      SandboxPolicy p = CallArguments.parse(ask, session).policy;
+      assertThat(p.filesystem().privateHomes()).as("%s", ask).containsExactly(home);
+      assertThat(p.filesystem().readGrants()).as("%s", ask).containsExactly(home.resolve(".m2"));
+      assertThat(p.ephemeral()).as("%s", ask).isEqualTo(EphemeralWorkspace.FRESH);
+    }
+  }
+
+  @Test
+  void linksLeadingOutOfTheWorkspaceAreRefused(@TempDir Path dir) throws Exception {
+    Path workspace = Files.createDirectory(dir.resolve("ws"));
+    Path outside = Files.createDirectory(dir.resolve("outside"));
+    Files.createSymbolicLink(workspace.resolve("out"), outside);
+    Files.createDirectory(workspace.resolve("in"));
+    Files.createSymbolicLink(workspace.resolve("inlink"), workspace.resolve("in"));
+    SandboxPolicy session = SandboxPolicy.builder(workspace).build();
+    for (Map<String, Object> ask :
+        List.of(
+            Map.<String, Object>of("shell", "x", "writable_paths", List.of(".", "out")),
+            Map.<String, Object>of("shell", "x", "writable_paths", List.of(".", "out/new/dir")),
+            Map.<String, Object>of("shell", "x", "cwd", "out"))) {
+      assertThatThrownBy(() -> CallArguments.parse(ask, session))
+          .as("%s", ask)
+          .isInstanceOf(CallArguments.Widening.class)
+          .hasMessageContaining("(that is " + outside.toRealPath());
+    }
+    SandboxPolicy p =
+        CallArguments.parse(
+                Map.of("shell", "x", "cwd", "inlink", "writable_paths", List.of(".", "inlink")),
+                session)
+            .policy;
+    assertThat(p.workingDirectory()).isEqualTo(workspace.resolve("in").toRealPath());
+    assertThat(p.filesystem().writableRoots())
+        .containsExactly(workspace.resolve("in").toRealPath());
+  }
+
+  @Test
+  void nulCharactersAreInvalidParamsNotInternalErrors() {
+    SandboxPolicy session = SandboxPolicy.builder(WORKSPACE).passEnv("FOO").build();
+    for (Map<String, Object> args :
+        List.of(
+            Map.<String, Object>of("shell", "a\0b"),
+            Map.<String, Object>of("command", List.of("echo", "a\0b")),
+            Map.<String, Object>of("shell", "x", "env", Map.of("FOO", "a\0b")),
+            Map.<String, Object>of("shell", "x", "cwd", "a\0b"))) {
+      assertThatThrownBy(() -> CallArguments.parse(args, session))
+          .as("%s", args)
+          .isInstanceOfSatisfying(
+              McpError.class, e -> assertThat(e.getJsonRpcError().code()).isEqualTo(-32602))
+          .hasMessageContaining("NUL");
     }
   }
 }
