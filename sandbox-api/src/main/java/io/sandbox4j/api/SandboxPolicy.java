@@ -85,15 +85,6 @@ public record SandboxPolicy(
     }
   }
 
-  /** A policy whose workspace is written directly (not ephemeral). */
-  public SandboxPolicy(
-      FilesystemPolicy filesystem,
-      NetworkPolicy network,
-      ProcessPolicy process,
-      ResourceLimits resources) {
-    this(filesystem, network, process, resources, EphemeralWorkspace.OFF);
-  }
-
   /** The secure default policy for a workspace, denying the credential stores of {@link #homes}. */
   public static SandboxPolicy defaults(Path workspace) {
     return builder(workspace).build();

@@ -73,25 +73,4 @@ class PrivateHomeTest {
     assertThat(q.filesystem().privateHomes()).isEqualTo(p.filesystem().privateHomes());
     assertThat(q.filesystem().readGrants()).isEqualTo(List.of(HOME.resolve(".m2")));
   }
-
-  @Test
-  void theOlderConstructorsHaveNoPrivateHome() {
-    FilesystemPolicy seven =
-        new FilesystemPolicy(
-            ROOT.resolve("work"), List.of(), List.of(), List.of(), List.of(), List.of(), true);
-    FilesystemPolicy nine =
-        new FilesystemPolicy(
-            ROOT.resolve("work"),
-            List.of(),
-            List.of(),
-            List.of(),
-            List.of(),
-            List.of(),
-            true,
-            List.of(),
-            List.of(HOME.resolve(".m2")));
-    assertThat(seven.privateHomes()).isEmpty();
-    assertThat(nine.privateHomes()).isEmpty();
-    assertThat(nine.readGrants()).containsExactly(HOME.resolve(".m2"));
-  }
 }

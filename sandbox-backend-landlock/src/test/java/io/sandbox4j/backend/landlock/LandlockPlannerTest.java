@@ -60,7 +60,10 @@ class LandlockPlannerTest {
         paths(deny),
         List.of(),
         FilesystemPolicy.DEFAULT_PROTECTED_NAMES,
-        true);
+        true,
+        List.of(),
+        List.of(),
+        List.of());
   }
 
   static List<Path> paths(List<String> names) {
@@ -156,7 +159,10 @@ class LandlockPlannerTest {
             List.of(),
             paths(List.of("/home/u/proj", "/data/ro")),
             FilesystemPolicy.DEFAULT_PROTECTED_NAMES,
-            true);
+            true,
+            List.of(),
+            List.of(),
+            List.of());
     LandlockPlanner.Request request =
         new LandlockPlanner.Request(5, policy, Optional.empty(), ALL_OWNED);
     assertThat(new LandlockPlanner(tree).writableRoots(request))
