@@ -52,10 +52,10 @@ final class LayerApplier {
     }
     deletions.sort(Comparator.comparing(Change::path).reversed());
     for (Change c : deletions) {
-      Files.deleteIfExists(real.resolve(c.path()));
+      Files.deleteIfExists(inPlace(c));
     }
     for (Change c : dirs) {
-      Path target = real.resolve(c.path());
+      Path target = inPlace(c);
       if (c.kind() == Kind.ADDED) {
         Files.createDirectory(target);
       }
@@ -66,13 +66,13 @@ final class LayerApplier {
     List<Change> reversed = new ArrayList<>(dirs);
     reversed.sort(Comparator.comparing(Change::path).reversed());
     for (Change c : reversed) {
-      Files.setPosixFilePermissions(real.resolve(c.path()), permissions(upper.resolve(c.path())));
+      Files.setPosixFilePermissions(inPlace(c), permissions(upper.resolve(c.path())));
     }
   }
 
   private void write(Change c) throws IOException {
     Path source = upper.resolve(c.path());
-    Path target = real.resolve(c.path());
+    Path target = inPlace(c);
     byte[] random = new byte[4];
     RANDOM.nextBytes(random);
     Path tmp =
@@ -89,6 +89,20 @@ final class LayerApplier {
     } finally {
       Files.deleteIfExists(tmp);
     }
+  }
+
+  /**
+   * The real path of a change, after checking that no link on its way leads elsewhere (checked
+   * before as a conflict; again here, just before the write, for a link made since).
+   */
+  private Path inPlace(Change c) throws IOException {
+    Path target = real.resolve(c.path());
+    Path parent = target.getParent();
+    if (!parent.toRealPath().equals(parent)) {
+      throw new IOException(
+          "the parent of " + Change.quote(c.path()) + " became a link to " + parent.toRealPath());
+    }
+    return target;
   }
 
   private static Set<PosixFilePermission> permissions(Path p) throws IOException {
