@@ -148,4 +148,37 @@ class ChangeSetRedTeamTest {
         .hasMessageContaining("the parent of d/old.txt became a link");
     assertThat(Files.readString(outside.resolve("old.txt"))).isEqualTo("outside\n");
   }
+
+  @Test
+  void aLayerEntryTurnedIntoALinkAfterTheCheckIsNeitherFollowedNorChmodded() throws Exception {
+    // a `run --on ID` of the same change set may write its layer while `apply ID` runs
+    Files.setPosixFilePermissions(
+        outside.resolve("old.txt"),
+        java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    ChangeSet cs = create();
+    Files.writeString(cs.upper().resolve("new.txt"), "new\n");
+    Files.createDirectories(cs.upper().resolve("n"));
+    Files.writeString(cs.upper().resolve("n/old.txt"), "layer\n");
+    List<Change> checked = cs.changes();
+    Files.delete(cs.upper().resolve("new.txt"));
+    Files.createSymbolicLink(cs.upper().resolve("new.txt"), outside.resolve("old.txt"));
+    assertThatThrownBy(() -> new LayerApplier(cs.upper(), ws).apply(checked))
+        .hasMessageContaining("new.txt in the layer changed since it was checked");
+    assertThat(
+            java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(outside.resolve("old.txt"))))
+        .isEqualTo("rw-------");
+    assertThat(ws.resolve("new.txt")).doesNotExist();
+    // a directory of the layer turned into a link out of it: its files are not read (the first
+    // attempt got as far as n/old.txt, sorted before new.txt: a fresh workspace for the second)
+    ChangeSet.removeTree(ws.resolve("n"));
+    Files.delete(cs.upper().resolve("new.txt"));
+    Files.writeString(cs.upper().resolve("new.txt"), "new\n");
+    Files.delete(cs.upper().resolve("n/old.txt"));
+    Files.delete(cs.upper().resolve("n"));
+    Files.createSymbolicLink(cs.upper().resolve("n"), outside);
+    assertThatThrownBy(() -> new LayerApplier(cs.upper(), ws).apply(checked))
+        .hasMessageContaining("n/old.txt in the layer changed since it was checked");
+    assertThat(ws.resolve("n/old.txt")).doesNotExist();
+  }
 }
