@@ -7,8 +7,12 @@ import io.sandbox4j.api.SandboxException;
 import io.sandbox4j.core.changes.Change.Kind;
 import io.sandbox4j.core.changes.Change.Type;
 import io.sandbox4j.core.git.GitSweep;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -16,6 +20,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
@@ -333,6 +338,14 @@ public final class ChangeSet {
    * @return the changes applied
    */
   public List<Change> apply(boolean allowProtected) {
+    try (Closeable held = lock("applied")) {
+      return applyLocked(allowProtected);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private List<Change> applyLocked(boolean allowProtected) {
     List<Change> changes = changes();
     List<String> refused = new ArrayList<>();
     if (!allowProtected) {
@@ -370,12 +383,62 @@ public final class ChangeSet {
       throw SandboxException.cannotSandbox(
           "applying change set " + id + " failed part way (the change set is kept): " + e, e);
     }
-    discard();
+    remove();
     return changes;
   }
 
   /** Removes the layer and its record; the real workspace is not touched. */
   public void discard() {
+    try (Closeable held = lock("discarded")) {
+      remove();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Holds the change set for one user of its layer: a run writing it (the overlay's upper and work
+   * directories are not to be shared), an apply, a discard. Another one meanwhile is refused (exit
+   * {@link #EXIT_REFUSED}, nothing done): an apply must not read a layer a {@code run --on} is
+   * still writing. A lock on {@code lock} in the change set's directory, released on close (or when
+   * the process holding it ends).
+   *
+   * @param what what the refused caller wanted, for the message ("applied", "continued")
+   */
+  public Closeable lock(String what) {
+    FileChannel ch = null;
+    try {
+      ch =
+          FileChannel.open(
+              directory.resolve("lock"),
+              StandardOpenOption.CREATE,
+              StandardOpenOption.WRITE,
+              LinkOption.NOFOLLOW_LINKS);
+      FileLock l;
+      try {
+        l = ch.tryLock();
+      } catch (OverlappingFileLockException e) {
+        l = null; // held in this process
+      }
+      if (l == null) {
+        ch.close();
+        throw new SandboxException(
+            EXIT_REFUSED,
+            "change set "
+                + id
+                + " is in use (a run with --on "
+                + id
+                + ", an apply or a discard): not "
+                + what
+                + ", nothing was done; try again when it ends");
+      }
+      return ch;
+    } catch (IOException e) {
+      throw SandboxException.cannotSandbox("cannot lock change set " + id + ": " + e, e);
+    }
+  }
+
+  private void remove() {
     try {
       removeTree(directory);
     } catch (IOException e) {

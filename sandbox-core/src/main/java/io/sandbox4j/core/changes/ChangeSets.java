@@ -201,9 +201,19 @@ public final class ChangeSets {
     List<String> done = new ArrayList<>();
     for (ChangeSet c : list()) {
       if (c.workspace().equals(ws)) {
-        String summary = c.summary();
-        c.discard();
-        done.add("discarded change set " + c.id() + " (" + summary + ")");
+        String summary;
+        try {
+          summary = c.summary();
+        } catch (SandboxException e) {
+          summary = "unreadable: " + e.getMessage();
+        }
+        try {
+          c.discard();
+          done.add("discarded change set " + c.id() + " (" + summary + ")");
+        } catch (SandboxException e) {
+          // in use by a run: named, and the others are still cleaned up
+          done.add("kept change set " + c.id() + ": " + e.getMessage());
+        }
       }
     }
     return done;

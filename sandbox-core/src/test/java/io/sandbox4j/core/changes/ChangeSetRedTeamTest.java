@@ -181,4 +181,31 @@ class ChangeSetRedTeamTest {
         .hasMessageContaining("n/old.txt in the layer changed since it was checked");
     assertThat(ws.resolve("n/old.txt")).doesNotExist();
   }
+
+  @Test
+  void aChangeSetInUseIsNeitherAppliedNorDiscardedNorCleanedUp() throws Exception {
+    ChangeSet cs = create();
+    Files.writeString(cs.upper().resolve("new.txt"), "new\n");
+    try (java.io.Closeable run = cs.lock("continued")) {
+      assertThatThrownBy(() -> cs.apply(false))
+          .hasMessageContaining("is in use")
+          .satisfies(e -> assertThat(((SandboxException) e).exitCode()).isEqualTo(1));
+      assertThatThrownBy(cs::discard).hasMessageContaining("is in use");
+      assertThatThrownBy(() -> cs.lock("continued")).hasMessageContaining("is in use");
+      assertThat(store.cleanup(ws)).singleElement().asString().startsWith("kept change set");
+      assertThat(ws.resolve("new.txt")).doesNotExist();
+      assertThat(cs.directory()).exists();
+    }
+    cs.apply(false);
+    assertThat(ws.resolve("new.txt")).hasContent("new");
+    assertThat(cs.directory()).doesNotExist();
+  }
+
+  @Test
+  void cleanupDiscardsAnUnreadableChangeSetToo() throws Exception {
+    ChangeSet cs = create();
+    sh(cs.upper(), "printf x > \"$(printf 'bad\\377name')\"");
+    assertThat(store.cleanup(ws)).singleElement().asString().startsWith("discarded change set");
+    assertThat(cs.directory()).doesNotExist();
+  }
 }
