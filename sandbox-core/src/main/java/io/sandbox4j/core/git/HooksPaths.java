@@ -7,12 +7,14 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.apiguardian.api.API;
 
 /**
  * The {@code core.hooksPath} values git would read for a repository: what {@code sandbox changes
  * apply} must treat as a hooks directory (issue 14 red team: a repository with {@code
  * core.hooksPath = .githooks} ran a hook an applied change set planted there).
  */
+@API(status = API.Status.INTERNAL, since = "0.1")
 public final class HooksPaths {
   private static final int MAX_CONFIG_BYTES = 4 * 1024 * 1024;
 
