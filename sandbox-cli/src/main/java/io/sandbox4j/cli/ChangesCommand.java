@@ -1,5 +1,6 @@
 package io.sandbox4j.cli;
 
+import io.sandbox4j.api.SandboxException;
 import io.sandbox4j.core.changes.Change;
 import io.sandbox4j.core.changes.ChangeSet;
 import io.sandbox4j.core.changes.ChangeSets;
@@ -44,7 +45,14 @@ final class ChangesCommand {
   int list() {
     PrintWriter out = out();
     for (ChangeSet c : store().list()) {
-      out.println(c.id() + "  " + c.workspace() + "  " + c.summary());
+      String summary;
+      try {
+        summary = c.summary();
+      } catch (SandboxException e) {
+        // one unreadable change set does not hide the others
+        summary = "unreadable: " + e.getMessage();
+      }
+      out.println(c.id() + "  " + c.workspace() + "  " + summary);
     }
     out.flush();
     return 0;

@@ -31,9 +31,18 @@ final class EphemeralRuns {
                     "sandbox: change set "
                         + c.id()
                         + ": "
-                        + c.summary()
+                        + summary(c)
                         + " (sandbox changes diff|apply|discard "
                         + c.id()
                         + ")"));
+  }
+
+  /** The summary, or why the layer cannot be read (it is kept for `changes discard`). */
+  private static String summary(io.sandbox4j.core.changes.ChangeSet c) {
+    try {
+      return c.summary();
+    } catch (SandboxException e) {
+      return "unreadable: " + e.getMessage();
+    }
   }
 }

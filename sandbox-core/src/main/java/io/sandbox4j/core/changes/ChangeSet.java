@@ -7,8 +7,12 @@ import io.sandbox4j.api.SandboxException;
 import io.sandbox4j.core.changes.Change.Kind;
 import io.sandbox4j.core.changes.Change.Type;
 import io.sandbox4j.core.git.GitSweep;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -16,6 +20,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
@@ -43,6 +48,9 @@ import org.apiguardian.api.API;
 public final class ChangeSet {
   /** The exit code of an apply refused for protected paths or conflicts (nothing written). */
   public static final int EXIT_REFUSED = 1;
+
+  /** Files larger than this are named in a diff, not shown (like binary ones). */
+  static final long MAX_DIFF_BYTES = 8L * 1024 * 1024;
 
   private final String id;
   private final Path directory;
@@ -145,12 +153,16 @@ public final class ChangeSet {
         if (c.kind() != Kind.CHANGED) {
           sb.append(c.kind() == Kind.ADDED ? "new" : "deleted")
               .append(" directory ")
-              .append(c.path())
+              .append(Change.quote(c.path()))
               .append('\n');
         }
         continue;
       }
-      sb.append("diff --git a/").append(c.path()).append(" b/").append(c.path()).append('\n');
+      sb.append("diff --git ")
+          .append(Change.quote("a/" + c.path()))
+          .append(' ')
+          .append(Change.quote("b/" + c.path()))
+          .append('\n');
       Integer oldMode = c.kind() == Kind.ADDED ? null : mode(workspace.resolve(c.path()));
       Integer newMode = c.kind() == Kind.DELETED ? null : mode(upper().resolve(c.path()));
       if (oldMode == null) {
@@ -163,8 +175,8 @@ public final class ChangeSet {
       }
       List<String> a = c.kind() == Kind.ADDED ? List.of() : lines(workspace, c);
       List<String> b = c.kind() == Kind.DELETED ? List.of() : lines(upper(), c);
-      String from = c.kind() == Kind.ADDED ? "/dev/null" : "a/" + c.path();
-      String to = c.kind() == Kind.DELETED ? "/dev/null" : "b/" + c.path();
+      String from = c.kind() == Kind.ADDED ? "/dev/null" : Change.quote("a/" + c.path());
+      String to = c.kind() == Kind.DELETED ? "/dev/null" : Change.quote("b/" + c.path());
       if (a == null || b == null) {
         sb.append("Binary files ").append(from).append(" and ").append(to).append(" differ\n");
         continue;
@@ -195,8 +207,8 @@ public final class ChangeSet {
       if (Files.isSymbolicLink(p)) {
         return List.of("-> " + Files.readSymbolicLink(p));
       }
-      if (!Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
-        return null;
+      if (!Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) || Files.size(p) > MAX_DIFF_BYTES) {
+        return null; // a huge (say sparse) file is named like a binary one, never read whole
       }
       byte[] bytes = Files.readAllBytes(p);
       for (byte x : bytes) {
@@ -231,8 +243,9 @@ public final class ChangeSet {
   /**
    * The changed paths under a protected location: a {@code .git} or {@code .sandbox4j} entry or
    * anything beneath one, a hooks directory of a hook manager ({@code .husky}), the run's protected
-   * names and {@link FilesystemPolicy#DEFAULT_PROTECTED_NAMES}, and anything in a directory git
-   * takes for a git directory (in the real tree or the layer; a bare repository, say).
+   * names and {@link FilesystemPolicy#DEFAULT_PROTECTED_NAMES}, anything in a directory git takes
+   * for a git directory (in the real tree or the layer; a bare repository, say), and anything in a
+   * directory a {@code core.hooksPath} names ({@link HookDirs}).
    */
   public List<String> protectedPaths() {
     return protectedPaths(changes());
@@ -242,9 +255,16 @@ public final class ChangeSet {
     Set<String> names = new LinkedHashSet<>(FilesystemPolicy.DEFAULT_PROTECTED_NAMES);
     names.addAll(protectedNames);
     Map<String, Boolean> gitDirs = new HashMap<>();
+    String home = System.getenv("HOME");
+    HookDirs hooks =
+        new HookDirs(
+            workspace,
+            System.getenv(),
+            Path.of(home != null && !home.isEmpty() ? home : System.getProperty("user.home")));
     List<String> hits = new ArrayList<>();
     for (Change c : changes) {
-      if (isProtected(c.path(), c.type() == Type.DIRECTORY, gitDirs, names)) {
+      if (isProtected(c.path(), c.type() == Type.DIRECTORY, gitDirs, names)
+          || hooks.covers(c.path())) {
         hits.add(c.path());
       }
     }
@@ -296,15 +316,15 @@ public final class ChangeSet {
         Map<String, Object> a = LayerReader.lstat(real);
         if (c.kind() == Kind.ADDED) {
           if (a != null && !deleted.contains(c.path())) {
-            conflicts.add(c.path() + " (created since the run started)");
+            conflicts.add(Change.quote(c.path()) + " (created since the run started)");
           }
         } else if (a == null) {
-          conflicts.add(c.path() + " (removed since the run started)");
+          conflicts.add(Change.quote(c.path()) + " (removed since the run started)");
         } else if (!((FileTime) a.get("ctime")).toInstant().isBefore(started)) {
-          conflicts.add(c.path() + " (changed since the run started)");
+          conflicts.add(Change.quote(c.path()) + " (changed since the run started)");
         }
       } catch (IOException e) {
-        conflicts.add(c.path() + " (" + e + ")");
+        conflicts.add(Change.quote(c.path()) + " (" + e + ")");
       }
     }
     return conflicts;
@@ -318,14 +338,33 @@ public final class ChangeSet {
    * @return the changes applied
    */
   public List<Change> apply(boolean allowProtected) {
+    try (Closeable held = lock("applied")) {
+      return applyLocked(allowProtected);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private List<Change> applyLocked(boolean allowProtected) {
     List<Change> changes = changes();
     List<String> refused = new ArrayList<>();
     if (!allowProtected) {
       List<String> p = protectedPaths(changes);
       if (!p.isEmpty()) {
         refused.add(
-            "protected paths (pass --allow-protected to apply them):\n  " + String.join("\n  ", p));
+            "protected paths (pass --allow-protected to apply them):\n  "
+                + String.join("\n  ", p.stream().map(Change::quote).toList()));
       }
+    }
+    List<String> others =
+        changes.stream()
+            .filter(c -> c.type() == Type.OTHER && c.kind() != Kind.DELETED)
+            .map(c -> Change.quote(c.path()))
+            .toList();
+    if (!others.isEmpty()) {
+      refused.add(
+          "not a file, directory or link (a FIFO, socket or device is never applied):\n  "
+              + String.join("\n  ", others));
     }
     List<String> conflicts = conflicts(changes);
     if (!conflicts.isEmpty()) {
@@ -344,12 +383,62 @@ public final class ChangeSet {
       throw SandboxException.cannotSandbox(
           "applying change set " + id + " failed part way (the change set is kept): " + e, e);
     }
-    discard();
+    remove();
     return changes;
   }
 
   /** Removes the layer and its record; the real workspace is not touched. */
   public void discard() {
+    try (Closeable held = lock("discarded")) {
+      remove();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Holds the change set for one user of its layer: a run writing it (the overlay's upper and work
+   * directories are not to be shared), an apply, a discard. Another one meanwhile is refused (exit
+   * {@link #EXIT_REFUSED}, nothing done): an apply must not read a layer a {@code run --on} is
+   * still writing. A lock on {@code lock} in the change set's directory, released on close (or when
+   * the process holding it ends).
+   *
+   * @param what what the refused caller wanted, for the message ("applied", "continued")
+   */
+  public Closeable lock(String what) {
+    FileChannel ch = null;
+    try {
+      ch =
+          FileChannel.open(
+              directory.resolve("lock"),
+              StandardOpenOption.CREATE,
+              StandardOpenOption.WRITE,
+              LinkOption.NOFOLLOW_LINKS);
+      FileLock l;
+      try {
+        l = ch.tryLock();
+      } catch (OverlappingFileLockException e) {
+        l = null; // held in this process
+      }
+      if (l == null) {
+        ch.close();
+        throw new SandboxException(
+            EXIT_REFUSED,
+            "change set "
+                + id
+                + " is in use (a run with --on "
+                + id
+                + ", an apply or a discard): not "
+                + what
+                + ", nothing was done; try again when it ends");
+      }
+      return ch;
+    } catch (IOException e) {
+      throw SandboxException.cannotSandbox("cannot lock change set " + id + ": " + e, e);
+    }
+  }
+
+  private void remove() {
     try {
       removeTree(directory);
     } catch (IOException e) {

@@ -138,6 +138,17 @@ public final class ChangeSets {
   private ChangeSet load(Path dir) {
     Properties p = new Properties();
     try (InputStream in = Files.newInputStream(dir.resolve(META), LinkOption.NOFOLLOW_LINKS)) {
+      // the record says where apply writes: only one this user keeps, never another user's (a
+      // root shell with that user's HOME, say) or one reached through a link
+      for (Path x : List.of(root, dir, dir.resolve(META), dir.resolve("upper"))) {
+        if (Files.isSymbolicLink(x)) {
+          throw new IOException(x + " is a link");
+        }
+        String owner = Files.getOwner(x, LinkOption.NOFOLLOW_LINKS).getName();
+        if (!owner.equals(System.getProperty("user.name"))) {
+          throw new IOException(x + " is owned by " + owner + ", not by this user");
+        }
+      }
       p.load(in);
     } catch (IOException e) {
       throw SandboxException.cannotSandbox("cannot read change set " + dir + ": " + e, e);
@@ -190,9 +201,19 @@ public final class ChangeSets {
     List<String> done = new ArrayList<>();
     for (ChangeSet c : list()) {
       if (c.workspace().equals(ws)) {
-        String summary = c.summary();
-        c.discard();
-        done.add("discarded change set " + c.id() + " (" + summary + ")");
+        String summary;
+        try {
+          summary = c.summary();
+        } catch (SandboxException e) {
+          summary = "unreadable: " + e.getMessage();
+        }
+        try {
+          c.discard();
+          done.add("discarded change set " + c.id() + " (" + summary + ")");
+        } catch (SandboxException e) {
+          // in use by a run: named, and the others are still cleaned up
+          done.add("kept change set " + c.id() + ": " + e.getMessage());
+        }
       }
     }
     return done;

@@ -96,7 +96,18 @@ final class LayerReader {
     TreeSet<String> names = new TreeSet<>();
     try (DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
       for (Path p : s) {
-        names.add(p.getFileName().toString());
+        String name = p.getFileName().toString();
+        if (name.indexOf('\uFFFD') >= 0) {
+          // not valid UTF-8: the name cannot be shown, nor written back under the same bytes
+          throw new IOException(
+              "the name "
+                  + Change.quote(name)
+                  + " in "
+                  + dir
+                  + " is not valid UTF-8 (or holds U+FFFD): it cannot be shown or applied"
+                  + " faithfully; discard the change set");
+        }
+        names.add(name);
       }
     }
     return names;
