@@ -31,7 +31,9 @@ final class CacheOverlays {
 
   private static void create(CacheLayer c) {
     try {
-      for (Path d : List.of(c.directory().getParent(), c.directory(), c.upper(), c.work())) {
+      Path profileDir = c.directory().getParent();
+      for (Path d :
+          List.of(profileDir.getParent(), profileDir, c.directory(), c.upper(), c.work())) {
         if (!Files.isDirectory(d)) {
           Files.createDirectories(d);
           Files.setPosixFilePermissions(d, PosixFilePermissions.fromString("rwx------"));
