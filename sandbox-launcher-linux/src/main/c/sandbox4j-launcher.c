@@ -117,8 +117,9 @@ struct mnt {
   int nkeep;
   char *keep[MAX_KEEP];
 };
-/* An overlay on target (the lower layer) with writes in upper (ephemeral workspaces, issue 14). */
-#define MAX_OVERLAYS 4
+/* An overlay on target (the lower layer) with writes in upper (ephemeral workspaces, issue 14;
+   copy-on-write toolchain caches, issue 13: java alone may layer seven caches). */
+#define MAX_OVERLAYS 16
 struct ovl {
   char *target, *upper, *work;
 };

@@ -33,6 +33,11 @@ public enum Feature {
    * change set kept outside the workspace, and reach the real tree only when applied.
    */
   FS_EPHEMERAL(Aspect.FILESYSTEM, "ephemeral copy-on-write workspace"),
+  /**
+   * The policy's {@link SandboxPolicy#cacheLayers()} are copy-on-write: the command's writes there
+   * land in a layer of their own and never reach the host's cache.
+   */
+  FS_CACHE_LAYERS(Aspect.FILESYSTEM, "copy-on-write toolchain caches"),
 
   /** No network of any kind leaves the sandbox. */
   NET_DENY_ALL(Aspect.NETWORK, "no network"),

@@ -31,7 +31,8 @@ public record SandboxPolicy(
     NetworkPolicy network,
     ProcessPolicy process,
     ResourceLimits resources,
-    EphemeralWorkspace ephemeral) {
+    EphemeralWorkspace ephemeral,
+    List<CacheLayer> cacheLayers) {
 
   /** Well-known credential stores, relative to a home directory, that are unreadable by default. */
   public static final List<String> CREDENTIAL_STORES =
@@ -82,6 +83,33 @@ public record SandboxPolicy(
     }
     if (ephemeral == null) {
       ephemeral = EphemeralWorkspace.OFF;
+    }
+    cacheLayers = cacheLayers == null ? List.of() : List.copyOf(cacheLayers);
+    checkCacheLayers(filesystem, cacheLayers);
+  }
+
+  /**
+   * Each layered cache must be a writable root, and its layer must lie outside every writable root
+   * (else the command could edit the layer's upper directory or work directory directly).
+   */
+  private static void checkCacheLayers(FilesystemPolicy fs, List<CacheLayer> layers) {
+    for (CacheLayer c : layers) {
+      if (!fs.writableRoots().contains(c.cache())) {
+        throw SandboxException.invalid(
+            "cache layer " + c.cache() + " is not a writable root of the policy");
+      }
+      for (Path root : fs.allWritableRoots()) {
+        if (c.directory().startsWith(root) || root.startsWith(c.directory())) {
+          throw SandboxException.invalid(
+              "the layer of cache "
+                  + c.cache()
+                  + " ("
+                  + c.directory()
+                  + ") would overlap the writable root "
+                  + root
+                  + ": set XDG_CACHE_HOME to a directory outside the writable roots");
+        }
+      }
     }
   }
 
@@ -152,6 +180,9 @@ public record SandboxPolicy(
     if (ephemeral.enabled()) {
       f.add(Feature.FS_EPHEMERAL);
     }
+    if (!cacheLayers.isEmpty()) {
+      f.add(Feature.FS_CACHE_LAYERS);
+    }
     switch (network.mode()) {
       case NONE -> f.add(Feature.NET_DENY_ALL);
       case ALLOW -> f.add(Feature.NET_ALLOWLIST);
@@ -195,6 +226,7 @@ public record SandboxPolicy(
     b.workingDirectory = process.workingDirectory().orElse(null);
     b.resources = resources;
     b.ephemeral = ephemeral;
+    b.cacheLayers.addAll(cacheLayers);
     return b;
   }
 
@@ -220,6 +252,7 @@ public record SandboxPolicy(
     private Path workingDirectory;
     private ResourceLimits resources = ResourceLimits.NONE;
     private EphemeralWorkspace ephemeral = EphemeralWorkspace.OFF;
+    private final List<CacheLayer> cacheLayers = new ArrayList<>();
 
     private Builder(Path workspace) {
       this.workspace = workspace;
@@ -355,6 +388,15 @@ public record SandboxPolicy(
       return this;
     }
 
+    /**
+     * Makes the writable root {@code cache} copy-on-write: the command's writes there land in
+     * {@code directory} instead (see {@link CacheLayer}).
+     */
+    public Builder cacheLayer(Path cache, Path directory) {
+      cacheLayers.add(new CacheLayer(cache, directory));
+      return this;
+    }
+
     public SandboxPolicy build() {
       List<Path> deny = new ArrayList<>();
       if (defaultReadDeny) {
@@ -385,7 +427,7 @@ public record SandboxPolicy(
               readGrants);
       ProcessPolicy proc =
           new ProcessPolicy(envPass, envSet, Optional.ofNullable(workingDirectory));
-      return new SandboxPolicy(fs, network, proc, resources, ephemeral);
+      return new SandboxPolicy(fs, network, proc, resources, ephemeral, cacheLayers);
     }
 
     private List<Path> privateHomes() {

@@ -41,6 +41,7 @@ final class Resolution {
   private final List<String> profiles = new ArrayList<>();
   private final Set<String> envNamed = new HashSet<>();
   private final List<String> profileReport = new ArrayList<>();
+  private boolean sharedCaches;
 
   Resolution(Path baseDir, Map<String, String> callerEnvironment, ToolProbe probe) {
     this.baseDir = baseDir;
@@ -140,6 +141,11 @@ final class Resolution {
     }
   }
 
+  /** {@code shared}: the profiles' caches are the host's, writable; else copy-on-write. */
+  void profileCache(String mode) {
+    sharedCaches = mode.equals("shared");
+  }
+
   /** What the profiles granted, with each grant's source ({@code explain} prints it). */
   List<String> profileReport() {
     return List.copyOf(profileReport);
@@ -208,6 +214,13 @@ final class Resolution {
                   root, "profile " + g.profile(), systemWriteOptIns, SystemRoots.accountHome());
               policy.allowWrite(root);
               writableRoots.putIfAbsent(root, "profile " + g.profile());
+              if (sharedCaches) {
+                shown += "  shared with the host (--profile-cache shared)";
+              } else {
+                Path layer = CacheLayers.directory(callerEnvironment, g.profile(), root);
+                policy.cacheLayer(root, layer);
+                shown += "  copy-on-write, writes land in " + layer;
+              }
             } catch (SandboxException e) {
               shown = "skipped   " + g.value() + "  (a system directory: " + g.source() + ")";
             }

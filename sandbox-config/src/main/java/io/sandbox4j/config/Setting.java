@@ -238,6 +238,19 @@ public enum Setting {
       Merge.ADD,
       (what, text, base) -> Values.profile(what, text),
       (r, v, what) -> r.profile((String) v, what)),
+  PROFILE_CACHE(
+      "profile-cache",
+      "--profile-cache",
+      "overlay|shared",
+      "The profiles' writable caches: overlay (default; copy-on-write, the sandbox's writes land in"
+          + " a layer of its own under $XDG_CACHE_HOME/sandbox4j/caches and never reach the host's"
+          + " cache) or shared (the host's cache itself is writable: what the command writes there,"
+          + " host tools may later run).",
+      "overlay or shared",
+      Form.STRING,
+      Merge.REPLACE,
+      (what, text, base) -> Values.profileCache(what, text),
+      (r, v, what) -> r.profileCache((String) v)),
   BACKENDS(
       "backends.use",
       "--backend",

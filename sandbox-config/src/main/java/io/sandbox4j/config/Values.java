@@ -241,6 +241,14 @@ public final class Values {
   }
 
   /** A policy file's network mode. */
+  static String profileCache(String what, String mode) {
+    if (!mode.equals("overlay") && !mode.equals("shared")) {
+      throw SandboxException.invalid(
+          what + ": must be \"overlay\" or \"shared\", got \"" + mode + "\"");
+    }
+    return mode;
+  }
+
   static String homeMode(String what, String mode) {
     if (!mode.equals("private") && !mode.equals("read")) {
       throw SandboxException.invalid(

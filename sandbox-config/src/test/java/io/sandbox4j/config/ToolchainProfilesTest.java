@@ -3,6 +3,8 @@ package io.sandbox4j.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.sandbox4j.api.CacheLayer;
+import io.sandbox4j.api.Feature;
 import io.sandbox4j.api.SandboxException;
 import io.sandbox4j.api.SandboxPolicy;
 import io.sandbox4j.config.ProfileGrant.Kind;
@@ -253,5 +255,60 @@ class ToolchainProfilesTest {
     SandboxPolicy p = s.resolve(env, probe);
     assertThat(p.filesystem().writableRoots()).isEmpty();
     assertThat(s.profileReport()).anySatisfy(l -> assertThat(l).contains("skipped"));
+  }
+
+  @Test
+  void cachesAreCopyOnWriteByDefaultWithALayerOutsideEveryWritableRoot() throws IOException {
+    Path repo = mkdirs(".m2/repository").toRealPath();
+    Path gradle = mkdirs(".gradle/caches").toRealPath();
+    env.put("XDG_CACHE_HOME", dir.resolve("xdg").toString());
+    PolicySettings s = new PolicySettings(ws).set(Setting.PROFILES, "java");
+    SandboxPolicy p = s.resolve(env, probe);
+    assertThat(p.cacheLayers()).extracting(CacheLayer::cache).containsExactly(repo, gradle);
+    Path caches = dir.resolve("xdg/sandbox4j/caches/java");
+    assertThat(p.cacheLayers()).allSatisfy(c -> assertThat(c.directory()).startsWithRaw(caches));
+    assertThat(p.cacheLayers().get(0).directory()).isNotEqualTo(p.cacheLayers().get(1).directory());
+    assertThat(p.requiredFeatures()).contains(Feature.FS_CACHE_LAYERS);
+    assertThat(s.profileReport())
+        .anySatisfy(
+            l -> assertThat(l).contains(repo.toString(), "copy-on-write", caches.toString()));
+    // the same cache gets the same layer on the next run
+    assertThat(
+            new PolicySettings(ws).set(Setting.PROFILES, "java").resolve(env, probe).cacheLayers())
+        .isEqualTo(p.cacheLayers());
+  }
+
+  @Test
+  void withoutXdgCacheHomeTheLayerIsInTheHomesCache() throws IOException {
+    mkdirs(".m2/repository");
+    SandboxPolicy p = new PolicySettings(ws).set(Setting.PROFILES, "java").resolve(env, probe);
+    assertThat(p.cacheLayers().get(0).directory())
+        .startsWithRaw(home.resolve(".cache/sandbox4j/caches/java"));
+  }
+
+  @Test
+  void sharedCachesAreTheHostsOwnAndSaySo() throws IOException {
+    Path repo = mkdirs(".m2/repository").toRealPath();
+    PolicySettings s =
+        new PolicySettings(ws).set(Setting.PROFILES, "java").set(Setting.PROFILE_CACHE, "shared");
+    SandboxPolicy p = s.resolve(env, probe);
+    assertThat(p.cacheLayers()).isEmpty();
+    assertThat(p.filesystem().writableRoots()).containsExactly(repo);
+    assertThat(p.requiredFeatures()).doesNotContain(Feature.FS_CACHE_LAYERS);
+    assertThat(s.profileReport()).anySatisfy(l -> assertThat(l).contains("shared with the host"));
+  }
+
+  @Test
+  void aLayerInsideAWritableRootIsRefused() throws IOException {
+    mkdirs(".m2/repository");
+    Path xdg = Files.createDirectories(ws.resolve("xdg"));
+    env.put("XDG_CACHE_HOME", xdg.toString());
+    PolicySettings s = new PolicySettings(ws).set(Setting.PROFILES, "java");
+    assertThatThrownBy(() -> s.resolve(env, probe))
+        .isInstanceOf(SandboxException.class)
+        .hasMessageContaining("would overlap the writable root")
+        .hasMessageContaining("XDG_CACHE_HOME")
+        .extracting(e -> ((SandboxException) e).exitCode())
+        .isEqualTo(2);
   }
 }

@@ -2,6 +2,7 @@ package io.sandbox4j.mcp;
 
 import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
+import io.sandbox4j.api.EphemeralWorkspace;
 import io.sandbox4j.api.FilesystemPolicy;
 import io.sandbox4j.api.NetworkMode;
 import io.sandbox4j.api.NetworkPolicy;
@@ -181,7 +182,14 @@ final class CallArguments {
             fs.systemWriteOptIns(),
             fs.privateHomes(),
             fs.readGrants());
-    return new SandboxPolicy(narrowed, p.network(), p.process(), p.resources(), p.ephemeral());
+    // a layered cache stays layered while it stays a writable root
+    return new SandboxPolicy(
+        narrowed,
+        p.network(),
+        p.process(),
+        p.resources(),
+        p.ephemeral(),
+        p.cacheLayers().stream().filter(c -> extra.contains(c.cache())).toList());
   }
 
   private static SandboxPolicy network(Map<String, Object> a, SandboxPolicy p) throws Widening {
@@ -239,7 +247,13 @@ final class CallArguments {
                 "network must be \"none\", \"allow\" or \"all\", got \"" + mode.get() + "\"");
       }
     }
-    return new SandboxPolicy(p.filesystem(), wanted, p.process(), p.resources(), p.ephemeral());
+    return new SandboxPolicy(
+        p.filesystem(),
+        wanted,
+        p.process(),
+        p.resources(),
+        p.ephemeral(),
+        p.cacheLayers());
   }
 
   static String describe(NetworkPolicy n) {

@@ -161,7 +161,8 @@ class CallArgumentsTest {
             SESSION.network(),
             SESSION.process(),
             SESSION.resources(),
-            EphemeralWorkspace.FRESH);
+            EphemeralWorkspace.FRESH,
+            List.of());
     for (Map<String, Object> ask :
         List.of(
             Map.<String, Object>of("shell", "x", "writable_paths", List.of(".")),

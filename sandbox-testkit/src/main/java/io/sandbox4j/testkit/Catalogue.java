@@ -26,6 +26,7 @@ public final class Catalogue {
             HomeScenarios.all(),
             GitScenarios.all(),
             EphemeralScenarios.all(),
+            CacheLayerScenarios.all(),
             NetworkScenarios.all(),
             AllowListScenarios.all(),
             PublishScenarios.all(),

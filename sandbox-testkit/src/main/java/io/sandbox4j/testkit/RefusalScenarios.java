@@ -87,6 +87,8 @@ final class RefusalScenarios {
       case FS_READ_ALLOWLIST -> b.allowRead(ctx.workspace());
       case FS_READ_DENY -> b.denyRead(ctx.outside());
       case FS_EPHEMERAL -> b.ephemeral(EphemeralWorkspace.FRESH);
+      case FS_CACHE_LAYERS ->
+          b.allowWrite(ctx.outside()).cacheLayer(ctx.outside(), ctx.home().resolve("cache-layer"));
       case NET_ALLOWLIST ->
           b.network(NetworkPolicy.allow(List.of(new HostPort("127.0.0.1", OptionalInt.of(9)))));
       case NET_PUBLISH -> b.network(NetworkPolicy.NONE.withPublish(List.of(8080)));

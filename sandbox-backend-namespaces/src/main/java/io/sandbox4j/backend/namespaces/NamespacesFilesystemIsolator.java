@@ -40,7 +40,8 @@ final class NamespacesFilesystemIsolator extends AbstractIsolator {
             Feature.FS_PROTECTED_PATHS,
             Feature.FS_READ_DENY,
             Feature.FS_PRIVATE_HOME,
-            Feature.FS_EPHEMERAL));
+            Feature.FS_EPHEMERAL,
+            Feature.FS_CACHE_LAYERS));
     this.host = host;
   }
 
@@ -53,7 +54,7 @@ final class NamespacesFilesystemIsolator extends AbstractIsolator {
                 + " commondir and config.worktree) bound read-only, or (outside .git) moved"
                 + " aside after the run when the command created them; denied paths masked;"
                 + " private homes behind a read-only tmpfs showing only what is granted;"
-                + " ephemeral workspace as an overlay"));
+                + " ephemeral workspace and copy-on-write toolchain caches as overlays"));
   }
 
   @Override
@@ -91,6 +92,9 @@ final class NamespacesFilesystemIsolator extends AbstractIsolator {
     Namespaces.pid(plan);
     if (required.contains(Feature.FS_EPHEMERAL)) {
       ephemeral(spec, plan);
+    }
+    if (required.contains(Feature.FS_CACHE_LAYERS)) {
+      CacheOverlays.add(policy.cacheLayers(), plan);
     }
     m.mounts().forEach(plan::addMount);
   }

@@ -366,12 +366,12 @@ public final class LinuxLaunchPlan {
   }
 
   /**
-   * An overlay mount on {@code target} (issue 14, ephemeral workspaces): {@code target} itself is
-   * the lower layer, writes land in {@code upper}. Mounted with {@code userxattr} (what a user
-   * namespace allows: whiteouts are character devices 0/0, opaque directories carry {@code
-   * user.overlay.opaque}; no redirects or metacopy, so a renamed directory is copied) before every
-   * other mount of the plan, so the pins, protected binds and Landlock rules apply to the layered
-   * view. Requires {@link Namespace#MOUNT}.
+   * An overlay mount on {@code target} (issue 14, ephemeral workspaces; issue 13, copy-on-write
+   * toolchain caches): {@code target} itself is the lower layer, writes land in {@code upper}.
+   * Mounted with {@code userxattr} (what a user namespace allows: whiteouts are character devices
+   * 0/0, opaque directories carry {@code user.overlay.opaque}; no redirects or metacopy, so a
+   * renamed directory is copied) before every other mount of the plan, so the pins, protected binds
+   * and Landlock rules apply to the layered view. Requires {@link Namespace#MOUNT}.
    */
   public record Overlay(Path target, Path upper, Path work) {
     public Overlay {
@@ -382,7 +382,7 @@ public final class LinuxLaunchPlan {
         // overlay's option string separates with ',' and ':' and escapes with '\'
         if (p.toString().matches(".*[,:\\\\].*")) {
           throw SandboxException.cannotSandbox(
-              "an ephemeral workspace cannot be mounted at or from "
+              "an overlay (ephemeral workspace or copy-on-write cache) cannot be mounted at or from "
                   + p
                   + ": the path holds ',', ':' or '\\', which overlay options cannot carry");
         }
@@ -390,8 +390,18 @@ public final class LinuxLaunchPlan {
     }
   }
 
+  /** The most overlays one plan carries (the launcher's MAX_OVERLAYS). */
+  public static final int MAX_OVERLAYS = 16;
+
   /** Adds an overlay mount (see {@link Overlay}); at most one per target. */
   public void addOverlay(Overlay overlay) {
+    if (overlays.size() == MAX_OVERLAYS) {
+      throw SandboxException.cannotSandbox(
+          "more than "
+              + MAX_OVERLAYS
+              + " overlays (ephemeral workspace and copy-on-write caches) in one run; use fewer"
+              + " profiles or --profile-cache shared");
+    }
     if (overlays.stream().anyMatch(o -> o.target().equals(overlay.target()))) {
       throw new IllegalArgumentException("a second overlay on " + overlay.target());
     }

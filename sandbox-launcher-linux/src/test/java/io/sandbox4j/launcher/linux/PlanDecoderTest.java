@@ -1,6 +1,7 @@
 package io.sandbox4j.launcher.linux;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sandbox4j.launcher.linux.LinuxLaunchPlan.Mount;
 import io.sandbox4j.launcher.linux.LinuxLaunchPlan.MountKind;
@@ -391,6 +392,25 @@ class PlanDecoderTest {
     String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
     return new Outcome(p.exitValue(), err);
+  }
+
+  @Test
+  void asManyOverlaysAsTheJavaSideAllowsDecode() throws Exception {
+    LinuxLaunchPlan plan = new LinuxLaunchPlan();
+    plan.addNamespaces(Namespace.USER, Namespace.MOUNT);
+    for (int i = 0; i < LinuxLaunchPlan.MAX_OVERLAYS; i++) {
+      plan.addOverlay(
+          new LinuxLaunchPlan.Overlay(
+              Path.of("/c" + i), Path.of("/l/" + i + "/upper"), Path.of("/l/" + i + "/work")));
+    }
+    Outcome o = check(PlanEncoder.encode(plan, Path.of("/tmp")));
+    assertThat(o.err()).isEmpty();
+    assertThat(o.exit()).isZero();
+    assertThatThrownBy(
+            () ->
+                plan.addOverlay(
+                    new LinuxLaunchPlan.Overlay(Path.of("/x"), Path.of("/l/u"), Path.of("/l/w"))))
+        .hasMessageContaining("more than " + LinuxLaunchPlan.MAX_OVERLAYS + " overlays");
   }
 
   @Test
