@@ -248,15 +248,8 @@ public final class Sandbox {
           "change set " + cs.id() + " lies over " + cs.workspace() + ", not over " + ws);
     }
     // held until the run ends: no apply, discard or second run of this layer meanwhile
-    java.io.Closeable held = cs.lock("continued");
-    spec.onCleanup(
-        () -> {
-          try {
-            held.close();
-          } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-          }
-        });
+    cs.holdForRun();
+    spec.onCleanup(cs::releaseRun);
     spec.extension(
         WorkspaceLayer.class,
         () -> new WorkspaceLayer(ws, cs.upper(), cs.directory().resolve("work"), store.root()));

@@ -166,6 +166,10 @@ public final class SandboxExecution implements AutoCloseable {
       notices.add(failureMessage(outcome));
     }
     drainPumps();
+    if (changeSet != null) {
+      // the tree has ended and the layer is swept: the caller may apply or discard it now
+      changeSet.releaseRun();
+    }
     List<Denial> denials = new ArrayList<>();
     for (NetworkEvent e : events) {
       if (e.outcome() == NetworkEvent.Outcome.DENIED) {

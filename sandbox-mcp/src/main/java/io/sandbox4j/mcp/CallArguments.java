@@ -2,7 +2,6 @@ package io.sandbox4j.mcp;
 
 import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
-import io.sandbox4j.api.EphemeralWorkspace;
 import io.sandbox4j.api.FilesystemPolicy;
 import io.sandbox4j.api.NetworkMode;
 import io.sandbox4j.api.NetworkPolicy;
@@ -248,12 +247,7 @@ final class CallArguments {
       }
     }
     return new SandboxPolicy(
-        p.filesystem(),
-        wanted,
-        p.process(),
-        p.resources(),
-        p.ephemeral(),
-        p.cacheLayers());
+        p.filesystem(), wanted, p.process(), p.resources(), p.ephemeral(), p.cacheLayers());
   }
 
   static String describe(NetworkPolicy n) {

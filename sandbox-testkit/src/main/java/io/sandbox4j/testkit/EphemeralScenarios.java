@@ -6,10 +6,12 @@ import static io.sandbox4j.testkit.ScenarioContext.excerpt;
 
 import io.sandbox4j.api.EphemeralWorkspace;
 import io.sandbox4j.api.SandboxException;
+import io.sandbox4j.core.SandboxExecution;
 import io.sandbox4j.core.SandboxResult;
 import io.sandbox4j.core.changes.ChangeSet;
 import io.sandbox4j.core.changes.ChangeSets;
 import java.io.IOException;
+import java.lang.ProcessBuilder.Redirect;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,7 +67,32 @@ final class EphemeralScenarios {
             "discard removes the layer; the real tree and the change set store are as before the"
                 + " run, and a later run can continue an unapplied change set (--on)",
             EphemeralScenarios::discardAndContinue)
+        .row(
+            "ephemeralChangeSetIsFreeOnceTheRunHasEnded",
+            "a library caller applies or discards the change set as soon as waitFor returns,"
+                + " before closing the execution (the run's hold on the layer ends with its tree)",
+            EphemeralScenarios::freeOnceEnded)
         .scenarios();
+  }
+
+  private static void freeOnceEnded(ScenarioContext ctx) throws Exception {
+    Map<String, String> before = seed(ctx);
+    try (SandboxExecution ex =
+        ctx.start(
+            ctx.policy().ephemeral(EphemeralWorkspace.FRESH).build(),
+            ctx.sh("echo new > fresh.txt"),
+            Redirect.PIPE,
+            Redirect.DISCARD,
+            Redirect.DISCARD)) {
+      ex.stdin().close();
+      SandboxResult r = ex.waitFor();
+      ChangeSet cs = changeSet(ctx, r);
+      ctx.closeLater(cs::discard);
+      ctx.check(cs.changes().size() == 1, "the change set does not hold the one new file");
+      cs.discard();
+      ctx.check(
+          snapshot(ctx.workspace()).equals(before), "discard before close changed the real tree");
+    }
   }
 
   private static ChangeSets store(ScenarioContext ctx) throws IOException {

@@ -57,6 +57,7 @@ public final class ChangeSet {
   private final Path workspace;
   private final Instant started;
   private final List<String> protectedNames;
+  private Closeable runHold;
 
   ChangeSet(
       String id, Path directory, Path workspace, Instant started, List<String> protectedNames) {
@@ -405,6 +406,30 @@ public final class ChangeSet {
    *
    * @param what what the refused caller wanted, for the message ("applied", "continued")
    */
+  /**
+   * Holds the change set for the run writing its layer ({@link #lock}), until {@link
+   * #releaseRun()}: the engine releases it as soon as the run's tree has ended, so that the caller
+   * can apply or discard the result before closing the execution.
+   */
+  public synchronized void holdForRun() {
+    if (runHold == null) {
+      runHold = lock("continued");
+    }
+  }
+
+  /** Releases what {@link #holdForRun()} took; a second call does nothing. */
+  public synchronized void releaseRun() {
+    if (runHold != null) {
+      try {
+        runHold.close();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      } finally {
+        runHold = null;
+      }
+    }
+  }
+
   public Closeable lock(String what) {
     FileChannel ch = null;
     try {
