@@ -27,11 +27,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * NO_PROXY} emptied where the scenario must go through the proxy rather than the host-service
  * relay). The judgement is what the servers saw and what the run's events say.
  */
-final class AllowListScenarios {
-  private AllowListScenarios() {}
-
-  static List<Scenario> all() {
-    return new ScenarioTable()
+final class AllowListScenarios implements ScenarioGroup {
+  @Override
+  public void declare(ScenarioTable table) {
+    table
         .judging(LINUX, NET_ALLOWLIST)
         .row(
             "curlReachesListedDestinationThroughTheProxy",
@@ -185,8 +184,7 @@ final class AllowListScenarios {
                             String.valueOf(other.port())));
                 NetworkScenarios.noContact(ctx, other, r);
               }
-            })
-        .scenarios();
+            });
   }
 
   /**

@@ -8,26 +8,23 @@ import io.sandbox4j.api.SandboxPolicy;
 import io.sandbox4j.core.SandboxResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 
 /**
  * Copy-on-write toolchain caches (issue 13): what the command writes into a layered cache is seen
  * by the next run with the same layer and never by the host's cache, and the layer itself cannot be
  * reached from inside.
  */
-final class CacheLayerScenarios {
-  private CacheLayerScenarios() {}
-
-  static List<Scenario> all() {
-    return new ScenarioTable()
+final class CacheLayerScenarios implements ScenarioGroup {
+  @Override
+  public void declare(ScenarioTable table) {
+    table
         .judging(LINUX, FS_CACHE_LAYERS)
         .row(
             "cacheLayerWritesNeverReachTheHostCache",
             "a file planted and a file changed in a layered cache are seen by the next run; the"
                 + " host's cache keeps its bytes and gets no new file; the layer is not readable"
                 + " inside",
-            CacheLayerScenarios::writesNeverReachTheHostCache)
-        .scenarios();
+            CacheLayerScenarios::writesNeverReachTheHostCache);
   }
 
   private static void writesNeverReachTheHostCache(ScenarioContext ctx) throws Exception {

@@ -19,26 +19,28 @@ public final class Catalogue {
    */
   public static List<Scenario> all() {
     List<Scenario> all = new ArrayList<>();
-    for (List<Scenario> group :
+    for (ScenarioGroup group :
         List.of(
-            RefusalScenarios.all(),
-            FilesystemScenarios.all(),
-            HomeScenarios.all(),
-            GitScenarios.all(),
-            EphemeralScenarios.all(),
-            CacheLayerScenarios.all(),
-            NetworkScenarios.all(),
-            AllowListScenarios.all(),
-            PublishScenarios.all(),
-            UnixDatagramScenarios.all(),
-            LeakScenarios.all(),
-            ProcessScenarios.all(),
-            ResourceScenarios.all(),
-            HostMemoryScenarios.all(),
-            EnvironmentScenarios.all(),
-            WindowsScenarios.all(),
-            FunctionalScenarios.all())) {
-      all.addAll(group);
+            new RefusalScenarios(),
+            new FilesystemScenarios(),
+            new HomeScenarios(),
+            new GitScenarios(),
+            new EphemeralScenarios(),
+            new CacheLayerScenarios(),
+            new NetworkScenarios(),
+            new AllowListScenarios(),
+            new PublishScenarios(),
+            new UnixDatagramScenarios(),
+            new LeakScenarios(),
+            new ProcessScenarios(),
+            new ResourceScenarios(),
+            new HostMemoryScenarios(),
+            new EnvironmentScenarios(),
+            new WindowsScenarios(),
+            new FunctionalScenarios())) {
+      ScenarioTable table = new ScenarioTable();
+      group.declare(table);
+      all.addAll(table.scenarios());
     }
     Set<String> names = new HashSet<>();
     for (Scenario s : all) {

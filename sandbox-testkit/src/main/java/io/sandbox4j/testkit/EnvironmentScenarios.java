@@ -13,11 +13,11 @@ import java.util.List;
 import java.util.function.UnaryOperator;
 
 /** Environment scenarios: secrets inherited through variables, variables passed on purpose. */
-final class EnvironmentScenarios {
-  private EnvironmentScenarios() {}
-
-  static List<Scenario> all() {
-    return new ScenarioTable(Category.ENVIRONMENT)
+final class EnvironmentScenarios implements ScenarioGroup {
+  @Override
+  public void declare(ScenarioTable table) {
+    table
+        .inCategory(Category.ENVIRONMENT)
         .judging(ANY, PROC_ENV_SCRUB)
         .row(
             "apiKeysAreDropped",
@@ -87,8 +87,7 @@ final class EnvironmentScenarios {
                       ctx.sh(
                           "echo \"home=$HOME\"; cat ~/.git-credentials ~/.npmrc ~/.vault-token"));
               ranWithoutSecret(ctx, r, "HOME was not passed to the command", "home=" + ctx.home());
-            })
-        .scenarios();
+            });
   }
 
   /** Puts each of {@code names} into the caller's environment, with the value it maps to. */

@@ -27,7 +27,7 @@ import java.util.stream.Stream;
  * tree, until the change set is applied; apply reproduces the tree the command saw, refuses
  * conflicts and protected paths with nothing written; discard leaves no trace.
  */
-final class EphemeralScenarios {
+final class EphemeralScenarios implements ScenarioGroup {
   /**
    * Prints the tree as the command sees it, one line per entry: path, type and permission bits,
    * then a link's target or a file's checksum. Run inside (the tree the command saw) and on the
@@ -41,10 +41,9 @@ final class EphemeralScenarios {
           + " elif [ -d \"$p\" ]; then echo \"$p dir $(stat -c %a \"$p\")\";"
           + " else echo \"$p file $(stat -c %a \"$p\") $(cksum < \"$p\")\"; fi; done";
 
-  private EphemeralScenarios() {}
-
-  static List<Scenario> all() {
-    return new ScenarioTable()
+  @Override
+  public void declare(ScenarioTable table) {
+    table
         .judging(LINUX, FS_EPHEMERAL)
         .row(
             "ephemeralChangesReachTheTreeOnlyWhenApplied",
@@ -71,8 +70,7 @@ final class EphemeralScenarios {
             "ephemeralChangeSetIsFreeOnceTheRunHasEnded",
             "a library caller applies or discards the change set as soon as waitFor returns,"
                 + " before closing the execution (the run's hold on the layer ends with its tree)",
-            EphemeralScenarios::freeOnceEnded)
-        .scenarios();
+            EphemeralScenarios::freeOnceEnded);
   }
 
   private static void freeOnceEnded(ScenarioContext ctx) throws Exception {

@@ -20,13 +20,12 @@ import java.util.List;
 import java.util.Map;
 
 /** Filesystem scenarios: writes outside writable roots, protected paths, denied reads. */
-final class FilesystemScenarios {
+final class FilesystemScenarios implements ScenarioGroup {
   static final String ORIGINAL_CONFIG = "[core]\n\trepositoryformatversion = 0\n\tbare = false\n";
 
-  private FilesystemScenarios() {}
-
-  static List<Scenario> all() {
-    return new ScenarioTable()
+  @Override
+  public void declare(ScenarioTable table) {
+    table
         .judging(LINUX, FS_WRITE_CONFINEMENT)
         .row(
             "writeOutsideWorkspaceIsRefused",
@@ -256,8 +255,7 @@ final class FilesystemScenarios {
             "privateTmpIsNotShared",
             "a file left in the temporary directory is seen neither by the host's /tmp nor by"
                 + " the next run",
-            FilesystemScenarios::privateTmpIsNotShared)
-        .scenarios();
+            FilesystemScenarios::privateTmpIsNotShared);
   }
 
   /** The deny wins over a writable root beneath it; a denied subdirectory blocks no more. */

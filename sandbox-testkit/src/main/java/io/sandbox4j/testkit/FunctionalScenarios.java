@@ -24,11 +24,10 @@ import java.util.function.Predicate;
  * Functional scenarios: nothing ordinary is over-blocked. They judge no feature: they run
  * everywhere.
  */
-final class FunctionalScenarios {
-  private FunctionalScenarios() {}
-
-  static List<Scenario> all() {
-    return new ScenarioTable()
+final class FunctionalScenarios implements ScenarioGroup {
+  @Override
+  public void declare(ScenarioTable table) {
+    table
         .judging(LINUX)
         .row(
             "shellAndCoreutilsWorkInWorkspace",
@@ -156,8 +155,7 @@ final class FunctionalScenarios {
                     ctx,
                     ctx.cmd("echo cmd-ok> out.txt && echo x> NUL"),
                     r -> holds(ctx, "out.txt").contains("cmd-ok") && r.exitCode() == 0,
-                    "cmd.exe could not write in the workspace or to NUL"))
-        .scenarios();
+                    "cmd.exe could not write in the workspace or to NUL"));
   }
 
   /** Runs {@code command}; it is over-blocked ({@code failure}) unless {@code worked} holds. */

@@ -22,9 +22,7 @@ import java.util.concurrent.TimeUnit;
  * feature: the engine's post-run git sweep protects every backend and combination. The functional
  * ones check that ordinary git work inside the sandbox keeps working.
  */
-final class GitScenarios {
-  private GitScenarios() {}
-
+final class GitScenarios implements ScenarioGroup {
   /** The author and committer variables that let git commit as {@code name} without a config. */
   static Map<String, String> identity(String name) {
     String email = name + "@example.invalid";
@@ -46,8 +44,9 @@ final class GitScenarios {
       "set -e; G=\"$1\"; M=\"$2\"; g() { \"$G\" -c safe.directory='*'"
           + " -c protocol.file.allow=always -c init.defaultBranch=main \"$@\"; }; ";
 
-  static List<Scenario> all() {
-    return List.of(
+  @Override
+  public void declare(ScenarioTable table) {
+    table.add(
         attack(
             "nestedRepositoryCannotPlantFsmonitorForHostGit",
             "the command makes a nested repository with a core.fsmonitor command and adds it to"

@@ -17,7 +17,7 @@ import java.util.List;
  * context's own fake home ({@code HOME} for the run, a scratch directory) and never touches the
  * real user's files.
  */
-final class HomeScenarios {
+final class HomeScenarios implements ScenarioGroup {
   /** Files no deny-list names, each planted holding the scenario's secret. */
   static final List<String> UNLISTED =
       List.of(
@@ -32,10 +32,9 @@ final class HomeScenarios {
           ".m2/settings.xml",
           ".gitconfig");
 
-  private HomeScenarios() {}
-
-  static List<Scenario> all() {
-    return new ScenarioTable()
+  @Override
+  public void declare(ScenarioTable table) {
+    table
         .judging(LINUX, FS_PRIVATE_HOME)
         .row(
             "homeFilesNoListNamesAreUnreadable",
@@ -128,8 +127,7 @@ final class HomeScenarios {
                   "with --home read a plain file in the home was not readable ("
                       + excerpt(r)
                       + ")");
-            })
-        .scenarios();
+            });
   }
 
   /** The {@link #UNLISTED} files in the fake home, each holding the secret. */

@@ -25,14 +25,13 @@ import java.util.concurrent.TimeUnit;
  * memfds count against {@code --memory}, and the per-run cgroups are gone after the run. Each
  * allocates at most 768 MiB, once, and everything it allocated dies with the run.
  */
-final class HostMemoryScenarios {
+final class HostMemoryScenarios implements ScenarioGroup {
   private static final long LIMIT = 256L << 20;
   private static final long BIG = 768L << 20;
 
-  private HostMemoryScenarios() {}
-
-  static List<Scenario> all() {
-    return List.of(
+  @Override
+  public void declare(ScenarioTable table) {
+    table.add(
         Scenario.builder("tmpfsFillStopsAtTheMemoryLimit")
             .judges(RES_MEMORY)
             .linux()

@@ -29,11 +29,10 @@ import java.util.stream.Stream;
  * inherits (terminal modes), what root's own files tell a command run by root, and writable roots
  * that are the host's kernel interfaces or system directories.
  */
-final class LeakScenarios {
-  private LeakScenarios() {}
-
-  static List<Scenario> all() {
-    return List.of(
+final class LeakScenarios implements ScenarioGroup {
+  @Override
+  public void declare(ScenarioTable table) {
+    table.add(
         Scenario.builder("launchPlanIsOnNoCommandLine")
             .linux()
             .description(

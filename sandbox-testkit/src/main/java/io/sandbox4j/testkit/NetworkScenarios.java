@@ -21,11 +21,10 @@ import java.util.OptionalInt;
  * Network scenarios. Every listener is one the scenario starts on loopback or a unix socket; the
  * judgement is what the listener saw, never what the command says.
  */
-final class NetworkScenarios {
-  private NetworkScenarios() {}
-
-  static List<Scenario> all() {
-    return new ScenarioTable()
+final class NetworkScenarios implements ScenarioGroup {
+  @Override
+  public void declare(ScenarioTable table) {
+    table
         .judging(LINUX, NET_DENY_ALL)
         .rows(
             t ->
@@ -120,8 +119,7 @@ final class NetworkScenarios {
             "allowListReachesOnlyListedDestination",
             "with 127.0.0.1:A allow-listed, bash connects to A (must work) and to B (must"
                 + " not)",
-            NetworkScenarios::allowListReachesOnlyListedDestination)
-        .scenarios();
+            NetworkScenarios::allowListReachesOnlyListedDestination);
   }
 
   private static void allowListReachesOnlyListedDestination(ScenarioContext ctx) throws Exception {

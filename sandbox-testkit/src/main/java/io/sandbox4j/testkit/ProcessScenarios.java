@@ -24,14 +24,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /** Process scenarios: escaping the tree, reaching host processes, the terminal, privileges. */
-final class ProcessScenarios {
+final class ProcessScenarios implements ScenarioGroup {
   /** How long a process escaping the run may take to die before it counts as escaped. */
   static final Duration DEATH_GRACE = Duration.ofMillis(1500);
 
-  private ProcessScenarios() {}
-
-  static List<Scenario> all() {
-    return new ScenarioTable()
+  @Override
+  public void declare(ScenarioTable table) {
+    table
         .judging(LINUX, PROC_TREE_KILL)
         .row(
             "setsidOrphanDoesNotOutliveRun",
@@ -148,8 +147,7 @@ final class ProcessScenarios {
               ctx.check(
                   !Files.exists(node, LinkOption.NOFOLLOW_LINKS),
                   "a character device node was created (" + excerpt(r) + ")");
-            })
-        .scenarios();
+            });
   }
 
   /**

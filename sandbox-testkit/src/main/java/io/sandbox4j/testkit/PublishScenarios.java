@@ -27,9 +27,7 @@ import java.util.Optional;
  * The server inside answers each connection to the published port with the run's secret and reports
  * any connection to its unpublished port; the host side is judged by what it reads.
  */
-final class PublishScenarios {
-  private PublishScenarios() {}
-
+final class PublishScenarios implements ScenarioGroup {
   /** How long the host keeps trying while the sandbox starts and the server binds. */
   private static final Duration READY = Duration.ofSeconds(20);
 
@@ -56,8 +54,9 @@ final class PublishScenarios {
           + "    c.close()\n"
           + "    if d==b'q': sys.exit(0)\n";
 
-  static List<Scenario> all() {
-    return new ScenarioTable()
+  @Override
+  public void declare(ScenarioTable table) {
+    table
         .judging(LINUX, NET_PUBLISH)
         .row(
             "publishedPortIsReachableFromTheHost",
@@ -87,8 +86,7 @@ final class PublishScenarios {
             "publishingAPortInUseOnTheHostIsRefusedNamingIt",
             "the host already listens on 127.0.0.1:PORT; a run publishing PORT ends with exit 125"
                 + " naming the port, and the command never runs",
-            PublishScenarios::portInUse)
-        .scenarios();
+            PublishScenarios::portInUse);
   }
 
   /** The relay's connections to the command's relays and to the published ports at once. */

@@ -9,7 +9,6 @@ import io.sandbox4j.api.SandboxException;
 import io.sandbox4j.api.SandboxPolicy;
 import io.sandbox4j.core.SandboxPlan;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
@@ -22,13 +21,11 @@ import java.util.Set;
  * (exit 125, naming the feature) a policy that needs it, with every other undeclared feature waived
  * so that this feature alone decides.
  */
-final class RefusalScenarios {
-  private RefusalScenarios() {}
-
-  static List<Scenario> all() {
-    List<Scenario> out = new ArrayList<>();
+final class RefusalScenarios implements ScenarioGroup {
+  @Override
+  public void declare(ScenarioTable table) {
     for (Feature f : Feature.values()) {
-      out.add(
+      table.add(
           Scenario.builder("undeclared" + camel(f) + "IsRefused")
               .judges(f)
               .refusal()
@@ -38,7 +35,6 @@ final class RefusalScenarios {
                       + "', a policy needing it is refused with exit 125")
               .body(ctx -> check(ctx, f)));
     }
-    return out;
   }
 
   private static void check(ScenarioContext ctx, Feature f) {

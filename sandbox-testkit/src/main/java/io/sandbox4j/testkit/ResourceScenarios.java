@@ -23,11 +23,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 
 /** Resource scenarios: memory, process count, CPU, file size, descriptors, wall clock. */
-final class ResourceScenarios {
-  private ResourceScenarios() {}
-
-  static List<Scenario> all() {
-    return new ScenarioTable()
+final class ResourceScenarios implements ScenarioGroup {
+  @Override
+  public void declare(ScenarioTable table) {
+    table
         .judging(LINUX, RES_MEMORY)
         .exclusiveRow(
             "memoryLimitStopsLargeAllocation",
@@ -105,8 +104,7 @@ final class ResourceScenarios {
             ctx ->
                 ProcessScenarios.noSurvivors(
                     ctx,
-                    endedByTimeout(ctx, 3, ctx.probe("sleep", "30", ctx.token()), "a 30 s sleep")))
-        .scenarios();
+                    endedByTimeout(ctx, 3, ctx.probe("sleep", "30", ctx.token()), "a 30 s sleep")));
   }
 
   private static void memoryLimitStopsLargeAllocation(ScenarioContext ctx) throws Exception {

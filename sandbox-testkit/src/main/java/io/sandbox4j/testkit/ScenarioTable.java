@@ -8,31 +8,24 @@ import java.util.function.Consumer;
 
 /**
  * A family of scenarios declared as a table: {@link #judging} starts a section (the features its
- * rows judge and, unless the whole table runs on one platform, the platform they run on), and each
- * row under it is one scenario: name, description, body. Rows keep their order; every row is built
- * by {@link Scenario#builder}, so a row is the same scenario a hand-written builder chain would
- * make.
+ * rows judge and the platform they run on), and each row under it is one scenario: name,
+ * description, body. Rows keep their order; every row is built by {@link Scenario#builder}, so a
+ * row is the same scenario a hand-written builder chain would make. The {@link Catalogue} gives
+ * each {@link ScenarioGroup} a table of its own.
  */
 final class ScenarioTable {
-  private final Category category;
   private final List<Scenario> rows = new ArrayList<>();
+  private Category category;
   private Feature[] judged = {};
   private Platform platform = Platform.ANY;
 
-  /** A table whose rows take their category from the first feature they judge. */
-  ScenarioTable() {
-    this.category = null;
-  }
-
-  /** A table whose rows all belong to {@code category}, whatever they judge. */
-  ScenarioTable(Category category) {
+  /**
+   * The rows below belong to {@code category}, whatever they judge (by default a row takes its
+   * category from the first feature it judges).
+   */
+  ScenarioTable inCategory(Category category) {
     this.category = category;
-  }
-
-  /** A table whose rows all run on {@code platform} (sections then name only features). */
-  ScenarioTable(Platform platform) {
-    this();
-    this.platform = platform;
+    return this;
   }
 
   /** Starts a section: the rows below judge {@code features} (none: functional) on {@code on}. */
@@ -40,18 +33,6 @@ final class ScenarioTable {
     this.platform = on;
     this.judged = features.clone();
     return this;
-  }
-
-  /** Starts a section on the current platform: the rows below judge these features. */
-  ScenarioTable judging(Feature first, Feature... more) {
-    return judging(platform, concat(first, more));
-  }
-
-  private static Feature[] concat(Feature first, Feature... more) {
-    Feature[] all = new Feature[more.length + 1];
-    all[0] = first;
-    System.arraycopy(more, 0, all, 1, more.length);
-    return all;
   }
 
   /** A required scenario of the current section. */
@@ -78,6 +59,12 @@ final class ScenarioTable {
    */
   ScenarioTable rows(Consumer<ScenarioTable> declare) {
     declare.accept(this);
+    return this;
+  }
+
+  /** Scenarios built elsewhere, added as they are (sections do not apply to them). */
+  ScenarioTable add(Scenario... scenarios) {
+    rows.addAll(Arrays.asList(scenarios));
     return this;
   }
 

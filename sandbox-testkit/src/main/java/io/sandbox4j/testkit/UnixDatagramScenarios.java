@@ -31,14 +31,13 @@ import java.util.concurrent.TimeUnit;
  * the scenario binds after the launch received, checked by a control datagram the scenario sends
  * from outside.
  */
-final class UnixDatagramScenarios {
+final class UnixDatagramScenarios implements ScenarioGroup {
   /** The socket's name, relative to the directory outside the workspace (paths are limited). */
   static final String SOCKET = "d.sock";
 
-  private UnixDatagramScenarios() {}
-
-  static List<Scenario> all() {
-    return List.of(
+  @Override
+  public void declare(ScenarioTable table) {
+    table.add(
         Scenario.builder("unixDatagramToHostSocketBoundAfterLaunchIsNotDelivered")
             .judges(NET_DENY_ALL)
             .linux()

@@ -43,15 +43,14 @@ import java.util.concurrent.TimeUnit;
  * passing because its attack never ran. The judgements themselves are in {@link WindowsJudgements},
  * tested on every OS against recorded outcomes.
  */
-final class WindowsScenarios {
-  private WindowsScenarios() {}
-
+final class WindowsScenarios implements ScenarioGroup {
   /** How long a broker (WMI, the task scheduler) gets to start what it was asked to. */
   private static final Duration BROKER_GRACE = Duration.ofSeconds(5);
 
-  static List<Scenario> all() {
-    return new ScenarioTable(WINDOWS)
-        .judging(FS_WRITE_CONFINEMENT)
+  @Override
+  public void declare(ScenarioTable table) {
+    table
+        .judging(WINDOWS, FS_WRITE_CONFINEMENT)
         .row(
             "junctionToOutsideIsRefused",
             "a junction planted in the workspace and one the command creates point outside;"
@@ -169,7 +168,7 @@ final class WindowsScenarios {
             "the command registers and runs a scheduled task that writes outside; neither the"
                 + " task nor the file may exist afterwards",
             WindowsScenarios::processCreatedThroughTaskSchedulerDoesNotEscape)
-        .judging(FS_PROTECTED_PATHS)
+        .judging(WINDOWS, FS_PROTECTED_PATHS)
         .row(
             "alternateDataStreamOnProtectedPathIsRefused",
             "the command writes alternate data streams of .git\\config and .git\\hooks",
@@ -249,7 +248,7 @@ final class WindowsScenarios {
               absent(ctx, r, ctx.workspace().resolve(".git\\hooks\\pre-commit"));
               FilesystemScenarios.gitConfigUnchanged(ctx, r);
             })
-        .judging(FS_READ_DENY)
+        .judging(WINDOWS, FS_READ_DENY)
         .row(
             "credentialReadThroughJunctionIsRefused",
             "the command links %USERPROFILE%\\.ssh into the workspace and reads",
@@ -268,13 +267,13 @@ final class WindowsScenarios {
             "a JVM program reads the first sector of \\\\.\\PhysicalDrive0; its output must not"
                 + " carry the sector the host reads",
             WindowsScenarios::rawPhysicalDriveIsNotReadable)
-        .judging(FS_PRIVATE_TMP)
+        .judging(WINDOWS, FS_PRIVATE_TMP)
         .row(
             "nulWorksAndTempIsPrivate",
             "cmd.exe writes to NUL, then to a file in %TEMP%, which must not be the host's"
                 + " temporary directory",
             WindowsScenarios::nulWorksAndTempIsPrivate)
-        .judging(NET_DENY_ALL)
+        .judging(WINDOWS, NET_DENY_ALL)
         .optionalRow(
             "namedPipeToHostSeesNoConnection",
             "a JVM program opens a named pipe a host process serves (the Windows analogue of a"
@@ -293,7 +292,7 @@ final class WindowsScenarios {
                   seen.isEmpty(),
                   seen.orElse("") + " after a ShellExecute URL launch (" + excerpt(r) + ")");
             })
-        .judging(NET_ALLOWLIST)
+        .judging(WINDOWS, NET_ALLOWLIST)
         .row(
             "probeAllowListReachesOnlyListedDestination",
             "with 127.0.0.1:A allow-listed, a JVM program connects to A (must work) and to B"
@@ -322,7 +321,7 @@ final class WindowsScenarios {
                 + " curl fetches from A through the proxy; a direct connection to B and a proxied"
                 + " request for B both fail; needs the profile exempt from loopback isolation",
             WindowsScenarios::proxyAllowList)
-        .judging(PROC_ISOLATION)
+        .judging(WINDOWS, PROC_ISOLATION)
         .row(
             "hostProcessCannotBeEnded",
             "the command ends a host process by its id with taskkill and Stop-Process",
@@ -346,7 +345,7 @@ final class WindowsScenarios {
               victim.waitFor(500, TimeUnit.MILLISECONDS);
               verdict(ctx, WindowsJudgements.hostProcessAlive(pid, victim.isAlive(), excerpt(r)));
             })
-        .judging(PROC_TREE_KILL)
+        .judging(WINDOWS, PROC_TREE_KILL)
         .row(
             "shellExecuteStartDoesNotEscapeTree",
             "'cmd /c start' launches a JVM program through ShellExecute and exits; it must not"
@@ -377,8 +376,7 @@ final class WindowsScenarios {
                       + WindowsLoopback.PROPERTY
                       + "=true, elevated): "
                       + excerpt(r));
-            })
-        .scenarios();
+            });
   }
 
   private static final String ORIGINAL_HOOK = "#!/bin/sh\necho original hook\n";
