@@ -25,7 +25,6 @@ final class AppContainerFilesystemIsolator extends WindowsIsolator {
 
   AppContainerFilesystemIsolator(WindowsHost host) {
     super(
-        "filesystem",
         Aspect.FILESYSTEM,
         EnumSet.of(
             Feature.FS_WRITE_CONFINEMENT,

@@ -20,7 +20,7 @@ import java.util.Set;
 final class AppContainerNetworkIsolator extends WindowsIsolator {
 
   AppContainerNetworkIsolator(WindowsHost host) {
-    super("network", Aspect.NETWORK, Set.of(Feature.NET_DENY_ALL), host);
+    super(Aspect.NETWORK, Set.of(Feature.NET_DENY_ALL), host);
   }
 
   @Override

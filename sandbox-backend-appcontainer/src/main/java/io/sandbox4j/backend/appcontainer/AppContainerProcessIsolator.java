@@ -20,7 +20,6 @@ final class AppContainerProcessIsolator extends WindowsIsolator {
 
   AppContainerProcessIsolator(WindowsHost host) {
     super(
-        "process",
         Aspect.PROCESS,
         EnumSet.of(Feature.PROC_ISOLATION, Feature.PROC_TREE_KILL, Feature.PROC_NEW_SESSION),
         host);

@@ -20,7 +20,6 @@ final class JobResourceIsolator extends WindowsIsolator {
 
   JobResourceIsolator(WindowsHost host) {
     super(
-        "resource",
         Aspect.RESOURCE,
         EnumSet.of(Feature.RES_MEMORY, Feature.RES_CPU_TIME, Feature.RES_MAX_PROCS),
         host);

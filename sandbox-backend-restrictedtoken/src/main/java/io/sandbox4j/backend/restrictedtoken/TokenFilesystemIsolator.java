@@ -21,7 +21,6 @@ final class TokenFilesystemIsolator extends WindowsIsolator {
 
   TokenFilesystemIsolator(WindowsHost host) {
     super(
-        "filesystem",
         Aspect.FILESYSTEM,
         EnumSet.of(
             Feature.FS_WRITE_CONFINEMENT, Feature.FS_PROTECTED_PATHS, Feature.FS_PRIVATE_TMP),

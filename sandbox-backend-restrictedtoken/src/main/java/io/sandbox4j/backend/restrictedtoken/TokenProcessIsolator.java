@@ -22,7 +22,6 @@ final class TokenProcessIsolator extends WindowsIsolator {
 
   TokenProcessIsolator(WindowsHost host) {
     super(
-        "process",
         Aspect.PROCESS,
         EnumSet.of(
             Feature.PROC_NO_PRIVILEGES,

@@ -38,7 +38,7 @@ final class WfpNetworkIsolator extends WindowsIsolator {
 
   WfpNetworkIsolator(
       WindowsHost host, Supplier<Availability> wfpRights, WindowsPlanner.HostResolver resolver) {
-    super("network", Aspect.NETWORK, EnumSet.of(Feature.NET_DENY_ALL, Feature.NET_ALLOWLIST), host);
+    super(Aspect.NETWORK, EnumSet.of(Feature.NET_DENY_ALL, Feature.NET_ALLOWLIST), host);
     this.wfpRights = wfpRights;
     this.resolver = resolver;
   }

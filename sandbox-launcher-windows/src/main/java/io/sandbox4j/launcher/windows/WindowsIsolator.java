@@ -19,8 +19,9 @@ import org.apiguardian.api.API;
 public abstract class WindowsIsolator extends AbstractIsolator {
   private final WindowsHost host;
 
-  protected WindowsIsolator(String id, Aspect aspect, Set<Feature> features, WindowsHost host) {
-    super(id, aspect, features);
+  /** An isolator named after its aspect ({@code filesystem}, {@code network}, ...). */
+  protected WindowsIsolator(Aspect aspect, Set<Feature> features, WindowsHost host) {
+    super(aspect.displayName(), aspect, features);
     this.host = host;
   }
 
