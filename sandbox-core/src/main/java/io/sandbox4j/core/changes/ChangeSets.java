@@ -144,10 +144,7 @@ public final class ChangeSets {
         if (Files.isSymbolicLink(x)) {
           throw new IOException(x + " is a link");
         }
-        String owner = Files.getOwner(x, LinkOption.NOFOLLOW_LINKS).getName();
-        if (!owner.equals(System.getProperty("user.name"))) {
-          throw new IOException(x + " is owned by " + owner + ", not by this user");
-        }
+        requireOwnedByThisUser(x);
       }
       p.load(in);
     } catch (IOException e) {
@@ -233,13 +230,17 @@ public final class ChangeSets {
       if (!Files.isDirectory(d, LinkOption.NOFOLLOW_LINKS)) {
         throw new IOException(d + " is not a directory");
       }
-      String owner = Files.getOwner(d, LinkOption.NOFOLLOW_LINKS).getName();
-      if (!owner.equals(System.getProperty("user.name"))) {
-        throw new IOException(d + " is owned by " + owner + ", not by this user");
-      }
+      requireOwnedByThisUser(d);
       if (!Files.getPosixFilePermissions(d, LinkOption.NOFOLLOW_LINKS).equals(PRIVATE)) {
         Files.setPosixFilePermissions(d, PRIVATE);
       }
+    }
+  }
+
+  private static void requireOwnedByThisUser(Path p) throws IOException {
+    String owner = Files.getOwner(p, LinkOption.NOFOLLOW_LINKS).getName();
+    if (!owner.equals(System.getProperty("user.name"))) {
+      throw new IOException(p + " is owned by " + owner + ", not by this user");
     }
   }
 }
