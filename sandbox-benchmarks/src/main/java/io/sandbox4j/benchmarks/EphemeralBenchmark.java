@@ -112,9 +112,7 @@ public class EphemeralBenchmark {
 
     @TearDown(Level.Invocation)
     public void tearDown() throws Exception {
-      try (var s = Files.walk(root)) {
-        s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
+      Fixture.deleteTree(root);
     }
   }
 }

@@ -132,7 +132,12 @@ final class Fixture implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
-    try (Stream<Path> paths = Files.walk(workspace)) {
+    deleteTree(workspace);
+  }
+
+  /** Deletes {@code root} and everything beneath it, deepest first (best effort per entry). */
+  static void deleteTree(Path root) throws IOException {
+    try (Stream<Path> paths = Files.walk(root)) {
       paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     }
   }

@@ -2,11 +2,8 @@ package io.sandbox4j.benchmarks;
 
 import io.sandbox4j.core.git.GitSweep;
 import java.io.IOException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -63,21 +60,7 @@ public class GitSweepBenchmark {
 
   @TearDown
   public void tearDown() throws IOException {
-    Files.walkFileTree(
-        ws,
-        new SimpleFileVisitor<>() {
-          @Override
-          public FileVisitResult visitFile(Path f, BasicFileAttributes a) throws IOException {
-            Files.delete(f);
-            return FileVisitResult.CONTINUE;
-          }
-
-          @Override
-          public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-            Files.delete(d);
-            return FileVisitResult.CONTINUE;
-          }
-        });
+    Fixture.deleteTree(ws);
   }
 
   @Benchmark
