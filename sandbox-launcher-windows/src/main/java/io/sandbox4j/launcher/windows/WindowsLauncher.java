@@ -76,12 +76,9 @@ public final class WindowsLauncher implements Launcher {
                 () ->
                     SandboxException.cannotSandbox(
                         "no Windows launch plan: no Windows isolator contributed to this run"));
-    for (Class<?> type : spec.extensionTypes()) {
-      if (!extensionTypes().contains(type)) {
-        throw SandboxException.cannotSandbox(
-            "the Windows launcher cannot apply the " + type.getSimpleName() + " extension");
-      }
-    }
+    // Other extensions on the spec are not this launcher's: the engine applies the filtering proxy
+    // (RunProxy) and isolators turned a WorkspaceLayer into this plan; core picks a launcher whose
+    // extensionTypes() cover every extension that a launcher must apply.
     // Refusals the planner decides, before anything native is done.
     WindowsPlanner.checkEnforceable(plan, spec.policy().network().mode());
     Win32Libraries.Loaded lib = libraries;

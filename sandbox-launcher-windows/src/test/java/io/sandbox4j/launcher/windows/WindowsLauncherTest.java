@@ -2,12 +2,14 @@ package io.sandbox4j.launcher.windows;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.sandbox4j.api.ResourceLimits;
 import io.sandbox4j.api.SandboxException;
 import io.sandbox4j.api.SandboxPolicy;
 import io.sandbox4j.api.spi.LaunchSpec;
 import io.sandbox4j.api.spi.SandboxProcess;
+import io.sandbox4j.api.spi.WorkspaceLayer;
 import java.lang.ProcessBuilder.Redirect;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -35,6 +37,26 @@ class WindowsLauncherTest {
         .hasMessageContaining("requires Windows")
         .extracting(e -> ((SandboxException) e).exitCode())
         .isEqualTo(125);
+  }
+
+  @Test
+  void extensionsTheEngineAppliesDoNotStopTheLaunch() {
+    // an allow-list run carries the engine's RunProxy and an --ephemeral run a WorkspaceLayer
+    // beside
+    // the Windows plan; the launcher refused both before it got to the native calls
+    WindowsLauncher l = new WindowsLauncher("Windows 11", "10.0");
+    LaunchSpec spec =
+        new LaunchSpec(SandboxPolicy.defaults(ws), List.of("cmd.exe"), ws, Map.of("PATH", "C:\\"));
+    spec.extension(WindowsLaunchPlan.class, WindowsLaunchPlan::new)
+        .limitJob(WindowsPlanner.jobLimits(ResourceLimits.NONE, false));
+    spec.extension(
+        WorkspaceLayer.class,
+        () -> new WorkspaceLayer(ws, ws.resolve("upper"), ws.resolve("work"), ws.resolve("store")));
+    Throwable t = catchThrowable(() -> l.launch(spec).killTree());
+    if (t != null) {
+      // here (not Windows) the launch fails later, loading the Win32 libraries
+      assertThat(t).hasMessageNotContaining("cannot apply the");
+    }
   }
 
   @Test
