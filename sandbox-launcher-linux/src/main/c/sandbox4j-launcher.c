@@ -561,6 +561,14 @@ static void remount_ro(const char *path) {
     die_errno("mount read-only", path);
 }
 
+/* A bind copies its source mount's flags: one taken from the read-only tree is read-only already
+   (checked, not assumed), which saves the remount, one mount(2) per masked file. */
+static void ensure_ro(const char *path) {
+  struct statvfs s;
+  if (statvfs(path, &s) < 0) die_errno("mount", path);
+  if (!(s.f_flag & ST_RDONLY)) remount_ro(path);
+}
+
 static void mkdirs(const char *path) {
   char buf[PATH_MAX];
   if (strlen(path) >= sizeof buf) die("mount", "path too long: %s", path);
@@ -634,7 +642,7 @@ static void do_mount(const struct mnt *m) {
       break;
     case M_RO_BIND:
       if (mount(m->path, m->path, NULL, MS_BIND | MS_REC, NULL) < 0) die_errno("mount read-only", m->path);
-      remount_ro(m->path);
+      ensure_ro(m->path);
       break;
     case M_RO_TREE: {
       /* every mount at and beneath the path read-only in one call (this namespace's copies) */
@@ -657,7 +665,7 @@ static void do_mount(const struct mnt *m) {
           die_errno("mount mask", m->path);
       } else {
         if (mount("/dev/null", m->path, NULL, MS_BIND, NULL) < 0) die_errno("mount mask", m->path);
-        remount_ro(m->path);
+        ensure_ro(m->path);
       }
       break;
   }
@@ -718,6 +726,9 @@ static void drop_capabilities(void) {
   if (syscall(SYS_capset, &h, d) < 0) die_errno("capabilities", "capset");
 }
 
+/* EXECUTE, WRITE_FILE, READ_FILE, TRUNCATE, IOCTL_DEV: the rights a rule on a file may hold. */
+#define LL_FILE_RIGHTS ((1ULL << 0) | (1ULL << 1) | (1ULL << 2) | (1ULL << 14) | (1ULL << 15))
+
 struct ll_attr {
   uint64_t fs, net, scoped;
 };
@@ -737,14 +748,17 @@ static void apply_landlock(void) {
       if (P.llpaths[i].optional && (errno == ENOENT || errno == ENOTDIR || errno == EACCES)) continue;
       die_errno("landlock", P.llpaths[i].path);
     }
-    struct stat st;
-    if (fstat(fd, &st) < 0) die_errno("landlock", P.llpaths[i].path);
     pb.allowed = P.llpaths[i].access;
-    /* File rules take only file rights: the kernel rejects directory rights on a file. */
-    if (!S_ISDIR(st.st_mode)) pb.allowed &= (1ULL << 0) | (1ULL << 1) | (1ULL << 2) | (1ULL << 14) | (1ULL << 15);
     pb.fd = fd;
-    if (pb.allowed && syscall(__NR_landlock_add_rule, rs, LL_RULE_PATH_BENEATH, &pb, 0) < 0)
-      die_errno("landlock", P.llpaths[i].path);
+    /* File rules take only file rights: the kernel rejects directory rights on a file (EINVAL).
+       Most rules are directories, so the type is looked at only when the kernel refuses. */
+    if (pb.allowed && syscall(__NR_landlock_add_rule, rs, LL_RULE_PATH_BENEATH, &pb, 0) < 0) {
+      struct stat st;
+      if (errno != EINVAL || fstat(fd, &st) < 0 || S_ISDIR(st.st_mode)) die_errno("landlock", P.llpaths[i].path);
+      pb.allowed &= LL_FILE_RIGHTS;
+      if (pb.allowed && syscall(__NR_landlock_add_rule, rs, LL_RULE_PATH_BENEATH, &pb, 0) < 0)
+        die_errno("landlock", P.llpaths[i].path);
+    }
     close(fd);
   }
   for (int i = 0; i < P.nllports; i++) {
