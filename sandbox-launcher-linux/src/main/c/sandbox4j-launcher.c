@@ -67,7 +67,8 @@
 #define MAX_PLAN 786432
 #define MAX_STR 4095
 #define MAX_ITEMS 8192
-#define MAX_KEEP 64
+/* Paths one tmpfs keeps: every writable root beneath a private /tmp (a policy of many roots). */
+#define MAX_KEEP 1024
 #define MAX_MOUNTS 4096
 #define MAX_FILTER_INSNS 4096
 #define MAX_CGROUPS 8
@@ -115,7 +116,7 @@ struct mnt {
   int optional;
   char *path;
   int nkeep;
-  char *keep[MAX_KEEP];
+  char **keep;
 };
 /* An overlay on target (the lower layer) with writes in upper (ephemeral workspaces, issue 14;
    copy-on-write toolchain caches, issue 13: java alone may layer seven caches). */
@@ -366,9 +367,11 @@ static void decode(const unsigned char *buf, size_t n) {
         if (f > 1) die("plan", "mount: unknown flags 0x%x", f);
         m->optional = f;
         m->path = abspath(&c, u16(&c));
-        m->nkeep = u8(&c);
+        m->nkeep = u16(&c);
         if (m->nkeep > MAX_KEEP) die("plan", "mount: %d kept paths exceed %d", m->nkeep, MAX_KEEP);
         if (m->nkeep && m->kind != M_TMPFS && m->kind != M_HIDE) die("plan", "mount: kept paths are only valid for tmpfs");
+        m->keep = m->nkeep ? calloc((size_t)m->nkeep, sizeof *m->keep) : NULL;
+        if (m->nkeep && !m->keep) die_errno("plan", "calloc");
         for (int i = 0; i < m->nkeep; i++) m->keep[i] = abspath(&c, u16(&c));
         break;
       }
@@ -591,8 +594,9 @@ static void do_mount(const struct mnt *m) {
     case M_HIDE:
     case M_TMPFS: {
       int hide = m->kind == M_HIDE;
-      int fds[MAX_KEEP];
-      struct stat kst[MAX_KEEP];
+      int *fds = calloc((size_t)m->nkeep + 1, sizeof *fds);
+      struct stat *kst = calloc((size_t)m->nkeep + 1, sizeof *kst);
+      if (!fds || !kst) die_errno("mount tmpfs (keep)", "calloc");
       for (int i = 0; i < m->nkeep; i++) {
         fds[i] = open(m->keep[i], O_PATH | O_CLOEXEC);
         /* a hidden directory's keep may be gone (or hidden by an earlier tmpfs): nothing to show */
@@ -602,7 +606,7 @@ static void do_mount(const struct mnt *m) {
       char opts[96], inodes[32] = "";
       if (P.tmpfs_inodes) snprintf(inodes, sizeof inodes, ",nr_inodes=%llu", (unsigned long long)P.tmpfs_inodes);
       if (hide) /* a private home: directories and empty files to bind onto, nothing more */
-        snprintf(opts, sizeof opts, "mode=0755,size=64k,nr_inodes=%d", 16 + 32 * MAX_KEEP);
+        snprintf(opts, sizeof opts, "mode=0755,size=64k,nr_inodes=%d", 16 + 32 * (m->nkeep > 64 ? m->nkeep : 64));
       else
         snprintf(opts, sizeof opts, "mode=1777%s%s%s", P.tmpfs_size ? ",size=" : "", P.tmpfs_size ? P.tmpfs_size : "", inodes);
       if (mount("tmpfs", m->path, "tmpfs", MS_NOSUID | MS_NODEV, opts) < 0) {
@@ -631,6 +635,8 @@ static void do_mount(const struct mnt *m) {
           die_errno("mount tmpfs (keep writable)", m->keep[i]);
         close(fds[i]);
       }
+      free(fds);
+      free(kst);
       if (hide) remount_ro(m->path); /* nothing can be created in the hidden directory */
       break;
     }

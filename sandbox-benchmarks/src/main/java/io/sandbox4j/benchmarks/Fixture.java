@@ -79,6 +79,19 @@ final class Fixture implements AutoCloseable {
     sandbox.plan(policy, ids, template.waived());
   }
 
+  /**
+   * Runs {@code /bin/true} once and fails unless it exits 0: a benchmark whose command fails (the
+   * launcher refusing the plan, exit 125) would measure the refusal, not the run.
+   */
+  Fixture checked() throws IOException, InterruptedException {
+    int code = run(TRUE, Redirect.DISCARD);
+    if (code != 0) {
+      throw new IllegalStateException(
+          mode + ": " + String.join(" ", TRUE) + " exited " + code + " instead of 0; not measured");
+    }
+    return this;
+  }
+
   static Path newWorkspace() throws IOException {
     return Files.createTempDirectory("sandbox4j-bench");
   }

@@ -41,7 +41,7 @@ public class ScalingBenchmark extends FixtureBenchmark {
         b.allowWrite(p);
       }
     }
-    fixture = new Fixture(mode, b, root);
+    fixture = new Fixture(mode, b, root).checked();
   }
 
   @Benchmark
