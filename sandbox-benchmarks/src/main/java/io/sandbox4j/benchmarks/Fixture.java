@@ -79,6 +79,20 @@ final class Fixture implements AutoCloseable {
     sandbox.plan(policy, ids, template.waived());
   }
 
+  /** The backends this fixture names (empty: the automatic choice). */
+  List<String> backendIds() {
+    return template.backends();
+  }
+
+  /** The features waived for this fixture's backends (none for {@code auto}). */
+  Set<Feature> waived() {
+    return template.waived();
+  }
+
+  SandboxPolicy policy() {
+    return policy;
+  }
+
   /**
    * Runs {@code /bin/true} once and fails unless it exits 0: a benchmark whose command fails (the
    * launcher refusing the plan, exit 125) would measure the refusal, not the run.
