@@ -9,7 +9,6 @@ import io.sandbox4j.core.Sandbox;
 import io.sandbox4j.core.SandboxPlan;
 import io.sandbox4j.core.SelectedIsolator;
 import java.lang.ProcessBuilder.Redirect;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -37,17 +36,8 @@ public final class PhaseTiming {
     String mode = args.length > 1 ? args[1] : "auto";
     int paths = args.length > 2 ? Integer.parseInt(args[2]) : 0;
     Path root = Fixture.newWorkspace();
-    Path ws = Files.createDirectories(root.resolve("ws"));
-    SandboxPolicy.Builder b = SandboxPolicy.builder(ws);
-    for (int i = 0; i < paths; i++) {
-      // as the scaling benchmark: half read-denied directories, half extra writable roots
-      Path p = Files.createDirectories(root.resolve((i % 2 == 0 ? "denied/d" : "roots/r") + i));
-      if (i % 2 == 0) {
-        b.denyRead(p);
-      } else {
-        b.allowWrite(p);
-      }
-    }
+    // as the scaling benchmark: half read-denied directories, half extra writable roots
+    SandboxPolicy.Builder b = ScalingBenchmark.policy(root, paths);
     try (Fixture fixture = new Fixture(mode, b, root).checked()) {
       measure(fixture, runs, paths);
     }
