@@ -67,7 +67,8 @@
 #define MAX_PLAN 786432
 #define MAX_STR 4095
 #define MAX_ITEMS 8192
-#define MAX_KEEP 64
+/* Paths one tmpfs keeps: every writable root beneath a private /tmp (a policy of many roots). */
+#define MAX_KEEP 1024
 #define MAX_MOUNTS 4096
 #define MAX_FILTER_INSNS 4096
 #define MAX_CGROUPS 8
@@ -115,7 +116,7 @@ struct mnt {
   int optional;
   char *path;
   int nkeep;
-  char *keep[MAX_KEEP];
+  char **keep;
 };
 /* An overlay on target (the lower layer) with writes in upper (ephemeral workspaces, issue 14;
    copy-on-write toolchain caches, issue 13: java alone may layer seven caches). */
@@ -366,9 +367,11 @@ static void decode(const unsigned char *buf, size_t n) {
         if (f > 1) die("plan", "mount: unknown flags 0x%x", f);
         m->optional = f;
         m->path = abspath(&c, u16(&c));
-        m->nkeep = u8(&c);
+        m->nkeep = u16(&c);
         if (m->nkeep > MAX_KEEP) die("plan", "mount: %d kept paths exceed %d", m->nkeep, MAX_KEEP);
         if (m->nkeep && m->kind != M_TMPFS && m->kind != M_HIDE) die("plan", "mount: kept paths are only valid for tmpfs");
+        m->keep = m->nkeep ? calloc((size_t)m->nkeep, sizeof *m->keep) : NULL;
+        if (m->nkeep && !m->keep) die_errno("plan", "calloc");
         for (int i = 0; i < m->nkeep; i++) m->keep[i] = abspath(&c, u16(&c));
         break;
       }
@@ -561,6 +564,14 @@ static void remount_ro(const char *path) {
     die_errno("mount read-only", path);
 }
 
+/* A bind copies its source mount's flags: one taken from the read-only tree is read-only already
+   (checked, not assumed), which saves the remount, one mount(2) per masked file. */
+static void ensure_ro(const char *path) {
+  struct statvfs s;
+  if (statvfs(path, &s) < 0) die_errno("mount", path);
+  if (!(s.f_flag & ST_RDONLY)) remount_ro(path);
+}
+
 static void mkdirs(const char *path) {
   char buf[PATH_MAX];
   if (strlen(path) >= sizeof buf) die("mount", "path too long: %s", path);
@@ -583,8 +594,9 @@ static void do_mount(const struct mnt *m) {
     case M_HIDE:
     case M_TMPFS: {
       int hide = m->kind == M_HIDE;
-      int fds[MAX_KEEP];
-      struct stat kst[MAX_KEEP];
+      int *fds = calloc((size_t)m->nkeep + 1, sizeof *fds);
+      struct stat *kst = calloc((size_t)m->nkeep + 1, sizeof *kst);
+      if (!fds || !kst) die_errno("mount tmpfs (keep)", "calloc");
       for (int i = 0; i < m->nkeep; i++) {
         fds[i] = open(m->keep[i], O_PATH | O_CLOEXEC);
         /* a hidden directory's keep may be gone (or hidden by an earlier tmpfs): nothing to show */
@@ -594,7 +606,7 @@ static void do_mount(const struct mnt *m) {
       char opts[96], inodes[32] = "";
       if (P.tmpfs_inodes) snprintf(inodes, sizeof inodes, ",nr_inodes=%llu", (unsigned long long)P.tmpfs_inodes);
       if (hide) /* a private home: directories and empty files to bind onto, nothing more */
-        snprintf(opts, sizeof opts, "mode=0755,size=64k,nr_inodes=%d", 16 + 32 * MAX_KEEP);
+        snprintf(opts, sizeof opts, "mode=0755,size=64k,nr_inodes=%d", 16 + 32 * (m->nkeep > 64 ? m->nkeep : 64));
       else
         snprintf(opts, sizeof opts, "mode=1777%s%s%s", P.tmpfs_size ? ",size=" : "", P.tmpfs_size ? P.tmpfs_size : "", inodes);
       if (mount("tmpfs", m->path, "tmpfs", MS_NOSUID | MS_NODEV, opts) < 0) {
@@ -623,6 +635,8 @@ static void do_mount(const struct mnt *m) {
           die_errno("mount tmpfs (keep writable)", m->keep[i]);
         close(fds[i]);
       }
+      free(fds);
+      free(kst);
       if (hide) remount_ro(m->path); /* nothing can be created in the hidden directory */
       break;
     }
@@ -634,7 +648,7 @@ static void do_mount(const struct mnt *m) {
       break;
     case M_RO_BIND:
       if (mount(m->path, m->path, NULL, MS_BIND | MS_REC, NULL) < 0) die_errno("mount read-only", m->path);
-      remount_ro(m->path);
+      ensure_ro(m->path);
       break;
     case M_RO_TREE: {
       /* every mount at and beneath the path read-only in one call (this namespace's copies) */
@@ -657,7 +671,7 @@ static void do_mount(const struct mnt *m) {
           die_errno("mount mask", m->path);
       } else {
         if (mount("/dev/null", m->path, NULL, MS_BIND, NULL) < 0) die_errno("mount mask", m->path);
-        remount_ro(m->path);
+        ensure_ro(m->path);
       }
       break;
   }
@@ -718,6 +732,9 @@ static void drop_capabilities(void) {
   if (syscall(SYS_capset, &h, d) < 0) die_errno("capabilities", "capset");
 }
 
+/* EXECUTE, WRITE_FILE, READ_FILE, TRUNCATE, IOCTL_DEV: the rights a rule on a file may hold. */
+#define LL_FILE_RIGHTS ((1ULL << 0) | (1ULL << 1) | (1ULL << 2) | (1ULL << 14) | (1ULL << 15))
+
 struct ll_attr {
   uint64_t fs, net, scoped;
 };
@@ -737,14 +754,17 @@ static void apply_landlock(void) {
       if (P.llpaths[i].optional && (errno == ENOENT || errno == ENOTDIR || errno == EACCES)) continue;
       die_errno("landlock", P.llpaths[i].path);
     }
-    struct stat st;
-    if (fstat(fd, &st) < 0) die_errno("landlock", P.llpaths[i].path);
     pb.allowed = P.llpaths[i].access;
-    /* File rules take only file rights: the kernel rejects directory rights on a file. */
-    if (!S_ISDIR(st.st_mode)) pb.allowed &= (1ULL << 0) | (1ULL << 1) | (1ULL << 2) | (1ULL << 14) | (1ULL << 15);
     pb.fd = fd;
-    if (pb.allowed && syscall(__NR_landlock_add_rule, rs, LL_RULE_PATH_BENEATH, &pb, 0) < 0)
-      die_errno("landlock", P.llpaths[i].path);
+    /* File rules take only file rights: the kernel rejects directory rights on a file (EINVAL).
+       Most rules are directories, so the type is looked at only when the kernel refuses. */
+    if (pb.allowed && syscall(__NR_landlock_add_rule, rs, LL_RULE_PATH_BENEATH, &pb, 0) < 0) {
+      struct stat st;
+      if (errno != EINVAL || fstat(fd, &st) < 0 || S_ISDIR(st.st_mode)) die_errno("landlock", P.llpaths[i].path);
+      pb.allowed &= LL_FILE_RIGHTS;
+      if (pb.allowed && syscall(__NR_landlock_add_rule, rs, LL_RULE_PATH_BENEATH, &pb, 0) < 0)
+        die_errno("landlock", P.llpaths[i].path);
+    }
     close(fd);
   }
   for (int i = 0; i < P.nllports; i++) {

@@ -79,6 +79,33 @@ final class Fixture implements AutoCloseable {
     sandbox.plan(policy, ids, template.waived());
   }
 
+  /** The backends this fixture names (empty: the automatic choice). */
+  List<String> backendIds() {
+    return template.backends();
+  }
+
+  /** The features waived for this fixture's backends (none for {@code auto}). */
+  Set<Feature> waived() {
+    return template.waived();
+  }
+
+  SandboxPolicy policy() {
+    return policy;
+  }
+
+  /**
+   * Runs {@code /bin/true} once and fails unless it exits 0: a benchmark whose command fails (the
+   * launcher refusing the plan, exit 125) would measure the refusal, not the run.
+   */
+  Fixture checked() throws IOException, InterruptedException {
+    int code = run(TRUE, Redirect.DISCARD);
+    if (code != 0) {
+      throw new IllegalStateException(
+          mode + ": " + String.join(" ", TRUE) + " exited " + code + " instead of 0; not measured");
+    }
+    return this;
+  }
+
   static Path newWorkspace() throws IOException {
     return Files.createTempDirectory("sandbox4j-bench");
   }

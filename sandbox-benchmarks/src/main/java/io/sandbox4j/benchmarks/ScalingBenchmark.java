@@ -1,6 +1,7 @@
 package io.sandbox4j.benchmarks;
 
 import io.sandbox4j.api.SandboxPolicy;
+import java.io.IOException;
 import java.lang.ProcessBuilder.Redirect;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,8 +32,15 @@ public class ScalingBenchmark extends FixtureBenchmark {
   @Setup
   public void setUp() throws Exception {
     Path root = Fixture.newWorkspace();
-    Path ws = Files.createDirectories(root.resolve("ws"));
-    SandboxPolicy.Builder b = SandboxPolicy.builder(ws);
+    fixture = new Fixture(mode, policy(root, paths), root).checked();
+  }
+
+  /**
+   * A policy with the workspace {@code root/ws} and {@code paths} extra paths created beneath
+   * {@code root}: half read-denied directories, half extra writable roots.
+   */
+  static SandboxPolicy.Builder policy(Path root, int paths) throws IOException {
+    SandboxPolicy.Builder b = SandboxPolicy.builder(Files.createDirectories(root.resolve("ws")));
     for (int i = 0; i < paths; i++) {
       Path p = Files.createDirectories(root.resolve((i % 2 == 0 ? "denied/d" : "roots/r") + i));
       if (i % 2 == 0) {
@@ -41,7 +49,7 @@ public class ScalingBenchmark extends FixtureBenchmark {
         b.allowWrite(p);
       }
     }
-    fixture = new Fixture(mode, b, root);
+    return b;
   }
 
   @Benchmark

@@ -28,7 +28,7 @@ public class SpawnBenchmark extends FixtureBenchmark {
   @Setup
   public void setUp() throws Exception {
     var ws = Fixture.newWorkspace();
-    fixture = new Fixture(mode, SandboxPolicy.builder(ws), ws);
+    fixture = new Fixture(mode, SandboxPolicy.builder(ws), ws).checked();
   }
 
   @Benchmark

@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * Turns a policy into the filesystem part of a Landlock ruleset, for the features the isolator owns
@@ -188,6 +189,8 @@ final class LandlockPlanner {
     }
     Rules rules = new Rules(handled, fs);
     List<Path> writable = writableRoots(request);
+    // one reading of the mount table for this plan (fresh per plan: a mount made since counts)
+    Function<Path, List<Path>> mountAliases = fs.mountAliasesNow();
 
     List<Path> denied = new ArrayList<>();
     for (Path d : request.denyReads() ? policy.readDeny() : List.<Path>of()) {
@@ -195,7 +198,7 @@ final class LandlockPlanner {
       checkOutsideWritable(d, real, writable);
       denied.add(real);
       // the same content shown by another mount (attack 13): denied there too
-      for (Path a : fs.mountAliases(real)) {
+      for (Path a : mountAliases.apply(real)) {
         checkOutsideWritable(d, a, writable);
         denied.add(a);
       }
@@ -210,7 +213,7 @@ final class LandlockPlanner {
     // from) is hidden the same way (attack 13); what is spelled beneath it stays visible
     List<Path> shown = new ArrayList<>(homes);
     for (Path home : homes) {
-      for (Path a : fs.mountAliases(home)) {
+      for (Path a : mountAliases.apply(home)) {
         for (Path w : writable) {
           if (a.startsWith(w)) {
             throw SandboxException.cannotSandbox(

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.function.Function;
 
 /** {@link PathInspector} on the real filesystem. */
 final class NioPathInspector implements PathInspector {
@@ -77,5 +78,10 @@ final class NioPathInspector implements PathInspector {
   @Override
   public List<Path> mountAliases(Path realPath) {
     return MountAliases.current().existing(realPath);
+  }
+
+  @Override
+  public Function<Path, List<Path>> mountAliasesNow() {
+    return MountAliases.current()::existing;
   }
 }

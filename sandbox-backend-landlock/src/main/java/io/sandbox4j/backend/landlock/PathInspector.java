@@ -2,6 +2,7 @@ package io.sandbox4j.backend.landlock;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Function;
 
 /** The few filesystem facts the planner needs, behind a seam so rule sets are testable exactly. */
 interface PathInspector {
@@ -30,5 +31,14 @@ interface PathInspector {
    */
   default List<Path> mountAliases(Path realPath) {
     return List.of();
+  }
+
+  /**
+   * {@link #mountAliases} against one reading of the mount table, for the lookups of one plan: the
+   * table is read once per plan instead of once per path, and never reused by a later plan (a mount
+   * made since would be missed).
+   */
+  default Function<Path, List<Path>> mountAliasesNow() {
+    return this::mountAliases;
   }
 }

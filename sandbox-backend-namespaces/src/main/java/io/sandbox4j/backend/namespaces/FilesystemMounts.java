@@ -143,12 +143,14 @@ final class FilesystemMounts {
   }
 
   void protect(FilesystemPolicy fs) {
-    Set<Path> roots = new HashSet<>(fs.allWritableRoots());
+    // built once: the policy makes a new list per call, and this loop asked once per protected path
+    List<Path> allRoots = fs.allWritableRoots();
+    Set<Path> roots = new HashSet<>(allRoots);
     for (Path p : protectedPaths(fs)) {
       // The deny wins: a writable root beneath a write-denied path is read-only as a whole. Bound
       // read-only itself, since the recursive read-only bind of p does not reach the root's
       // writable binds (private home, private tmp, read-only host view) applied at its own path.
-      for (Path r : fs.allWritableRoots()) {
+      for (Path r : allRoots) {
         if (r.startsWith(p) && !r.equals(p)) {
           protectBeneath(r, r);
         }

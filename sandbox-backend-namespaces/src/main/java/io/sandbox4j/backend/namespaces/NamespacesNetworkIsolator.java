@@ -114,7 +114,7 @@ final class NamespacesNetworkIsolator extends AbstractIsolator {
     Namespaces.userAndMount(plan);
     plan.addNamespaces(Namespace.NET);
     plan.loopbackUp();
-    plan.addSeccompFilter(Bpf.encode(SeccompPrograms.socketFamilyAllowList()));
+    plan.addSeccompFilter(SocketFamilyFilter.ENCODED);
     List<Path> sockets = new ArrayList<>(hostSockets());
     String agent = System.getenv("SSH_AUTH_SOCK");
     if (agent != null && Path.of(agent).isAbsolute()) {
@@ -212,5 +212,13 @@ final class NamespacesNetworkIsolator extends AbstractIsolator {
           "cannot list the host's unix sockets in " + procNetUnix + " to mask them: " + e, e);
     }
     return List.copyOf(out);
+  }
+
+  /**
+   * The socket-family allow-list, assembled and encoded once (it is the same for every run; the
+   * plan keeps its own copy), on first use rather than when the isolator is loaded.
+   */
+  private static final class SocketFamilyFilter {
+    static final byte[] ENCODED = Bpf.encode(SeccompPrograms.socketFamilyAllowList());
   }
 }

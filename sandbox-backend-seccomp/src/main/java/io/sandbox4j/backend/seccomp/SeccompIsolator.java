@@ -36,6 +36,9 @@ final class SeccompIsolator extends AbstractIsolator {
   private final LinuxHost host;
   private final String osArch;
 
+  /** The program, assembled and encoded on first use: it depends on the architecture alone. */
+  private volatile byte[] encoded;
+
   /**
    * @param enforces what it enforces, as the probe reports it when available
    * @param program the program it adds for an architecture's syscall table
@@ -102,11 +105,21 @@ final class SeccompIsolator extends AbstractIsolator {
     LinuxRequirements.requireAvailable("seccomp", this);
     if (owned.contains(feature)) {
       LinuxLaunchPlan plan = spec.extension(LinuxLaunchPlan.class, LinuxLaunchPlan::new);
-      plan.addSeccompFilter(Bpf.encode(program.apply(SyscallTable.forArch(osArch).orElseThrow())));
+      plan.addSeccompFilter(encoded());
       if (feature == Feature.PROC_NEW_SESSION) {
         // the session half of the feature: setsid before exec
         plan.newSession();
       }
     }
+  }
+
+  /** The encoded program; the plan keeps its own copy, so one array serves every run. */
+  private byte[] encoded() {
+    byte[] e = encoded;
+    if (e == null) {
+      e = Bpf.encode(program.apply(SyscallTable.forArch(osArch).orElseThrow()));
+      encoded = e;
+    }
+    return e;
   }
 }

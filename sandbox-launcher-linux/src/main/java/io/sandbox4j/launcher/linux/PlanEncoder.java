@@ -29,6 +29,9 @@ final class PlanEncoder {
    */
   static final int CHUNK_CHARS = 65536;
 
+  /** Paths one tmpfs or hide mount may keep (the launcher's MAX_KEEP). */
+  static final int MAX_KEEP = 1024;
+
   /** The prefix of the environment variables that carry the plan to the launcher. */
   static final String PLAN_VARIABLE = "SANDBOX4J_PLAN_";
 
@@ -98,7 +101,16 @@ final class PlanEncoder {
     }
     for (LinuxLaunchPlan.Mount m : plan.mounts()) {
       Out r = new Out().u8(m.kind().code()).u8(m.optional() ? 1 : 0).str16(m.path().toString());
-      r.u8(m.keep().size());
+      if (m.keep().size() > MAX_KEEP) {
+        throw new IllegalArgumentException(
+            m.path()
+                + " would keep "
+                + m.keep().size()
+                + " paths beneath its tmpfs, above the launcher's limit of "
+                + MAX_KEEP
+                + " (too many writable roots beneath it)");
+      }
+      r.u16(m.keep().size());
       for (Path k : m.keep()) {
         r.str16(k.toString());
       }

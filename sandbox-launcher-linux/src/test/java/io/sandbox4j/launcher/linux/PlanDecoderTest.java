@@ -139,7 +139,7 @@ class PlanDecoderTest {
             "relative mount path",
             plan(
                 record(PlanEncoder.T_NAMESPACES, new Out().u32(0x00020000)),
-                record(PlanEncoder.T_MOUNT, new Out().u8(3).u8(0).str16("tmp").u8(0))),
+                record(PlanEncoder.T_MOUNT, new Out().u8(3).u8(0).str16("tmp").u16(0))),
             "is not absolute"),
         Arguments.of(
             "overlay without a mount namespace",
@@ -155,17 +155,17 @@ class PlanDecoderTest {
             "overlay"),
         Arguments.of(
             "mount without a mount namespace",
-            plan(record(PlanEncoder.T_MOUNT, new Out().u8(3).u8(0).str16("/tmp").u8(0))),
+            plan(record(PlanEncoder.T_MOUNT, new Out().u8(3).u8(0).str16("/tmp").u16(0))),
             "mounts need a mount namespace"),
         Arguments.of(
             "unknown mount kind",
-            plan(record(PlanEncoder.T_MOUNT, new Out().u8(42).u8(0).str16("/tmp").u8(0))),
+            plan(record(PlanEncoder.T_MOUNT, new Out().u8(42).u8(0).str16("/tmp").u16(0))),
             "unknown kind 42"),
         Arguments.of(
             "mount kind just past the last",
             plan(
                 record(PlanEncoder.T_NAMESPACES, new Out().u32(0x00020000)),
-                record(PlanEncoder.T_MOUNT, new Out().u8(9).u8(0).str16("/tmp").u8(0))),
+                record(PlanEncoder.T_MOUNT, new Out().u8(9).u8(0).str16("/tmp").u16(0))),
             "unknown kind 9"),
         Arguments.of(
             "kept paths on a writable bind",
@@ -173,7 +173,7 @@ class PlanDecoderTest {
                 record(PlanEncoder.T_NAMESPACES, new Out().u32(0x00020000)),
                 record(
                     PlanEncoder.T_MOUNT,
-                    new Out().u8(6).u8(0).str16("/tmp").u8(1).str16("/tmp/a"))),
+                    new Out().u8(6).u8(0).str16("/tmp").u16(1).str16("/tmp/a"))),
             "only valid for tmpfs"),
         Arguments.of(
             "string length beyond the record",
@@ -184,7 +184,7 @@ class PlanDecoderTest {
             plan(
                 record(
                     PlanEncoder.T_MOUNT,
-                    new Out().u8(3).u8(0).u16(4).bytes(new byte[] {'/', 'a', 0, 'b'}).u8(0))),
+                    new Out().u8(3).u8(0).u16(4).bytes(new byte[] {'/', 'a', 0, 'b'}).u16(0))),
             "NUL"),
         Arguments.of(
             "seccomp program not a multiple of 8",
@@ -411,6 +411,30 @@ class PlanDecoderTest {
                 plan.addOverlay(
                     new LinuxLaunchPlan.Overlay(Path.of("/x"), Path.of("/l/u"), Path.of("/l/w"))))
         .hasMessageContaining("more than " + LinuxLaunchPlan.MAX_OVERLAYS + " overlays");
+  }
+
+  @Test
+  void asManyKeptPathsAsTheJavaSideAllowsDecode() throws Exception {
+    // a private /tmp keeps every writable root beneath it: the scaling benchmark's 1000-path
+    // policy keeps 245 there, which the launcher once refused (it allowed 64, counted in a byte)
+    List<Path> keep = new ArrayList<>();
+    for (int i = 0; i < PlanEncoder.MAX_KEEP; i++) {
+      keep.add(Path.of("/tmp/root-" + i));
+    }
+    LinuxLaunchPlan plan = new LinuxLaunchPlan();
+    plan.addNamespaces(Namespace.USER, Namespace.MOUNT);
+    plan.addMount(new Mount(MountKind.TMPFS, Path.of("/tmp"), false, keep));
+    Outcome o = check(PlanEncoder.encode(plan, Path.of("/")));
+    assertThat(o.err()).isEmpty();
+    assertThat(o.exit()).isZero();
+
+    keep.add(Path.of("/tmp/one-more"));
+    LinuxLaunchPlan tooMany = new LinuxLaunchPlan();
+    tooMany.addNamespaces(Namespace.USER, Namespace.MOUNT);
+    tooMany.addMount(new Mount(MountKind.TMPFS, Path.of("/tmp"), false, keep));
+    assertThatThrownBy(() -> PlanEncoder.encode(tooMany, Path.of("/")))
+        .hasMessageContaining("would keep " + (PlanEncoder.MAX_KEEP + 1) + " paths")
+        .hasMessageContaining("limit of " + PlanEncoder.MAX_KEEP);
   }
 
   @Test
