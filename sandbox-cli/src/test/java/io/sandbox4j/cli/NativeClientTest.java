@@ -146,6 +146,72 @@ class NativeClientTest {
   }
 
   @Test
+  void theChildHasNoOtherDescriptorAndTheCallersSignalDispositions() throws Exception {
+    // The same command started without the client: only 0-2 (and the descriptor the shell's glob
+    // itself opens), and what the caller ignores (the client ignores SIGPIPE, the child must not).
+    String command = "echo /proc/$$/fd/*; exec /bin/grep ^SigIgn /proc/self/status";
+    Process direct = new ProcessBuilder("/bin/sh", "-c", command).start();
+    String[] expected =
+        new String(direct.getInputStream().readAllBytes(), UTF_8)
+            .replaceAll("/proc/[0-9]+/fd/", "")
+            .split("\n", 2);
+    assertThat(direct.waitFor()).isZero();
+    try (FakeEngine engine = new FakeEngine(dir, script)) {
+      // The caller leaves descriptor 5 open: the client has it, the child must not.
+      Process client =
+          startRaw(
+              List.of("/bin/sh", "-c", "exec 5</dev/null; exec \"$0\" \"$1\" run x", CLIENT.toString(), script),
+              Map.of());
+      try (Connection c = engine.accept(WAIT)) {
+        c.request();
+        c.spawn(
+            List.of("/bin/sh", "-c", command),
+            List.of(),
+            0,
+            1,
+            0);
+        List<Frame> seen = new ArrayList<>();
+        c.readUntil(FakeEngine.EXITED, seen, WAIT);
+        String[] lines = outputOf(seen, 1).split("\n", 2);
+        assertThat(lines[0].replaceAll("/proc/[0-9]+/fd/", ""))
+            .as("the child's descriptors")
+            .isEqualTo(expected[0]);
+        assertThat(lines[1]).isEqualTo(expected[1]);
+        c.exit(0);
+        assertThat(client.waitFor(10, TimeUnit.SECONDS)).isTrue();
+      }
+    }
+  }
+
+  @Test
+  void outputTheChildWroteBeforeItEndedComesBeforeExited() throws Exception {
+    try (FakeEngine engine = new FakeEngine(dir, script)) {
+      Process client = start(List.of("x"), Map.of(), null);
+      try (Connection c = engine.accept(WAIT)) {
+        c.request();
+        c.spawn(List.of("/bin/sh", "-c", "sleep 0.3; echo late; exit 5"), List.of(), 0, 1, 0);
+        List<Frame> seen = new ArrayList<>();
+        c.readUntil(FakeEngine.STARTED, seen, WAIT);
+        // Stopped while the child writes and ends, the client then finds both the output and
+        // the child's end ready at once.
+        signal("STOP", client.pid());
+        Thread.sleep(800);
+        signal("CONT", client.pid());
+        c.readUntil(FakeEngine.EXITED, seen, WAIT);
+        assertThat(outputOf(seen, 1)).isEqualTo("late\n");
+        c.exit(5);
+        assertThat(client.waitFor(10, TimeUnit.SECONDS)).isTrue();
+      }
+      assertThat(client.exitValue()).isEqualTo(5);
+    }
+  }
+
+  private static void signal(String name, long pid) throws Exception {
+    assertThat(new ProcessBuilder("kill", "-" + name, Long.toString(pid)).start().waitFor())
+        .isZero();
+  }
+
+  @Test
   void aSpawnThatCannotExecIsReportedWithItsErrno() throws Exception {
     try (FakeEngine engine = new FakeEngine(dir, script)) {
       Process client = start(List.of("x"), Map.of(), null);
