@@ -334,6 +334,46 @@ class NativeClientTest {
   }
 
   @Test
+  void anEngineRunningAsAnotherUserIsNotUsed() throws Exception {
+    Assumptions.assumeTrue(
+        ((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid")) == 0
+            && Files.isExecutable(Path.of("/usr/bin/setpriv")),
+        "needs root and setpriv to run the client as the user nobody (uid 65534)");
+    // The client runs as nobody, in nobody's runtime directory; the engine listening there is
+    // this (root) process. SO_PEERCRED tells the client, which falls back without a REQUEST.
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
+    Path runtime = Files.createDirectory(dir.resolve("nobody"));
+    try (FakeEngine engine = new FakeEngine(runtime, script)) {
+      for (Path p : List.of(runtime, runtime.resolve("sandbox4j"), engine.socket(), records)) {
+        Files.setAttribute(p, "unix:uid", 65534);
+        Files.setAttribute(p, "unix:gid", 65534);
+      }
+      Files.setPosixFilePermissions(runtime, PosixFilePermissions.fromString("rwx------"));
+      List<String> command =
+          List.of(
+              "/usr/bin/setpriv",
+              "--reuid=65534",
+              "--regid=65534",
+              "--clear-groups",
+              CLIENT.toString(),
+              script,
+              "run",
+              "x");
+      Process client =
+          startRaw(
+              command,
+              Map.of("XDG_RUNTIME_DIR", runtime.toString(), "SANDBOX4J_ENGINE_DEBUG", "1"));
+      try (Connection c = engine.accept(WAIT)) {
+        assertThat(c.read(WAIT)).as("what the client sent").isNull();
+      }
+      assertThat(client.waitFor(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(client.exitValue()).isEqualTo(42);
+      assertThat(record("run").engine()).isEqualTo("off");
+      assertThat(Files.readString(dir.resolve("err"))).contains("runs as uid 0, not as this user");
+    }
+  }
+
+  @Test
   void whenTheEngineEndsMidRunTheChildIsKilledAndTheClientExits125() throws Exception {
     try (FakeEngine engine = new FakeEngine(dir, script)) {
       Process client = start(List.of("x"), Map.of(), null);
