@@ -34,7 +34,7 @@ import org.junit.jupiter.api.condition.OS;
  * start on demand, and what happens when either side dies or misbehaves. The "script" here is a
  * recording script that writes how it was run to {@code records/<first argument>} and exits 42.
  */
-@EnabledOnOs(OS.LINUX)
+@EnabledOnOs(value = OS.LINUX, disabledReason = "the native client is a Linux program")
 class NativeClientTest {
   private static final Path CLIENT = Path.of("target", "sandbox4j-client").toAbsolutePath();
   private static final Duration WAIT = Duration.ofSeconds(10);
