@@ -160,16 +160,16 @@ class NativeClientTest {
       // The caller leaves descriptor 5 open: the client has it, the child must not.
       Process client =
           startRaw(
-              List.of("/bin/sh", "-c", "exec 5</dev/null; exec \"$0\" \"$1\" run x", CLIENT.toString(), script),
+              List.of(
+                  "/bin/sh",
+                  "-c",
+                  "exec 5</dev/null; exec \"$0\" \"$1\" run x",
+                  CLIENT.toString(),
+                  script),
               Map.of());
       try (Connection c = engine.accept(WAIT)) {
         c.request();
-        c.spawn(
-            List.of("/bin/sh", "-c", command),
-            List.of(),
-            0,
-            1,
-            0);
+        c.spawn(List.of("/bin/sh", "-c", command), List.of(), 0, 1, 0);
         List<Frame> seen = new ArrayList<>();
         c.readUntil(FakeEngine.EXITED, seen, WAIT);
         String[] lines = outputOf(seen, 1).split("\n", 2);
