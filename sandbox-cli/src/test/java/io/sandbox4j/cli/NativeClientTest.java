@@ -38,6 +38,7 @@ import org.junit.jupiter.api.condition.OS;
 class NativeClientTest {
   private static final Path CLIENT = Path.of("target", "sandbox4j-client").toAbsolutePath();
   private static final Duration WAIT = Duration.ofSeconds(10);
+  private static final List<String> PATH_ONLY = List.of("PATH=/usr/bin:/bin");
   private static final String RECORDING_SCRIPT =
       """
       #!/bin/sh
@@ -93,12 +94,7 @@ class NativeClientTest {
         assertThat(r.env()).contains("MARKER=1", "XDG_RUNTIME_DIR=" + dir);
         assertThat(r.pid()).isEqualTo((int) client.pid());
         assertThat(r.flags()).as("no descriptor is a terminal").isZero();
-        c.spawn(
-            List.of("/bin/sh", "-c", "echo out; echo err >&2; exit 7"),
-            List.of("PATH=/usr/bin:/bin"),
-            0,
-            0,
-            1);
+        c.spawn(List.of("/bin/sh", "-c", "echo out; echo err >&2; exit 7"), PATH_ONLY, 0, 0, 1);
         List<Frame> seen = new ArrayList<>();
         assertThat(c.readUntil(FakeEngine.STARTED, seen, WAIT).i32(0)).isPositive();
         Frame exited = c.readUntil(FakeEngine.EXITED, seen, WAIT);
@@ -108,7 +104,7 @@ class NativeClientTest {
         assertThat(output.text()).isEqualTo("err\n");
         c.write(2, "sandbox: a note from the engine\n");
         c.exit(7);
-        assertThat(client.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        awaitExit(client);
       }
       assertThat(client.exitValue()).isEqualTo(7);
       assertThat(Files.readString(dir.resolve("out"))).isEqualTo("out\n");
@@ -137,7 +133,7 @@ class NativeClientTest {
         c.send(FakeEngine.INPUT_EOF, new byte[0]);
         assertThat(c.readUntil(FakeEngine.EXITED, seen, WAIT).i32(0)).isZero();
         c.exit(0);
-        assertThat(client.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        awaitExit(client);
       }
       assertThat(client.exitValue()).isZero();
       assertThat(Files.readString(dir.resolve("out"))).isEqualTo("through INPUT\n");
@@ -178,7 +174,7 @@ class NativeClientTest {
             .isEqualTo(expected[0]);
         assertThat(lines[1]).isEqualTo(expected[1]);
         c.exit(0);
-        assertThat(client.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        awaitExit(client);
       }
     }
   }
@@ -200,7 +196,7 @@ class NativeClientTest {
         c.readUntil(FakeEngine.EXITED, seen, WAIT);
         assertThat(outputOf(seen, 1)).isEqualTo("late\n");
         c.exit(5);
-        assertThat(client.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        awaitExit(client);
       }
       assertThat(client.exitValue()).isEqualTo(5);
     }
@@ -224,7 +220,7 @@ class NativeClientTest {
         assertThat(new String(failed.payload(), 8, failed.payload().length - 8, UTF_8))
             .contains("missing", "No such file");
         c.exit(127);
-        assertThat(client.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        awaitExit(client);
       }
       assertThat(client.exitValue()).isEqualTo(127);
     }
@@ -243,13 +239,13 @@ class NativeClientTest {
         assertThat(r.flags()).as("fd 0, 1 and 2 are terminals").isEqualTo(7);
         c.spawn(
             List.of("/bin/sh", "-c", "tty; if : </dev/tty; then echo controlling-tty; fi"),
-            List.of("PATH=/usr/bin:/bin"),
+            PATH_ONLY,
             0,
             0,
             0);
         c.readUntil(FakeEngine.EXITED, new ArrayList<>(), WAIT);
         c.exit(0);
-        assertThat(client.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        awaitExit(client);
       }
       assertThat(Files.readString(dir.resolve("out")))
           .containsPattern("/dev/pts/[0-9]+")
@@ -275,7 +271,7 @@ class NativeClientTest {
         Request r = c.request();
         assertThat(r.args().get(2)).as("the raw bytes in the REQUEST").isEqualTo(odd);
         c.fallback("the fake engine says no");
-        assertThat(client.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        awaitExit(client);
       }
       assertThat(client.exitValue()).as("the script's own exit code").isEqualTo(42);
       Invocation run = record("run");
@@ -297,7 +293,7 @@ class NativeClientTest {
         dir.resolve("sandbox4j"),
         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     Process client = start(List.of("--", "/bin/true"), Map.of("SANDBOX4J_ENGINE", "on"), null);
-    assertThat(client.waitFor(10, TimeUnit.SECONDS)).isTrue();
+    awaitExit(client);
     assertThat(client.exitValue()).isEqualTo(42);
     assertThat(record("run").engine()).isEqualTo("off");
     Invocation start = awaitRecord("engine");
@@ -311,7 +307,7 @@ class NativeClientTest {
   @Test
   void inManualModeNoEngineIsStarted() throws Exception {
     Process client = start(List.of("x"), Map.of("SANDBOX4J_ENGINE", "manual"), null);
-    assertThat(client.waitFor(10, TimeUnit.SECONDS)).isTrue();
+    awaitExit(client);
     assertThat(client.exitValue()).isEqualTo(42);
     assertThat(record("run").engine()).isEqualTo("off");
     Thread.sleep(1000);
@@ -324,7 +320,7 @@ class NativeClientTest {
       Files.setPosixFilePermissions(
           dir.resolve("sandbox4j"), PosixFilePermissions.fromString("rwxr-xr-x"));
       Process client = start(List.of("x"), Map.of("SANDBOX4J_ENGINE_DEBUG", "1"), null);
-      assertThat(client.waitFor(10, TimeUnit.SECONDS)).isTrue();
+      awaitExit(client);
       assertThat(client.exitValue()).isEqualTo(42);
       assertThat(record("run").engine()).isEqualTo("off");
       assertThat(engine.anyConnection()).as("the client connected").isFalse();
@@ -366,7 +362,7 @@ class NativeClientTest {
       try (Connection c = engine.accept(WAIT)) {
         assertThat(c.read(WAIT)).as("what the client sent").isNull();
       }
-      assertThat(client.waitFor(10, TimeUnit.SECONDS)).isTrue();
+      awaitExit(client);
       assertThat(client.exitValue()).isEqualTo(42);
       assertThat(record("run").engine()).isEqualTo("off");
       assertThat(Files.readString(dir.resolve("err"))).contains("runs as uid 0, not as this user");
@@ -384,12 +380,11 @@ class NativeClientTest {
         child = c.readUntil(FakeEngine.STARTED, new ArrayList<>(), WAIT).i32(0);
         strays.add(child);
       }
-      assertThat(client.waitFor(10, TimeUnit.SECONDS)).isTrue();
+      awaitExit(client);
       assertThat(client.exitValue()).isEqualTo(125);
       assertThat(Files.readString(dir.resolve("err")))
           .contains("the sandbox4j engine ended before the run finished; the command was stopped");
-      assertThat(ProcessHandle.of(child).map(ProcessHandle::isAlive))
-          .isNotEqualTo(Optional.of(true));
+      assertGone(child);
     }
   }
 
@@ -404,7 +399,7 @@ class NativeClientTest {
                 "/bin/sh",
                 "-c",
                 "trap 'echo got-term; exit 3' TERM; echo ready; while :; do sleep 0.05; done"),
-            List.of("PATH=/usr/bin:/bin"),
+            PATH_ONLY,
             0,
             1,
             0);
@@ -415,7 +410,7 @@ class NativeClientTest {
         assertThat(c.readUntil(FakeEngine.EXITED, seen, WAIT).i32(0)).isEqualTo(3);
         assertThat(outputOf(seen, 1)).isEqualTo("ready\ngot-term\n");
         c.exit(143);
-        assertThat(client.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        awaitExit(client);
       }
       assertThat(client.exitValue()).isEqualTo(143);
     }
@@ -430,7 +425,7 @@ class NativeClientTest {
         // The child ignores SIGTERM: only the client's SIGKILL ends it.
         c.spawn(
             List.of("/bin/sh", "-c", "trap '' TERM; echo ready; exec sleep 60"),
-            List.of("PATH=/usr/bin:/bin"),
+            PATH_ONLY,
             0,
             1,
             0);
@@ -441,11 +436,10 @@ class NativeClientTest {
         long t0 = System.nanoTime();
         client.destroy();
         c.readUntil(FakeEngine.SIGNAL, seen, WAIT);
-        assertThat(client.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        awaitExit(client);
         assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThan(Duration.ofMillis(4500));
         assertThat(client.exitValue()).isEqualTo(143);
-        assertThat(ProcessHandle.of(child).map(ProcessHandle::isAlive))
-            .isNotEqualTo(Optional.of(true));
+        assertGone(child);
       }
     }
   }
@@ -472,7 +466,7 @@ class NativeClientTest {
         c.request();
         c.write(1, "begun\n");
         c.sendRaw(ByteBuffer.allocate(5).put((byte) FakeEngine.WRITE).putInt(16777217).flip());
-        assertThat(client.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        awaitExit(client);
       }
       assertThat(client.exitValue()).isEqualTo(125);
       assertThat(Files.readString(dir.resolve("out"))).isEqualTo("begun\n");
@@ -490,7 +484,7 @@ class NativeClientTest {
         c.request();
         // A SPAWN whose argument list claims more entries than the payload holds.
         c.send(FakeEngine.SPAWN, FakeEngine.payload(out -> out.writeInt(1000)));
-        assertThat(client.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        awaitExit(client);
       }
       assertThat(client.exitValue()).isEqualTo(42);
       assertThat(record("run").engine()).isEqualTo("off");
@@ -499,6 +493,16 @@ class NativeClientTest {
   }
 
   // ---- helpers ----
+
+  private static void awaitExit(Process client) throws InterruptedException {
+    assertThat(client.waitFor(10, TimeUnit.SECONDS)).as("the client ended").isTrue();
+  }
+
+  private static void assertGone(long pid) {
+    assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive))
+        .as("process %d is alive", pid)
+        .isNotEqualTo(Optional.of(true));
+  }
 
   private record Invocation(String engine, String stdin, List<byte[]> args) {}
 
