@@ -8,6 +8,7 @@ import io.sandbox4j.cli.FakeEngine.Frame;
 import io.sandbox4j.cli.FakeEngine.Request;
 import java.io.File;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +20,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -489,6 +491,53 @@ class NativeClientTest {
       assertThat(client.exitValue()).isEqualTo(42);
       assertThat(record("run").engine()).isEqualTo("off");
       assertThat(Files.readString(dir.resolve("err"))).contains("malformed SPAWN");
+    }
+  }
+
+  @Test
+  void randomFramesNeverCrashTheClient() throws Exception {
+    // Seeded, so a failure reproduces. Every frame type the engine may send but EXIT (whose code
+    // would be indistinguishable), plus unknown ones; payloads either random bytes or small
+    // random fields (counts and lengths that are sometimes plausible). The client must end with
+    // a fallback (42, the recording script) or 125, never killed by a signal.
+    Random random = new Random(16);
+    int[] types = {
+      FakeEngine.SPAWN,
+      FakeEngine.INPUT,
+      FakeEngine.INPUT_EOF,
+      FakeEngine.KILL,
+      FakeEngine.WRITE,
+      FakeEngine.FALLBACK,
+      0x00,
+      0x14,
+      0x7f,
+      0xff
+    };
+    try (FakeEngine engine = new FakeEngine(dir, script)) {
+      for (int run = 0; run < 100; run++) {
+        Process client = start(List.of("x"), Map.of(), null);
+        try (Connection c = engine.accept(WAIT)) {
+          c.request();
+          for (int n = 1 + random.nextInt(4); n > 0; n--) {
+            byte[] payload = new byte[random.nextInt(48)];
+            if (random.nextBoolean()) {
+              random.nextBytes(payload);
+            } else {
+              for (int i = 0; i < payload.length; i++) {
+                payload[i] = (byte) (i % 4 == 3 ? random.nextInt(4) : 0);
+              }
+            }
+            try {
+              c.send(types[random.nextInt(types.length)], payload);
+            } catch (UncheckedIOException e) {
+              break; // the client already gave up on this connection
+            }
+          }
+        }
+        awaitExit(client);
+        assertThat(client.exitValue()).as("exit of run %d", run).isIn(42, 125);
+        Files.deleteIfExists(records.resolve("run"));
+      }
     }
   }
 
