@@ -573,6 +573,12 @@ static void handle_frame(unsigned type, const unsigned char *payload, uint32_t l
       if (r.bad || r.n) protocol_error("malformed INPUT frame (%u bytes)", len);
       if (!spawned_any) protocol_error("INPUT before any SPAWN");
       if (in_fd < 0 || in_eof_pending) return;
+      /* What the child already read goes first, so the buffer holds only what is pending. */
+      if (in_off) {
+        memmove(in_buf, in_buf + in_off, in_len - in_off);
+        in_len -= in_off;
+        in_off = 0;
+      }
       if (in_len + n > in_cap) {
         size_t cap = in_cap ? in_cap : 65536;
         while (cap < in_len + n) cap *= 2;

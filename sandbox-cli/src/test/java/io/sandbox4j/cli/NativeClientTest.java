@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.sandbox4j.cli.FakeEngine.Connection;
 import io.sandbox4j.cli.FakeEngine.Frame;
 import io.sandbox4j.cli.FakeEngine.Request;
+import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -207,6 +208,48 @@ class NativeClientTest {
   private static void signal(String name, long pid) throws Exception {
     assertThat(new ProcessBuilder("kill", "-" + name, Long.toString(pid)).start().waitFor())
         .isZero();
+  }
+
+  @Test
+  void megabytesOfInputReachAPipedChildWhileItsOutputComesBack() throws Exception {
+    // More than the client buffers (1 MiB) before it stops reading the socket: the engine must
+    // read OUTPUT while it sends INPUT, as this test does with a second thread.
+    byte[] data = new byte[4 << 20];
+    new Random(4).nextBytes(data);
+    try (FakeEngine engine = new FakeEngine(dir, script)) {
+      Process client = start(List.of("x"), Map.of(), null);
+      try (Connection c = engine.accept(WAIT)) {
+        c.request();
+        c.spawn(List.of("/bin/cat"), List.of(), 1, 1, 0);
+        c.readUntil(FakeEngine.STARTED, new ArrayList<>(), WAIT);
+        Thread sender =
+            new Thread(
+                () -> {
+                  for (int off = 0; off < data.length; off += 65536) {
+                    byte[] chunk = Arrays.copyOfRange(data, off, off + 65536);
+                    c.send(FakeEngine.INPUT, FakeEngine.payload(out -> {
+                      out.writeInt(chunk.length);
+                      out.write(chunk);
+                    }));
+                  }
+                  c.send(FakeEngine.INPUT_EOF, new byte[0]);
+                });
+        sender.start();
+        ByteArrayOutputStream got = new ByteArrayOutputStream();
+        Frame f;
+        while ((f = c.read(WAIT)).type() != FakeEngine.EXITED) {
+          if (f.type() == FakeEngine.OUTPUT) {
+            got.write(f.payload(), 5, f.payload().length - 5);
+          }
+        }
+        sender.join(10_000);
+        assertThat(f.i32(0)).isZero();
+        assertThat(got.size()).isEqualTo(data.length);
+        assertThat(got.toByteArray()).isEqualTo(data);
+        c.exit(0);
+        awaitExit(client);
+      }
+    }
   }
 
   @Test
