@@ -227,10 +227,13 @@ class NativeClientTest {
                 () -> {
                   for (int off = 0; off < data.length; off += 65536) {
                     byte[] chunk = Arrays.copyOfRange(data, off, off + 65536);
-                    c.send(FakeEngine.INPUT, FakeEngine.payload(out -> {
-                      out.writeInt(chunk.length);
-                      out.write(chunk);
-                    }));
+                    c.send(
+                        FakeEngine.INPUT,
+                        FakeEngine.payload(
+                            out -> {
+                              out.writeInt(chunk.length);
+                              out.write(chunk);
+                            }));
                   }
                   c.send(FakeEngine.INPUT_EOF, new byte[0]);
                 });
