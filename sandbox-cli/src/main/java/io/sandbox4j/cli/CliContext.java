@@ -22,9 +22,17 @@ final class CliContext {
     this.sandboxFactory = sandbox;
   }
 
-  static CliContext system() {
+  /**
+   * The process's own context; for {@code run} the engine is wired from the start, beside the
+   * parsing ({@link EarlySandbox}).
+   */
+  static CliContext system(String[] args) {
+    Supplier<Sandbox> sandbox =
+        args.length > 0 && args[0].equals("run")
+            ? EarlySandbox.start(Sandbox::create)
+            : Sandbox::create;
     return new CliContext(
-        callerEnvironment(System.getenv()), Path.of("").toAbsolutePath(), Sandbox::create);
+        callerEnvironment(System.getenv()), Path.of("").toAbsolutePath(), sandbox);
   }
 
   /** Set by {@code ./sandbox}: the caller's LC_ALL as {@code =VALUE}, or {@code unset}. */

@@ -30,7 +30,7 @@ public final class Main {
         System.exit(SandboxException.EXIT_USAGE);
       }
     }
-    System.exit(commandLine(CliContext.system(), args).execute(args));
+    System.exit(commandLine(CliContext.system(args), args).execute(args));
   }
 
   /** The subcommands, in help order. */
