@@ -211,6 +211,23 @@ class EngineTest {
   }
 
   @Test
+  void aSignalKillsTheTreeAndEndsWith128PlusIt() throws Exception {
+    Path marker = workspace.resolve("signalled");
+    try (EngineTestClient client = client("signal")) {
+      client.signalAfterStart = 15;
+      client.signalWhen = marker;
+      EngineTestClient.Outcome o =
+          client.run(
+              workspace,
+              args("run", "--", "sh", "-c", "touch " + marker + "; exec sleep 300"),
+              System.getenv());
+      assertThat(o.exit()).isEqualTo(128 + 15);
+      assertThat(client.child.isAlive()).isFalse();
+    }
+    assertThat(marker).exists();
+  }
+
+  @Test
   void badFramesCloseTheConnectionAndTheEngineKeepsServing() throws Exception {
     byte[][] bad = {
       {(byte) 0x01, (byte) 0x7f, (byte) 0xff, (byte) 0xff, (byte) 0xff}, // 2 GiB

@@ -36,6 +36,11 @@ final class EngineTestClient implements AutoCloseable {
   /** Set to stop answering after the child started (a client that dies mid-run). */
   volatile boolean dieAfterStart;
 
+  /** A signal to forward once the child started and {@code signalWhen} exists (0: none). */
+  volatile int signalAfterStart;
+
+  volatile Path signalWhen;
+
   EngineTestClient(Path socket, Path stdoutFile, Path stderrFile) throws IOException {
     this.channel = SocketChannel.open(StandardProtocolFamily.UNIX);
     channel.connect(UnixDomainSocketAddress.of(socket));
@@ -177,6 +182,22 @@ final class EngineTestClient implements AutoCloseable {
     send(Frames.STARTED, new Frames.Writer().i32((int) p.pid()).toByteArray());
     if (dieAfterStart) {
       return;
+    }
+    if (signalAfterStart != 0) {
+      Thread signaller =
+          new Thread(
+              () -> {
+                try {
+                  while (signalWhen != null && !Files.exists(signalWhen) && p.isAlive()) {
+                    Thread.sleep(10);
+                  }
+                  send(Frames.SIGNAL, new Frames.Writer().u8(signalAfterStart).toByteArray());
+                } catch (IOException | InterruptedException e) {
+                  // the connection is gone
+                }
+              });
+      signaller.setDaemon(true);
+      signaller.start();
     }
     List<Thread> pumps = new ArrayList<>();
     if (modes[1] == 1) {
