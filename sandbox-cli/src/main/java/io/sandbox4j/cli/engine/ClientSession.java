@@ -299,20 +299,8 @@ final class ClientSession implements Caller, Runnable {
   /** What the CLI writes to {@code fd}, as WRITE frames; lost silently once the client is gone. */
   private PrintWriter writer(int fd) {
     OutputStream frames =
-        new OutputStream() {
-          @Override
-          public void write(int b) throws IOException {
-            write(new byte[] {(byte) b}, 0, 1);
-          }
-
-          @Override
-          public void write(byte[] b, int off, int len) throws IOException {
-            if (len > 0) {
-              byte[] data = java.util.Arrays.copyOfRange(b, off, off + len);
-              send(Frames.WRITE, new Frames.Writer().u8(fd).bytes(data).toByteArray());
-            }
-          }
-        };
+        Frames.stream(
+            data -> send(Frames.WRITE, new Frames.Writer().u8(fd).bytes(data).toByteArray()));
     return new PrintWriter(new OutputStreamWriter(frames, StandardCharsets.UTF_8), true);
   }
 

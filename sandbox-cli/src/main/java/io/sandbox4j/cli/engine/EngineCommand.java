@@ -208,52 +208,58 @@ public final class EngineCommand {
     return files;
   }
 
-  /** {@code engine status}. */
+  /** STATUS or STOP over the socket: what the engine says, and its exit code. */
+  abstract static class Ask implements Callable<Integer> {
+    @ParentCommand EngineCommand engine;
+
+    @Spec CommandSpec spec;
+
+    private final int type;
+    private final String none;
+    private final int noneCode;
+
+    Ask(int type, String none, int noneCode) {
+      this.type = type;
+      this.none = none;
+      this.noneCode = noneCode;
+    }
+
+    @Override
+    public Integer call() {
+      EngineLocation location = engine.location();
+      Optional<EngineClient.Reply> reply = EngineClient.call(location, type);
+      if (reply.isEmpty()) {
+        spec.commandLine().getErr().println("sandbox: " + none + " (" + location.socket() + ")");
+        return noneCode;
+      }
+      // status is the answer (standard output), stop a message (standard error)
+      PrintWriter w =
+          type == Frames.STATUS ? spec.commandLine().getOut() : spec.commandLine().getErr();
+      w.print(reply.get().text());
+      w.flush();
+      return reply.get().code();
+    }
+  }
+
+  /** {@code engine status}: exit 1 when no engine runs. */
   @Command(
       name = "status",
       mixinStandardHelpOptions = true,
       description = "Prints the engine's pid, uptime, runs served, idle time left and socket.")
-  static final class Status implements Callable<Integer> {
-    @ParentCommand EngineCommand engine;
-
-    @Spec CommandSpec spec;
-
-    @Override
-    public Integer call() {
-      EngineLocation location = engine.location();
-      Optional<String> status = EngineClient.status(location);
-      if (status.isEmpty()) {
-        spec.commandLine().getErr().println("sandbox: no engine runs (" + location.socket() + ")");
-        return 1;
-      }
-      spec.commandLine().getOut().print(status.get());
-      spec.commandLine().getOut().flush();
-      return 0;
+  static final class Status extends Ask {
+    Status() {
+      super(Frames.STATUS, "no engine runs", 1);
     }
   }
 
-  /** {@code engine stop}. */
+  /** {@code engine stop}: exit 0 also when none ran. */
   @Command(
       name = "stop",
       mixinStandardHelpOptions = true,
       description = "Stops the engine: no new runs; running ones are waited for (at most 30 s).")
-  static final class Stop implements Callable<Integer> {
-    @ParentCommand EngineCommand engine;
-
-    @Spec CommandSpec spec;
-
-    @Override
-    public Integer call() {
-      EngineLocation location = engine.location();
-      Optional<EngineClient.Reply> reply = EngineClient.call(location, Frames.STOP);
-      PrintWriter err = spec.commandLine().getErr();
-      if (reply.isEmpty()) {
-        err.println("sandbox: no engine was running (" + location.socket() + ")");
-        return 0;
-      }
-      err.print(reply.get().text());
-      err.flush();
-      return reply.get().code();
+  static final class Stop extends Ask {
+    Stop() {
+      super(Frames.STOP, "no engine was running", 0);
     }
   }
 

@@ -175,4 +175,26 @@ final class Frames {
       return out.toByteArray();
     }
   }
+
+  /** Receives each chunk written to a {@link #stream}. */
+  interface Sink {
+    void accept(byte[] data) throws IOException;
+  }
+
+  /** An output stream that hands a copy of each non-empty write to {@code sink}. */
+  static OutputStream stream(Sink sink) {
+    return new OutputStream() {
+      @Override
+      public void write(int b) throws IOException {
+        sink.accept(new byte[] {(byte) b});
+      }
+
+      @Override
+      public void write(byte[] b, int off, int len) throws IOException {
+        if (len > 0) {
+          sink.accept(java.util.Arrays.copyOfRange(b, off, off + len));
+        }
+      }
+    };
+  }
 }

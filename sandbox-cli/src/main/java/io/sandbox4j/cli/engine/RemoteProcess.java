@@ -31,8 +31,15 @@ final class RemoteProcess extends Process {
   private final Chunks stderr;
   private final CompletableFuture<Integer> exit = new CompletableFuture<>();
 
+  /**
+   * Taken when STARTED arrives, before the client can have reported (and so reaped) the child: the
+   * JDK's handle knows the process's start time, so a reused pid is never mistaken for it.
+   */
+  private final Optional<ProcessHandle> handle;
+
   RemoteProcess(long pid, Link link, boolean stdinPiped, boolean stdoutPiped, boolean stderrPiped) {
     this.pid = pid;
+    this.handle = ProcessHandle.of(pid);
     this.link = link;
     this.stdinPiped = stdinPiped;
     this.stdout = new Chunks(!stdoutPiped);
@@ -67,11 +74,10 @@ final class RemoteProcess extends Process {
   void connectionLost() {
     stdout.end();
     stderr.end();
-    Optional<ProcessHandle> h = ProcessHandle.of(pid);
-    if (h.isEmpty()) {
+    if (handle.isEmpty()) {
       exit.complete(128 + 9);
     } else {
-      h.get().onExit().thenRun(() -> exit.complete(128 + 9));
+      handle.get().onExit().thenRun(() -> exit.complete(128 + 9));
     }
   }
 
@@ -161,18 +167,12 @@ final class RemoteProcess extends Process {
   }
 
   /**
-   * The real process while the client has not reported its end; afterwards a handle that is not
-   * alive and has no descendants (the pid may already belong to another process).
+   * The real process (the JDK's handle, bound to its start time); a handle that is not alive and
+   * has no descendants when the process had ended before STARTED was read.
    */
   @Override
   public ProcessHandle toHandle() {
-    if (!exit.isDone()) {
-      Optional<ProcessHandle> h = ProcessHandle.of(pid);
-      if (h.isPresent()) {
-        return h.get();
-      }
-    }
-    return new Gone(pid);
+    return handle.isPresent() ? handle.get() : new Gone(pid);
   }
 
   @Override
@@ -264,7 +264,7 @@ final class RemoteProcess extends Process {
     }
   }
 
-  /** A process that has ended: nothing to kill, no descendants. */
+  /** A process that had ended before STARTED was read: nothing to kill, no descendants. */
   private record Gone(long pid) implements ProcessHandle {
     @Override
     public Optional<ProcessHandle> parent() {
@@ -283,37 +283,7 @@ final class RemoteProcess extends Process {
 
     @Override
     public Info info() {
-      return new Info() {
-        @Override
-        public Optional<String> command() {
-          return Optional.empty();
-        }
-
-        @Override
-        public Optional<String> commandLine() {
-          return Optional.empty();
-        }
-
-        @Override
-        public Optional<String[]> arguments() {
-          return Optional.empty();
-        }
-
-        @Override
-        public Optional<java.time.Instant> startInstant() {
-          return Optional.empty();
-        }
-
-        @Override
-        public Optional<java.time.Duration> totalCpuDuration() {
-          return Optional.empty();
-        }
-
-        @Override
-        public Optional<String> user() {
-          return Optional.empty();
-        }
-      };
+      throw new UnsupportedOperationException("process " + pid + " has ended");
     }
 
     @Override
