@@ -148,7 +148,9 @@ public final class EngineCommand {
       pb.directory(Path.of("/").toFile());
       pb.redirectInput(Redirect.from(Path.of("/dev/null").toFile()));
       pb.redirectOutput(Redirect.DISCARD);
-      pb.redirectError(Redirect.DISCARD);
+      // what the JVM and the backends' loggers print lands in the engine's log
+      EngineServer.createPrivateFile(location.log());
+      pb.redirectError(Redirect.appendTo(location.log().toFile()));
       Process p = pb.start();
       long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
       while (System.nanoTime() < deadline) {

@@ -79,14 +79,16 @@ final class EngineServer {
         return false;
       }
       lock = held.get();
-      Files.deleteIfExists(location.log());
-      Files.createFile(
-          location.log(),
-          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      // truncated in place: a detached engine's standard error (JVM and backend warnings) is
+      // this file too, opened by `engine start` before this process ran
+      createPrivateFile(location.log());
       logFile =
           new PrintWriter(
               Files.newBufferedWriter(
-                  location.log(), StandardCharsets.UTF_8, StandardOpenOption.APPEND),
+                  location.log(),
+                  StandardCharsets.UTF_8,
+                  StandardOpenOption.WRITE,
+                  StandardOpenOption.TRUNCATE_EXISTING),
               true);
       // a socket file left by an engine that died: the lock says nobody serves it
       Files.deleteIfExists(location.socket());
@@ -100,6 +102,16 @@ final class EngineServer {
     }
     log("engine " + ProcessHandle.current().pid() + " serving " + location.socket());
     return true;
+  }
+
+  /** Creates {@code file} owner-only (0600), or makes an existing one so. */
+  static void createPrivateFile(Path file) throws IOException {
+    try {
+      Files.createFile(
+          file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    } catch (java.nio.file.FileAlreadyExistsException e) {
+      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+    }
   }
 
   /** Probes the backends once, as the first run would. */
