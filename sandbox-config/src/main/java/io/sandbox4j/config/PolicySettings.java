@@ -41,7 +41,7 @@ public final class PolicySettings {
 
   /** Reads a policy file (.toml, .yaml, .yml, .json) strictly; see {@link PolicyFileReader}. */
   public static PolicySettings load(Path file) {
-    return load(file, Path.of("").toAbsolutePath());
+    return read(file.toAbsolutePath().normalize(), file);
   }
 
   /**
@@ -49,7 +49,10 @@ public final class PolicySettings {
    * caller's, when it is not this process's own: the CLI's warm engine); messages name it as given.
    */
   public static PolicySettings load(Path file, Path workingDirectory) {
-    Path abs = workingDirectory.resolve(file).toAbsolutePath().normalize();
+    return read(workingDirectory.resolve(file).toAbsolutePath().normalize(), file);
+  }
+
+  private static PolicySettings read(Path abs, Path file) {
     String text = PolicyFileReader.text(abs, file);
     Path dir = abs.getParent() == null ? abs : abs.getParent();
     PolicySettings s = new PolicySettings(dir);
