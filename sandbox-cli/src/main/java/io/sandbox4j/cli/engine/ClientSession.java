@@ -134,7 +134,8 @@ final class ClientSession implements Caller, Runnable {
     Thread reader = new Thread(this::readFrames, "sandbox4j-engine-client-" + peer.pid());
     reader.setDaemon(true);
     reader.start();
-    int code;
+    int code = -1;
+    long begun = System.nanoTime();
     try {
       CliContext context =
           new CliContext(
@@ -157,6 +158,13 @@ final class ClientSession implements Caller, Runnable {
     } finally {
       finished = true;
       server.runEnded();
+      server.log(
+          "served a run for pid "
+              + peer.pid()
+              + " in "
+              + (System.nanoTime() - begun) / 1_000_000
+              + " ms, exit "
+              + code);
     }
     if (!gone) {
       send(Frames.EXIT, new Frames.Writer().i32(code & 0xff).toByteArray());
