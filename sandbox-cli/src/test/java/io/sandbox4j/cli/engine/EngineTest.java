@@ -122,6 +122,11 @@ class EngineTest {
       {"run", "--", "sh", "-c", "echo out; echo err >&2; exit 3"},
       {"run", "--", "/nonexistent-command-sandbox4j"},
       {"run", "--memory", "lots", "--", "true"},
+      // relative paths are the request's, not the engine's (which runs in another directory)
+      {"run", "--policy", "missing.toml", "--", "true"},
+      {"run", "--workspace", ".", "--", "pwd"},
+      // the command's standard error relayed, and denials inferred from it
+      {"run", "--", "sh", "-c", "cat /etc/shadow; cat /root/.ssh/id_rsa; exit 1"},
     };
     for (String[] c : cases) {
       EngineTestClient.Outcome o;
@@ -138,7 +143,7 @@ class EngineTest {
           .as(String.join(" ", c))
           .isEqualTo(Files.readString(workspace.resolve("jvm.err")));
     }
-    assertThat(Files.readString(workspace.resolve("same.err"))).contains("lots");
+    assertThat(Files.readString(workspace.resolve("same.err"))).contains("sandbox: inferred: ");
   }
 
   @Test
