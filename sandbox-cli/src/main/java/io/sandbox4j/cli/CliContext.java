@@ -10,16 +10,27 @@ import java.util.function.Supplier;
  * What commands take from their surroundings: the caller's environment, the current directory and
  * the engine, created only when a command needs it (so --help and bad flags stay fast).
  */
-final class CliContext {
+public final class CliContext {
   private final Map<String, String> environment;
   private final Path workingDirectory;
   private final Supplier<Sandbox> sandboxFactory;
+  private final Caller caller;
   private Sandbox sandbox;
 
   CliContext(Map<String, String> environment, Path workingDirectory, Supplier<Sandbox> sandbox) {
+    this(environment, workingDirectory, sandbox, Caller.LOCAL);
+  }
+
+  /** A context for a caller other than this process (the warm engine's client). */
+  public CliContext(
+      Map<String, String> environment,
+      Path workingDirectory,
+      Supplier<Sandbox> sandbox,
+      Caller caller) {
     this.environment = Map.copyOf(environment);
     this.workingDirectory = workingDirectory;
     this.sandboxFactory = sandbox;
+    this.caller = caller;
   }
 
   /**
@@ -43,7 +54,7 @@ final class CliContext {
    * arguments and paths arrive unchanged) and hands over the caller's own LC_ALL, which the command
    * gets back.
    */
-  static Map<String, String> callerEnvironment(Map<String, String> jvmEnvironment) {
+  public static Map<String, String> callerEnvironment(Map<String, String> jvmEnvironment) {
     String saved = jvmEnvironment.get(CALLER_LC_ALL);
     if (saved == null) {
       return jvmEnvironment;
@@ -58,12 +69,16 @@ final class CliContext {
     return env;
   }
 
-  Map<String, String> environment() {
+  public Map<String, String> environment() {
     return environment;
   }
 
-  Path workingDirectory() {
+  public Path workingDirectory() {
     return workingDirectory;
+  }
+
+  Caller caller() {
+    return caller;
   }
 
   synchronized Sandbox sandbox() {

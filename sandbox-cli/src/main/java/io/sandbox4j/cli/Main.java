@@ -1,6 +1,7 @@
 package io.sandbox4j.cli;
 
 import io.sandbox4j.api.SandboxException;
+import io.sandbox4j.cli.engine.EngineCommand;
 import java.io.PrintWriter;
 import java.util.List;
 import picocli.AutoComplete.GenerateCompletion;
@@ -44,6 +45,7 @@ public final class Main {
           CleanupCommand.class,
           McpCommand.class,
           ChangesCommand.class,
+          EngineCommand.class,
           GenerateCompletion.class);
 
   /** The configured command line with every subcommand; tests use it with their own writers. */
@@ -56,7 +58,7 @@ public final class Main {
    * of a cold start, so when {@code args} name a subcommand (other than generate-completion, which
    * needs the whole tree) only that one is built.
    */
-  static CommandLine commandLine(CliContext context, String[] args) {
+  public static CommandLine commandLine(CliContext context, String[] args) {
     IFactory defaults = CommandLine.defaultFactory();
     IFactory factory =
         new IFactory() {
@@ -82,6 +84,9 @@ public final class Main {
             }
             if (cls == ChangesCommand.class) {
               return cls.cast(new ChangesCommand(context));
+            }
+            if (cls == EngineCommand.class) {
+              return cls.cast(new EngineCommand(context));
             }
             return defaults.create(cls);
           }

@@ -48,7 +48,8 @@ final class PolicyOptions {
 
   /** The policy file's settings (if any) with these flags on top. */
   PolicySettings settings(Path cwd) {
-    PolicySettings base = policy != null ? PolicySettings.load(policy) : new PolicySettings(cwd);
+    PolicySettings base =
+        policy != null ? PolicySettings.load(policy, cwd) : new PolicySettings(cwd);
     PolicySettings flags = new PolicySettings(cwd);
     for (Setting s : Setting.values()) {
       OptionSpec option = s.flag().map(command::findOption).orElse(null);

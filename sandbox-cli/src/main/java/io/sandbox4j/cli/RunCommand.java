@@ -78,7 +78,9 @@ final class RunCommand implements Callable<Integer> {
     Map<String, String> env = context.environment();
     PolicySettings settings = options.settings(context.workingDirectory());
     try (GitIdentity git =
-        GitIdentity.apply(EphemeralRuns.policy(settings.resolve(env), ephemeral, on), env)) {
+        GitIdentity.apply(
+            EphemeralRuns.policy(settings.resolve(env, context.workingDirectory()), ephemeral, on),
+            env)) {
       git.problems().forEach(p -> spec.commandLine().getErr().println("sandbox: " + p));
       return run(settings, git.policy(), env);
     }
@@ -91,17 +93,20 @@ final class RunCommand implements Callable<Integer> {
         SandboxRequest.of(policy, command)
             .withBackends(settings.backends())
             .withCallerEnvironment(env)
-            .inheritIo();
-    RunReport.Target reportTarget = report == null ? null : RunReport.Target.before(report);
+            .inheritIo()
+            .withProcessStarter(context.caller().starter());
+    RunReport.Target reportTarget =
+        report == null ? null : RunReport.Target.before(context.workingDirectory().resolve(report));
     // Standard error passes through a pipe, unchanged and unbuffered, so that a copy can be
     // scanned for the paths the policy denied; a terminal stays the command's own.
-    boolean scan = !CallerStderr.isTerminal();
+    boolean scan = !context.caller().stderrIsTerminal();
     try (SandboxExecution execution =
         scan
             ? sandbox.start(
                 request.withRedirects(Redirect.INHERIT, Redirect.INHERIT, Redirect.PIPE),
-                CallerStderr.PASS_THROUGH)
+                context.caller().stderr())
             : sandbox.start(request)) {
+      context.caller().started(execution);
       // If this JVM is told to stop (Ctrl-C, SIGTERM), the sandboxed tree goes with it.
       Thread killer = new Thread(execution::kill, "sandbox4j-kill-on-exit");
       Runtime.getRuntime().addShutdownHook(killer);

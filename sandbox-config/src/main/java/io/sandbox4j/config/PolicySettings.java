@@ -41,7 +41,18 @@ public final class PolicySettings {
 
   /** Reads a policy file (.toml, .yaml, .yml, .json) strictly; see {@link PolicyFileReader}. */
   public static PolicySettings load(Path file) {
-    Path abs = file.toAbsolutePath().normalize();
+    return read(file.toAbsolutePath().normalize(), file);
+  }
+
+  /**
+   * As {@link #load(Path)}, a relative {@code file} taken from {@code workingDirectory} (the
+   * caller's, when it is not this process's own: the CLI's warm engine); messages name it as given.
+   */
+  public static PolicySettings load(Path file, Path workingDirectory) {
+    return read(workingDirectory.resolve(file).toAbsolutePath().normalize(), file);
+  }
+
+  private static PolicySettings read(Path abs, Path file) {
     String text = PolicyFileReader.text(abs, file);
     Path dir = abs.getParent() == null ? abs : abs.getParent();
     PolicySettings s = new PolicySettings(dir);
@@ -108,6 +119,14 @@ public final class PolicySettings {
    */
   public SandboxPolicy resolve(Map<String, String> callerEnvironment) {
     return resolve(callerEnvironment, ToolProbe.system(callerEnvironment));
+  }
+
+  /**
+   * As {@link #resolve(Map)}, with the tools that profiles ask for their settings run in {@code
+   * workingDirectory} (the caller's, when it is not this process's own: the CLI's warm engine).
+   */
+  public SandboxPolicy resolve(Map<String, String> callerEnvironment, Path workingDirectory) {
+    return resolve(callerEnvironment, ToolProbe.system(callerEnvironment, workingDirectory));
   }
 
   /**

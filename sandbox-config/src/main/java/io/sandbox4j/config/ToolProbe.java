@@ -27,6 +27,14 @@ interface ToolProbe {
 
   /** The real tools of the caller's {@code PATH}, run with the caller's environment. */
   static ToolProbe system(Map<String, String> environment) {
+    return system(environment, null);
+  }
+
+  /**
+   * As {@link #system(Map)}, run in {@code directory} (the caller's current directory, which tools
+   * read project settings from: {@code .npmrc}); {@code null} for this process's own.
+   */
+  static ToolProbe system(Map<String, String> environment, Path directory) {
     return new ToolProbe() {
       @Override
       public Optional<String> firstLine(List<String> command, Duration timeout) {
@@ -41,6 +49,9 @@ interface ToolProbe {
         pb.redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
         pb.environment().clear();
         pb.environment().putAll(environment);
+        if (directory != null) {
+          pb.directory(directory.toFile());
+        }
         try {
           Process p = pb.start();
           ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -87,7 +98,7 @@ interface ToolProbe {
           if (dir.isEmpty()) {
             continue;
           }
-          Path p = Path.of(dir, tool);
+          Path p = directory == null ? Path.of(dir, tool) : directory.resolve(dir).resolve(tool);
           if (Files.isRegularFile(p) && Files.isExecutable(p)) {
             return Optional.of(p);
           }

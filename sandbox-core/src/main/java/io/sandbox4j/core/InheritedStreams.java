@@ -19,12 +19,10 @@ final class InheritedStreams {
 
   private InheritedStreams() {}
 
-  /** Checks the streams of this process, as {@code /proc/self/fd} shows them (Linux). */
-  static void check(Redirect in, Redirect out, Redirect err) {
-    check(Path.of("/proc/self/fd"), in, out, err);
-  }
-
-  /** As {@link #check(Redirect, Redirect, Redirect)}, with the descriptors under {@code fdDir}. */
+  /**
+   * Checks the streams a started process inherits, as {@code fdDir} shows them ({@code
+   * /proc/self/fd}, or the engine client's {@code /proc/PID/fd}).
+   */
   static void check(Path fdDir, Redirect in, Redirect out, Redirect err) {
     List<Redirect> redirects = List.of(in, out, err);
     for (int fd = 0; fd < redirects.size(); fd++) {

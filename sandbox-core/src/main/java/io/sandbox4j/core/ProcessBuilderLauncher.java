@@ -42,7 +42,7 @@ final class ProcessBuilderLauncher implements Launcher {
     pb.redirectError(spec.stderr());
     Process p;
     try {
-      p = pb.start();
+      p = spec.starter().start(pb);
     } catch (IOException e) {
       String msg = String.valueOf(e.getMessage());
       if (msg.contains("error=2,")) {

@@ -170,12 +170,17 @@ public final class Sandbox {
   /** Starts the command; the caller reads or redirects its streams and waits for it. */
   public SandboxExecution start(SandboxRequest request) {
     SandboxPlan plan = plan(request.policy(), request.backends(), request.waived());
-    InheritedStreams.check(request.stdin(), request.stdout(), request.stderr());
+    InheritedStreams.check(
+        request.processStarter().inheritedDescriptors(),
+        request.stdin(),
+        request.stdout(),
+        request.stderr());
     SandboxPolicy policy = request.policy();
     LaunchSpec spec =
         new LaunchSpec(
             policy, request.command(), policy.workingDirectory(), request.callerEnvironment());
     spec.redirects(request.stdin(), request.stdout(), request.stderr());
+    spec.starter(request.processStarter());
     ChangeSet changeSet = null;
     boolean fresh = false;
     try {

@@ -6,6 +6,7 @@ import static org.apiguardian.api.API.Status.INTERNAL;
 import io.sandbox4j.api.Feature;
 import io.sandbox4j.api.SandboxException;
 import io.sandbox4j.api.SandboxPolicy;
+import io.sandbox4j.api.spi.ProcessStarter;
 import java.lang.ProcessBuilder.Redirect;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +29,7 @@ public final class SandboxRequest {
   private final Redirect stdout;
   private final Redirect stderr;
   private final Set<Feature> waived;
+  private final ProcessStarter starter;
 
   private SandboxRequest(Builder b) {
     this.policy = Objects.requireNonNull(b.policy, "policy");
@@ -41,6 +43,7 @@ public final class SandboxRequest {
     this.stdout = Objects.requireNonNull(b.stdout, "stdout");
     this.stderr = Objects.requireNonNull(b.stderr, "stderr");
     this.waived = Set.copyOf(b.waived);
+    this.starter = Objects.requireNonNull(b.starter, "starter");
   }
 
   /** Automatic backends, the process's environment, all three streams piped. */
@@ -59,7 +62,8 @@ public final class SandboxRequest {
         .backends(backends)
         .callerEnvironment(callerEnvironment)
         .redirects(stdin, stdout, stderr)
-        .waived(waived);
+        .waived(waived)
+        .processStarter(starter);
   }
 
   /** What the command may do. */
@@ -101,6 +105,20 @@ public final class SandboxRequest {
   @API(status = INTERNAL, since = "0.1")
   public Set<Feature> waived() {
     return waived;
+  }
+
+  /**
+   * How the launcher starts its process: {@link ProcessStarter#LOCAL} (the default) or, for the
+   * CLI's warm engine, a starter that has the engine's client start it.
+   */
+  @API(status = INTERNAL, since = "0.2")
+  public ProcessStarter processStarter() {
+    return starter;
+  }
+
+  @API(status = INTERNAL, since = "0.2")
+  public SandboxRequest withProcessStarter(ProcessStarter processStarter) {
+    return toBuilder().processStarter(processStarter).build();
   }
 
   public SandboxRequest withCommand(List<String> newCommand) {
@@ -150,6 +168,7 @@ public final class SandboxRequest {
     private Redirect stdout = Redirect.PIPE;
     private Redirect stderr = Redirect.PIPE;
     private Set<Feature> waived = Set.of();
+    private ProcessStarter starter = ProcessStarter.LOCAL;
 
     private Builder(SandboxPolicy policy, List<String> command) {
       this.policy = policy;
@@ -181,6 +200,12 @@ public final class SandboxRequest {
     @API(status = INTERNAL, since = "0.1")
     public Builder waived(Set<Feature> features) {
       this.waived = features;
+      return this;
+    }
+
+    @API(status = INTERNAL, since = "0.2")
+    public Builder processStarter(ProcessStarter processStarter) {
+      this.starter = processStarter;
       return this;
     }
 

@@ -10,6 +10,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -34,6 +35,7 @@ public final class LaunchSpec {
   private Redirect stderr = Redirect.PIPE;
   private final Map<Class<?>, Object> extensions = new LinkedHashMap<>();
   private final List<Runnable> cleanups = new ArrayList<>();
+  private ProcessStarter starter = ProcessStarter.LOCAL;
 
   public LaunchSpec(
       SandboxPolicy policy,
@@ -87,6 +89,15 @@ public final class LaunchSpec {
     this.stdin = in;
     this.stdout = out;
     this.stderr = err;
+  }
+
+  /** How the launcher starts its process (default {@link ProcessStarter#LOCAL}). */
+  public ProcessStarter starter() {
+    return starter;
+  }
+
+  public void starter(ProcessStarter starter) {
+    this.starter = Objects.requireNonNull(starter, "starter");
   }
 
   /** The extension of this type, created by {@code factory} on first use. */

@@ -77,7 +77,7 @@ public final class NativeLauncher implements Launcher {
     pb.redirectInput(spec.stdin());
     pb.redirectOutput(spec.stdout());
     pb.redirectError(spec.stderr());
-    return new NativeSandboxProcess(pb.start(), usage);
+    return new NativeSandboxProcess(spec.starter().start(pb), usage);
   }
 
   /**

@@ -1,0 +1,183 @@
+package io.sandbox4j.cli.engine;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * The engine-side checks before a request is served (docs/engine-protocol.md, "Failure semantics");
+ * each failure is a reason for FALLBACK, so the in-JVM path handles the request.
+ */
+final class RequestChecks {
+  /**
+   * What the run path still reads from the engine's own environment rather than the request's
+   * (core, the launchers and the backends through System.getenv; docs/engine.md): a request whose
+   * values differ is handed back to the in-JVM path.
+   */
+  static final List<String> COMPARED =
+      List.of(
+          "HOME",
+          "USER",
+          "XDG_RUNTIME_DIR",
+          "XDG_CACHE_HOME",
+          "XDG_CONFIG_HOME",
+          "TMPDIR",
+          "SSH_AUTH_SOCK",
+          "PATH",
+          "GIT_CONFIG_GLOBAL",
+          "GIT_CONFIG_SYSTEM");
+
+  private final Map<String, String> engineEnvironment;
+  private final List<Path> installation;
+  private final Map<Path, String> fingerprint;
+
+  /**
+   * @param engineEnvironment the engine's own environment
+   * @param installation the files whose change means the engine is stale (the script, the class
+   *     path)
+   */
+  RequestChecks(Map<String, String> engineEnvironment, List<Path> installation) {
+    this.engineEnvironment = Map.copyOf(engineEnvironment);
+    this.installation = List.copyOf(installation);
+    this.fingerprint = fingerprint(this.installation);
+  }
+
+  /**
+   * Why the peer process may not use the engine (no_new_privs, another user namespace), or null.
+   */
+  static String peerRefusal(long pid) {
+    try {
+      String status = Files.readString(Path.of("/proc", Long.toString(pid), "status"));
+      for (String line : status.split("\n")) {
+        if (line.startsWith("NoNewPrivs:") && !line.substring(11).strip().equals("0")) {
+          return "the client (pid " + pid + ") runs with no_new_privs, as sandboxed commands do";
+        }
+      }
+      Path ns = Files.readSymbolicLink(Path.of("/proc", Long.toString(pid), "ns", "user"));
+      Path own = Files.readSymbolicLink(Path.of("/proc/self/ns/user"));
+      if (!ns.equals(own)) {
+        return "the client (pid " + pid + ") is in another user namespace (" + ns + ")";
+      }
+      return null;
+    } catch (IOException | RuntimeException e) {
+      return "the client (pid " + pid + ") cannot be inspected: " + e;
+    }
+  }
+
+  /** Why the request must take the in-JVM path, or null when the engine can serve it. */
+  String refusal(int version, byte[] cwd, List<byte[]> args, List<byte[]> env) {
+    if (version != Frames.VERSION) {
+      return "protocol version " + version + " (the engine speaks " + Frames.VERSION + ")";
+    }
+    Decoded d;
+    try {
+      d = decode(cwd, args, env);
+    } catch (CharacterCodingException e) {
+      return "an argument, variable or the directory is not UTF-8";
+    }
+    if (d.args().isEmpty() || !d.args().get(0).equals("run")) {
+      return "the engine serves `run` only";
+    }
+    for (String a : d.args()) {
+      if (a.indexOf('\uFFFD') >= 0) {
+        return "an argument holds U+FFFD (the in-JVM path refuses it with its message)";
+      }
+    }
+    if (!d.cwd().isAbsolute()) {
+      return "the working directory is not absolute";
+    }
+    for (String name : COMPARED) {
+      if (!Objects.equals(engineEnvironment.get(name), d.environment().get(name))) {
+        return "$" + name + " differs from the engine's";
+      }
+    }
+    if (!fingerprint(installation).equals(fingerprint)) {
+      return "the installation changed since the engine started";
+    }
+    return null;
+  }
+
+  /** Whether the installation changed since the engine started. */
+  boolean installationChanged() {
+    return !fingerprint(installation).equals(fingerprint);
+  }
+
+  /** The request's values, decoded strictly as UTF-8. */
+  record Decoded(Path cwd, List<String> args, Map<String, String> environment) {}
+
+  static Decoded decode(byte[] cwd, List<byte[]> args, List<byte[]> env)
+      throws CharacterCodingException {
+    List<String> a = new ArrayList<>();
+    for (byte[] b : args) {
+      a.add(utf8(b));
+    }
+    Map<String, String> e = new LinkedHashMap<>();
+    for (byte[] b : env) {
+      String entry = utf8(b);
+      int eq = entry.indexOf('=', 1);
+      if (eq > 0) {
+        e.putIfAbsent(entry.substring(0, eq), entry.substring(eq + 1));
+      }
+    }
+    return new Decoded(Path.of(utf8(cwd)), List.copyOf(a), e);
+  }
+
+  private static String utf8(byte[] b) throws CharacterCodingException {
+    if (b.length > 0 && indexOfNul(b) >= 0) {
+      throw new CharacterCodingException();
+    }
+    return StandardCharsets.UTF_8
+        .newDecoder()
+        .onMalformedInput(CodingErrorAction.REPORT)
+        .onUnmappableCharacter(CodingErrorAction.REPORT)
+        .decode(ByteBuffer.wrap(b))
+        .toString();
+  }
+
+  private static int indexOfNul(byte[] b) {
+    for (int i = 0; i < b.length; i++) {
+      if (b[i] == 0) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** Size, modification time and file key of each file (a directory: of each of its entries). */
+  private static Map<Path, String> fingerprint(List<Path> files) {
+    Map<Path, String> f = new TreeMap<>();
+    for (Path p : files) {
+      add(f, p);
+      if (Files.isDirectory(p)) {
+        try (var entries = Files.list(p)) {
+          entries.forEach(e -> add(f, e));
+        } catch (IOException e) {
+          f.put(p, "unlistable");
+        }
+      }
+    }
+    return f;
+  }
+
+  private static void add(Map<Path, String> f, Path p) {
+    try {
+      BasicFileAttributes a =
+          Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      f.put(p, a.size() + " " + a.lastModifiedTime() + " " + a.fileKey());
+    } catch (IOException e) {
+      f.put(p, "missing");
+    }
+  }
+}
