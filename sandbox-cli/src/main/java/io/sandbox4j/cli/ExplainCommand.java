@@ -12,38 +12,26 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 /** {@code sandbox explain [options]}: the resolved policy and who enforces each rule. */
 @Command(
     name = "explain",
-    mixinStandardHelpOptions = true,
-    modelTransformer = PolicyOptions.Flags.class,
     description = {
       "Prints the resolved policy and which backend enforces each rule, without running anything.",
       "Exit 0 when every rule is enforced, 125 when the sandbox would refuse, 2 for bad input."
     })
-final class ExplainCommand implements Callable<Integer> {
-  @Mixin PolicyOptions options = new PolicyOptions();
-
-  @Spec CommandSpec spec;
-
-  private final CliContext context;
-
+final class ExplainCommand extends PolicyCommand {
   ExplainCommand(CliContext context) {
-    this.context = context;
+    super(context);
   }
 
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     Map<String, String> env = context.environment();
-    PolicySettings settings = options.settings(context.workingDirectory());
+    PolicySettings settings = settings();
     return explain(
         out,
         settings.resolve(env),

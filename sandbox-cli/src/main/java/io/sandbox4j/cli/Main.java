@@ -3,6 +3,7 @@ package io.sandbox4j.cli;
 import io.sandbox4j.api.SandboxException;
 import io.sandbox4j.cli.engine.EngineCommand;
 import java.io.PrintWriter;
+import java.lang.reflect.Constructor;
 import java.util.List;
 import picocli.AutoComplete.GenerateCompletion;
 import picocli.CommandLine;
@@ -60,35 +61,19 @@ public final class Main {
    */
   public static CommandLine commandLine(CliContext context, String[] args) {
     IFactory defaults = CommandLine.defaultFactory();
+    // A command whose constructor takes the context gets it; the rest (generate-completion) are
+    // picocli's own.
     IFactory factory =
         new IFactory() {
           @Override
           public <K> K create(Class<K> cls) throws Exception {
-            if (cls == RunCommand.class) {
-              return cls.cast(new RunCommand(context));
+            Constructor<K> withContext;
+            try {
+              withContext = cls.getDeclaredConstructor(CliContext.class);
+            } catch (NoSuchMethodException e) {
+              return defaults.create(cls);
             }
-            if (cls == BackendsCommand.class) {
-              return cls.cast(new BackendsCommand(context));
-            }
-            if (cls == ExplainCommand.class) {
-              return cls.cast(new ExplainCommand(context));
-            }
-            if (cls == WhyCommand.class) {
-              return cls.cast(new WhyCommand(context));
-            }
-            if (cls == CleanupCommand.class) {
-              return cls.cast(new CleanupCommand(context));
-            }
-            if (cls == McpCommand.class) {
-              return cls.cast(new McpCommand(context));
-            }
-            if (cls == ChangesCommand.class) {
-              return cls.cast(new ChangesCommand(context));
-            }
-            if (cls == EngineCommand.class) {
-              return cls.cast(new EngineCommand(context));
-            }
-            return defaults.create(cls);
+            return withContext.newInstance(context);
           }
         };
     CommandLine cl = new CommandLine(new SandboxCommand(), factory);

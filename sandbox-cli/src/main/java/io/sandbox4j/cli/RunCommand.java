@@ -14,30 +14,20 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code sandbox run [options] -- COMMAND [ARG...]}. */
 @Command(
     name = "run",
-    mixinStandardHelpOptions = true,
-    modelTransformer = PolicyOptions.Flags.class,
     description = {
       "Runs COMMAND in the sandbox. Exit code: the command's own; 128+N when it dies of signal N;",
       "124 on --timeout; 125 when the sandbox cannot be set up or cannot enforce the policy;",
       "126 not executable; 127 not found; 2 for a bad flag, value or policy file. 125 also when",
       "the git directories of the writable roots cannot be made safe after the run."
     })
-final class RunCommand implements Callable<Integer> {
-  @Mixin PolicyOptions options = new PolicyOptions();
-
-  @Spec CommandSpec spec;
-
+final class RunCommand extends PolicyCommand {
   @Parameters(
       arity = "1..*",
       paramLabel = "COMMAND",
@@ -67,16 +57,14 @@ final class RunCommand implements Callable<Integer> {
               + " layer).")
   String on;
 
-  private final CliContext context;
-
   RunCommand(CliContext context) {
-    this.context = context;
+    super(context);
   }
 
   @Override
   public Integer call() throws Exception {
     Map<String, String> env = context.environment();
-    PolicySettings settings = options.settings(context.workingDirectory());
+    PolicySettings settings = settings();
     try (GitIdentity git =
         GitIdentity.apply(
             EphemeralRuns.policy(settings.resolve(env, context.workingDirectory()), ephemeral, on),

@@ -9,19 +9,13 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code sandbox why [options] PATH|HOST[:PORT]}: what the policy says about one access. */
 @Command(
     name = "why",
-    mixinStandardHelpOptions = true,
-    modelTransformer = PolicyOptions.Flags.class,
     description = {
       "Says whether the policy (the same flags and policy files as run) allows reading or writing",
       "PATH, or connecting to HOST[:PORT], which rule decides, and the flag or policy-file line that",
@@ -29,18 +23,12 @@ import picocli.CommandLine.Spec;
       "--read/--write, is a path (both accesses when neither is given); anything else is a host",
       "(port 443 when none is given). Exit code: 0 allowed, 1 denied, 2 for bad input."
     })
-final class WhyCommand implements Callable<Integer> {
+final class WhyCommand extends PolicyCommand {
   static final int DEFAULT_PORT = 443;
 
-  private final CliContext context;
-
   WhyCommand(CliContext context) {
-    this.context = context;
+    super(context);
   }
-
-  @Mixin PolicyOptions options = new PolicyOptions();
-
-  @Spec CommandSpec spec;
 
   @Parameters(index = "0", paramLabel = "PATH|HOST[:PORT]", description = "What to ask about.")
   String target;
@@ -53,8 +41,7 @@ final class WhyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    SandboxPolicy policy =
-        options.settings(context.workingDirectory()).resolve(context.environment());
+    SandboxPolicy policy = settings().resolve(context.environment());
     List<PolicyVerdict> verdicts = new ArrayList<>();
     if (read || write || isPath(target)) {
       Path p = context.workingDirectory().resolve(expandHome(target)).normalize();
