@@ -39,18 +39,20 @@ public final class SandboxResult {
   private final OptionalLong peakMemoryBytes;
   private final String peakMemorySource;
 
+  // The builder's setters already copy (lists immutable, arrays cloned) and it never changes what
+  // it holds in place, so a result can share its values.
   private SandboxResult(Builder b) {
     this.changeSet = b.changeSet;
     this.exitCode = b.exitCode;
     this.timedOut = b.timedOut;
     this.elapsed = Objects.requireNonNull(b.elapsed, "elapsed");
-    this.stdout = b.stdout.clone();
-    this.stderr = b.stderr.clone();
-    this.networkEvents = List.copyOf(b.networkEvents);
-    this.notices = List.copyOf(b.notices);
-    this.denials = List.copyOf(b.denials);
+    this.stdout = b.stdout;
+    this.stderr = b.stderr;
+    this.networkEvents = b.networkEvents;
+    this.notices = b.notices;
+    this.denials = b.denials;
     this.launcher = b.launcher;
-    this.isolators = List.copyOf(b.isolators);
+    this.isolators = b.isolators;
     this.peakMemoryBytes = b.peakMemoryBytes;
     this.peakMemorySource = b.peakMemorySource;
   }

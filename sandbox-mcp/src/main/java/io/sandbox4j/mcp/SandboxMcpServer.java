@@ -428,20 +428,22 @@ public final class SandboxMcpServer {
 
     /** Bytes of stdout and of stderr a result keeps, each. */
     public Builder outputCapBytes(int bytes) {
-      if (bytes < 1) {
-        throw new IllegalArgumentException("the output cap must be at least 1 byte, got " + bytes);
-      }
-      this.outputCap = bytes;
+      this.outputCap = atLeastOne(bytes, "the output cap must be at least 1 byte");
       return this;
     }
 
     /** How many commands may run at once; further calls wait for a slot. */
     public Builder maxConcurrentRuns(int n) {
-      if (n < 1) {
-        throw new IllegalArgumentException("at least one run must be allowed at a time, got " + n);
-      }
-      this.maxConcurrent = n;
+      this.maxConcurrent = atLeastOne(n, "at least one run must be allowed at a time");
       return this;
+    }
+
+    /** {@code n} when it is at least 1; else an error stating {@code rule} and the value given. */
+    private static int atLeastOne(int n, String rule) {
+      if (n < 1) {
+        throw new IllegalArgumentException(rule + ", got " + n);
+      }
+      return n;
     }
 
     /** How often a running call sends a progress notification (when the client asked for them). */
