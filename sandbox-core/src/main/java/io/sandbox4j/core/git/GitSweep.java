@@ -881,9 +881,18 @@ public final class GitSweep {
     }
     try (java.nio.channels.SeekableByteChannel ch =
         Files.newByteChannel(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
-      java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(cap + 1);
-      while (buf.hasRemaining() && ch.read(buf) > 0) {
-        // read to the end or past the cap
+      // sized for what the file held when examined, grown up to the cap if it grew since: a
+      // buffer of the cap (4 MiB for a config) for every file read was most of a sweep's time
+      java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate((int) Math.min(cap, a.size()) + 1);
+      while (ch.read(buf) > 0) {
+        if (!buf.hasRemaining()) {
+          if (buf.capacity() > cap) {
+            break; // read past the cap
+          }
+          java.nio.ByteBuffer more =
+              java.nio.ByteBuffer.allocate((int) Math.min(cap + 1L, 2L * buf.capacity()));
+          buf = more.put(buf.flip());
+        }
       }
       if (buf.position() > cap) {
         throw new NotRegular(file + " is larger than " + cap + " bytes");
