@@ -8,8 +8,10 @@ import io.sandbox4j.api.spi.SandboxProcess;
 import io.sandbox4j.core.Sandbox;
 import io.sandbox4j.core.SandboxPlan;
 import io.sandbox4j.core.SelectedIsolator;
+import io.sandbox4j.core.git.GitSweep;
 import java.lang.ProcessBuilder.Redirect;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -70,7 +72,19 @@ public final class PhaseTiming {
       Arrays.sort(v);
       System.out.printf("| %s | %.3f |%n", e.getKey().substring(2), v[v.length / 2]);
     }
+    double[] whole = new double[runs];
+    for (int i = 0; i < runs; i++) {
+      long t = System.nanoTime();
+      if (fixture.run(Fixture.TRUE, Redirect.DISCARD) != 0) {
+        throw new IllegalStateException("/bin/true did not exit 0; not measured");
+      }
+      whole[i] = (System.nanoTime() - t) / 1e6;
+    }
+    Arrays.sort(whole);
+    System.out.printf(
+        "| whole run through Sandbox.start (sweep included) | %.3f |%n", whole[runs / 2]);
     Path ws = policy.workingDirectory();
+    // the plain fixture deletes the workspace when it closes: last
     try (Fixture f = new Fixture("plain", SandboxPolicy.builder(ws), ws)) {
       double[] v = new double[runs];
       for (int i = 0; i < runs; i++) {
@@ -107,6 +121,10 @@ public final class PhaseTiming {
         add(ms, "1 contribute " + s.name(), i, runs, t);
       }
       long t = System.nanoTime();
+      List<Path> roots = policy.filesystem().allWritableRoots();
+      Instant runStart = GitSweep.clockOf(roots, Instant.now());
+      add(ms, "4 git sweep (clock probe and walk)", i, runs, t);
+      t = System.nanoTime();
       SandboxProcess p = launcher.launch(spec);
       add(ms, "2 launcher start", i, runs, t);
       t = System.nanoTime();
@@ -115,11 +133,24 @@ public final class PhaseTiming {
       if (code != 0) {
         throw new IllegalStateException("/bin/true exited " + code + "; not measured");
       }
+      t = System.nanoTime();
+      GitSweep.Outcome swept = new GitSweep(roots, runStart, System.getenv(), HOME).run();
+      add(ms, "4 git sweep (clock probe and walk)", i, runs, t);
+      if (swept.failed() || !swept.notices().isEmpty()) {
+        throw new IllegalStateException("the git sweep found something: " + swept);
+      }
     } finally {
       spec.runCleanups();
     }
-    add(ms, "4 total", i, runs, t0);
+    add(ms, "5 total", i, runs, t0);
   }
+
+  /** As the engine takes it: $HOME, else user.home. */
+  private static final Path HOME =
+      Path.of(
+          System.getenv("HOME") != null && !System.getenv("HOME").isEmpty()
+              ? System.getenv("HOME")
+              : System.getProperty("user.home"));
 
   private static void add(Map<String, double[]> ms, String phase, int i, int runs, long since) {
     ms.computeIfAbsent(phase, k -> new double[runs])[i] += (System.nanoTime() - since) / 1e6;

@@ -9,8 +9,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -79,6 +81,9 @@ final class FilesystemMounts {
   private final Set<Mount> mounts = new LinkedHashSet<>();
   private final Set<Missing> missing = new LinkedHashSet<>();
   private final Set<Path> readOnly = new LinkedHashSet<>();
+  // what one plan examined on disk, so a path on the way to several protected paths is read once
+  private final Map<Path, Boolean> directories = new HashMap<>();
+  private final Map<Path, Optional<BasicFileAttributes>> entries = new HashMap<>();
   private final MountAliases aliases;
 
   /** Plans against this process's mount table. */
@@ -146,14 +151,14 @@ final class FilesystemMounts {
     // built once: the policy makes a new list per call, and this loop asked once per protected path
     List<Path> allRoots = fs.allWritableRoots();
     Set<Path> roots = new HashSet<>(allRoots);
-    for (Path p : protectedPaths(fs)) {
+    List<Path> protectedPaths = protectedPaths(fs);
+    Map<Path, List<Path>> rootsBeneath = rootsBeneath(allRoots, new HashSet<>(protectedPaths));
+    for (Path p : protectedPaths) {
       // The deny wins: a writable root beneath a write-denied path is read-only as a whole. Bound
       // read-only itself, since the recursive read-only bind of p does not reach the root's
       // writable binds (private home, private tmp, read-only host view) applied at its own path.
-      for (Path r : allRoots) {
-        if (r.startsWith(p) && !r.equals(p)) {
-          protectBeneath(r, r);
-        }
+      for (Path r : rootsBeneath.getOrDefault(p, List.of())) {
+        protectBeneath(r, r);
       }
       Optional<Path> root = deepestAncestorIn(p, roots);
       if (root.isEmpty()) {
@@ -171,8 +176,25 @@ final class FilesystemMounts {
     }
   }
 
+  /**
+   * For each protected path, the writable roots strictly beneath it, in the roots' order: found
+   * through each root's ancestors (a set lookup each), not by comparing every root with every
+   * protected path (1000 paths: 2,500 protected paths times 500 roots).
+   */
+  private static Map<Path, List<Path>> rootsBeneath(List<Path> roots, Set<Path> protectedPaths) {
+    Map<Path, List<Path>> out = new HashMap<>();
+    for (Path r : roots) {
+      for (Path a = r.getParent(); a != null; a = a.getParent()) {
+        if (protectedPaths.contains(a)) {
+          out.computeIfAbsent(a, k -> new ArrayList<>()).add(r);
+        }
+      }
+    }
+    return out;
+  }
+
   private void protectBeneath(Path root, Path p) {
-    if (!Files.isDirectory(root)) {
+    if (!isDirectory(root)) {
       return; // a writable root that does not exist: nothing can be written beneath it
     }
     if (sealed(root)) {
@@ -191,7 +213,8 @@ final class FilesystemMounts {
         return; // beneath a path already bound read-only
       }
       boolean last = i == rel.getNameCount() - 1;
-      if (Files.isSymbolicLink(cur)) {
+      BasicFileAttributes attrs = lstat(cur);
+      if (attrs != null && attrs.isSymbolicLink()) {
         throw SandboxException.cannotSandbox(
             "cannot protect "
                 + p
@@ -200,18 +223,46 @@ final class FilesystemMounts {
                 + " is a symbolic link, which the namespaces backend cannot pin; replace it with"
                 + " the directory it points to or drop it from the protected paths");
       }
-      if (!Files.exists(cur, LinkOption.NOFOLLOW_LINKS)) {
+      if (attrs == null) {
         if (!rel.startsWith(GIT)) {
           missing.add(new Missing(root, p, cur));
         }
         return;
       }
-      if (last || !Files.isDirectory(cur, LinkOption.NOFOLLOW_LINKS)) {
+      if (last || !attrs.isDirectory()) {
         seal(cur);
         return;
       }
       add(Mount.of(MountKind.PIN, cur));
     }
+  }
+
+  /**
+   * Whether {@code p} is a directory (links followed), asked once per plan: every protected name
+   * beneath a root asks it of the root.
+   */
+  private boolean isDirectory(Path p) {
+    return directories.computeIfAbsent(p, k -> Files.isDirectory(k));
+  }
+
+  /**
+   * The attributes of {@code p} itself (a link not followed), or null when it does not exist (or
+   * cannot be examined, as {@code Files.exists} judges); read once per plan: {@code .git} beneath a
+   * root lies on the way to four protected paths.
+   */
+  private BasicFileAttributes lstat(Path p) {
+    return entries
+        .computeIfAbsent(
+            p,
+            k -> {
+              try {
+                return Optional.of(
+                    Files.readAttributes(k, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS));
+              } catch (IOException e) {
+                return Optional.empty();
+              }
+            })
+        .orElse(null);
   }
 
   /** The deepest of {@code roots} that is p or an ancestor of p (a lookup per ancestor). */

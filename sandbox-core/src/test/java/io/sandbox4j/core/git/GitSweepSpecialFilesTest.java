@@ -80,6 +80,20 @@ class GitSweepSpecialFilesTest {
     assertThat(GitSweep.readRegular(ok, 100)).hasSize(100);
   }
 
+  @Test
+  void readRegularReadsPastTheSizeTheFileHadWhenExaminedUpToTheCap() throws Exception {
+    // a regular file whose size says 0 (as a file growing after the check): the buffer grows
+    Path status = Path.of("/proc/self/status");
+    assertThat(Files.size(status)).isZero();
+    byte[] read = GitSweep.readRegular(status, 1 << 20);
+    assertThat(new String(read, java.nio.charset.StandardCharsets.UTF_8))
+        .startsWith("Name:")
+        .contains("\nPid:");
+    assertThatThrownBy(() -> GitSweep.readRegular(status, 20))
+        .isInstanceOf(GitSweep.NotRegular.class)
+        .hasMessageContaining("larger than 20 bytes");
+  }
+
   private static void mkfifo(Path p) throws Exception {
     Process pr = new ProcessBuilder("mkfifo", p.toString()).inheritIO().start();
     assertThat(pr.waitFor()).isZero();
