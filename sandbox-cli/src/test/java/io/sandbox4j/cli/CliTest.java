@@ -13,15 +13,25 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import picocli.CommandLine;
+import org.junit.jupiter.params.provider.EnumSource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Runs the command line in-process against fake backends and checks exit codes and messages. */
+/**
+ * Runs the command line against fake backends and checks exit codes and messages, in this JVM and
+ * through the engine and the native client ({@link CliRunner}).
+ */
+@ParameterizedClass
+@EnumSource(CliRunner.Mode.class)
 class CliTest {
+  @RegisterExtension static final CliRunner CLI = new CliRunner();
+  @Parameter CliRunner.Mode mode;
   @TempDir Path dir;
 
   private final StringWriter out = new StringWriter();
@@ -37,15 +47,14 @@ class CliTest {
   private int run(boolean withBackend, String... args) {
     Map<String, String> env =
         Map.of("PATH", System.getenv().getOrDefault("PATH", ""), "HOME", dir.toString());
-    CliContext context =
-        new CliContext(
-            env,
-            dir,
-            () -> Sandbox.create(withBackend ? List.of(new PretendProvider()) : List.of()));
-    CommandLine cl = Main.commandLine(context);
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
-    return cl.execute(args);
+    return CLI.execute(
+        mode,
+        env,
+        dir,
+        () -> Sandbox.create(withBackend ? List.of(new PretendProvider()) : List.of()),
+        new PrintWriter(out, true),
+        new PrintWriter(err, true),
+        args);
   }
 
   @Test

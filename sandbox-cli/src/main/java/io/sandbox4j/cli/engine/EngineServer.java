@@ -45,6 +45,7 @@ final class EngineServer {
   private UnixSocket listener;
   private PrintWriter logFile;
   private Sandbox sandbox;
+  private volatile Supplier<Sandbox> perRun;
 
   EngineServer(
       EngineLocation location,
@@ -274,7 +275,16 @@ final class EngineServer {
   }
 
   Sandbox sandbox() {
-    return sandbox;
+    Supplier<Sandbox> s = perRun;
+    return s != null ? s.get() : sandbox;
+  }
+
+  /**
+   * For an engine inside a test JVM: each run takes its Sandbox from {@code s}, as the in-JVM path
+   * of the same test does from its CliContext, instead of the one made at {@link #open()}.
+   */
+  void sandboxPerRun(Supplier<Sandbox> s) {
+    perRun = s;
   }
 
   boolean isStopping() {
