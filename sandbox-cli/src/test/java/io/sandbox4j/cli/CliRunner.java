@@ -141,6 +141,24 @@ final class CliRunner implements AfterAllCallback {
     return pb;
   }
 
+  /**
+   * A process running the CLI with {@code args} and this JVM's environment: {@code java Main} for
+   * {@link Mode#IN_JVM}, the native client served by the engine for {@link Mode#ENGINE}; the caller
+   * sets the directory and streams.
+   */
+  ProcessBuilder process(Mode mode, String... args) throws IOException {
+    if (mode == Mode.ENGINE) {
+      return clientBuilder(System.getenv(), Sandbox::create, args);
+    }
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(Main.class.getName());
+    command.addAll(List.of(args));
+    return new ProcessBuilder(command);
+  }
+
   /** A run the engine did not serve fails the test: it would pass on the in-JVM path alone. */
   Outcome checked(Outcome o) {
     if (o.exit() == InProcessEngine.FELL_BACK
