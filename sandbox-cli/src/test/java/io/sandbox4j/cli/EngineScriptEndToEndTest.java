@@ -70,17 +70,15 @@ class EngineScriptEndToEndTest {
     assertThat(start.exit()).as(start.err()).isZero();
     assertThat(sandbox(Map.of(), "engine", "status").out()).contains("runs served: 0");
 
-    String[] run = {"run", "--", "sh", "-c", "echo out; echo err >&2; exit 3"};
-    Result jvm = sandbox(Map.of("SANDBOX4J_ENGINE", "off"), run);
-    // a fallback would say so on standard error (and start no JVM of its own: manual)
-    Result engine =
-        sandbox(Map.of("SANDBOX4J_ENGINE", "manual", "SANDBOX4J_ENGINE_DEBUG", "1"), run);
-
-    assertThat(jvm).isEqualTo(new Result(3, "out\n", "err\n"));
-    assertThat(engine).isEqualTo(jvm);
+    assertThat(bothWays("", "run", "--", "sh", "-c", "echo out; echo err >&2; exit 3"))
+        .isEqualTo(new Result(3, "out\n", "err\n"));
+    // standard input closed by the caller: /dev/null both ways (a JVM once passed its own class
+    // archive, which it had opened on descriptor 0, to the command)
+    assertThat(bothWays("exec <&-;", "run", "--", "sh", "-c", "cat; echo rc=$?"))
+        .isEqualTo(new Result(0, "rc=0\n", ""));
     Result status = sandbox(Map.of(), "engine", "status");
     assertThat(status.exit()).isZero();
-    assertThat(status.out()).contains("runs served: 1", "running: 0");
+    assertThat(status.out()).contains("runs served: 2", "running: 0");
 
     Result stop = sandbox(Map.of(), "engine", "stop");
     assertThat(stop.exit()).as(stop.err()).isZero();
@@ -90,8 +88,29 @@ class EngineScriptEndToEndTest {
     assertThat(after.out() + after.err()).contains("no engine runs");
   }
 
+  /**
+   * {@code ./sandbox ARGS} with {@code SANDBOX4J_ENGINE=off} and through the engine, after the
+   * shell commands {@code prefix}; the same result both ways, which it returns.
+   */
+  private Result bothWays(String prefix, String... args) throws Exception {
+    Result jvm = sandboxAfter(prefix, Map.of("SANDBOX4J_ENGINE", "off"), args);
+    // a fallback would say so on standard error (and start no JVM of its own: manual)
+    Result engine =
+        sandboxAfter(
+            prefix, Map.of("SANDBOX4J_ENGINE", "manual", "SANDBOX4J_ENGINE_DEBUG", "1"), args);
+    assertThat(engine).as(String.join(" ", args)).isEqualTo(jvm);
+    return jvm;
+  }
+
   private Result sandbox(Map<String, String> extra, String... args) throws Exception {
-    List<String> command = new ArrayList<>(List.of(SCRIPT.toString()));
+    return sandboxAfter("", extra, args);
+  }
+
+  private Result sandboxAfter(String prefix, Map<String, String> extra, String... args)
+      throws Exception {
+    List<String> command =
+        new ArrayList<>(
+            List.of("/bin/sh", "-c", prefix + " exec \"$0\" \"$@\"", SCRIPT.toString()));
     command.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(command).directory(workspace.toFile());
     pb.environment().clear();
@@ -109,7 +128,7 @@ class EngineScriptEndToEndTest {
     }
     return new Result(
         p.exitValue(),
-        Files.readString(out, StandardCharsets.UTF_8),
-        Files.readString(err, StandardCharsets.UTF_8));
+        new String(Files.readAllBytes(out), StandardCharsets.UTF_8),
+        new String(Files.readAllBytes(err), StandardCharsets.UTF_8));
   }
 }
