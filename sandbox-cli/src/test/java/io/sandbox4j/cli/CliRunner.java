@@ -15,6 +15,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import java.util.logging.SimpleFormatter;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -39,6 +43,13 @@ final class CliRunner implements AfterAllCallback {
 
   static final Path CLIENT = Path.of("target", "sandbox4j-client").toAbsolutePath();
   private static final Path BASE = Path.of("target", "cli-engine").toAbsolutePath();
+
+  static {
+    // Main's format for what backends log (Main.main sets it in its own process)
+    if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
+      System.setProperty("java.util.logging.SimpleFormatter.format", "sandbox: %4$s: %5$s%6$s%n");
+    }
+  }
 
   private InProcessEngine engine;
 
@@ -69,7 +80,31 @@ final class CliRunner implements AfterAllCallback {
       CommandLine cl = Main.commandLine(new CliContext(environment, cwd, sandbox), args);
       cl.setOut(out);
       cl.setErr(err);
-      return cl.execute(args);
+      // what backends log reaches standard error, as Main's console handler does in its process
+      Handler console =
+          new Handler() {
+            @Override
+            public void publish(LogRecord r) {
+              if (isLoggable(r)) {
+                err.print(getFormatter().format(r));
+                err.flush();
+              }
+            }
+
+            @Override
+            public void flush() {}
+
+            @Override
+            public void close() {}
+          };
+      console.setFormatter(new SimpleFormatter());
+      Logger root = Logger.getLogger("");
+      root.addHandler(console);
+      try {
+        return cl.execute(args);
+      } finally {
+        root.removeHandler(console);
+      }
     }
     Outcome o = throughEngine(environment, cwd, sandbox, args);
     out.print(o.stdout());

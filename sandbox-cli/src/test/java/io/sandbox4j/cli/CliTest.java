@@ -2,6 +2,7 @@ package io.sandbox4j.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sandbox4j.api.Aspect;
 import io.sandbox4j.api.spi.BackendContext;
 import io.sandbox4j.api.spi.BackendProvider;
 import io.sandbox4j.api.spi.SandboxBackend;
@@ -167,6 +168,41 @@ class CliTest {
         .startsWith("sandbox: refusing to run")
         .contains("FS_WRITE_CONFINEMENT", "nothing was run");
     assertThat(dir.resolve("marker")).doesNotExist();
+  }
+
+  /** What a backend logs while it plans the run is one line on standard error, both ways. */
+  @Test
+  void aBackendsWarningIsOneLineOnStandardError() {
+    PretendBackend warning =
+        new PretendBackend(
+            "warning",
+            "test double that warns",
+            "everything",
+            Aspect.FILESYSTEM,
+            (policy, spec) ->
+                System.getLogger("test.warning").log(System.Logger.Level.WARNING, "heed this"));
+    BackendProvider provider =
+        new BackendProvider() {
+          @Override
+          public List<SandboxBackend> backends(BackendContext context) {
+            return List.of(warning);
+          }
+        };
+    Map<String, String> env =
+        Map.of("PATH", System.getenv().getOrDefault("PATH", ""), "HOME", dir.toString());
+    int exit =
+        CLI.execute(
+            mode,
+            env,
+            dir,
+            () -> Sandbox.create(List.of(provider)),
+            new PrintWriter(out, true),
+            new PrintWriter(err, true),
+            "run",
+            "--",
+            "true");
+    assertThat(exit).as(err.toString()).isZero();
+    assertThat(err.toString()).isEqualTo("sandbox: WARNING: heed this\n");
   }
 
   @Test

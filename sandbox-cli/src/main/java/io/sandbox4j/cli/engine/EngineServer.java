@@ -45,6 +45,7 @@ final class EngineServer {
   private UnixSocket listener;
   private PrintWriter logFile;
   private Sandbox sandbox;
+  private RunLogRelay logRelay;
   private volatile Supplier<Sandbox> perRun;
 
   EngineServer(
@@ -96,6 +97,7 @@ final class EngineServer {
       sandbox = sandboxFactory.get();
       warm(sandbox);
       listener = UnixSocket.listen(location.socket(), 64);
+      logRelay = RunLogRelay.install();
     } catch (IOException e) {
       close();
       throw SandboxException.cannotSandbox(
@@ -298,6 +300,10 @@ final class EngineServer {
   }
 
   private synchronized void close() {
+    if (logRelay != null) {
+      logRelay.remove();
+      logRelay = null;
+    }
     if (listener != null) {
       listener.close();
       listener = null;
