@@ -4,6 +4,7 @@ import io.sandbox4j.cli.engine.InProcessEngine;
 import io.sandbox4j.core.Sandbox;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.lang.ProcessBuilder.Redirect;
 import java.nio.charset.StandardCharsets;
@@ -112,6 +113,22 @@ final class CliRunner implements AfterAllCallback {
     err.print(o.stderr());
     err.flush();
     return o.exit();
+  }
+
+  /**
+   * Runs {@code args} in {@code mode} with the real backends ({@link Sandbox#create()}), keeping
+   * standard error in {@code err} and dropping standard output.
+   */
+  int executeWithRealBackends(
+      Mode mode, Map<String, String> environment, Path cwd, StringWriter err, String... args) {
+    return execute(
+        mode,
+        environment,
+        cwd,
+        Sandbox::create,
+        new PrintWriter(new StringWriter(), true),
+        new PrintWriter(err, true),
+        args);
   }
 
   /** Runs {@code run ARGS...} through the engine and the native client; fails on a fallback. */

@@ -3,8 +3,6 @@ package io.sandbox4j.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sandbox4j.api.SandboxPolicy;
-import io.sandbox4j.core.Sandbox;
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -105,13 +103,11 @@ class GitIdentityTest {
         Map.of("PATH", "/usr/bin:/bin", "HOME", home.toString(), "LANG", "C.UTF-8");
     StringWriter err = new StringWriter();
     int exit =
-        CLI.execute(
+        CLI.executeWithRealBackends(
             mode,
             env,
             ws,
-            Sandbox::create,
-            new PrintWriter(new StringWriter(), true),
-            new PrintWriter(err, true),
+            err,
             "run",
             "--",
             "sh",

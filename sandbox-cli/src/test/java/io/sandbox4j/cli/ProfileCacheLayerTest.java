@@ -2,8 +2,6 @@ package io.sandbox4j.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sandbox4j.core.Sandbox;
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,15 +57,7 @@ class ProfileCacheLayerTest {
   private int run(String... args) {
     List<String> all = new ArrayList<>(List.of("run", "--profile=java"));
     all.addAll(List.of(args));
-    int exit =
-        CLI.execute(
-            mode,
-            env,
-            ws,
-            Sandbox::create,
-            new PrintWriter(new StringWriter(), true),
-            new PrintWriter(err, true),
-            all.toArray(String[]::new));
+    int exit = CLI.executeWithRealBackends(mode, env, ws, err, all.toArray(String[]::new));
     Assumptions.assumeFalse(
         exit == 125 && err.toString().contains("FS_CACHE_LAYERS"),
         "no backend here layers caches: " + err);
