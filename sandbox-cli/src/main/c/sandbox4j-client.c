@@ -34,6 +34,9 @@
 #define MAX_FRAME 16777216u
 #define OUTPUT_CHUNK 65536
 #define SIGNAL_GRACE_MS 5000
+/* How long the client waits for the engine's first frame before it falls back (nothing has run
+ * yet): a hung engine must not hang `run`. SANDBOX4J_ENGINE_WAIT_MS overrides it. */
+#define FIRST_FRAME_MS 10000
 #define INPUT_HIGH_WATER (1u << 20)
 
 enum {
@@ -70,6 +73,8 @@ static int sig_pipe[2] = {-1, -1};
 static int sock = -1;
 static int begun;       /* a SPAWN or WRITE arrived: never fall back from here on */
 static int spawned_any; /* a SPAWN arrived on this connection */
+static int got_frame;   /* any frame arrived from the engine */
+static long long first_frame_ms = FIRST_FRAME_MS, first_frame_deadline;
 static pid_t child = -1;
 static int in_fd = -1, out_fd[3] = {-1, -1, -1};
 static unsigned char *in_buf;
@@ -540,6 +545,7 @@ static void spawn(char **argv, char **env, const unsigned mode[3]) {
 
 static void handle_frame(unsigned type, const unsigned char *payload, uint32_t len) {
   struct rd r = {payload, len, 0};
+  got_frame = 1;
   switch (type) {
     case T_SPAWN: {
       int has_nul = 0;
@@ -693,10 +699,15 @@ static void connect_engine(int manual) {
   /* A long path goes through the directory we checked (also closing the gap after the check). */
   if (n < 0 || (size_t)n >= sizeof addr.sun_path)
     snprintf(addr.sun_path, sizeof addr.sun_path, "/proc/self/fd/%d/%s", dfd, name);
-  sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  /* Non-blocking while connecting: an engine that stopped accepting (its queue full) is EAGAIN
+   * at once, not a connect that never returns. */
+  sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
   if (sock < 0) fallback("socket: %s", strerror(errno));
   int rc;
   while ((rc = connect(sock, (struct sockaddr *)&addr, sizeof addr)) < 0 && errno == EINTR) {
+  }
+  if (rc == 0 && fcntl(sock, F_SETFL, fcntl(sock, F_GETFL) & ~O_NONBLOCK) < 0) {
+    fallback("fcntl: %s", strerror(errno));
   }
   if (rc < 0) {
     int e = errno;
@@ -778,6 +789,11 @@ static void serve(void) {
         p[np++] = (struct pollfd){.fd = out_fd[s], .events = POLLIN};
       }
     int timeout = -1;
+    if (!got_frame && !signalled) {
+      long long left = first_frame_deadline - now_ms();
+      if (left <= 0) fallback("the engine sent nothing within %lld ms", first_frame_ms);
+      timeout = (int)left;
+    }
     if (signalled) {
       long long left = signal_deadline - now_ms();
       if (left <= 0) {
@@ -845,8 +861,15 @@ int main(int argc, char **argv) {
   signal(SIGPIPE, SIG_IGN);
   const char *mode = getenv("SANDBOX4J_ENGINE");
   if (mode && strcmp(mode, "off") == 0) fallback("SANDBOX4J_ENGINE=off");
+  const char *wait = getenv("SANDBOX4J_ENGINE_WAIT_MS");
+  if (wait && *wait) {
+    char *end;
+    long long w = strtoll(wait, &end, 10);
+    if (*end == '\0' && w > 0 && w <= 3600000) first_frame_ms = w;
+  }
   connect_engine(mode && strcmp(mode, "manual") == 0);
   send_request();
+  first_frame_deadline = now_ms() + first_frame_ms;
   install_handlers();
   serve();
 }

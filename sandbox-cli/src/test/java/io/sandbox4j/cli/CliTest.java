@@ -2,6 +2,7 @@ package io.sandbox4j.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sandbox4j.api.Aspect;
 import io.sandbox4j.api.spi.BackendContext;
 import io.sandbox4j.api.spi.BackendProvider;
 import io.sandbox4j.api.spi.SandboxBackend;
@@ -13,15 +14,25 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import picocli.CommandLine;
+import org.junit.jupiter.params.provider.EnumSource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Runs the command line in-process against fake backends and checks exit codes and messages. */
+/**
+ * Runs the command line against fake backends and checks exit codes and messages, in this JVM and
+ * through the engine and the native client ({@link CliRunner}).
+ */
+@ParameterizedClass
+@EnumSource(CliRunner.Mode.class)
 class CliTest {
+  @RegisterExtension static final CliRunner CLI = new CliRunner();
+  @Parameter CliRunner.Mode mode;
   @TempDir Path dir;
 
   private final StringWriter out = new StringWriter();
@@ -37,15 +48,14 @@ class CliTest {
   private int run(boolean withBackend, String... args) {
     Map<String, String> env =
         Map.of("PATH", System.getenv().getOrDefault("PATH", ""), "HOME", dir.toString());
-    CliContext context =
-        new CliContext(
-            env,
-            dir,
-            () -> Sandbox.create(withBackend ? List.of(new PretendProvider()) : List.of()));
-    CommandLine cl = Main.commandLine(context);
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
-    return cl.execute(args);
+    return CLI.execute(
+        mode,
+        env,
+        dir,
+        () -> Sandbox.create(withBackend ? List.of(new PretendProvider()) : List.of()),
+        new PrintWriter(out, true),
+        new PrintWriter(err, true),
+        args);
   }
 
   @Test
@@ -158,6 +168,41 @@ class CliTest {
         .startsWith("sandbox: refusing to run")
         .contains("FS_WRITE_CONFINEMENT", "nothing was run");
     assertThat(dir.resolve("marker")).doesNotExist();
+  }
+
+  /** What a backend logs while it plans the run is one line on standard error, both ways. */
+  @Test
+  void aBackendsWarningIsOneLineOnStandardError() {
+    PretendBackend warning =
+        new PretendBackend(
+            "warning",
+            "test double that warns",
+            "everything",
+            Aspect.FILESYSTEM,
+            (policy, spec) ->
+                System.getLogger("test.warning").log(System.Logger.Level.WARNING, "heed this"));
+    BackendProvider provider =
+        new BackendProvider() {
+          @Override
+          public List<SandboxBackend> backends(BackendContext context) {
+            return List.of(warning);
+          }
+        };
+    Map<String, String> env =
+        Map.of("PATH", System.getenv().getOrDefault("PATH", ""), "HOME", dir.toString());
+    int exit =
+        CLI.execute(
+            mode,
+            env,
+            dir,
+            () -> Sandbox.create(List.of(provider)),
+            new PrintWriter(out, true),
+            new PrintWriter(err, true),
+            "run",
+            "--",
+            "true");
+    assertThat(exit).as(err.toString()).isZero();
+    assertThat(err.toString()).isEqualTo("sandbox: WARNING: heed this\n");
   }
 
   @Test

@@ -18,12 +18,22 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** {@code run --ephemeral}, {@code changes ...} and {@code cleanup} in-process (issue 14). */
+/**
+ * {@code run --ephemeral}, {@code changes ...} and {@code cleanup} (issue 14), in this JVM and with
+ * {@code run} through the engine ({@link CliRunner}).
+ */
 @EnabledOnOs(value = OS.LINUX, disabledReason = "change sets read unix attributes")
+@ParameterizedClass
+@EnumSource(CliRunner.Mode.class)
 class EphemeralCliTest {
+  @RegisterExtension static final CliRunner CLI = new CliRunner();
+  @Parameter CliRunner.Mode mode;
   @TempDir Path dir;
   Path ws;
   Map<String, String> env;
@@ -52,12 +62,14 @@ class EphemeralCliTest {
   }
 
   private int run(String... args) {
-    CliContext context =
-        new CliContext(env, ws, () -> Sandbox.create(List.of(new PretendProvider())));
-    CommandLine cl = Main.commandLine(context, args);
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
-    return cl.execute(args);
+    return CLI.execute(
+        mode,
+        env,
+        ws,
+        () -> Sandbox.create(List.of(new PretendProvider())),
+        new PrintWriter(out, true),
+        new PrintWriter(err, true),
+        args);
   }
 
   private ChangeSet changeSet() throws Exception {

@@ -3,8 +3,6 @@ package io.sandbox4j.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sandbox4j.api.SandboxPolicy;
-import io.sandbox4j.core.Sandbox;
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,19 +12,27 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Git identity without secrets: the policy names a sanitized copy, and, for real, {@code git
  * commit} inside uses the user's identity while the token of the global configuration is not in
  * what the command can read. The fake home lies in the workspace (the real user's files are never
- * read; a home under the host's /tmp would be hidden by the private /tmp).
+ * read; a home under the host's /tmp would be hidden by the private /tmp). Both ways ({@link
+ * CliRunner}): the unit tests of GitIdentity do not depend on the mode.
  */
 @EnabledOnOs(
     value = OS.LINUX,
     disabledReason = "git's global configuration and the private /tmp as on Linux")
+@ParameterizedClass
+@EnumSource(CliRunner.Mode.class)
 class GitIdentityTest {
+  @RegisterExtension static final CliRunner CLI = new CliRunner();
+  @Parameter CliRunner.Mode mode;
   @TempDir Path dir;
 
   private static final String GITCONFIG =
@@ -95,12 +101,13 @@ class GitIdentityTest {
     Files.createDirectories(ws.resolve("repo"));
     Map<String, String> env =
         Map.of("PATH", "/usr/bin:/bin", "HOME", home.toString(), "LANG", "C.UTF-8");
-    CommandLine cl = Main.commandLine(new CliContext(env, ws, Sandbox::create));
     StringWriter err = new StringWriter();
-    cl.setErr(new PrintWriter(err, true));
-    cl.setOut(new PrintWriter(new StringWriter(), true));
     int exit =
-        cl.execute(
+        CLI.executeWithRealBackends(
+            mode,
+            env,
+            ws,
+            err,
             "run",
             "--",
             "sh",

@@ -13,17 +13,26 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The CLI in a process of its own with the real backends: the command's standard error reaches the
  * caller unchanged and at once (a partial line while the command still runs), and a write the
- * kernel refused is followed by the inferred line.
+ * kernel refused is followed by the inferred line. The CLI is {@code java Main} or the native
+ * client served by an engine in this JVM ({@link CliRunner}).
  */
 @EnabledOnOs(value = OS.LINUX, disabledReason = "the real Linux backends confine the command")
+@ParameterizedClass
+@EnumSource(CliRunner.Mode.class)
 class InferredDenialCliTest {
+  @RegisterExtension static final CliRunner CLI = new CliRunner();
+  @Parameter CliRunner.Mode mode;
   @TempDir Path workspace;
 
   @Test
@@ -33,11 +42,8 @@ class InferredDenialCliTest {
     String script =
         "printf 'partial \\001\\377' >&2; while [ ! -e go ]; do sleep 0.05; done; touch " + target;
     Process cli =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                Main.class.getName(),
+        CLI.process(
+                mode,
                 "run",
                 "--report",
                 report.toString(),

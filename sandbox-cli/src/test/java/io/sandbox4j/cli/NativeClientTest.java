@@ -352,6 +352,29 @@ class NativeClientTest {
     assertThat(start.stdin()).isEqualTo("/dev/null");
   }
 
+  /** A hung engine (it took the request and sends nothing) does not hang `run`: nothing ran yet. */
+  @Test
+  void anEngineThatSendsNothingIsLeftAfterTheWaitAndTheRunFallsBack() throws Exception {
+    try (FakeEngine engine = new FakeEngine(dir, script)) {
+      long begun = System.nanoTime();
+      Process client =
+          start(
+              List.of("--", "/bin/true"),
+              Map.of("SANDBOX4J_ENGINE_DEBUG", "1", "SANDBOX4J_ENGINE_WAIT_MS", "500"),
+              null);
+      try (Connection c = engine.accept(WAIT)) {
+        assertThat(c.request().argStrings()).containsExactly("run", "--", "/bin/true");
+        awaitExit(client);
+      }
+      long millis = (System.nanoTime() - begun) / 1_000_000;
+      assertThat(client.exitValue()).isEqualTo(42);
+      assertThat(record("run").engine()).isEqualTo("off");
+      assertThat(Files.readString(dir.resolve("err")))
+          .contains("the engine sent nothing within 500 ms");
+      assertThat(millis).as("waited about 500 ms").isBetween(500L, 9_000L);
+    }
+  }
+
   @Test
   void inManualModeNoEngineIsStarted() throws Exception {
     Process client = start(List.of("x"), Map.of("SANDBOX4J_ENGINE", "manual"), null);
@@ -386,7 +409,7 @@ class NativeClientTest {
     // The client runs as nobody, in nobody's runtime directory; the engine listening there is
     // this (root) process. SO_PEERCRED tells the client, which falls back without a REQUEST.
     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
-    Path runtime = Files.createDirectory(dir.resolve("nobody"));
+    Path runtime = Files.createDirectory(dir.resolve("n")); // short: the socket path has 108 bytes
     try (FakeEngine engine = new FakeEngine(runtime, script)) {
       for (Path p : List.of(runtime, runtime.resolve("sandbox4j"), engine.socket(), records)) {
         Files.setAttribute(p, "unix:uid", 65534);

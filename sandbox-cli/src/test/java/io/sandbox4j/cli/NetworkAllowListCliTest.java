@@ -20,8 +20,11 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -29,13 +32,18 @@ import tools.jackson.databind.json.JsonMapper;
  * The CLI side of network allow-lists: the denial lines at the end of {@code run}, {@code
  * --report}, {@code explain}, and the refusal with Landlock alone. A test backend asks for the
  * run's proxy as the namespaces backend does, without confining anything, so the command (python3)
- * plays a sandboxed client on the proxy's unix socket.
+ * plays a sandboxed client on the proxy's unix socket. In this JVM and through the engine ({@link
+ * CliRunner}).
  */
 @EnabledOnOs(
     value = OS.LINUX,
     disabledReason =
         "runs /usr/bin/python3 as the sandboxed client; network allow-lists are enforced on Linux only")
+@ParameterizedClass
+@EnumSource(CliRunner.Mode.class)
 class NetworkAllowListCliTest {
+  @RegisterExtension static final CliRunner CLI = new CliRunner();
+  @Parameter CliRunner.Mode mode;
   @TempDir Path dir;
   @TempDir Path runtime;
 
@@ -64,10 +72,8 @@ class NetworkAllowListCliTest {
 
   private int run(Supplier<Sandbox> sandbox, String... args) {
     Map<String, String> env = Map.of("PATH", "/usr/bin:/bin", "HOME", dir.toString());
-    CommandLine cl = Main.commandLine(new CliContext(env, dir, sandbox));
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
-    return cl.execute(args);
+    return CLI.execute(
+        mode, env, dir, sandbox, new PrintWriter(out, true), new PrintWriter(err, true), args);
   }
 
   private int runWithProxy(String... args) {

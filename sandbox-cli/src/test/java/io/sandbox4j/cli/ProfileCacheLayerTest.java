@@ -2,8 +2,6 @@ package io.sandbox4j.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sandbox4j.core.Sandbox;
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,16 +13,24 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * A profile's cache is copy-on-write by default (issue 13): what a sandboxed command writes into
  * ~/.m2/repository is seen by the next sandboxed run and never reaches the host's cache; {@code
- * --profile-cache shared} restores the host's cache as a writable root.
+ * --profile-cache shared} restores the host's cache as a writable root. In this JVM and through the
+ * engine ({@link CliRunner}).
  */
 @EnabledOnOs(value = OS.LINUX, disabledReason = "overlays are the Linux namespaces backend's")
+@ParameterizedClass
+@EnumSource(CliRunner.Mode.class)
 class ProfileCacheLayerTest {
+  @RegisterExtension static final CliRunner CLI = new CliRunner();
+  @Parameter CliRunner.Mode mode;
   @TempDir Path dir;
   Path ws;
   Path repo;
@@ -51,10 +57,7 @@ class ProfileCacheLayerTest {
   private int run(String... args) {
     List<String> all = new ArrayList<>(List.of("run", "--profile=java"));
     all.addAll(List.of(args));
-    CommandLine cl = Main.commandLine(new CliContext(env, ws, Sandbox::create));
-    cl.setErr(new PrintWriter(err, true));
-    cl.setOut(new PrintWriter(new StringWriter(), true));
-    int exit = cl.execute(all.toArray(String[]::new));
+    int exit = CLI.executeWithRealBackends(mode, env, ws, err, all.toArray(String[]::new));
     Assumptions.assumeFalse(
         exit == 125 && err.toString().contains("FS_CACHE_LAYERS"),
         "no backend here layers caches: " + err);

@@ -19,6 +19,9 @@ import picocli.CommandLine;
  * {@code sandbox why}: the verdict, the deciding rule and the way to allow it, with the same flags
  * and policy files as run; exit 0 allowed, 1 denied, 2 bad input. No resolver is asked: every host
  * below is decided before a name would be looked up.
+ *
+ * <p>Not run through the engine ({@link CliRunner}): {@code ./sandbox} hands only {@code run} to
+ * the native client, so {@code why} takes the in-JVM path either way.
  */
 @DisabledOnOs(value = OS.WINDOWS, disabledReason = "POSIX paths")
 class WhyCommandTest {

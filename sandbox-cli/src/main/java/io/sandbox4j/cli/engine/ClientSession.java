@@ -149,7 +149,7 @@ final class ClientSession implements Caller, Runnable {
       CommandLine cl = Main.commandLine(context, args);
       cl.setOut(stdout);
       cl.setErr(stderr);
-      code = cl.execute(args);
+      code = RunLogRelay.during(stderr, () -> cl.execute(args));
       stdout.flush();
       stderr.flush();
       if (signal != 0) {

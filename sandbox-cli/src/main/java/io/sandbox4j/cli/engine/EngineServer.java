@@ -45,6 +45,8 @@ final class EngineServer {
   private UnixSocket listener;
   private PrintWriter logFile;
   private Sandbox sandbox;
+  private RunLogRelay logRelay;
+  private volatile Supplier<Sandbox> perRun;
 
   EngineServer(
       EngineLocation location,
@@ -95,6 +97,7 @@ final class EngineServer {
       sandbox = sandboxFactory.get();
       warm(sandbox);
       listener = UnixSocket.listen(location.socket(), 64);
+      logRelay = RunLogRelay.install();
     } catch (IOException e) {
       close();
       throw SandboxException.cannotSandbox(
@@ -274,7 +277,16 @@ final class EngineServer {
   }
 
   Sandbox sandbox() {
-    return sandbox;
+    Supplier<Sandbox> s = perRun;
+    return s != null ? s.get() : sandbox;
+  }
+
+  /**
+   * For an engine inside a test JVM: each run takes its Sandbox from {@code s}, as the in-JVM path
+   * of the same test does from its CliContext, instead of the one made at {@link #open()}.
+   */
+  void sandboxPerRun(Supplier<Sandbox> s) {
+    perRun = s;
   }
 
   boolean isStopping() {
@@ -288,6 +300,10 @@ final class EngineServer {
   }
 
   private synchronized void close() {
+    if (logRelay != null) {
+      logRelay.remove();
+      logRelay = null;
+    }
     if (listener != null) {
       listener.close();
       listener = null;

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 
 /**
  * The engine-side checks before a request is served (docs/engine-protocol.md, "Failure semantics");
@@ -39,7 +40,7 @@ final class RequestChecks {
           "GIT_CONFIG_GLOBAL",
           "GIT_CONFIG_SYSTEM");
 
-  private final Map<String, String> engineEnvironment;
+  private final Supplier<Map<String, String>> engineEnvironment;
   private final List<Path> installation;
   private final Map<Path, String> fingerprint;
 
@@ -49,9 +50,21 @@ final class RequestChecks {
    *     path)
    */
   RequestChecks(Map<String, String> engineEnvironment, List<Path> installation) {
-    this.engineEnvironment = Map.copyOf(engineEnvironment);
+    this(constant(Map.copyOf(engineEnvironment)), installation);
+  }
+
+  /**
+   * For an engine inside a test JVM, whose "own" environment is the one each test gives the in-JVM
+   * path (a test's CliContext), asked per request.
+   */
+  RequestChecks(Supplier<Map<String, String>> engineEnvironment, List<Path> installation) {
+    this.engineEnvironment = engineEnvironment;
     this.installation = List.copyOf(installation);
     this.fingerprint = fingerprint(this.installation);
+  }
+
+  private static Supplier<Map<String, String>> constant(Map<String, String> environment) {
+    return () -> environment;
   }
 
   /**
@@ -98,8 +111,9 @@ final class RequestChecks {
     if (!d.cwd().isAbsolute()) {
       return "the working directory is not absolute";
     }
+    Map<String, String> own = engineEnvironment.get();
     for (String name : COMPARED) {
-      if (!Objects.equals(engineEnvironment.get(name), d.environment().get(name))) {
+      if (!Objects.equals(own.get(name), d.environment().get(name))) {
         return "$" + name + " differs from the engine's";
       }
     }
