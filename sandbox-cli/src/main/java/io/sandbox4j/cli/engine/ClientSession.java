@@ -71,7 +71,7 @@ final class ClientSession implements Caller, Runnable {
       if (first == null) {
         return;
       }
-      String refusal = RequestChecks.peerRefusal(peer.pid());
+      String refusal = RequestChecks.peerRefusal(socket, peer.pid());
       switch (first.type()) {
         case Frames.REQUEST -> serve(peer, first, refusal);
         case Frames.STATUS, Frames.STOP -> {

@@ -1,5 +1,6 @@
 package io.sandbox4j.cli.engine;
 
+import io.sandbox4j.launcher.linux.UnixSocket;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -55,9 +56,29 @@ final class RequestChecks {
   }
 
   /**
-   * Why the peer process may not use the engine (no_new_privs, another user namespace), or null.
+   * Why the peer of {@code socket} may not use the engine (no_new_privs, another user namespace, or
+   * it cannot be identified), or null. What /proc says about the peer's pid counts only while the
+   * process that connected is still there (its pidfd): a sandboxed command could otherwise connect
+   * from a child that exits and have its pid reused by a process without no_new_privs (an engine
+   * thread it makes the engine start, for one) by the time the check runs.
    */
-  static String peerRefusal(long pid) {
+  static String peerRefusal(UnixSocket socket, long pid) {
+    try (UnixSocket.PeerProcess process = socket.peerProcess()) {
+      String refusal = peerRefusal(pid);
+      if (refusal == null && !process.alive()) {
+        return "the client (pid " + pid + ") ended before it could be checked";
+      }
+      return refusal;
+    } catch (IOException | RuntimeException e) {
+      return "the client (pid " + pid + ") cannot be identified: " + e.getMessage();
+    }
+  }
+
+  /**
+   * Why the process with this pid may not use the engine (no_new_privs, another user namespace), or
+   * null.
+   */
+  private static String peerRefusal(long pid) {
     try {
       String status = Files.readString(Path.of("/proc", Long.toString(pid), "status"));
       for (String line : status.split("\n")) {

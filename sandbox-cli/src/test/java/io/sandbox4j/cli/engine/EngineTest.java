@@ -287,6 +287,51 @@ class EngineTest {
     }
   }
 
+  /**
+   * A sandboxed command (no_new_privs) can connect from a child that then ends, and wait until its
+   * pid names a process without no_new_privs (it can make the engine start a thread of its own by
+   * connecting again): the peer check must be about the process that connected, not its pid number.
+   * Here perl connects and exits; its child makes the kernel hand out the same pid again (root:
+   * ns_last_pid) to a process without no_new_privs, and only then sends the REQUEST.
+   */
+  @Test
+  void aPeerWhosePidWasReusedFallsBack() throws Exception {
+    Path perl = Path.of("/usr/bin/perl");
+    Path lastPid = Path.of("/proc/sys/kernel/ns_last_pid");
+    Assumptions.assumeTrue(EngineServer.uid() == 0, "needs root to choose the next pid");
+    Assumptions.assumeTrue(
+        Files.isExecutable(perl) && Files.isWritable(lastPid), "needs perl and ns_last_pid");
+    String script =
+        "use Socket; socket(my $s, PF_UNIX, SOCK_STREAM, 0) or die \"socket: $!\";"
+            + " connect($s, pack_sockaddr_un($ARGV[0])) or die \"connect: $!\"; my $p = $$;"
+            + " my $r = pack('N', 1) . pack('N/a*', '/') . pack('N', 2) . pack('N/a*', 'run')"
+            + " . pack('N/a*', 'true') . pack('N', 0) . pack('N', 0) . pack('N', $p);"
+            + " defined(my $kid = fork()) or die \"fork: $!\"; exit 0 if $kid;"
+            + " for (1 .. 3000) { last unless kill 0, $p; select(undef, undef, undef, 0.01) }"
+            + " my $g; for (1 .. 50) { open(my $f, '>', '/proc/sys/kernel/ns_last_pid') or die;"
+            + " print $f $p - 1; close $f; $g = fork(); die \"fork: $!\" unless defined $g;"
+            + " if ($g == 0) { sleep 60; exit 0 } last if $g == $p; kill 9, $g; waitpid $g, 0;"
+            + " $g = undef } die \"pid $p was not handed out again\" unless defined $g;"
+            + " syswrite($s, pack('C', 1) . pack('N', length $r) . $r);"
+            + " my $n = sysread($s, my $b, 1);"
+            + " print 'reused ', $p, ' ', ($n ? 'type ' . ord($b) : 'closed'), \"\\n\";"
+            + " kill 9, $g; waitpid $g, 0;";
+    Path out = workspace.resolve("reused.out");
+    Process p =
+        new ProcessBuilder(perl.toString(), "-e", script, location.socket().toString())
+            .redirectOutput(out.toFile())
+            .redirectErrorStream(true)
+            .start();
+    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (!Files.readString(out).endsWith("\n") && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertThat(Files.readString(out)).isEqualTo("reused " + p.pid() + " type 38\n");
+    assertThat(Files.readString(location.log()))
+        .contains("fallback: the client (pid " + p.pid() + ") ended before it could be checked");
+  }
+
   /** A REQUEST from perl under {@code prefix}: "type N" for the first frame, or "closed". */
   private static String perlClient(List<String> prefix, Path socket) throws Exception {
     String script =
