@@ -1,6 +1,7 @@
 package io.sandbox4j.cli.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sandbox4j.cli.Caller;
 import io.sandbox4j.cli.CliContext;
@@ -330,6 +331,37 @@ class EngineTest {
     assertThat(Files.readString(out)).isEqualTo("reused " + p.pid() + " type 38\n");
     assertThat(Files.readString(location.log()))
         .contains("fallback: the client (pid " + p.pid() + ") ended before it could be checked");
+  }
+
+  /**
+   * A sandboxed command that may write the engine's directory can leave links in place of its
+   * files: the next engine start must neither change nor create what they point to (it used to
+   * chmod the target 0600 and append the JVM's warnings to it).
+   */
+  @Test
+  void linksPlantedAsTheLogOrTheLockAreNotFollowed() throws Exception {
+    EngineLocation where = newLocation();
+    where.prepare();
+    Path victim = Files.createTempFile(base, "victim", ".txt");
+    Files.writeString(victim, "precious\n");
+    Files.setPosixFilePermissions(victim, PosixFilePermissions.fromString("rw-r--r--"));
+    Files.createSymbolicLink(where.log(), victim);
+    EngineServer.createPrivateFile(where.log());
+    assertThat(Files.isRegularFile(where.log(), java.nio.file.LinkOption.NOFOLLOW_LINKS)).isTrue();
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(where.log())))
+        .isEqualTo("rw-------");
+    assertThat(Files.readString(victim)).isEqualTo("precious\n");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(victim)))
+        .isEqualTo("rw-r--r--");
+
+    Path created = base.resolve("created-" + DIRS.incrementAndGet());
+    Files.createSymbolicLink(where.lock(), created);
+    EngineServer s = newServer(where, Duration.ZERO);
+    assertThatThrownBy(s::open)
+        .isInstanceOf(io.sandbox4j.api.SandboxException.class)
+        .hasMessageContaining(where.lock().toString());
+    assertThat(created).doesNotExist();
+    assertThat(Files.readString(victim)).isEqualTo("precious\n");
   }
 
   /** A REQUEST from perl under {@code prefix}: "type N" for the first frame, or "closed". */

@@ -66,7 +66,8 @@ public final class UnixSocket implements Closeable {
     long syscall(long number, int fd, int sig, Pointer info, int flags) throws LastErrorException;
   }
 
-  private static final int O_WRONLY_CREAT_CLOEXEC = 01 | 0100 | 02000000;
+  // O_NOFOLLOW: a link in the lock file's place is an error (ELOOP), never followed
+  private static final int O_WRONLY_CREAT_CLOEXEC = 01 | 0100 | 02000000 | 0400000;
   private static final int LOCK_EX_NB = 2 | 4;
   private static final int EWOULDBLOCK = 11;
 
