@@ -116,6 +116,9 @@ final class ClientSession implements Caller, Runnable {
     RequestChecks.Decoded request;
     String refusal = peerRefusal;
     if (refusal == null) {
+      refusal = RequestChecks.cgroupRefusal(peer.pid());
+    }
+    if (refusal == null) {
       refusal = server.checks().refusal(version, cwdBytes, argBytes, envBytes);
     }
     if (refusal == null && clientPid != peer.pid()) {

@@ -97,6 +97,24 @@ final class RequestChecks {
     }
   }
 
+  /**
+   * Why a run for the client {@code pid} would not be contained as in-JVM, or null: the run's
+   * cgroups (memory, pids) are made beneath the engine's own, so a client in other cgroups (a
+   * session with its own memory or process limit) would have its command moved out from under them.
+   */
+  static String cgroupRefusal(long pid) {
+    try {
+      String client = Files.readString(Path.of("/proc", Long.toString(pid), "cgroup"));
+      if (!client.equals(Files.readString(Path.of("/proc/self/cgroup")))) {
+        return "the client's cgroups differ from the engine's (its run's cgroups would leave"
+            + " them)";
+      }
+      return null;
+    } catch (IOException | RuntimeException e) {
+      return "the client's (pid " + pid + ") cgroups cannot be read: " + e;
+    }
+  }
+
   /** Why the request must take the in-JVM path, or null when the engine can serve it. */
   String refusal(int version, byte[] cwd, List<byte[]> args, List<byte[]> env) {
     if (version != Frames.VERSION) {

@@ -364,6 +364,50 @@ class EngineTest {
     assertThat(Files.readString(victim)).isEqualTo("precious\n");
   }
 
+  /**
+   * The run's cgroups (--memory, --max-procs as root) are made beneath the cgroup of the process
+   * that probed the host: the engine's. A client in a cgroup of its own (a session with its own
+   * memory limit) would have its command moved out from under that limit; the in-JVM path keeps it
+   * beneath, so such a request falls back.
+   */
+  @Test
+  void aClientInAnotherCgroupFallsBack() throws Exception {
+    Path perl = Path.of("/usr/bin/perl");
+    Assumptions.assumeTrue(EngineServer.uid() == 0, "needs root to make a cgroup");
+    Assumptions.assumeTrue(Files.isExecutable(perl), "needs perl");
+    Path own = null;
+    for (String line : Files.readAllLines(Path.of("/proc/self/cgroup"))) {
+      String[] f = line.split(":", 3);
+      if (f.length == 3 && f[1].equals("memory")) {
+        own = Path.of("/sys/fs/cgroup/memory" + f[2]);
+      } else if (f.length == 3 && f[0].equals("0") && own == null) {
+        own = Path.of("/sys/fs/cgroup" + f[2]);
+      }
+    }
+    Assumptions.assumeTrue(own != null && Files.isWritable(own), "needs a writable cgroup");
+    Path child = own.resolve("sandbox4j-enginetest-" + ProcessHandle.current().pid());
+    try {
+      Files.createDirectory(child);
+    } catch (IOException e) {
+      Assumptions.abort("cannot make a cgroup beneath " + own + ": " + e);
+    }
+    try {
+      String seen =
+          perlClient(
+              List.of(
+                  "/bin/sh",
+                  "-c",
+                  "echo $$ > \"$0\"/cgroup.procs && exec \"$@\"",
+                  child.toString()),
+              location.socket());
+      assertThat(seen).isEqualTo("type 38");
+      assertThat(Files.readString(location.log()))
+          .contains("fallback: the client's cgroups differ from the engine's");
+    } finally {
+      Files.delete(child);
+    }
+  }
+
   /** A REQUEST from perl under {@code prefix}: "type N" for the first frame, or "closed". */
   private static String perlClient(List<String> prefix, Path socket) throws Exception {
     String script =
