@@ -648,9 +648,10 @@ static uint64_t fnv1a(const char *s) {
   return h;
 }
 
+/* As the engine judges it (EngineLocation.directory): a directory itself, not a link to one. */
 static int usable_runtime_dir(const char *dir, uid_t uid) {
   struct stat st;
-  return dir && dir[0] == '/' && stat(dir, &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == uid &&
+  return dir && dir[0] == '/' && lstat(dir, &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == uid &&
          !(st.st_mode & 022);
 }
 

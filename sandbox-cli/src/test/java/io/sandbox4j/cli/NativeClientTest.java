@@ -423,6 +423,38 @@ class NativeClientTest {
     assertThat(Files.readString(dir.resolve("err"))).contains("no_new_privs");
   }
 
+  /**
+   * The engine takes $XDG_RUNTIME_DIR only when it is a directory itself, not a link to one (and
+   * then uses the cache): the client must look where the engine listens, or it never finds it and
+   * starts a JVM in the background on every run.
+   */
+  @Test
+  void aRuntimeDirectoryThatIsALinkMeansTheCacheAsForTheEngine() throws Exception {
+    Path real = Files.createDirectory(dir.resolve("rt"));
+    Files.setPosixFilePermissions(real, PosixFilePermissions.fromString("rwx------"));
+    Path link = Files.createSymbolicLink(dir.resolve("rl"), real);
+    Path cache = Files.createDirectory(dir.resolve("c"));
+    Assumptions.assumeTrue(
+        cache.toString().length() + "/sandbox4j/engine/engine-0123456789abcdef.sock".length() < 108,
+        "the build directory's path is too long for a unix socket address (108 bytes)");
+    try (FakeEngine engine = new FakeEngine(script, cache.resolve("sandbox4j").resolve("engine"))) {
+      Process client =
+          start(
+              List.of("x"),
+              Map.of(
+                  "XDG_RUNTIME_DIR", link.toString(),
+                  "XDG_CACHE_HOME", cache.toString(),
+                  "SANDBOX4J_ENGINE", "manual"),
+              null);
+      try (Connection c = engine.accept(WAIT)) {
+        assertThat(c.request().argStrings()).containsExactly("run", "x");
+        c.exit(3);
+        awaitExit(client);
+      }
+      assertThat(client.exitValue()).isEqualTo(3);
+    }
+  }
+
   @Test
   void anEngineRunningAsAnotherUserIsNotUsed() throws Exception {
     Assumptions.assumeTrue(
