@@ -654,10 +654,55 @@ static uint64_t fnv1a(const char *s) {
   return h;
 }
 
+/* As the engine judges it (EngineLocation.directory): a directory itself, not a link to one. */
 static int usable_runtime_dir(const char *dir, uid_t uid) {
   struct stat st;
-  return dir && dir[0] == '/' && stat(dir, &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == uid &&
+  return dir && dir[0] == '/' && lstat(dir, &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == uid &&
          !(st.st_mode & 022);
+}
+
+#ifndef SO_PEERPIDFD
+#define SO_PEERPIDFD 77
+#endif
+#ifndef SYS_pidfd_send_signal
+#define SYS_pidfd_send_signal 424
+#endif
+
+/* Falls back unless the listening process (pid, from SO_PEERCRED) is one a sandboxed command
+ * cannot be: it runs without no_new_privs (every sandboxed command has it) in this user namespace.
+ * A sandboxed command that can write the engine's directory could otherwise listen in the engine's
+ * place and have this client fork and exec what it asks for, outside any sandbox. What /proc says
+ * counts only while the process that listened still runs (its pidfd): not a process that got its
+ * pid after it ended. */
+static void check_engine_process(pid_t pid, const char *path) {
+  int pidfd = -1;
+  socklen_t len = sizeof pidfd;
+  if (getsockopt(sock, SOL_SOCKET, SO_PEERPIDFD, &pidfd, &len) < 0)
+    fallback("cannot identify the process listening on %s (SO_PEERPIDFD): %s", path,
+             strerror(errno));
+  char name[64], status[16384], ns[128], own[128];
+  snprintf(name, sizeof name, "/proc/%d/status", (int)pid);
+  int fd = open(name, O_RDONLY | O_CLOEXEC);
+  size_t have = 0;
+  ssize_t n;
+  while (fd >= 0 && have < sizeof status - 1 &&
+         ((n = read(fd, status + have, sizeof status - 1 - have)) > 0 || (n < 0 && errno == EINTR)))
+    if (n > 0) have += (size_t)n;
+  if (fd >= 0) close(fd);
+  status[have] = 0;
+  const char *nnp = strstr(status, "\nNoNewPrivs:");
+  if (!nnp) fallback("cannot read %s", name);
+  if (strtol(nnp + 12, NULL, 10) != 0)
+    fallback("the process listening on %s (pid %d) runs with no_new_privs, as sandboxed commands "
+             "do", path, (int)pid);
+  snprintf(name, sizeof name, "/proc/%d/ns/user", (int)pid);
+  ssize_t a = readlink(name, ns, sizeof ns - 1), b = readlink("/proc/self/ns/user", own, sizeof own - 1);
+  if (a < 0 || b < 0 || a != b || memcmp(ns, own, (size_t)a) != 0)
+    fallback("the process listening on %s (pid %d) is in another user namespace", path, (int)pid);
+  if (syscall(SYS_pidfd_send_signal, pidfd, 0, NULL, 0) < 0)
+    fallback("the process that listens on %s ended (pid %d is another process now)", path,
+             (int)pid);
+  close(pidfd);
 }
 
 /* Connects to the engine, or falls back (starting an engine first when none listens). */
@@ -722,6 +767,7 @@ static void connect_engine(int manual) {
   if (cred.uid != uid)
     fallback("the process listening on %s runs as uid %u, not as this user (uid %u)",
              addr.sun_path, (unsigned)cred.uid, (unsigned)uid);
+  check_engine_process(cred.pid, addr.sun_path);
 }
 
 static void send_request(void) {

@@ -47,7 +47,11 @@ final class FakeEngine implements AutoCloseable {
 
   /** Listens in {@code runtimeDir/sandbox4j} (created 0700) for the client of {@code script}. */
   FakeEngine(Path runtimeDir, String script) throws IOException {
-    Path dir = runtimeDir.resolve("sandbox4j");
+    this(script, runtimeDir.resolve("sandbox4j"));
+  }
+
+  /** Listens in {@code dir} itself (created 0700) for the client of {@code script}. */
+  FakeEngine(String script, Path dir) throws IOException {
     Files.createDirectories(
         dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     socket = dir.resolve(socketName(script));

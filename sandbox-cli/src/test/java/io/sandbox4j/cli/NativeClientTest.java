@@ -400,6 +400,84 @@ class NativeClientTest {
     }
   }
 
+  /**
+   * A sandboxed command that can write the engine's directory (a writable root above it) and make
+   * unix sockets (--net all) could put its own listener in the engine's place: the client would
+   * then fork and exec whatever it asked for, outside any sandbox. Every sandboxed command runs
+   * with no_new_privs, so an "engine" with it is not used. Here perl listens under setpriv.
+   */
+  @Test
+  void anEngineWithNoNewPrivsIsNotUsed() throws Exception {
+    Path setpriv = Path.of("/usr/bin/setpriv");
+    Path perl = Path.of("/usr/bin/perl");
+    Assumptions.assumeTrue(
+        Files.isExecutable(setpriv) && Files.isExecutable(perl), "needs setpriv and perl");
+    Path engineDir = Files.createDirectory(dir.resolve("sandbox4j"));
+    Files.setPosixFilePermissions(engineDir, PosixFilePermissions.fromString("rwx------"));
+    Path socket = engineDir.resolve(FakeEngine.socketName(script));
+    String listener =
+        "use Socket; socket(my $l, PF_UNIX, SOCK_STREAM, 0) or die \"socket: $!\";"
+            + " bind($l, pack_sockaddr_un($ARGV[0])) or die \"bind: $!\"; listen($l, 5) or die;"
+            + " accept(my $c, $l) or die \"accept: $!\"; my $n = sysread($c, my $b, 1);"
+            + " print(($n ? 'type ' . ord($b) : 'closed'));";
+    Process fake =
+        new ProcessBuilder(
+                setpriv.toString(),
+                "--no-new-privs",
+                perl.toString(),
+                "-e",
+                listener,
+                socket.toString())
+            .redirectErrorStream(true)
+            .start();
+    strays.add(fake.pid());
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (!Files.exists(socket) && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    Process client = start(List.of("x"), Map.of("SANDBOX4J_ENGINE_DEBUG", "1"), null);
+    awaitExit(client);
+    assertThat(fake.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+    assertThat(new String(fake.getInputStream().readAllBytes(), UTF_8))
+        .as("what the client sent")
+        .isEqualTo("closed");
+    assertThat(client.exitValue()).isEqualTo(42);
+    assertThat(record("run").engine()).isEqualTo("off");
+    assertThat(Files.readString(dir.resolve("err"))).contains("no_new_privs");
+  }
+
+  /**
+   * The engine takes $XDG_RUNTIME_DIR only when it is a directory itself, not a link to one (and
+   * then uses the cache): the client must look where the engine listens, or it never finds it and
+   * starts a JVM in the background on every run.
+   */
+  @Test
+  void aRuntimeDirectoryThatIsALinkMeansTheCacheAsForTheEngine() throws Exception {
+    Path real = Files.createDirectory(dir.resolve("rt"));
+    Files.setPosixFilePermissions(real, PosixFilePermissions.fromString("rwx------"));
+    Path link = Files.createSymbolicLink(dir.resolve("rl"), real);
+    Path cache = Files.createDirectory(dir.resolve("c"));
+    Assumptions.assumeTrue(
+        cache.toString().length() + "/sandbox4j/engine/engine-0123456789abcdef.sock".length() < 108,
+        "the build directory's path is too long for a unix socket address (108 bytes)");
+    try (FakeEngine engine = new FakeEngine(script, cache.resolve("sandbox4j").resolve("engine"))) {
+      Process client =
+          start(
+              List.of("x"),
+              Map.of(
+                  "XDG_RUNTIME_DIR", link.toString(),
+                  "XDG_CACHE_HOME", cache.toString(),
+                  "SANDBOX4J_ENGINE", "manual"),
+              null);
+      try (Connection c = engine.accept(WAIT)) {
+        assertThat(c.request().argStrings()).containsExactly("run", "x");
+        c.exit(3);
+        awaitExit(client);
+      }
+      assertThat(client.exitValue()).isEqualTo(3);
+    }
+  }
+
   @Test
   void anEngineRunningAsAnotherUserIsNotUsed() throws Exception {
     Assumptions.assumeTrue(

@@ -71,7 +71,7 @@ final class ClientSession implements Caller, Runnable {
       if (first == null) {
         return;
       }
-      String refusal = RequestChecks.peerRefusal(peer.pid());
+      String refusal = RequestChecks.peerRefusal(socket, peer.pid());
       switch (first.type()) {
         case Frames.REQUEST -> serve(peer, first, refusal);
         case Frames.STATUS, Frames.STOP -> {
@@ -115,6 +115,9 @@ final class ClientSession implements Caller, Runnable {
     r.end();
     RequestChecks.Decoded request;
     String refusal = peerRefusal;
+    if (refusal == null) {
+      refusal = RequestChecks.cgroupRefusal(peer.pid());
+    }
     if (refusal == null) {
       refusal = server.checks().refusal(version, cwdBytes, argBytes, envBytes);
     }

@@ -9,8 +9,10 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
@@ -86,11 +88,14 @@ final class EngineServer {
       createPrivateFile(location.log());
       logFile =
           new PrintWriter(
-              Files.newBufferedWriter(
-                  location.log(),
-                  StandardCharsets.UTF_8,
-                  StandardOpenOption.WRITE,
-                  StandardOpenOption.TRUNCATE_EXISTING),
+              new java.io.BufferedWriter(
+                  new java.io.OutputStreamWriter(
+                      Files.newOutputStream(
+                          location.log(),
+                          StandardOpenOption.WRITE,
+                          StandardOpenOption.TRUNCATE_EXISTING,
+                          LinkOption.NOFOLLOW_LINKS),
+                      StandardCharsets.UTF_8)),
               true);
       // a socket file left by an engine that died: the lock says nobody serves it
       Files.deleteIfExists(location.socket());
@@ -107,13 +112,22 @@ final class EngineServer {
     return true;
   }
 
-  /** Creates {@code file} owner-only (0600), or makes an existing one so. */
+  /**
+   * Creates {@code file} owner-only (0600), or makes an existing regular file so. Anything else in
+   * its place (a link a sandboxed command that could write the directory left there) is removed,
+   * never followed.
+   */
   static void createPrivateFile(Path file) throws IOException {
+    if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)
+        && !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+      Files.delete(file);
+    }
     try {
       Files.createFile(
           file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     } catch (java.nio.file.FileAlreadyExistsException e) {
-      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+      Files.getFileAttributeView(file, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+          .setPermissions(PosixFilePermissions.fromString("rw-------"));
     }
   }
 

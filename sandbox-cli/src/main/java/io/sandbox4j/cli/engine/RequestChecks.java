@@ -1,5 +1,6 @@
 package io.sandbox4j.cli.engine;
 
+import io.sandbox4j.launcher.linux.UnixSocket;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -68,9 +69,29 @@ final class RequestChecks {
   }
 
   /**
-   * Why the peer process may not use the engine (no_new_privs, another user namespace), or null.
+   * Why the peer of {@code socket} may not use the engine (no_new_privs, another user namespace, or
+   * it cannot be identified), or null. What /proc says about the peer's pid counts only while the
+   * process that connected is still there (its pidfd): a sandboxed command could otherwise connect
+   * from a child that exits and have its pid reused by a process without no_new_privs (an engine
+   * thread it makes the engine start, for one) by the time the check runs.
    */
-  static String peerRefusal(long pid) {
+  static String peerRefusal(UnixSocket socket, long pid) {
+    try (UnixSocket.PeerProcess process = socket.peerProcess()) {
+      String refusal = peerRefusal(pid);
+      if (refusal == null && !process.alive()) {
+        return "the client (pid " + pid + ") ended before it could be checked";
+      }
+      return refusal;
+    } catch (IOException | RuntimeException e) {
+      return "the client (pid " + pid + ") cannot be identified: " + e.getMessage();
+    }
+  }
+
+  /**
+   * Why the process with this pid may not use the engine (no_new_privs, another user namespace), or
+   * null.
+   */
+  private static String peerRefusal(long pid) {
     try {
       String status = Files.readString(Path.of("/proc", Long.toString(pid), "status"));
       for (String line : status.split("\n")) {
@@ -86,6 +107,24 @@ final class RequestChecks {
       return null;
     } catch (IOException | RuntimeException e) {
       return "the client (pid " + pid + ") cannot be inspected: " + e;
+    }
+  }
+
+  /**
+   * Why a run for the client {@code pid} would not be contained as in-JVM, or null: the run's
+   * cgroups (memory, pids) are made beneath the engine's own, so a client in other cgroups (a
+   * session with its own memory or process limit) would have its command moved out from under them.
+   */
+  static String cgroupRefusal(long pid) {
+    try {
+      String client = Files.readString(Path.of("/proc", Long.toString(pid), "cgroup"));
+      if (!client.equals(Files.readString(Path.of("/proc/self/cgroup")))) {
+        return "the client's cgroups differ from the engine's (its run's cgroups would leave"
+            + " them)";
+      }
+      return null;
+    } catch (IOException | RuntimeException e) {
+      return "the client's (pid " + pid + ") cgroups cannot be read: " + e;
     }
   }
 

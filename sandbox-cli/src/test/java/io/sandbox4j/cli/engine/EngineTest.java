@@ -1,6 +1,7 @@
 package io.sandbox4j.cli.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sandbox4j.cli.Caller;
 import io.sandbox4j.cli.CliContext;
@@ -284,6 +285,126 @@ class EngineTest {
       assertThat(Files.readString(location.log())).contains("refused a connection from uid 65534");
     } finally {
       Files.delete(link);
+    }
+  }
+
+  /**
+   * A sandboxed command (no_new_privs) can connect from a child that then ends, and wait until its
+   * pid names a process without no_new_privs (it can make the engine start a thread of its own by
+   * connecting again): the peer check must be about the process that connected, not its pid number.
+   * Here perl connects and exits; its child makes the kernel hand out the same pid again (root:
+   * ns_last_pid) to a process without no_new_privs, and only then sends the REQUEST.
+   */
+  @Test
+  void aPeerWhosePidWasReusedFallsBack() throws Exception {
+    Path perl = Path.of("/usr/bin/perl");
+    Path lastPid = Path.of("/proc/sys/kernel/ns_last_pid");
+    Assumptions.assumeTrue(EngineServer.uid() == 0, "needs root to choose the next pid");
+    Assumptions.assumeTrue(
+        Files.isExecutable(perl) && Files.isWritable(lastPid), "needs perl and ns_last_pid");
+    String script =
+        "use Socket; socket(my $s, PF_UNIX, SOCK_STREAM, 0) or die \"socket: $!\";"
+            + " connect($s, pack_sockaddr_un($ARGV[0])) or die \"connect: $!\"; my $p = $$;"
+            + " my $r = pack('N', 1) . pack('N/a*', '/') . pack('N', 2) . pack('N/a*', 'run')"
+            + " . pack('N/a*', 'true') . pack('N', 0) . pack('N', 0) . pack('N', $p);"
+            + " defined(my $kid = fork()) or die \"fork: $!\"; exit 0 if $kid;"
+            + " for (1 .. 3000) { last unless kill 0, $p; select(undef, undef, undef, 0.01) }"
+            + " my $g; for (1 .. 50) { open(my $f, '>', '/proc/sys/kernel/ns_last_pid') or die;"
+            + " print $f $p - 1; close $f; $g = fork(); die \"fork: $!\" unless defined $g;"
+            + " if ($g == 0) { sleep 60; exit 0 } last if $g == $p; kill 9, $g; waitpid $g, 0;"
+            + " $g = undef } die \"pid $p was not handed out again\" unless defined $g;"
+            + " syswrite($s, pack('C', 1) . pack('N', length $r) . $r);"
+            + " my $n = sysread($s, my $b, 1);"
+            + " print 'reused ', $p, ' ', ($n ? 'type ' . ord($b) : 'closed'), \"\\n\";"
+            + " kill 9, $g; waitpid $g, 0;";
+    Path out = workspace.resolve("reused.out");
+    Process p =
+        new ProcessBuilder(perl.toString(), "-e", script, location.socket().toString())
+            .redirectOutput(out.toFile())
+            .redirectErrorStream(true)
+            .start();
+    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (!Files.readString(out).endsWith("\n") && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertThat(Files.readString(out)).isEqualTo("reused " + p.pid() + " type 38\n");
+    assertThat(Files.readString(location.log()))
+        .contains("fallback: the client (pid " + p.pid() + ") ended before it could be checked");
+  }
+
+  /**
+   * A sandboxed command that may write the engine's directory can leave links in place of its
+   * files: the next engine start must neither change nor create what they point to (it used to
+   * chmod the target 0600 and append the JVM's warnings to it).
+   */
+  @Test
+  void linksPlantedAsTheLogOrTheLockAreNotFollowed() throws Exception {
+    EngineLocation where = newLocation();
+    where.prepare();
+    Path victim = Files.createTempFile(base, "victim", ".txt");
+    Files.writeString(victim, "precious\n");
+    Files.setPosixFilePermissions(victim, PosixFilePermissions.fromString("rw-r--r--"));
+    Files.createSymbolicLink(where.log(), victim);
+    EngineServer.createPrivateFile(where.log());
+    assertThat(Files.isRegularFile(where.log(), java.nio.file.LinkOption.NOFOLLOW_LINKS)).isTrue();
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(where.log())))
+        .isEqualTo("rw-------");
+    assertThat(Files.readString(victim)).isEqualTo("precious\n");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(victim)))
+        .isEqualTo("rw-r--r--");
+
+    Path created = base.resolve("created-" + DIRS.incrementAndGet());
+    Files.createSymbolicLink(where.lock(), created);
+    EngineServer s = newServer(where, Duration.ZERO);
+    assertThatThrownBy(s::open)
+        .isInstanceOf(io.sandbox4j.api.SandboxException.class)
+        .hasMessageContaining(where.lock().toString());
+    assertThat(created).doesNotExist();
+    assertThat(Files.readString(victim)).isEqualTo("precious\n");
+  }
+
+  /**
+   * The run's cgroups (--memory, --max-procs as root) are made beneath the cgroup of the process
+   * that probed the host: the engine's. A client in a cgroup of its own (a session with its own
+   * memory limit) would have its command moved out from under that limit; the in-JVM path keeps it
+   * beneath, so such a request falls back.
+   */
+  @Test
+  void aClientInAnotherCgroupFallsBack() throws Exception {
+    Path perl = Path.of("/usr/bin/perl");
+    Assumptions.assumeTrue(EngineServer.uid() == 0, "needs root to make a cgroup");
+    Assumptions.assumeTrue(Files.isExecutable(perl), "needs perl");
+    Path own = null;
+    for (String line : Files.readAllLines(Path.of("/proc/self/cgroup"))) {
+      String[] f = line.split(":", 3);
+      if (f.length == 3 && f[1].equals("memory")) {
+        own = Path.of("/sys/fs/cgroup/memory" + f[2]);
+      } else if (f.length == 3 && f[0].equals("0") && own == null) {
+        own = Path.of("/sys/fs/cgroup" + f[2]);
+      }
+    }
+    Assumptions.assumeTrue(own != null && Files.isWritable(own), "needs a writable cgroup");
+    Path child = own.resolve("sandbox4j-enginetest-" + ProcessHandle.current().pid());
+    try {
+      Files.createDirectory(child);
+    } catch (IOException e) {
+      Assumptions.abort("cannot make a cgroup beneath " + own + ": " + e);
+    }
+    try {
+      String seen =
+          perlClient(
+              List.of(
+                  "/bin/sh",
+                  "-c",
+                  "echo $$ > \"$0\"/cgroup.procs && exec \"$@\"",
+                  child.toString()),
+              location.socket());
+      assertThat(seen).isEqualTo("type 38");
+      assertThat(Files.readString(location.log()))
+          .contains("fallback: the client's cgroups differ from the engine's");
+    } finally {
+      Files.delete(child);
     }
   }
 

@@ -30,6 +30,8 @@ public final class UnixSocket implements Closeable {
   private static final int SOCK_CLOEXEC = 0x80000;
   private static final int SOL_SOCKET = 1;
   private static final int SO_PEERCRED = 17;
+  private static final int SO_PEERPIDFD = 77;
+  private static final long SYS_PIDFD_SEND_SIGNAL = 424; // the same number on every architecture
   private static final int SHUT_RDWR = 2;
   private static final int EINTR = 4;
   private static final int SUN_PATH = 108;
@@ -60,9 +62,12 @@ public final class UnixSocket implements Closeable {
     int open(String path, int flags, int mode) throws LastErrorException;
 
     int flock(int fd, int operation) throws LastErrorException;
+
+    long syscall(long number, int fd, int sig, Pointer info, int flags) throws LastErrorException;
   }
 
-  private static final int O_WRONLY_CREAT_CLOEXEC = 01 | 0100 | 02000000;
+  // O_NOFOLLOW: a link in the lock file's place is an error (ELOOP), never followed
+  private static final int O_WRONLY_CREAT_CLOEXEC = 01 | 0100 | 02000000 | 0400000;
   private static final int LOCK_EX_NB = 2 | 4;
   private static final int EWOULDBLOCK = 11;
 
@@ -148,6 +153,49 @@ public final class UnixSocket implements Closeable {
     call(() -> Holder.LIBC.getsockopt(fd, SOL_SOCKET, SO_PEERCRED, cred, len), "SO_PEERCRED");
     ByteBuffer b = ByteBuffer.wrap(cred).order(ByteOrder.nativeOrder());
     return new PeerCredentials(b.getInt(), b.getInt(), b.getInt());
+  }
+
+  /**
+   * The peer's process itself (SO_PEERPIDFD, Linux 6.5+), not its pid number: a pid read from
+   * SO_PEERCRED names another process once the peer has ended and its pid was reused.
+   */
+  public PeerProcess peerProcess() throws IOException {
+    byte[] value = new byte[4];
+    IntByReference len = new IntByReference(value.length);
+    call(() -> Holder.LIBC.getsockopt(fd, SOL_SOCKET, SO_PEERPIDFD, value, len), "SO_PEERPIDFD");
+    return new PeerProcess(ByteBuffer.wrap(value).order(ByteOrder.nativeOrder()).getInt());
+  }
+
+  /** A pidfd for the process that connected; close it when done. */
+  public static final class PeerProcess implements Closeable {
+    private final int pidfd;
+
+    private PeerProcess(int pidfd) {
+      this.pidfd = pidfd;
+    }
+
+    /**
+     * Whether the process that connected has not been reaped yet (signal 0 through its pidfd):
+     * while it is, its pid names it and nothing else, so what /proc said about that pid was about
+     * it.
+     */
+    public boolean alive() {
+      try {
+        Holder.LIBC.syscall(SYS_PIDFD_SEND_SIGNAL, pidfd, 0, null, 0);
+        return true;
+      } catch (LastErrorException e) {
+        return false;
+      }
+    }
+
+    @Override
+    public void close() {
+      try {
+        Holder.LIBC.close(pidfd);
+      } catch (LastErrorException e) {
+        // released either way
+      }
+    }
   }
 
   /** Reads what arrives; -1 at end of file. */
