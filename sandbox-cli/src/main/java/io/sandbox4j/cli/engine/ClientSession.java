@@ -40,6 +40,7 @@ final class ClientSession implements Caller, Runnable {
   private final InputStream in;
   private final OutputStream out;
   private final Object sendLock = new Object();
+  private final RequestTiming timing;
 
   private volatile long peerPid;
   private volatile boolean stderrTerminal;
@@ -52,8 +53,9 @@ final class ClientSession implements Caller, Runnable {
   private volatile boolean gone;
   private volatile boolean finished;
 
-  ClientSession(EngineServer server, UnixSocket socket) {
+  ClientSession(EngineServer server, UnixSocket socket, long acceptedNanos) {
     this.server = server;
+    this.timing = new RequestTiming(acceptedNanos);
     this.socket = socket;
     this.in = socket.input();
     this.out = socket.output();
@@ -71,6 +73,7 @@ final class ClientSession implements Caller, Runnable {
       if (first == null) {
         return;
       }
+      timing.mark(RequestTiming.Phase.READ);
       String refusal = RequestChecks.peerRefusal(peer.pid());
       switch (first.type()) {
         case Frames.REQUEST -> serve(peer, first, refusal);
@@ -127,6 +130,7 @@ final class ClientSession implements Caller, Runnable {
       return;
     }
     request = RequestChecks.decode(cwdBytes, argBytes, envBytes);
+    timing.mark(RequestTiming.Phase.CHECKED);
     stderrTerminal = (flags & 4) != 0;
     peerPid = peer.pid();
     cwd = request.cwd();
@@ -149,7 +153,9 @@ final class ClientSession implements Caller, Runnable {
       CommandLine cl = Main.commandLine(context, args);
       cl.setOut(stdout);
       cl.setErr(stderr);
+      timing.mark(RequestTiming.Phase.CLI);
       code = cl.execute(args);
+      timing.mark(RequestTiming.Phase.DONE);
       stdout.flush();
       stderr.flush();
       if (signal != 0) {
@@ -168,6 +174,11 @@ final class ClientSession implements Caller, Runnable {
     }
     if (!gone) {
       send(Frames.EXIT, new Frames.Writer().i32(code & 0xff).toByteArray());
+    }
+    timing.mark(RequestTiming.Phase.EXIT);
+    String line = timing.line();
+    if (line != null) {
+      server.log(line);
     }
   }
 
@@ -209,6 +220,7 @@ final class ClientSession implements Caller, Runnable {
         RemoteProcess started = new RemoteProcess(pid, this::send, m[0] == 1, m[1] == 1, m[2] == 1);
         child = started;
         pendingSpawn = null;
+        timing.mark(RequestTiming.Phase.STARTED);
         pending.complete(started);
       }
       case Frames.SPAWN_FAILED -> {
@@ -239,6 +251,7 @@ final class ClientSession implements Caller, Runnable {
         if (p == null || p.hasExited()) {
           throw new Frames.ProtocolException("EXITED without a running child");
         }
+        timing.mark(RequestTiming.Phase.EXITED);
         p.exited(code);
       }
       case Frames.SIGNAL -> {
@@ -389,6 +402,7 @@ final class ClientSession implements Caller, Runnable {
     CompletableFuture<RemoteProcess> started = new CompletableFuture<>();
     pendingModes = modes;
     pendingSpawn = started;
+    timing.mark(RequestTiming.Phase.SPAWN);
     send(
         Frames.SPAWN,
         new Frames.Writer()

@@ -141,13 +141,14 @@ final class EngineServer {
           }
           break;
         }
+        long accepted = System.nanoTime();
         touch();
         sessions.incrementAndGet();
         Thread t =
             new Thread(
                 () -> {
                   try {
-                    new ClientSession(this, connection).run();
+                    new ClientSession(this, connection, accepted).run();
                   } finally {
                     sessions.decrementAndGet();
                     touch();
