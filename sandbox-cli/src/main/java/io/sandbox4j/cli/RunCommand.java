@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -67,14 +68,20 @@ final class RunCommand implements Callable<Integer> {
               + " layer).")
   String on;
 
-  private final CliContext context;
+  private final Supplier<CliContext> contexts;
 
   RunCommand(CliContext context) {
-    this.context = context;
+    this(() -> context);
+  }
+
+  /** A command reused across requests (the warm engine's): each call takes its own context. */
+  RunCommand(Supplier<CliContext> contexts) {
+    this.contexts = contexts;
   }
 
   @Override
   public Integer call() throws Exception {
+    CliContext context = contexts.get();
     Map<String, String> env = context.environment();
     PolicySettings settings = options.settings(context.workingDirectory());
     try (GitIdentity git =
@@ -82,11 +89,12 @@ final class RunCommand implements Callable<Integer> {
             EphemeralRuns.policy(settings.resolve(env, context.workingDirectory()), ephemeral, on),
             env)) {
       git.problems().forEach(p -> spec.commandLine().getErr().println("sandbox: " + p));
-      return run(settings, git.policy(), env);
+      return run(context, settings, git.policy(), env);
     }
   }
 
-  private int run(PolicySettings settings, SandboxPolicy policy, Map<String, String> env)
+  private int run(
+      CliContext context, PolicySettings settings, SandboxPolicy policy, Map<String, String> env)
       throws Exception {
     Sandbox sandbox = context.sandbox();
     SandboxRequest request =

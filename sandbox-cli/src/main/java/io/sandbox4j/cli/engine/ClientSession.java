@@ -3,7 +3,6 @@ package io.sandbox4j.cli.engine;
 import io.sandbox4j.api.spi.ProcessStarter;
 import io.sandbox4j.cli.Caller;
 import io.sandbox4j.cli.CliContext;
-import io.sandbox4j.cli.Main;
 import io.sandbox4j.core.OutputListener;
 import io.sandbox4j.core.SandboxExecution;
 import io.sandbox4j.launcher.linux.UnixSocket;
@@ -24,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import picocli.CommandLine;
 
 /**
  * One client connection: the peer checks, then a {@code run} request served through the CLI's own
@@ -150,11 +148,8 @@ final class ClientSession implements Caller, Runnable {
       String[] args = request.args().toArray(new String[0]);
       PrintWriter stdout = writer(1);
       PrintWriter stderr = writer(2);
-      CommandLine cl = Main.commandLine(context, args);
-      cl.setOut(stdout);
-      cl.setErr(stderr);
       timing.mark(RequestTiming.Phase.CLI);
-      code = cl.execute(args);
+      code = server.runLines().execute(context, args, stdout, stderr);
       timing.mark(RequestTiming.Phase.DONE);
       stdout.flush();
       stderr.flush();

@@ -38,6 +38,7 @@ final class EngineServer {
   private final AtomicInteger sessions = new AtomicInteger();
   private final AtomicInteger running = new AtomicInteger();
   private final AtomicLong served = new AtomicLong();
+  private final RunLines runLines = new RunLines();
   private volatile long lastActivityNanos = System.nanoTime();
   private volatile boolean stopping;
   private volatile String stopReason = "";
@@ -94,6 +95,7 @@ final class EngineServer {
       Files.deleteIfExists(location.socket());
       sandbox = sandboxFactory.get();
       warm(sandbox);
+      runLines.prepare();
       listener = UnixSocket.listen(location.socket(), 64);
     } catch (IOException e) {
       close();
@@ -272,6 +274,10 @@ final class EngineServer {
 
   RequestChecks checks() {
     return checks;
+  }
+
+  RunLines runLines() {
+    return runLines;
   }
 
   Sandbox sandbox() {

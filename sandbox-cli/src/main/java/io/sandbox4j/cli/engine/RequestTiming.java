@@ -12,7 +12,7 @@ final class RequestTiming {
     READ,
     /** Peer and request checks done, request decoded. */
     CHECKED,
-    /** picocli's command line ready. */
+    /** The request's context and writers ready (the command line itself is reused). */
     CLI,
     /** Policy resolved and planned: SPAWN sent to the client. */
     SPAWN,
