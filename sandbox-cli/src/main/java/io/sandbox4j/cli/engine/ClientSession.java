@@ -133,9 +133,16 @@ final class ClientSession implements Caller, Runnable {
     peerPid = peer.pid();
     cwd = request.cwd();
     server.runStarted();
-    Thread reader = new Thread(this::readFrames, "sandbox4j-engine-client-" + peer.pid());
-    reader.setDaemon(true);
-    reader.start();
+    String readerName = "sandbox4j-engine-client-" + peer.pid();
+    server.execute(
+        () -> {
+          Thread.currentThread().setName(readerName);
+          try {
+            readFrames();
+          } finally {
+            Thread.currentThread().setName("sandbox4j-engine-worker");
+          }
+        });
     int code = -1;
     long begun = System.nanoTime();
     try {

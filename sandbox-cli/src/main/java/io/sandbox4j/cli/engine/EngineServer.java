@@ -16,14 +16,16 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
- * The warm engine: one {@link Sandbox} created (and probed) once, a private unix socket, one thread
- * per connection. It holds an exclusive lock on the lock file while it runs, logs to the log file,
- * and ends on STOP, or after {@code idle} without a connection or run.
+ * The warm engine: one {@link Sandbox} created (and probed) once, a private unix socket, a pooled
+ * thread per connection. It holds an exclusive lock on the lock file while it runs, logs to the log
+ * file, and ends on STOP, or after {@code idle} without a connection or run.
  */
 final class EngineServer {
   /** How long a stopping engine waits for the connections it serves to end. */
@@ -39,6 +41,19 @@ final class EngineServer {
   private final AtomicInteger running = new AtomicInteger();
   private final AtomicLong served = new AtomicLong();
   private final RunLines runLines = new RunLines();
+
+  /**
+   * The connections' threads and their frame readers: kept for a minute after use, so that a warm
+   * request does not pay for starting two threads.
+   */
+  private final ExecutorService workers =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "sandbox4j-engine-worker");
+            t.setDaemon(true);
+            return t;
+          });
+
   private volatile long lastActivityNanos = System.nanoTime();
   private volatile boolean stopping;
   private volatile String stopReason = "";
@@ -146,19 +161,17 @@ final class EngineServer {
         long accepted = System.nanoTime();
         touch();
         sessions.incrementAndGet();
-        Thread t =
-            new Thread(
-                () -> {
-                  try {
-                    new ClientSession(this, connection, accepted).run();
-                  } finally {
-                    sessions.decrementAndGet();
-                    touch();
-                  }
-                },
-                "sandbox4j-engine-connection");
-        t.setDaemon(true);
-        t.start();
+        workers.execute(
+            () -> {
+              try {
+                Thread.currentThread().setName("sandbox4j-engine-connection");
+                new ClientSession(this, connection, accepted).run();
+              } finally {
+                sessions.decrementAndGet();
+                touch();
+                Thread.currentThread().setName("sandbox4j-engine-worker");
+              }
+            });
       }
       waitForSessions();
     } finally {
@@ -280,6 +293,11 @@ final class EngineServer {
     return runLines;
   }
 
+  /** Runs {@code task} on a pooled engine thread. */
+  void execute(Runnable task) {
+    workers.execute(task);
+  }
+
   Sandbox sandbox() {
     return sandbox;
   }
@@ -295,6 +313,7 @@ final class EngineServer {
   }
 
   private synchronized void close() {
+    workers.shutdown();
     if (listener != null) {
       listener.close();
       listener = null;
