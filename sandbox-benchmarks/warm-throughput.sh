@@ -22,17 +22,14 @@ fi
 base=${XDG_CACHE_HOME:-$HOME/.cache}/sandbox4j
 mkdir -p "$base"
 ws=$(mktemp -d "$base/throughput.XXXXXX")
-engine_started=""
-cleanup() {
-  if [ -n "$engine_started" ]; then "$sandbox" engine stop >/dev/null 2>&1 || true; fi
-  rm -rf "$ws"
-}
-trap cleanup EXIT
 cd "$ws"
 served() { "$sandbox" engine status 2>/dev/null | sed -n 's/^runs served: //p'; }
-if ! "$sandbox" engine status >/dev/null 2>&1; then
+# an engine this script started is stopped again on the way out, whatever ends it
+if "$sandbox" engine status >/dev/null 2>&1; then
+  trap 'rm -rf "$ws"' EXIT
+else
+  trap '"$sandbox" engine stop >/dev/null 2>&1; rm -rf "$ws"' EXIT
   "$sandbox" engine start >/dev/null 2>&1
-  engine_started=yes
 fi
 SANDBOX4J_ENGINE=manual
 export SANDBOX4J_ENGINE

@@ -114,7 +114,7 @@ public final class Main {
    * which builds one per concurrent request instead of one per request): each execution takes the
    * context {@code contexts} gives at that moment. picocli resets every option and parameter to its
    * initial value before it parses, so nothing of one request's arguments is left for the next
-   * (CliContextTest); the caller sets the writers per request.
+   * (ReusableRunTest); the caller sets the writers per request.
    */
   public static CommandLine reusableRun(Supplier<CliContext> contexts) {
     CommandLine cl = new CommandLine(new SandboxCommand());
