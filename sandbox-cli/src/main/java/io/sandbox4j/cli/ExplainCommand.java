@@ -30,7 +30,7 @@ final class ExplainCommand extends PolicyCommand {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    Map<String, String> env = context.environment();
+    Map<String, String> env = context().environment();
     PolicySettings settings = settings();
     return explain(
         out,
@@ -38,7 +38,7 @@ final class ExplainCommand extends PolicyCommand {
         settings.backends(),
         settings.profileReport(),
         env,
-        context.sandbox());
+        context().sandbox());
   }
 
   /** Prints the explanation of {@code policy}; {@code sandbox mcp}'s explain_policy uses it too. */

@@ -5,6 +5,7 @@ import io.sandbox4j.cli.engine.EngineCommand;
 import java.io.PrintWriter;
 import java.lang.reflect.Constructor;
 import java.util.List;
+import java.util.function.Supplier;
 import picocli.AutoComplete.GenerateCompletion;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -90,6 +91,23 @@ public final class Main {
         }
       }
     }
+    return configured(cl);
+  }
+
+  /**
+   * A {@code run} command line that can serve many requests one after the other (the warm engine's,
+   * which builds one per concurrent request instead of one per request): each execution takes the
+   * context {@code contexts} gives at that moment. picocli resets every option and parameter to its
+   * initial value before it parses, so nothing of one request's arguments is left for the next
+   * (ReusableRunTest); the caller sets the writers per request.
+   */
+  public static CommandLine reusableRun(Supplier<CliContext> contexts) {
+    CommandLine cl = new CommandLine(new SandboxCommand());
+    cl.addSubcommand(new CommandLine(new RunCommand(contexts)));
+    return configured(cl);
+  }
+
+  private static CommandLine configured(CommandLine cl) {
     cl.setExitCodeExceptionMapper(
         e ->
             e instanceof SandboxException se

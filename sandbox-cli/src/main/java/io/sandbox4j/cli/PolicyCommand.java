@@ -2,6 +2,7 @@ package io.sandbox4j.cli;
 
 import io.sandbox4j.config.PolicySettings;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -18,14 +19,24 @@ abstract class PolicyCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  final CliContext context;
+  private final Supplier<CliContext> contexts;
 
   PolicyCommand(CliContext context) {
-    this.context = context;
+    this(() -> context);
+  }
+
+  /** A command reused across requests (the warm engine's): each call takes its own context. */
+  PolicyCommand(Supplier<CliContext> contexts) {
+    this.contexts = contexts;
+  }
+
+  /** The context of the call in progress. */
+  final CliContext context() {
+    return contexts.get();
   }
 
   /** The policy file's settings with the flags on top, relative to the caller's directory. */
   final PolicySettings settings() {
-    return options.settings(context.workingDirectory());
+    return options.settings(context().workingDirectory());
   }
 }

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -61,8 +62,14 @@ final class RunCommand extends PolicyCommand {
     super(context);
   }
 
+  /** A command reused across requests (the warm engine's): each call takes its own context. */
+  RunCommand(Supplier<CliContext> contexts) {
+    super(contexts);
+  }
+
   @Override
   public Integer call() throws Exception {
+    CliContext context = context();
     Map<String, String> env = context.environment();
     PolicySettings settings = settings();
     try (GitIdentity git =
@@ -70,11 +77,12 @@ final class RunCommand extends PolicyCommand {
             EphemeralRuns.policy(settings.resolve(env, context.workingDirectory()), ephemeral, on),
             env)) {
       git.problems().forEach(p -> spec.commandLine().getErr().println("sandbox: " + p));
-      return run(settings, git.policy(), env);
+      return run(context, settings, git.policy(), env);
     }
   }
 
-  private int run(PolicySettings settings, SandboxPolicy policy, Map<String, String> env)
+  private int run(
+      CliContext context, PolicySettings settings, SandboxPolicy policy, Map<String, String> env)
       throws Exception {
     Sandbox sandbox = context.sandbox();
     SandboxRequest request =

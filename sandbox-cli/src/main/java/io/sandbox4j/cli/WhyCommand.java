@@ -41,10 +41,10 @@ final class WhyCommand extends PolicyCommand {
 
   @Override
   public Integer call() {
-    SandboxPolicy policy = settings().resolve(context.environment());
+    SandboxPolicy policy = settings().resolve(context().environment());
     List<PolicyVerdict> verdicts = new ArrayList<>();
     if (read || write || isPath(target)) {
-      Path p = context.workingDirectory().resolve(expandHome(target)).normalize();
+      Path p = context().workingDirectory().resolve(expandHome(target)).normalize();
       if (read || !write) {
         verdicts.add(PolicyCheck.read(policy, p));
       }
@@ -68,7 +68,7 @@ final class WhyCommand extends PolicyCommand {
   }
 
   private String expandHome(String t) {
-    String home = context.environment().get("HOME");
+    String home = context().environment().get("HOME");
     if (home != null && (t.equals("~") || t.startsWith("~/"))) {
       return home + t.substring(1);
     }

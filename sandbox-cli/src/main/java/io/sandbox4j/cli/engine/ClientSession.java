@@ -3,7 +3,6 @@ package io.sandbox4j.cli.engine;
 import io.sandbox4j.api.spi.ProcessStarter;
 import io.sandbox4j.cli.Caller;
 import io.sandbox4j.cli.CliContext;
-import io.sandbox4j.cli.Main;
 import io.sandbox4j.core.OutputListener;
 import io.sandbox4j.core.SandboxExecution;
 import io.sandbox4j.launcher.linux.UnixSocket;
@@ -23,8 +22,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
-import picocli.CommandLine;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One client connection: the peer checks, then a {@code run} request served through the CLI's own
@@ -40,6 +40,12 @@ final class ClientSession implements Caller, Runnable {
   private final InputStream in;
   private final OutputStream out;
   private final Object sendLock = new Object();
+  private final RequestTiming timing;
+  private final CountDownLatch readerDone = new CountDownLatch(1);
+  private volatile boolean readerStarted;
+
+  /** How long a closing connection waits for its frame reader (shut down, it ends at once). */
+  private static final long READER_BOUND_SECONDS = 10;
 
   private volatile long peerPid;
   private volatile boolean stderrTerminal;
@@ -52,8 +58,9 @@ final class ClientSession implements Caller, Runnable {
   private volatile boolean gone;
   private volatile boolean finished;
 
-  ClientSession(EngineServer server, UnixSocket socket) {
+  ClientSession(EngineServer server, UnixSocket socket, long acceptedNanos) {
     this.server = server;
+    this.timing = new RequestTiming(acceptedNanos);
     this.socket = socket;
     this.in = socket.input();
     this.out = socket.output();
@@ -61,7 +68,42 @@ final class ClientSession implements Caller, Runnable {
 
   @Override
   public void run() {
-    try (socket) {
+    try {
+      session();
+    } finally {
+      release();
+    }
+  }
+
+  /**
+   * Closes the connection once its frame reader is done with it. Closing while the reader is
+   * between two reads would let its next read land on whatever connection the engine accepts next
+   * under the same descriptor number (accept returns the lowest free one): it would steal that
+   * client's frames, take them for protocol errors, and shut that connection down (seen once in
+   * about 1,400 runs of two concurrent callers). Shut down first, which ends the reader's reads on
+   * this socket; close after it returned.
+   */
+  private void release() {
+    socket.shutdown();
+    if (readerStarted) {
+      boolean done;
+      try {
+        done = readerDone.await(READER_BOUND_SECONDS, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        done = false;
+      }
+      if (!done) {
+        // leaking one descriptor is better than handing this reader someone else's connection
+        server.log("a frame reader did not end; its connection's descriptor is left open");
+        return;
+      }
+    }
+    socket.close();
+  }
+
+  private void session() {
+    try {
       UnixSocket.PeerCredentials peer = socket.peer();
       if (peer.uid() != server.engineUid()) {
         server.log("refused a connection from uid " + peer.uid() + " (pid " + peer.pid() + ")");
@@ -71,6 +113,7 @@ final class ClientSession implements Caller, Runnable {
       if (first == null) {
         return;
       }
+      timing.mark(RequestTiming.Phase.READ);
       String refusal = RequestChecks.peerRefusal(socket, peer.pid());
       switch (first.type()) {
         case Frames.REQUEST -> serve(peer, first, refusal);
@@ -130,13 +173,23 @@ final class ClientSession implements Caller, Runnable {
       return;
     }
     request = RequestChecks.decode(cwdBytes, argBytes, envBytes);
+    timing.mark(RequestTiming.Phase.CHECKED);
     stderrTerminal = (flags & 4) != 0;
     peerPid = peer.pid();
     cwd = request.cwd();
     server.runStarted();
-    Thread reader = new Thread(this::readFrames, "sandbox4j-engine-client-" + peer.pid());
-    reader.setDaemon(true);
-    reader.start();
+    String readerName = "sandbox4j-engine-client-" + peer.pid();
+    readerStarted = true;
+    server.execute(
+        () -> {
+          Thread.currentThread().setName(readerName);
+          try {
+            readFrames();
+          } finally {
+            readerDone.countDown();
+            Thread.currentThread().setName("sandbox4j-engine-worker");
+          }
+        });
     int code = -1;
     long begun = System.nanoTime();
     try {
@@ -149,10 +202,11 @@ final class ClientSession implements Caller, Runnable {
       String[] args = request.args().toArray(new String[0]);
       PrintWriter stdout = writer(1);
       PrintWriter stderr = writer(2);
-      CommandLine cl = Main.commandLine(context, args);
-      cl.setOut(stdout);
-      cl.setErr(stderr);
-      code = RunLogRelay.during(stderr, () -> cl.execute(args));
+      timing.mark(RequestTiming.Phase.CLI);
+      code =
+          RunLogRelay.during(
+              stderr, () -> server.runLines().execute(context, args, stdout, stderr));
+      timing.mark(RequestTiming.Phase.DONE);
       stdout.flush();
       stderr.flush();
       if (signal != 0) {
@@ -171,6 +225,11 @@ final class ClientSession implements Caller, Runnable {
     }
     if (!gone) {
       send(Frames.EXIT, new Frames.Writer().i32(code & 0xff).toByteArray());
+    }
+    timing.mark(RequestTiming.Phase.EXIT);
+    String line = timing.line();
+    if (line != null) {
+      server.log(line);
     }
   }
 
@@ -212,6 +271,7 @@ final class ClientSession implements Caller, Runnable {
         RemoteProcess started = new RemoteProcess(pid, this::send, m[0] == 1, m[1] == 1, m[2] == 1);
         child = started;
         pendingSpawn = null;
+        timing.mark(RequestTiming.Phase.STARTED);
         pending.complete(started);
       }
       case Frames.SPAWN_FAILED -> {
@@ -242,6 +302,7 @@ final class ClientSession implements Caller, Runnable {
         if (p == null || p.hasExited()) {
           throw new Frames.ProtocolException("EXITED without a running child");
         }
+        timing.mark(RequestTiming.Phase.EXITED);
         p.exited(code);
       }
       case Frames.SIGNAL -> {
@@ -392,6 +453,7 @@ final class ClientSession implements Caller, Runnable {
     CompletableFuture<RemoteProcess> started = new CompletableFuture<>();
     pendingModes = modes;
     pendingSpawn = started;
+    timing.mark(RequestTiming.Phase.SPAWN);
     send(
         Frames.SPAWN,
         new Frames.Writer()

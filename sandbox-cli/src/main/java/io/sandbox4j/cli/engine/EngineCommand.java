@@ -127,9 +127,13 @@ public final class EngineCommand {
         argv.add(setsid.toString()); // a session of its own: no terminal's signals reach it
       }
       argv.add(ProcessHandle.current().info().command().orElse("java"));
+      // a long-lived server: C2 on (no TieredStopAtLevel, unlike ./sandbox's short-lived CLI), a
+      // heap sized for a run at a time rather than a share of the machine's memory
       argv.addAll(
           List.of(
               "-XX:+UseSerialGC",
+              "-Xms128m",
+              "-Xmx512m",
               "-XX:-UsePerfData",
               "-Dguice_bytecode_gen_option=DISABLED",
               "-Djdk.lang.Process.launchMechanism=VFORK",

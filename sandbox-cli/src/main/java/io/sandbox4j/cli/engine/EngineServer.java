@@ -18,14 +18,16 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
- * The warm engine: one {@link Sandbox} created (and probed) once, a private unix socket, one thread
- * per connection. It holds an exclusive lock on the lock file while it runs, logs to the log file,
- * and ends on STOP, or after {@code idle} without a connection or run.
+ * The warm engine: one {@link Sandbox} created (and probed) once, a private unix socket, a pooled
+ * thread per connection. It holds an exclusive lock on the lock file while it runs, logs to the log
+ * file, and ends on STOP, or after {@code idle} without a connection or run.
  */
 final class EngineServer {
   /** How long a stopping engine waits for the connections it serves to end. */
@@ -40,6 +42,20 @@ final class EngineServer {
   private final AtomicInteger sessions = new AtomicInteger();
   private final AtomicInteger running = new AtomicInteger();
   private final AtomicLong served = new AtomicLong();
+  private final RunLines runLines = new RunLines();
+
+  /**
+   * The connections' threads and their frame readers: kept for a minute after use, so that a warm
+   * request does not pay for starting two threads.
+   */
+  private final ExecutorService workers =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "sandbox4j-engine-worker");
+            t.setDaemon(true);
+            return t;
+          });
+
   private volatile long lastActivityNanos = System.nanoTime();
   private volatile boolean stopping;
   private volatile String stopReason = "";
@@ -101,6 +117,7 @@ final class EngineServer {
       Files.deleteIfExists(location.socket());
       sandbox = sandboxFactory.get();
       warm(sandbox);
+      runLines.prepare();
       listener = UnixSocket.listen(location.socket(), 64);
       logRelay = RunLogRelay.install();
     } catch (IOException e) {
@@ -158,21 +175,20 @@ final class EngineServer {
           }
           break;
         }
+        long accepted = System.nanoTime();
         touch();
         sessions.incrementAndGet();
-        Thread t =
-            new Thread(
-                () -> {
-                  try {
-                    new ClientSession(this, connection).run();
-                  } finally {
-                    sessions.decrementAndGet();
-                    touch();
-                  }
-                },
-                "sandbox4j-engine-connection");
-        t.setDaemon(true);
-        t.start();
+        workers.execute(
+            () -> {
+              try {
+                Thread.currentThread().setName("sandbox4j-engine-connection");
+                new ClientSession(this, connection, accepted).run();
+              } finally {
+                sessions.decrementAndGet();
+                touch();
+                Thread.currentThread().setName("sandbox4j-engine-worker");
+              }
+            });
       }
       waitForSessions();
     } finally {
@@ -290,6 +306,15 @@ final class EngineServer {
     return checks;
   }
 
+  RunLines runLines() {
+    return runLines;
+  }
+
+  /** Runs {@code task} on a pooled engine thread. */
+  void execute(Runnable task) {
+    workers.execute(task);
+  }
+
   Sandbox sandbox() {
     Supplier<Sandbox> s = perRun;
     return s != null ? s.get() : sandbox;
@@ -318,6 +343,7 @@ final class EngineServer {
       logRelay.remove();
       logRelay = null;
     }
+    workers.shutdown();
     if (listener != null) {
       listener.close();
       listener = null;

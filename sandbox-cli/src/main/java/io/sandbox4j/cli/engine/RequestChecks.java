@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,7 +44,7 @@ final class RequestChecks {
 
   private final Supplier<Map<String, String>> engineEnvironment;
   private final List<Path> installation;
-  private final Map<Path, String> fingerprint;
+  private final Map<Path, Object> fingerprint;
 
   /**
    * @param engineEnvironment the engine's own environment
@@ -208,9 +209,12 @@ final class RequestChecks {
     return -1;
   }
 
+  /** What a file's fingerprint holds: compared as values, never formatted (it runs per request). */
+  private record Stamp(long size, FileTime modified, Object fileKey) {}
+
   /** Size, modification time and file key of each file (a directory: of each of its entries). */
-  private static Map<Path, String> fingerprint(List<Path> files) {
-    Map<Path, String> f = new TreeMap<>();
+  private static Map<Path, Object> fingerprint(List<Path> files) {
+    Map<Path, Object> f = new TreeMap<>();
     for (Path p : files) {
       add(f, p);
       if (Files.isDirectory(p)) {
@@ -224,11 +228,11 @@ final class RequestChecks {
     return f;
   }
 
-  private static void add(Map<Path, String> f, Path p) {
+  private static void add(Map<Path, Object> f, Path p) {
     try {
       BasicFileAttributes a =
           Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-      f.put(p, a.size() + " " + a.lastModifiedTime() + " " + a.fileKey());
+      f.put(p, new Stamp(a.size(), a.lastModifiedTime(), a.fileKey()));
     } catch (IOException e) {
       f.put(p, "missing");
     }

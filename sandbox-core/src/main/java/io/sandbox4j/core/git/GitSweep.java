@@ -881,18 +881,20 @@ public final class GitSweep {
     }
     try (java.nio.channels.SeekableByteChannel ch =
         Files.newByteChannel(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
-      // sized for what the file held when examined, grown up to the cap if it grew since: a
-      // buffer of the cap (4 MiB for a config) for every file read was most of a sweep's time
-      java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate((int) Math.min(cap, a.size()) + 1);
-      while (ch.read(buf) > 0) {
-        if (!buf.hasRemaining()) {
-          if (buf.capacity() > cap) {
-            break; // read past the cap
-          }
-          java.nio.ByteBuffer more =
-              java.nio.ByteBuffer.allocate((int) Math.min(cap + 1L, 2L * buf.capacity()));
-          buf = more.put(buf.flip());
+      // sized by the file (it may grow meanwhile: then doubled, up to the cap), not by the cap:
+      // a 4 MiB buffer per config file was most of what a warm engine allocated per run
+      java.nio.ByteBuffer buf =
+          java.nio.ByteBuffer.allocate((int) Math.min(cap, Math.max(a.size(), 4096)) + 1);
+      while (true) {
+        while (buf.hasRemaining() && ch.read(buf) > 0) {
+          // read to the end or until the buffer is full
         }
+        if (buf.hasRemaining() || buf.capacity() > cap) {
+          break;
+        }
+        buf =
+            java.nio.ByteBuffer.allocate((int) Math.min((long) cap + 1, 2L * buf.capacity()))
+                .put(buf.flip());
       }
       if (buf.position() > cap) {
         throw new NotRegular(file + " is larger than " + cap + " bytes");

@@ -5,6 +5,7 @@ import static io.sandbox4j.core.git.GitSweepTest.names;
 import static io.sandbox4j.core.git.GitSweepTest.repo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assumptions.assumeThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -92,6 +93,25 @@ class GitSweepSpecialFilesTest {
     assertThatThrownBy(() -> GitSweep.readRegular(status, 20))
         .isInstanceOf(GitSweep.NotRegular.class)
         .hasMessageContaining("larger than 20 bytes");
+  }
+
+  /**
+   * The buffer is sized by the file's stated size, not the cap; a file longer than it says (as
+   * /proc's, which say 0) is still read whole up to the cap, and refused past it.
+   */
+  @Test
+  void aFileLongerThanItsStatedSizeIsReadWholeUpToTheCap() throws Exception {
+    Path mid = Files.write(outside.resolve("mid"), new byte[70_000]);
+    assertThat(GitSweep.readRegular(mid, 4 * 1024 * 1024)).hasSize(70_000);
+    Path maps = Path.of("/proc/self/maps"); // a JVM's map: well over 4 KiB, stated size 0
+    assumeThat(Files.exists(maps)).as("Linux /proc").isTrue();
+    assertThat(Files.size(maps)).isZero();
+    byte[] read = GitSweep.readRegular(maps, 4 * 1024 * 1024);
+    assertThat(read.length).isGreaterThan(8192);
+    assertThat(new String(read, java.nio.charset.StandardCharsets.US_ASCII)).endsWith("\n");
+    assertThatThrownBy(() -> GitSweep.readRegular(maps, 5000))
+        .isInstanceOf(GitSweep.NotRegular.class)
+        .hasMessageContaining("larger than 5000 bytes");
   }
 
   private static void mkfifo(Path p) throws Exception {
