@@ -1,6 +1,7 @@
 package io.sandbox4j.cli;
 
 import io.sandbox4j.api.SandboxPolicy;
+import io.sandbox4j.cli.engine.EngineDirectoryGuard;
 import io.sandbox4j.config.PolicySettings;
 import io.sandbox4j.core.Denial;
 import io.sandbox4j.core.Sandbox;
@@ -84,6 +85,7 @@ final class RunCommand extends PolicyCommand {
   private int run(
       CliContext context, PolicySettings settings, SandboxPolicy policy, Map<String, String> env)
       throws Exception {
+    EngineDirectoryGuard.refuseIfWritable(policy, env);
     Sandbox sandbox = context.sandbox();
     SandboxRequest request =
         SandboxRequest.of(policy, command)

@@ -163,6 +163,20 @@ final class CliRunner implements AfterAllCallback {
   }
 
   /**
+   * The {@code XDG_RUNTIME_DIR} the client is given to find the engine (started here if it is not
+   * yet): the engine's directory for a run through the engine lies beneath it.
+   */
+  Path engineRuntimeDirectory(Map<String, String> environment, Supplier<Sandbox> sandbox)
+      throws IOException {
+    Assumptions.assumeTrue(
+        System.getProperty("os.name").equals("Linux"), "the engine is a Linux program");
+    if (engine == null) {
+      engine = InProcessEngine.start(BASE, new HashMap<>(environment), sandbox);
+    }
+    return engine.runtimeDirectory();
+  }
+
+  /**
    * The client for {@code run ARGS...} with {@code environment} (plus where it finds the engine),
    * the engine primed to serve it with that environment and {@code sandbox}; the caller sets the
    * directory and streams. Without the native client, the test is aborted saying why.

@@ -35,6 +35,9 @@ class CliTest {
   @Parameter CliRunner.Mode mode;
   @TempDir Path dir;
 
+  /** XDG_CACHE_HOME, outside the workspace: the engine's directory (no XDG_RUNTIME_DIR) is here. */
+  @TempDir Path cache;
+
   private final StringWriter out = new StringWriter();
   private final StringWriter err = new StringWriter();
 
@@ -45,14 +48,26 @@ class CliTest {
     }
   }
 
+  private Map<String, String> env() {
+    return Map.of(
+        "PATH",
+        System.getenv().getOrDefault("PATH", ""),
+        "HOME",
+        dir.toString(),
+        "XDG_CACHE_HOME",
+        cache.toString());
+  }
+
+  private static Sandbox sandbox(boolean withBackend) {
+    return Sandbox.create(withBackend ? List.of(new PretendProvider()) : List.of());
+  }
+
   private int run(boolean withBackend, String... args) {
-    Map<String, String> env =
-        Map.of("PATH", System.getenv().getOrDefault("PATH", ""), "HOME", dir.toString());
     return CLI.execute(
         mode,
-        env,
+        env(),
         dir,
-        () -> Sandbox.create(withBackend ? List.of(new PretendProvider()) : List.of()),
+        () -> sandbox(withBackend),
         new PrintWriter(out, true),
         new PrintWriter(err, true),
         args);
@@ -116,6 +131,30 @@ class CliTest {
     assertThat(run(true, "run", flag, value, "--", "touch", "marker")).isEqualTo(2);
     assertThat(err.toString()).startsWith("sandbox: " + flag + ": ").contains("at most");
     assertThat(dir.resolve("marker")).doesNotExist();
+  }
+
+  /**
+   * A command that may write the engine's directory could remove or replace its socket, lock or
+   * log: refused on both paths (here: the in-JVM run, and the run the engine serves) before it
+   * runs, naming the directory and the way out.
+   */
+  @Test
+  void aWritableRootHoldingTheEnginesDirectoryIsExit2AndNothingRuns() throws Exception {
+    // through the engine, the client is given the engine's XDG_RUNTIME_DIR; in this JVM, the
+    // directory is the cache's (no XDG_RUNTIME_DIR)
+    Path holder =
+        mode == CliRunner.Mode.ENGINE
+            ? CLI.engineRuntimeDirectory(env(), () -> sandbox(true))
+            : cache;
+    Path marker = dir.resolve("marker");
+    assertThat(
+            run(true, "run", "--allow-write", holder.toString(), "--", "touch", marker.toString()))
+        .isEqualTo(2);
+    assertThat(err.toString())
+        .contains("sandbox: the engine's directory " + holder.toRealPath())
+        .contains("lies beneath " + holder)
+        .contains("XDG_RUNTIME_DIR");
+    assertThat(marker).doesNotExist();
   }
 
   /** Issue 10: kernel interfaces and system directories are refused as writable roots. */
@@ -188,12 +227,10 @@ class CliTest {
             return List.of(warning);
           }
         };
-    Map<String, String> env =
-        Map.of("PATH", System.getenv().getOrDefault("PATH", ""), "HOME", dir.toString());
     int exit =
         CLI.execute(
             mode,
-            env,
+            env(),
             dir,
             () -> Sandbox.create(List.of(provider)),
             new PrintWriter(out, true),

@@ -35,6 +35,9 @@ class GitIdentityTest {
   @Parameter CliRunner.Mode mode;
   @TempDir Path dir;
 
+  /** XDG_CACHE_HOME, outside the workspace: the engine's directory may not be writable. */
+  @TempDir Path cache;
+
   private static final String GITCONFIG =
       "[user]\n\tname = Ada Example\n\temail = ada@example.test\n"
           + "[url \"https://x-access-token:ghp_ABCDEFGHIJKLMNOP1234@git.corp.test/\"]\n"
@@ -100,7 +103,15 @@ class GitIdentityTest {
     Files.writeString(home.resolve(".gitconfig"), GITCONFIG);
     Files.createDirectories(ws.resolve("repo"));
     Map<String, String> env =
-        Map.of("PATH", "/usr/bin:/bin", "HOME", home.toString(), "LANG", "C.UTF-8");
+        Map.of(
+            "PATH",
+            "/usr/bin:/bin",
+            "HOME",
+            home.toString(),
+            "LANG",
+            "C.UTF-8",
+            "XDG_CACHE_HOME",
+            cache.toString());
     StringWriter err = new StringWriter();
     int exit =
         CLI.executeWithRealBackends(

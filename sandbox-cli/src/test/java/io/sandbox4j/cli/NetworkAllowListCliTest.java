@@ -47,6 +47,9 @@ class NetworkAllowListCliTest {
   @TempDir Path dir;
   @TempDir Path runtime;
 
+  /** XDG_CACHE_HOME, outside the workspace: the engine's directory may not be writable. */
+  @TempDir Path cache;
+
   private final StringWriter out = new StringWriter();
   private final StringWriter err = new StringWriter();
 
@@ -71,7 +74,8 @@ class NetworkAllowListCliTest {
   }
 
   private int run(Supplier<Sandbox> sandbox, String... args) {
-    Map<String, String> env = Map.of("PATH", "/usr/bin:/bin", "HOME", dir.toString());
+    Map<String, String> env =
+        Map.of("PATH", "/usr/bin:/bin", "HOME", dir.toString(), "XDG_CACHE_HOME", cache.toString());
     return CLI.execute(
         mode, env, dir, sandbox, new PrintWriter(out, true), new PrintWriter(err, true), args);
   }

@@ -34,6 +34,9 @@ class RunReportSchemaTest {
 
   @TempDir Path dir;
 
+  /** XDG_CACHE_HOME, outside the workspace: the engine's directory may not be writable. */
+  @TempDir Path cache;
+
   private final StringWriter out = new StringWriter();
   private final StringWriter err = new StringWriter();
   private final JsonMapper json = JsonMapper.builder().build();
@@ -45,7 +48,8 @@ class RunReportSchemaTest {
 
   private JsonNode report(int expectedExit, String... command) throws Exception {
     Path report = dir.resolve("report-" + expectedExit + ".json");
-    Map<String, String> env = Map.of("PATH", "/usr/bin:/bin", "HOME", dir.toString());
+    Map<String, String> env =
+        Map.of("PATH", "/usr/bin:/bin", "HOME", dir.toString(), "XDG_CACHE_HOME", cache.toString());
     CommandLine cl =
         Main.commandLine(
             new CliContext(env, dir, () -> Sandbox.create(List.of(new CliTest.PretendProvider()))));

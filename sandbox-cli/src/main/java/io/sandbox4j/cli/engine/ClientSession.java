@@ -24,7 +24,9 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One client connection: the peer checks, then a {@code run} request served through the CLI's own
@@ -109,7 +111,7 @@ final class ClientSession implements Caller, Runnable {
         server.log("refused a connection from uid " + peer.uid() + " (pid " + peer.pid() + ")");
         return; // no frame at all
       }
-      Frames.Frame first = Frames.read(in);
+      Frames.Frame first = readFirst();
       if (first == null) {
         return;
       }
@@ -120,7 +122,7 @@ final class ClientSession implements Caller, Runnable {
         case Frames.STATUS, Frames.STOP -> {
           first.reader().end();
           if (refusal != null) {
-            server.log("refused " + refusal);
+            server.log("refused pid " + peer.pid() + ": " + refusal);
             reply(2, "sandbox: the engine refused: " + refusal + "\n", 125);
           } else if (first.type() == Frames.STATUS) {
             reply(1, server.status(), 0);
@@ -139,6 +141,47 @@ final class ClientSession implements Caller, Runnable {
       server.log("connection failed: " + e);
       abandon();
     }
+  }
+
+  /**
+   * The first frame, or null at end of file or when it did not arrive within the engine's bound: a
+   * connection that never sends one would hold this thread, and delay idle exit and STOP, forever.
+   */
+  private Frames.Frame readFirst() throws IOException {
+    AtomicBoolean settled = new AtomicBoolean();
+    // the socket is shut only while this thread has not yet taken it back (one lock on both sides)
+    ScheduledFuture<?> watch =
+        server.schedule(
+            () -> {
+              synchronized (settled) {
+                if (settled.compareAndSet(false, true)) {
+                  socket.shutdown();
+                }
+              }
+            },
+            server.firstFrameBound());
+    Frames.Frame first;
+    try {
+      first = Frames.read(in);
+    } catch (IOException e) {
+      if (timedOut(settled, watch)) {
+        return null;
+      }
+      throw e;
+    }
+    return timedOut(settled, watch) ? null : first;
+  }
+
+  private boolean timedOut(AtomicBoolean settled, ScheduledFuture<?> watch) {
+    watch.cancel(false);
+    synchronized (settled) {
+      if (settled.compareAndSet(false, true)) {
+        return false;
+      }
+    }
+    server.log(
+        "no first frame within " + server.firstFrameBound().toMillis() + " ms: connection closed");
+    return true;
   }
 
   private void reply(int fd, String text, int code) throws IOException {
@@ -165,10 +208,11 @@ final class ClientSession implements Caller, Runnable {
       refusal = server.checks().refusal(version, cwdBytes, argBytes, envBytes);
     }
     if (refusal == null && clientPid != peer.pid()) {
-      refusal = "the request's pid " + clientPid + " is not the peer's " + peer.pid();
+      refusal = "the request's pid is not the peer's";
+      server.log("request pid " + clientPid + ", peer pid " + peer.pid());
     }
     if (refusal != null) {
-      server.log("fallback: " + refusal);
+      server.log("fallback for pid " + peer.pid() + ": " + refusal);
       send(Frames.FALLBACK, new Frames.Writer().bytes(utf8(refusal)).toByteArray());
       return;
     }

@@ -20,6 +20,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -33,6 +36,17 @@ final class EngineServer {
   /** How long a stopping engine waits for the connections it serves to end. */
   static final Duration STOP_BOUND = Duration.ofSeconds(30);
 
+  /** How long a connection may take to send its first frame before it is closed. */
+  static final Duration FIRST_FRAME_BOUND = Duration.ofSeconds(10);
+
+  private final ScheduledExecutorService timers =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "sandbox4j-engine-timer");
+            t.setDaemon(true);
+            return t;
+          });
+  private volatile Duration firstFrameBound = FIRST_FRAME_BOUND;
   private final EngineLocation location;
   private final Duration idle;
   private final RequestChecks checks;
@@ -298,6 +312,19 @@ final class EngineServer {
     lastActivityNanos = System.nanoTime();
   }
 
+  Duration firstFrameBound() {
+    return firstFrameBound;
+  }
+
+  /** For tests: a shorter bound than {@link #FIRST_FRAME_BOUND}. */
+  void firstFrameBound(Duration bound) {
+    firstFrameBound = bound;
+  }
+
+  ScheduledFuture<?> schedule(Runnable task, Duration delay) {
+    return timers.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
+  }
+
   int engineUid() {
     return engineUid;
   }
@@ -339,6 +366,7 @@ final class EngineServer {
   }
 
   private synchronized void close() {
+    timers.shutdownNow();
     if (logRelay != null) {
       logRelay.remove();
       logRelay = null;

@@ -71,20 +71,22 @@ final class RequestChecks {
 
   /**
    * Why the peer of {@code socket} may not use the engine (no_new_privs, another user namespace, or
-   * it cannot be identified), or null. What /proc says about the peer's pid counts only while the
-   * process that connected is still there (its pidfd): a sandboxed command could otherwise connect
-   * from a child that exits and have its pid reused by a process without no_new_privs (an engine
-   * thread it makes the engine start, for one) by the time the check runs.
+   * it cannot be identified), or null. The reason goes to the peer: it names no pid (a global pid
+   * helps a sandboxed command aim a pid-reuse attack); the engine logs the pid with it. What /proc
+   * says about the peer's pid counts only while the process that connected is still there (its
+   * pidfd): a sandboxed command could otherwise connect from a child that exits and have its pid
+   * reused by a process without no_new_privs (an engine thread it makes the engine start, for one)
+   * by the time the check runs.
    */
   static String peerRefusal(UnixSocket socket, long pid) {
     try (UnixSocket.PeerProcess process = socket.peerProcess()) {
       String refusal = peerRefusal(pid);
       if (refusal == null && !process.alive()) {
-        return "the client (pid " + pid + ") ended before it could be checked";
+        return "the client ended before it could be checked";
       }
       return refusal;
     } catch (IOException | RuntimeException e) {
-      return "the client (pid " + pid + ") cannot be identified: " + e.getMessage();
+      return "the client cannot be identified (" + e.getClass().getSimpleName() + ")";
     }
   }
 
@@ -97,17 +99,17 @@ final class RequestChecks {
       String status = Files.readString(Path.of("/proc", Long.toString(pid), "status"));
       for (String line : status.split("\n")) {
         if (line.startsWith("NoNewPrivs:") && !line.substring(11).strip().equals("0")) {
-          return "the client (pid " + pid + ") runs with no_new_privs, as sandboxed commands do";
+          return "the client runs with no_new_privs, as sandboxed commands do";
         }
       }
       Path ns = Files.readSymbolicLink(Path.of("/proc", Long.toString(pid), "ns", "user"));
       Path own = Files.readSymbolicLink(Path.of("/proc/self/ns/user"));
       if (!ns.equals(own)) {
-        return "the client (pid " + pid + ") is in another user namespace (" + ns + ")";
+        return "the client is in another user namespace";
       }
       return null;
     } catch (IOException | RuntimeException e) {
-      return "the client (pid " + pid + ") cannot be inspected: " + e;
+      return "the client cannot be inspected (" + e.getClass().getSimpleName() + ")";
     }
   }
 
@@ -125,7 +127,7 @@ final class RequestChecks {
       }
       return null;
     } catch (IOException | RuntimeException e) {
-      return "the client's (pid " + pid + ") cgroups cannot be read: " + e;
+      return "the client's cgroups cannot be read (" + e.getClass().getSimpleName() + ")";
     }
   }
 

@@ -258,8 +258,14 @@ class EngineTest {
     Path perl = Path.of("/usr/bin/perl");
     Assumptions.assumeTrue(
         Files.isExecutable(setpriv) && Files.isExecutable(perl), "needs setpriv and perl");
-    assertThat(perlClient(List.of(setpriv.toString(), "--no-new-privs"), location.socket()))
-        .isEqualTo("type 38");
+    String[] seen =
+        perlClientFrame(List.of(setpriv.toString(), "--no-new-privs"), location.socket())
+            .split("\n", 3);
+    assertThat(seen[0]).isEqualTo("type 38");
+    // the reason names no pid: a global pid helps a sandboxed command aim a pid-reuse attack
+    assertThat(seen[2]).contains("no_new_privs").doesNotContain(seen[1]);
+    assertThat(Files.readString(location.log()))
+        .contains("fallback for pid " + seen[1] + ": the client runs with no_new_privs");
   }
 
   @Test
@@ -330,7 +336,7 @@ class EngineTest {
     }
     assertThat(Files.readString(out)).isEqualTo("reused " + p.pid() + " type 38\n");
     assertThat(Files.readString(location.log()))
-        .contains("fallback: the client (pid " + p.pid() + ") ended before it could be checked");
+        .contains("fallback for pid " + p.pid() + ": the client ended before it could be checked");
   }
 
   /**
@@ -402,7 +408,7 @@ class EngineTest {
               location.socket());
       assertThat(seen).isEqualTo("type 38");
       assertThat(Files.readString(location.log()))
-          .contains("fallback: the client's cgroups differ from the engine's");
+          .contains(": the client's cgroups differ from the engine's");
     } finally {
       Files.delete(child);
     }
@@ -410,6 +416,14 @@ class EngineTest {
 
   /** A REQUEST from perl under {@code prefix}: "type N" for the first frame, or "closed". */
   private static String perlClient(List<String> prefix, Path socket) throws Exception {
+    return perlClientFrame(prefix, socket).lines().findFirst().orElse("");
+  }
+
+  /**
+   * As {@link #perlClient}, then the client's pid and the first frame's payload (after its length)
+   * on lines of their own.
+   */
+  private static String perlClientFrame(List<String> prefix, Path socket) throws Exception {
     String script =
         // SIGPIPE ignored: an engine that closes at once (another uid) may do so before the write
         "use Socket; $SIG{PIPE} = 'IGNORE';"
@@ -418,7 +432,11 @@ class EngineTest {
             + " my $p = pack('N', 1) . pack('N/a*', '/') . pack('N', 2) . pack('N/a*', 'run')"
             + " . pack('N/a*', 'true') . pack('N', 0) . pack('N', 0) . pack('N', $$);"
             + " syswrite($s, pack('C', 1) . pack('N', length $p) . $p);"
-            + " my $n = sysread($s, my $b, 1); print(($n ? 'type ' . ord($b) : 'closed'));";
+            + " my $n = sysread($s, my $b, 1); print(($n ? 'type ' . ord($b) : 'closed'));"
+            + " if ($n) { my $h = ''; while (length($h) < 8) { sysread($s, my $c, 8 - length($h))"
+            + " or last; $h .= $c } my $len = unpack('x4 N', $h . (\"\\0\" x 8)); my $t = '';"
+            + " while (length($t) < $len) { sysread($s, my $c, $len - length($t)) or last;"
+            + " $t .= $c } print \"\\n$$\\n$t\" }";
     List<String> argv = new ArrayList<>(prefix);
     argv.addAll(List.of("/usr/bin/perl", "-e", script, socket.toString()));
     Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
@@ -437,6 +455,40 @@ class EngineTest {
     assertThat(t.isAlive()).isFalse();
     assertThat(where.socket()).doesNotExist();
     assertThat(Files.readString(where.log())).contains("idle for 1 s");
+  }
+
+  /**
+   * A connection that never sends its first frame used to hold its thread forever, and with it the
+   * engine's idle exit and STOP: it is closed after the bound, and the idle engine then exits.
+   */
+  @Test
+  void aSilentConnectionIsClosedAndDoesNotKeepTheEngineUp() throws Exception {
+    assertThat(EngineServer.FIRST_FRAME_BOUND).isEqualTo(Duration.ofSeconds(10));
+    EngineLocation where = newLocation();
+    EngineServer idle = newServer(where, Duration.ofSeconds(1));
+    idle.firstFrameBound(Duration.ofMillis(300));
+    assertThat(idle.open()).isTrue();
+    Thread t = new Thread(idle::serve);
+    t.setDaemon(true);
+    t.start();
+    try (io.sandbox4j.launcher.linux.UnixSocket silent =
+        io.sandbox4j.launcher.linux.UnixSocket.connect(where.socket())) {
+      java.util.concurrent.FutureTask<Integer> read =
+          new java.util.concurrent.FutureTask<>(() -> silent.input().read());
+      Thread reader = new Thread(read);
+      reader.setDaemon(true);
+      reader.start();
+      assertThat(read.get(10, TimeUnit.SECONDS)).isEqualTo(-1);
+      t.join(10_000);
+      assertThat(t.isAlive()).isFalse();
+    } finally {
+      if (t.isAlive()) {
+        idle.stop();
+      }
+    }
+    assertThat(Files.readString(where.log()))
+        .contains("no first frame within 300 ms: connection closed")
+        .contains("idle for 1 s");
   }
 
   @Test

@@ -1,0 +1,43 @@
+package io.sandbox4j.cli.engine;
+
+import io.sandbox4j.api.SandboxException;
+import io.sandbox4j.api.SandboxPolicy;
+import io.sandbox4j.api.SystemRoots;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Keeps a sandboxed command from writing the engine's directory: one that could would remove or
+ * replace the socket, lock or log, and the next {@code run} (in-JVM or engine-served) would talk to
+ * whatever it left there. Checked on both paths, before anything runs, as the launcher's cache is
+ * protected (NativeLauncher.refuseIfWritableBySandbox).
+ */
+public final class EngineDirectoryGuard {
+  private EngineDirectoryGuard() {}
+
+  /**
+   * Refuses (exit 2, with the way out) a run whose writable roots, as real paths, hold the engine
+   * directory of the caller's environment {@code env} or lie inside it. The run's private TMPDIR
+   * needs no check here: it is made afresh for each run, so it holds no existing directory.
+   *
+   * @throws SandboxException (exit 2) naming the directory and the root
+   */
+  public static void refuseIfWritable(SandboxPolicy policy, Map<String, String> env) {
+    Path directory = EngineLocation.directory(env);
+    Path real = SystemRoots.real(directory);
+    for (Path root : policy.filesystem().allWritableRoots()) {
+      Path r = SystemRoots.real(root);
+      if (real.startsWith(r) || r.startsWith(real)) {
+        throw SandboxException.invalid(
+            "the engine's directory "
+                + real
+                + (real.startsWith(r) ? " lies beneath " : " holds ")
+                + root
+                + ", which the sandboxed command may write (it could replace the engine's socket,"
+                + " lock or log): point XDG_RUNTIME_DIR (or, without it, XDG_CACHE_HOME) at a"
+                + " directory outside the writable roots, or choose a workspace and writable roots"
+                + " that do not hold it");
+      }
+    }
+  }
+}
