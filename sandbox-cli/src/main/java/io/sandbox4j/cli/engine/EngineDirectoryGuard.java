@@ -3,8 +3,13 @@ package io.sandbox4j.cli.engine;
 import io.sandbox4j.api.SandboxException;
 import io.sandbox4j.api.SandboxPolicy;
 import io.sandbox4j.api.SystemRoots;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Keeps a sandboxed command from writing the engine's directory: one that could would remove or
@@ -25,19 +30,44 @@ public final class EngineDirectoryGuard {
   public static void refuseIfWritable(SandboxPolicy policy, Map<String, String> env) {
     Path directory = EngineLocation.directory(env);
     Path real = SystemRoots.real(directory);
+    // a bind mount names the same directory under another real path: compare device and inode too
+    Set<Object> above = identitiesUpFrom(real);
+    Object own = identity(real);
     for (Path root : policy.filesystem().allWritableRoots()) {
       Path r = SystemRoots.real(root);
-      if (real.startsWith(r) || r.startsWith(real)) {
+      boolean beneath = real.startsWith(r) || above.contains(identity(r));
+      if (beneath || r.startsWith(real) || (own != null && identitiesUpFrom(r).contains(own))) {
         throw SandboxException.invalid(
             "the engine's directory "
                 + real
-                + (real.startsWith(r) ? " lies beneath " : " holds ")
+                + (beneath ? " lies beneath " : " holds ")
                 + root
                 + ", which the sandboxed command may write (it could replace the engine's socket,"
                 + " lock or log): point XDG_RUNTIME_DIR (or, without it, XDG_CACHE_HOME) at a"
                 + " directory outside the writable roots, or choose a workspace and writable roots"
                 + " that do not hold it");
       }
+    }
+  }
+
+  /** Device and inode of {@code real} and of each existing ancestor (a missing one is skipped). */
+  private static Set<Object> identitiesUpFrom(Path real) {
+    Set<Object> ids = new HashSet<>();
+    for (Path p = real; p != null; p = p.getParent()) {
+      Object id = identity(p);
+      if (id != null) {
+        ids.add(id);
+      }
+    }
+    return ids;
+  }
+
+  /** Device and inode of what {@code p} leads to, or null (missing, or no such key here). */
+  private static Object identity(Path p) {
+    try {
+      return Files.readAttributes(p, BasicFileAttributes.class).fileKey();
+    } catch (IOException e) {
+      return null;
     }
   }
 }
