@@ -7,7 +7,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -33,7 +35,11 @@ public final class EngineDirectoryGuard {
     // a bind mount names the same directory under another real path: compare device and inode too
     Set<Object> above = identitiesUpFrom(real);
     Object own = identity(real);
-    for (Path root : policy.filesystem().allWritableRoots()) {
+    // a cache's copy-on-write layer takes the command's writes too, wherever links lead it (an
+    // earlier run may have left one in place of the layer)
+    List<Path> roots = new ArrayList<>(policy.filesystem().allWritableRoots());
+    policy.cacheLayers().forEach(l -> roots.add(l.directory()));
+    for (Path root : roots) {
       Path r = SystemRoots.real(root);
       boolean beneath = real.startsWith(r) || above.contains(identity(r));
       if (beneath || r.startsWith(real) || (own != null && identitiesUpFrom(r).contains(own))) {

@@ -50,6 +50,27 @@ class EngineDirectoryGuardTest {
     }
   }
 
+  /**
+   * A sandboxed run whose workspace holds the caches' directory can leave a link in place of a
+   * cache's layer: a later run's copy-on-write writes then landed beneath the engine's directory.
+   */
+  @Test
+  void cacheLayerLeadingIntoTheEngineDirectoryIsRefused() throws Exception {
+    Map<String, String> env = Map.of("XDG_CACHE_HOME", tmp.resolve("cache").toString());
+    Path engineDir = EngineLocation.directory(env);
+    Files.createDirectories(engineDir);
+    Path layer = tmp.resolve("layers/python/pip");
+    Files.createDirectories(layer.getParent());
+    Files.createSymbolicLink(layer, engineDir);
+    Path ws = Files.createDirectory(tmp.resolve("ws"));
+    Path pip = Files.createDirectory(tmp.resolve("pip"));
+    SandboxPolicy policy = SandboxPolicy.builder(ws).allowWrite(pip).cacheLayer(pip, layer).build();
+    SandboxException e =
+        assertThrows(
+            SandboxException.class, () -> EngineDirectoryGuard.refuseIfWritable(policy, env));
+    assertEquals(2, e.exitCode());
+  }
+
   private static boolean mount(Path source, Path target) throws Exception {
     return new ProcessBuilder("mount", "--bind", source.toString(), target.toString())
             .inheritIO()
