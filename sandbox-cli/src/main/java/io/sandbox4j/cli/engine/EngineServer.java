@@ -22,6 +22,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -40,12 +41,7 @@ final class EngineServer {
   static final Duration FIRST_FRAME_BOUND = Duration.ofSeconds(10);
 
   private final ScheduledExecutorService timers =
-      Executors.newSingleThreadScheduledExecutor(
-          r -> {
-            Thread t = new Thread(r, "sandbox4j-engine-timer");
-            t.setDaemon(true);
-            return t;
-          });
+      Executors.newSingleThreadScheduledExecutor(daemonThreads("sandbox4j-engine-timer"));
   private volatile Duration firstFrameBound = FIRST_FRAME_BOUND;
   private final EngineLocation location;
   private final Duration idle;
@@ -63,12 +59,7 @@ final class EngineServer {
    * request does not pay for starting two threads.
    */
   private final ExecutorService workers =
-      Executors.newCachedThreadPool(
-          r -> {
-            Thread t = new Thread(r, "sandbox4j-engine-worker");
-            t.setDaemon(true);
-            return t;
-          });
+      Executors.newCachedThreadPool(daemonThreads("sandbox4j-engine-worker"));
 
   private volatile long lastActivityNanos = System.nanoTime();
   private volatile boolean stopping;
@@ -173,9 +164,7 @@ final class EngineServer {
 
   /** Serves until stopped or idle; then waits (bounded) for the connections, and cleans up. */
   void serve() {
-    Thread idleWatch = new Thread(this::watchIdle, "sandbox4j-engine-idle");
-    idleWatch.setDaemon(true);
-    idleWatch.start();
+    daemonThreads("sandbox4j-engine-idle").newThread(this::watchIdle).start();
     try {
       while (!stopping) {
         UnixSocket connection;
@@ -228,6 +217,15 @@ final class EngineServer {
         beginStop("idle for " + idle.toSeconds() + " s");
       }
     }
+  }
+
+  /** Daemon threads named {@code name}: they never keep the engine's JVM alive. */
+  private static ThreadFactory daemonThreads(String name) {
+    return r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      return t;
+    };
   }
 
   private static void sleep(long millis) {
