@@ -68,11 +68,7 @@ final class GitScenarios implements ScenarioGroup {
             "hooksPathDirectoryCannotBePlanted",
             "core.hooksPath names .husky in the workspace (the user's setting); the command writes"
                 + " .husky/pre-commit; host git commit must not run it",
-            (ctx, h) -> {
-              h.init();
-              h.git("config", "core.hooksPath", ".husky");
-              Files.createDirectories(ctx.workspace().resolve(".husky"));
-            },
+            (ctx, h) -> h.husky(),
             "printf '#!/bin/sh\\ntouch \"%s\"\\n' \"$M\" > .husky/pre-commit;"
                 + " chmod +x .husky/pre-commit",
             Host::commit),
@@ -102,10 +98,7 @@ final class GitScenarios implements ScenarioGroup {
             "configWorktreeCannotPlantFsmonitor",
             "the user's repository reads config.worktree (extensions.worktreeConfig); the command"
                 + " writes a core.fsmonitor command there; host git status must not run it",
-            (ctx, h) -> {
-              h.init();
-              h.git("config", "extensions.worktreeConfig", "true");
-            },
+            (ctx, h) -> h.init("extensions.worktreeConfig", "true"),
             "printf '[core]\\n\\tfsmonitor = touch \"%s\"\\n' \"$M\" >> .git/config.worktree",
             Host::status),
         attack(
@@ -135,9 +128,7 @@ final class GitScenarios implements ScenarioGroup {
             "core.hooksPath names .husky and the user's pre-commit sources .husky/_/husky.sh (husky"
                 + " 6-8); the command appends to husky.sh only; host git commit must not run it",
             (ctx, h) -> {
-              h.init();
-              h.git("config", "core.hooksPath", ".husky");
-              Path husky = Files.createDirectories(ctx.workspace().resolve(".husky/_"));
+              Path husky = Files.createDirectories(h.husky().resolve("_"));
               Files.writeString(husky.resolve("husky.sh"), "true\n");
               Path hook =
                   Files.writeString(
@@ -180,8 +171,7 @@ final class GitScenarios implements ScenarioGroup {
             .body(
                 ctx -> {
                   Host h = new Host(ctx);
-                  h.init();
-                  h.git("config", "core.hooksPath", "pkg/.husky");
+                  h.init("core.hooksPath", "pkg/.husky");
                   Path pkg = Files.createDirectories(ctx.workspace().resolve("pkg"));
                   Files.createDirectories(pkg.resolve(".husky"));
                   Files.createDirectories(pkg.resolve(".tmp"));
@@ -208,8 +198,7 @@ final class GitScenarios implements ScenarioGroup {
                 + " command writes lt/.husky/pre-commit (git resolves .husky against the linked"
                 + " work tree); host git commit in lt must not run it",
             (ctx, h) -> {
-              h.init();
-              h.git("config", "core.hooksPath", ".husky");
+              h.init("core.hooksPath", ".husky");
               h.git("worktree", "add", "-q", "lt");
             },
             "mkdir lt/.husky; printf '#!/bin/sh\\ntouch \"%s\"\\n' \"$M\" > lt/.husky/pre-commit;"
@@ -361,6 +350,18 @@ final class GitScenarios implements ScenarioGroup {
     void init() throws Exception {
       git("init", "-q");
       git("commit", "-q", "--allow-empty", "-m", "init");
+    }
+
+    /** A repository whose core.hooksPath is .husky (the user's setting), with .husky made. */
+    Path husky() throws Exception {
+      init("core.hooksPath", ".husky");
+      return Files.createDirectories(ctx.workspace().resolve(".husky"));
+    }
+
+    /** A repository whose own config sets {@code key} to {@code value} (the user's setting). */
+    void init(String key, String value) throws Exception {
+      init();
+      git("config", key, value);
     }
 
     /** A repository with a submodule {@code sub} from a local repository outside. */
