@@ -66,9 +66,4 @@ public record ProxyLimits(
     return new ProxyLimits(
         maxConnections, maxHeaderBytes, handshakeTimeout, d, connectTimeout, maxEvents);
   }
-
-  public ProxyLimits withConnectTimeout(Duration d) {
-    return new ProxyLimits(
-        maxConnections, maxHeaderBytes, handshakeTimeout, idleTimeout, d, maxEvents);
-  }
 }
