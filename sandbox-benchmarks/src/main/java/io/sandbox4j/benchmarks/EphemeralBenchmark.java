@@ -8,7 +8,6 @@ import io.sandbox4j.core.SandboxRequest;
 import io.sandbox4j.core.SandboxResult;
 import io.sandbox4j.core.changes.ChangeSet;
 import io.sandbox4j.core.changes.ChangeSets;
-import java.lang.ProcessBuilder.Redirect;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -59,7 +58,7 @@ public class EphemeralBenchmark {
     request =
         SandboxRequest.of(policy, Fixture.TRUE)
             .withCallerEnvironment(env)
-            .withRedirects(Fixture.DEV_NULL, Redirect.DISCARD, Redirect.DISCARD);
+            .withRedirects(Fixture.QUIET);
   }
 
   @Benchmark

@@ -3,6 +3,7 @@ package io.sandbox4j.benchmarks;
 import io.sandbox4j.api.Feature;
 import io.sandbox4j.api.SandboxPolicy;
 import io.sandbox4j.api.spi.Isolator;
+import io.sandbox4j.api.spi.Redirects;
 import io.sandbox4j.api.spi.SandboxBackend;
 import io.sandbox4j.core.Sandbox;
 import io.sandbox4j.core.SandboxExecution;
@@ -31,6 +32,9 @@ final class Fixture implements AutoCloseable {
       System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).startsWith("windows");
 
   static final Redirect DEV_NULL = Redirect.from(new File(WINDOWS ? "NUL" : "/dev/null"));
+
+  /** Input from the null device, output and error discarded. */
+  static final Redirects QUIET = new Redirects(DEV_NULL, Redirect.DISCARD, Redirect.DISCARD);
 
   /** The cheapest command that exists on every host of the platform. */
   static final List<String> TRUE =
@@ -67,10 +71,7 @@ final class Fixture implements AutoCloseable {
     }
     this.sandbox = Sandbox.create();
     List<String> ids = mode.equals("auto") ? List.of() : Arrays.asList(mode.split("\\+"));
-    SandboxRequest r =
-        SandboxRequest.of(policy, TRUE)
-            .withBackends(ids)
-            .withRedirects(DEV_NULL, Redirect.DISCARD, Redirect.DISCARD);
+    SandboxRequest r = SandboxRequest.of(policy, TRUE).withBackends(ids).withRedirects(QUIET);
     if (!ids.isEmpty()) {
       r = r.withWaived(notEnforcedBy(ids));
     }
@@ -140,7 +141,10 @@ final class Fixture implements AutoCloseable {
       return p.waitFor();
     }
     SandboxRequest r =
-        template.toBuilder().command(command).redirects(DEV_NULL, out, Redirect.DISCARD).build();
+        template.toBuilder()
+            .command(command)
+            .redirects(new Redirects(DEV_NULL, out, Redirect.DISCARD))
+            .build();
     try (SandboxExecution e = sandbox.start(r)) {
       if (out == Redirect.PIPE) {
         e.stdout().transferTo(OutputSink.INSTANCE);
@@ -150,11 +154,7 @@ final class Fixture implements AutoCloseable {
   }
 
   SandboxExecution start(List<String> command) {
-    return sandbox.start(
-        template.toBuilder()
-            .command(command)
-            .redirects(DEV_NULL, Redirect.DISCARD, Redirect.DISCARD)
-            .build());
+    return sandbox.start(template.toBuilder().command(command).redirects(QUIET).build());
   }
 
   @Override

@@ -112,7 +112,7 @@ public final class PhaseTiming {
     add(ms, "0 plan (engine)", i, runs, t0);
     LaunchSpec spec =
         new LaunchSpec(policy, Fixture.TRUE, policy.workingDirectory(), System.getenv());
-    spec.redirects(Fixture.DEV_NULL, Redirect.DISCARD, Redirect.DISCARD);
+    spec.redirects(Fixture.QUIET);
     try {
       for (SelectedIsolator s : plan.isolators()) {
         long t = System.nanoTime();

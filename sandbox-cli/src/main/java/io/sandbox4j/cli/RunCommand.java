@@ -1,6 +1,7 @@
 package io.sandbox4j.cli;
 
 import io.sandbox4j.api.SandboxPolicy;
+import io.sandbox4j.api.spi.Redirects;
 import io.sandbox4j.cli.engine.EngineDirectoryGuard;
 import io.sandbox4j.config.PolicySettings;
 import io.sandbox4j.core.Denial;
@@ -101,7 +102,8 @@ final class RunCommand extends PolicyCommand {
     try (SandboxExecution execution =
         scan
             ? sandbox.start(
-                request.withRedirects(Redirect.INHERIT, Redirect.INHERIT, Redirect.PIPE),
+                request.withRedirects(
+                    new Redirects(Redirect.INHERIT, Redirect.INHERIT, Redirect.PIPE)),
                 context.caller().stderr())
             : sandbox.start(request)) {
       context.caller().started(execution);

@@ -1,6 +1,7 @@
 package io.sandbox4j.cli;
 
 import io.sandbox4j.api.SandboxPolicy;
+import io.sandbox4j.api.spi.PeakMemory;
 import io.sandbox4j.core.Denial;
 import io.sandbox4j.core.SandboxResult;
 import io.sandbox4j.proxy.NetworkEvent;
@@ -50,10 +51,9 @@ final class RunReport {
     p.put("network", network);
     p.put("timeoutMillis", policy.resources().timeout().map(Duration::toMillis).orElse(null));
     Map<String, Object> memory = new LinkedHashMap<>();
-    memory.put(
-        "bytes",
-        result.peakMemoryBytes().isPresent() ? result.peakMemoryBytes().getAsLong() : null);
-    memory.put("source", result.peakMemorySource());
+    PeakMemory peak = result.peakMemory();
+    memory.put("bytes", peak.bytes().isPresent() ? peak.bytes().getAsLong() : null);
+    memory.put("source", peak.source());
     Map<String, Object> r = new LinkedHashMap<>();
     r.put("version", VERSION);
     r.put("command", command);

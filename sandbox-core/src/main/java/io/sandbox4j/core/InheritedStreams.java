@@ -1,6 +1,7 @@
 package io.sandbox4j.core;
 
 import io.sandbox4j.api.SandboxException;
+import io.sandbox4j.api.spi.Redirects;
 import java.io.IOException;
 import java.lang.ProcessBuilder.Redirect;
 import java.nio.file.Files;
@@ -23,8 +24,8 @@ final class InheritedStreams {
    * Checks the streams a started process inherits, as {@code fdDir} shows them ({@code
    * /proc/self/fd}, or the engine client's {@code /proc/PID/fd}).
    */
-  static void check(Path fdDir, Redirect in, Redirect out, Redirect err) {
-    List<Redirect> redirects = List.of(in, out, err);
+  static void check(Path fdDir, Redirects streams) {
+    List<Redirect> redirects = List.of(streams.stdin(), streams.stdout(), streams.stderr());
     for (int fd = 0; fd < redirects.size(); fd++) {
       if (redirects.get(fd).type() != Redirect.Type.INHERIT) {
         continue;

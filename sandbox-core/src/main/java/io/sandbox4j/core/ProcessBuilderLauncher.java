@@ -37,9 +37,7 @@ final class ProcessBuilderLauncher implements Launcher {
     pb.directory(spec.workingDirectory().toFile());
     pb.environment().clear();
     pb.environment().putAll(spec.environment());
-    pb.redirectInput(spec.stdin());
-    pb.redirectOutput(spec.stdout());
-    pb.redirectError(spec.stderr());
+    spec.redirects().applyTo(pb);
     Process p;
     try {
       p = spec.starter().start(pb);

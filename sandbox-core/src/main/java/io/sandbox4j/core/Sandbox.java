@@ -170,16 +170,12 @@ public final class Sandbox {
   /** Starts the command; the caller reads or redirects its streams and waits for it. */
   public SandboxExecution start(SandboxRequest request) {
     SandboxPlan plan = plan(request.policy(), request.backends(), request.waived());
-    InheritedStreams.check(
-        request.processStarter().inheritedDescriptors(),
-        request.stdin(),
-        request.stdout(),
-        request.stderr());
+    InheritedStreams.check(request.processStarter().inheritedDescriptors(), request.redirects());
     SandboxPolicy policy = request.policy();
     LaunchSpec spec =
         new LaunchSpec(
             policy, request.command(), policy.workingDirectory(), request.callerEnvironment());
-    spec.redirects(request.stdin(), request.stdout(), request.stderr());
+    spec.redirects(request.redirects());
     spec.starter(request.processStarter());
     ChangeSet changeSet = null;
     boolean fresh = false;
@@ -308,7 +304,7 @@ public final class Sandbox {
   /** Runs the request to its end; piped output streams are collected into the result. */
   public SandboxResult run(SandboxRequest request) {
     try (SandboxExecution ex = start(request)) {
-      if (request.stdin() == Redirect.PIPE) {
+      if (request.redirects().stdin() == Redirect.PIPE) {
         ex.stdin().close();
       }
       CompletableFuture<byte[]> out = drain(ex.stdout());

@@ -192,7 +192,7 @@ public final class SandboxExecution implements AutoCloseable {
         .denials(denials)
         .launcher(launcherId)
         .isolators(isolators)
-        .peakMemory(process.peakMemoryBytes(), process.peakMemorySource())
+        .peakMemory(process.peakMemory())
         .build();
   }
 
@@ -201,10 +201,10 @@ public final class SandboxExecution implements AutoCloseable {
    * error through the denial scanner, and starts the wait that completes {@link #completion()}.
    */
   void stream(OutputListener listener, ExecutorService readers) {
-    if (spec.stdout() == Redirect.PIPE) {
+    if (spec.redirects().stdout() == Redirect.PIPE) {
       pumps.add(pump(process.stdout(), listener::stdout, false, readers));
     }
-    if (spec.stderr() == Redirect.PIPE) {
+    if (spec.redirects().stderr() == Redirect.PIPE) {
       pumps.add(pump(process.stderr(), listener::stderr, true, readers));
     }
     completion();

@@ -7,7 +7,7 @@ import io.sandbox4j.api.Feature;
 import io.sandbox4j.api.SandboxException;
 import io.sandbox4j.api.SandboxPolicy;
 import io.sandbox4j.api.spi.ProcessStarter;
-import java.lang.ProcessBuilder.Redirect;
+import io.sandbox4j.api.spi.Redirects;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -25,9 +25,7 @@ public final class SandboxRequest {
   private final List<String> command;
   private final List<String> backends;
   private final Map<String, String> callerEnvironment;
-  private final Redirect stdin;
-  private final Redirect stdout;
-  private final Redirect stderr;
+  private final Redirects redirects;
   private final Set<Feature> waived;
   private final ProcessStarter starter;
 
@@ -39,9 +37,7 @@ public final class SandboxRequest {
     }
     this.backends = List.copyOf(b.backends);
     this.callerEnvironment = Map.copyOf(b.callerEnvironment);
-    this.stdin = Objects.requireNonNull(b.stdin, "stdin");
-    this.stdout = Objects.requireNonNull(b.stdout, "stdout");
-    this.stderr = Objects.requireNonNull(b.stderr, "stderr");
+    this.redirects = Objects.requireNonNull(b.redirects, "redirects");
     this.waived = Set.copyOf(b.waived);
     this.starter = Objects.requireNonNull(b.starter, "starter");
   }
@@ -61,7 +57,7 @@ public final class SandboxRequest {
     return new Builder(policy, command)
         .backends(backends)
         .callerEnvironment(callerEnvironment)
-        .redirects(stdin, stdout, stderr)
+        .redirects(redirects)
         .waived(waived)
         .processStarter(starter);
   }
@@ -86,16 +82,9 @@ public final class SandboxRequest {
     return callerEnvironment;
   }
 
-  public Redirect stdin() {
-    return stdin;
-  }
-
-  public Redirect stdout() {
-    return stdout;
-  }
-
-  public Redirect stderr() {
-    return stderr;
+  /** Where the command's standard streams go. */
+  public Redirects redirects() {
+    return redirects;
   }
 
   /**
@@ -133,13 +122,13 @@ public final class SandboxRequest {
     return toBuilder().callerEnvironment(env).build();
   }
 
-  public SandboxRequest withRedirects(Redirect in, Redirect out, Redirect err) {
-    return toBuilder().redirects(in, out, err).build();
+  public SandboxRequest withRedirects(Redirects newRedirects) {
+    return toBuilder().redirects(newRedirects).build();
   }
 
   /** All three streams inherited from the calling process (what the CLI does). */
   public SandboxRequest inheritIo() {
-    return withRedirects(Redirect.INHERIT, Redirect.INHERIT, Redirect.INHERIT);
+    return withRedirects(Redirects.INHERIT);
   }
 
   /**
@@ -164,9 +153,7 @@ public final class SandboxRequest {
     private List<String> command;
     private List<String> backends = List.of();
     private Map<String, String> callerEnvironment = System.getenv();
-    private Redirect stdin = Redirect.PIPE;
-    private Redirect stdout = Redirect.PIPE;
-    private Redirect stderr = Redirect.PIPE;
+    private Redirects redirects = Redirects.PIPE;
     private Set<Feature> waived = Set.of();
     private ProcessStarter starter = ProcessStarter.LOCAL;
 
@@ -190,10 +177,8 @@ public final class SandboxRequest {
       return this;
     }
 
-    public Builder redirects(Redirect in, Redirect out, Redirect err) {
-      this.stdin = in;
-      this.stdout = out;
-      this.stderr = err;
+    public Builder redirects(Redirects redirects) {
+      this.redirects = redirects;
       return this;
     }
 

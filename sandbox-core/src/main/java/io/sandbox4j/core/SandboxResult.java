@@ -2,6 +2,7 @@ package io.sandbox4j.core;
 
 import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
+import io.sandbox4j.api.spi.PeakMemory;
 import io.sandbox4j.core.changes.ChangeSet;
 import io.sandbox4j.proxy.NetworkEvent;
 import java.nio.charset.StandardCharsets;
@@ -36,8 +37,7 @@ public final class SandboxResult {
   private final List<Denial> denials;
   private final String launcher;
   private final List<String> isolators;
-  private final OptionalLong peakMemoryBytes;
-  private final String peakMemorySource;
+  private final PeakMemory peakMemory;
 
   // The builder's setters already copy (lists immutable, arrays cloned) and it never changes what
   // it holds in place, so a result can share its values.
@@ -53,8 +53,7 @@ public final class SandboxResult {
     this.denials = b.denials;
     this.launcher = b.launcher;
     this.isolators = b.isolators;
-    this.peakMemoryBytes = b.peakMemoryBytes;
-    this.peakMemorySource = b.peakMemorySource;
+    this.peakMemory = b.peakMemory;
   }
 
   public static Builder builder() {
@@ -75,7 +74,7 @@ public final class SandboxResult {
         .denials(denials)
         .launcher(launcher)
         .isolators(isolators)
-        .peakMemory(peakMemoryBytes, peakMemorySource);
+        .peakMemory(peakMemory);
   }
 
   /**
@@ -158,16 +157,12 @@ public final class SandboxResult {
     return isolators;
   }
 
-  /** The command tree's peak memory, when something measured it ({@link #peakMemorySource()}). */
-  public OptionalLong peakMemoryBytes() {
-    return peakMemoryBytes;
-  }
-
   /**
-   * What measured {@link #peakMemoryBytes()} ({@code cgroup memory.peak}, ...), or why nothing did.
+   * The command tree's peak memory when something measured it, with what did ({@code cgroup
+   * memory.peak}, ...) or why nothing did.
    */
-  public String peakMemorySource() {
-    return peakMemorySource;
+  public PeakMemory peakMemory() {
+    return peakMemory;
   }
 
   public String stdoutText() {
@@ -209,8 +204,7 @@ public final class SandboxResult {
     private List<Denial> denials = List.of();
     private String launcher = "";
     private List<String> isolators = List.of();
-    private OptionalLong peakMemoryBytes = OptionalLong.empty();
-    private String peakMemorySource = "not measured";
+    private PeakMemory peakMemory = new PeakMemory(OptionalLong.empty(), "not measured");
 
     private Builder() {}
 
@@ -229,9 +223,8 @@ public final class SandboxResult {
       return this;
     }
 
-    public Builder peakMemory(OptionalLong bytes, String source) {
-      this.peakMemoryBytes = Objects.requireNonNull(bytes, "bytes");
-      this.peakMemorySource = Objects.requireNonNull(source, "source");
+    public Builder peakMemory(PeakMemory peakMemory) {
+      this.peakMemory = Objects.requireNonNull(peakMemory, "peakMemory");
       return this;
     }
 

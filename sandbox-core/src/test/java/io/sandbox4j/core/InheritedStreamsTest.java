@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sandbox4j.api.SandboxException;
+import io.sandbox4j.api.spi.Redirects;
 import java.io.IOException;
 import java.lang.ProcessBuilder.Redirect;
 import java.nio.file.Files;
@@ -28,8 +29,7 @@ class InheritedStreamsTest {
   void anInheritedDirectoryIsRefusedNamingIt() throws IOException {
     Path home = Files.createDirectory(tmp.resolve("home"));
     Path fd = fds(home);
-    assertThatThrownBy(
-            () -> InheritedStreams.check(fd, Redirect.INHERIT, Redirect.INHERIT, Redirect.INHERIT))
+    assertThatThrownBy(() -> InheritedStreams.check(fd, Redirects.INHERIT))
         .isInstanceOf(SandboxException.class)
         .hasMessageContaining("standard input is the directory " + home)
         .satisfies(
@@ -42,13 +42,13 @@ class InheritedStreamsTest {
   void aDirectoryThatIsNotInheritedAndFilesPass() throws IOException {
     Path fd = fds(Files.createDirectory(tmp.resolve("home")));
     assertThatCode(
-            () -> InheritedStreams.check(fd, Redirect.PIPE, Redirect.INHERIT, Redirect.INHERIT))
+            () ->
+                InheritedStreams.check(
+                    fd, new Redirects(Redirect.PIPE, Redirect.INHERIT, Redirect.INHERIT)))
         .doesNotThrowAnyException();
     Path fd2 = tmp.resolve("fd2");
     Files.createDirectory(fd2);
     Files.createSymbolicLink(fd2.resolve("0"), Files.writeString(tmp.resolve("in.txt"), "x"));
-    assertThatCode(
-            () -> InheritedStreams.check(fd2, Redirect.INHERIT, Redirect.INHERIT, Redirect.INHERIT))
-        .doesNotThrowAnyException();
+    assertThatCode(() -> InheritedStreams.check(fd2, Redirects.INHERIT)).doesNotThrowAnyException();
   }
 }

@@ -6,6 +6,7 @@ import static io.sandbox4j.testkit.ScenarioContext.excerpt;
 
 import io.sandbox4j.api.EphemeralWorkspace;
 import io.sandbox4j.api.SandboxException;
+import io.sandbox4j.api.spi.Redirects;
 import io.sandbox4j.core.SandboxExecution;
 import io.sandbox4j.core.SandboxResult;
 import io.sandbox4j.core.changes.ChangeSet;
@@ -79,9 +80,7 @@ final class EphemeralScenarios implements ScenarioGroup {
         ctx.start(
             ctx.policy().ephemeral(EphemeralWorkspace.FRESH).build(),
             ctx.sh("echo new > fresh.txt"),
-            Redirect.PIPE,
-            Redirect.DISCARD,
-            Redirect.DISCARD)) {
+            new Redirects(Redirect.PIPE, Redirect.DISCARD, Redirect.DISCARD))) {
       ex.stdin().close();
       SandboxResult r = ex.waitFor();
       ChangeSet cs = changeSet(ctx, r);

@@ -7,6 +7,7 @@ import static io.sandbox4j.testkit.ScenarioContext.excerpt;
 
 import io.sandbox4j.api.SandboxException;
 import io.sandbox4j.api.SandboxPolicy;
+import io.sandbox4j.api.spi.Redirects;
 import io.sandbox4j.core.SandboxExecution;
 import io.sandbox4j.core.SandboxResult;
 import java.io.BufferedReader;
@@ -218,9 +219,7 @@ final class LeakScenarios implements ScenarioGroup {
         ctx.start(
             ctx.policy().build(),
             change,
-            terminal.input(),
-            Redirect.to(out.toFile()),
-            Redirect.DISCARD)) {
+            new Redirects(terminal.input(), Redirect.to(out.toFile()), Redirect.DISCARD))) {
       ctx.check(ex.waitFor(Duration.ofSeconds(20)).isPresent(), "the command did not end");
     }
     String said = ScenarioContext.content(out).orElse("").strip();

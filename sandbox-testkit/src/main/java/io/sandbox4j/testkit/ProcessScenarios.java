@@ -9,6 +9,7 @@ import static io.sandbox4j.testkit.Platform.ANY;
 import static io.sandbox4j.testkit.Platform.LINUX;
 import static io.sandbox4j.testkit.ScenarioContext.excerpt;
 
+import io.sandbox4j.api.spi.Redirects;
 import io.sandbox4j.core.SandboxExecution;
 import io.sandbox4j.core.SandboxResult;
 import io.sandbox4j.testkit.HostProcesses.HostProcess;
@@ -273,7 +274,9 @@ final class ProcessScenarios implements ScenarioGroup {
                 + "  fcntl.ioctl(0,termios.TIOCSTI,bytes([c]))\n");
     try (SandboxExecution ex =
         ctx.start(
-            ctx.policy().build(), inject, terminal.input(), Redirect.DISCARD, Redirect.DISCARD)) {
+            ctx.policy().build(),
+            inject,
+            new Redirects(terminal.input(), Redirect.DISCARD, Redirect.DISCARD))) {
       ex.waitFor(Duration.ofSeconds(20));
     }
     Thread.sleep(200);

@@ -5,6 +5,7 @@ import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 import io.sandbox4j.api.Feature;
 import io.sandbox4j.api.SandboxException;
 import io.sandbox4j.api.SandboxPolicy;
+import io.sandbox4j.api.spi.Redirects;
 import io.sandbox4j.core.Sandbox;
 import io.sandbox4j.core.SandboxExecution;
 import io.sandbox4j.core.SandboxRequest;
@@ -14,7 +15,6 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.lang.ProcessBuilder.Redirect;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -268,15 +268,14 @@ public final class ScenarioContext {
 
   /** Starts a command under {@code policy}; the scenario must close the execution. */
   public SandboxExecution start(SandboxPolicy policy, List<String> command) {
-    return start(policy, command, Redirect.PIPE, Redirect.PIPE, Redirect.PIPE);
+    return start(policy, command, Redirects.PIPE);
   }
 
   /** Starts a command with the given redirects; the scenario must close the execution. */
-  public SandboxExecution start(
-      SandboxPolicy policy, List<String> command, Redirect in, Redirect out, Redirect err) {
+  public SandboxExecution start(SandboxPolicy policy, List<String> command, Redirects redirects) {
     try {
       SandboxExecution ex =
-          session.sandbox().start(request(policy, command).withRedirects(in, out, err));
+          session.sandbox().start(request(policy, command).withRedirects(redirects));
       cleanups.add(ex);
       return ex;
     } catch (SandboxException e) {

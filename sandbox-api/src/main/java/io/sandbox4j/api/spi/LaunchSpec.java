@@ -2,8 +2,8 @@ package io.sandbox4j.api.spi;
 
 import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
+import io.sandbox4j.api.SandboxException;
 import io.sandbox4j.api.SandboxPolicy;
-import java.lang.ProcessBuilder.Redirect;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -30,9 +30,7 @@ public final class LaunchSpec {
   private final List<String> command;
   private Path workingDirectory;
   private final Map<String, String> environment;
-  private Redirect stdin = Redirect.PIPE;
-  private Redirect stdout = Redirect.PIPE;
-  private Redirect stderr = Redirect.PIPE;
+  private Redirects redirects = Redirects.PIPE;
   private final Map<Class<?>, Object> extensions = new LinkedHashMap<>();
   private final List<Runnable> cleanups = new ArrayList<>();
   private ProcessStarter starter = ProcessStarter.LOCAL;
@@ -73,22 +71,13 @@ public final class LaunchSpec {
     return environment;
   }
 
-  public Redirect stdin() {
-    return stdin;
+  /** Where the command's standard streams go (default {@link Redirects#PIPE}). */
+  public Redirects redirects() {
+    return redirects;
   }
 
-  public Redirect stdout() {
-    return stdout;
-  }
-
-  public Redirect stderr() {
-    return stderr;
-  }
-
-  public void redirects(Redirect in, Redirect out, Redirect err) {
-    this.stdin = in;
-    this.stdout = out;
-    this.stderr = err;
+  public void redirects(Redirects redirects) {
+    this.redirects = Objects.requireNonNull(redirects, "redirects");
   }
 
   /** How the launcher starts its process (default {@link ProcessStarter#LOCAL}). */
@@ -107,6 +96,14 @@ public final class LaunchSpec {
 
   public <T> Optional<T> findExtension(Class<T> type) {
     return Optional.ofNullable(type.cast(extensions.get(type)));
+  }
+
+  /**
+   * The extension of this type; when nothing contributed one, the run is refused ({@link
+   * SandboxException#cannotSandbox}) with {@code whyMissing} as the message.
+   */
+  public <T> T requireExtension(Class<T> type, String whyMissing) {
+    return findExtension(type).orElseThrow(() -> SandboxException.cannotSandbox(whyMissing));
   }
 
   /** The types of every extension contributed so far. */

@@ -4,7 +4,6 @@ import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import org.apiguardian.api.API;
 
@@ -42,15 +41,10 @@ public interface SandboxProcess {
   void killTree();
 
   /**
-   * The peak memory of the command's tree once it has ended, when the launcher measured it ({@link
-   * #peakMemorySource()} says how); empty otherwise.
+   * The peak memory of the command's tree once it has ended, when the launcher measured it, with
+   * what measured it or why nothing did.
    */
-  default OptionalLong peakMemoryBytes() {
-    return OptionalLong.empty();
-  }
-
-  /** What measured {@link #peakMemoryBytes()}, or why nothing did. */
-  default String peakMemorySource() {
-    return "not measured: this launcher does not report peak memory";
+  default PeakMemory peakMemory() {
+    return PeakMemory.notMeasured("this launcher does not report peak memory");
   }
 }

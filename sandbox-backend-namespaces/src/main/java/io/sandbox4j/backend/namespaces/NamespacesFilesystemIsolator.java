@@ -3,7 +3,6 @@ package io.sandbox4j.backend.namespaces;
 import io.sandbox4j.api.Aspect;
 import io.sandbox4j.api.Feature;
 import io.sandbox4j.api.FilesystemPolicy;
-import io.sandbox4j.api.SandboxException;
 import io.sandbox4j.api.SandboxPolicy;
 import io.sandbox4j.api.spi.AbstractIsolator;
 import io.sandbox4j.api.spi.Availability;
@@ -105,11 +104,9 @@ final class NamespacesFilesystemIsolator extends AbstractIsolator {
    */
   private static void ephemeral(LaunchSpec spec, LinuxLaunchPlan plan) {
     WorkspaceLayer layer =
-        spec.findExtension(WorkspaceLayer.class)
-            .orElseThrow(
-                () ->
-                    SandboxException.cannotSandbox(
-                        "an ephemeral workspace was asked for, but the engine prepared no layer"));
+        spec.requireExtension(
+            WorkspaceLayer.class,
+            "an ephemeral workspace was asked for, but the engine prepared no layer");
     plan.addOverlay(new LinuxLaunchPlan.Overlay(layer.workspace(), layer.upper(), layer.work()));
     // optional: beneath a private /tmp it is already out of sight
     plan.addMount(LinuxLaunchPlan.Mount.optional(LinuxLaunchPlan.MountKind.MASK, layer.store()));

@@ -77,9 +77,7 @@ public final class NativeLauncher implements Launcher {
     // the launcher takes every SANDBOX4J_PLAN_ variable as the plan: none may come from elsewhere
     pb.environment().keySet().removeIf(k -> k.startsWith(PlanEncoder.PLAN_VARIABLE));
     pb.environment().putAll(PlanEncoder.environment(encoded));
-    pb.redirectInput(spec.stdin());
-    pb.redirectOutput(spec.stdout());
-    pb.redirectError(spec.stderr());
+    spec.redirects().applyTo(pb);
     return new NativeSandboxProcess(spec.starter().start(pb), usage);
   }
 

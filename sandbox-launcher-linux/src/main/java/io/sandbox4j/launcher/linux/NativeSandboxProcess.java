@@ -1,9 +1,9 @@
 package io.sandbox4j.launcher.linux;
 
 import io.sandbox4j.api.spi.JdkSandboxProcess;
+import io.sandbox4j.api.spi.PeakMemory;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -18,7 +18,7 @@ final class NativeSandboxProcess extends JdkSandboxProcess {
   private static final int KILL_ROUNDS = 200;
 
   private final Path usage;
-  private UsageReport report;
+  private PeakMemory report;
 
   NativeSandboxProcess(Process process, Path usage) {
     super(process);
@@ -26,7 +26,8 @@ final class NativeSandboxProcess extends JdkSandboxProcess {
   }
 
   /** What the launcher wrote when it ended; read once, after the launcher has exited. */
-  private synchronized UsageReport report() {
+  @Override
+  public synchronized PeakMemory peakMemory() {
     if (report == null) {
       if (process().isAlive()) {
         return UsageReport.NONE_YET;
@@ -34,16 +35,6 @@ final class NativeSandboxProcess extends JdkSandboxProcess {
       report = UsageReport.read(usage);
     }
     return report;
-  }
-
-  @Override
-  public OptionalLong peakMemoryBytes() {
-    return report().bytes();
-  }
-
-  @Override
-  public String peakMemorySource() {
-    return report().source();
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.sandbox4j.launcher.linux;
 
 import io.sandbox4j.api.SandboxException;
+import io.sandbox4j.api.spi.PeakMemory;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,9 +19,10 @@ import java.util.OptionalLong;
  * and, when the run had a memory cgroup, {@code cgroup_memory.peak=N} (v2) or {@code
  * cgroup_memory.max_usage_in_bytes=N} (v1): the whole tree.
  */
-record UsageReport(OptionalLong bytes, String source) {
-  static final UsageReport NONE_YET =
-      new UsageReport(OptionalLong.empty(), "not measured: the command is still running");
+final class UsageReport {
+  static final PeakMemory NONE_YET = PeakMemory.notMeasured("the command is still running");
+
+  private UsageReport() {}
 
   static Path create() {
     try {
@@ -42,11 +44,11 @@ record UsageReport(OptionalLong bytes, String source) {
   }
 
   /** Parses what the launcher wrote; a cgroup figure wins (it counts the whole tree). */
-  static UsageReport read(Path file) {
+  static PeakMemory read(Path file) {
     Map<String, Long> values = new HashMap<>();
     try {
       if (Files.size(file) > 4096) {
-        return new UsageReport(OptionalLong.empty(), "not measured: the usage report is too long");
+        return PeakMemory.notMeasured("the usage report is too long");
       }
       for (String line : Files.readAllLines(file, StandardCharsets.US_ASCII)) {
         int eq = line.indexOf('=');
@@ -55,27 +57,25 @@ record UsageReport(OptionalLong bytes, String source) {
         }
       }
     } catch (IOException | NumberFormatException e) {
-      return new UsageReport(OptionalLong.empty(), "not measured: " + e.getMessage());
+      return PeakMemory.notMeasured(e.getMessage());
     } finally {
       delete(file);
     }
     for (String key : new String[] {"cgroup_memory.peak", "cgroup_memory.max_usage_in_bytes"}) {
       Long v = values.get(key);
       if (v != null) {
-        return new UsageReport(
+        return new PeakMemory(
             OptionalLong.of(v),
             "the run's memory cgroup (" + key.substring("cgroup_".length()) + ", whole tree)");
       }
     }
     Long kib = values.get("maxrss_kib");
     if (kib != null && kib <= Long.MAX_VALUE / 1024) {
-      return new UsageReport(
+      return new PeakMemory(
           OptionalLong.of(kib * 1024),
           "getrusage maxrss of the launcher's waited-for descendants (the largest single process,"
               + " not the sum; no memory cgroup for this run)");
     }
-    return new UsageReport(
-        OptionalLong.empty(),
-        "not measured: the launcher wrote no usage (it did not end normally)");
+    return PeakMemory.notMeasured("the launcher wrote no usage (it did not end normally)");
   }
 }

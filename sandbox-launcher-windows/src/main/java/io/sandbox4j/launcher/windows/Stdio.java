@@ -9,6 +9,7 @@ import com.sun.jna.platform.win32.WinNT.HANDLE;
 import com.sun.jna.platform.win32.WinNT.HANDLEByReference;
 import io.sandbox4j.api.SandboxException;
 import io.sandbox4j.api.spi.LaunchSpec;
+import io.sandbox4j.api.spi.Redirects;
 import java.lang.ProcessBuilder.Redirect;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,9 +28,10 @@ record Stdio(
     HANDLE parentErr) {
 
   static Stdio open(LaunchSpec spec, Kernel32 k32, Releases now, Releases onFailure) {
-    HANDLE[] in = end(spec.stdin(), true, Kernel32.STD_INPUT_HANDLE, k32, now, onFailure);
-    HANDLE[] out = end(spec.stdout(), false, Kernel32.STD_OUTPUT_HANDLE, k32, now, onFailure);
-    HANDLE[] err = end(spec.stderr(), false, Kernel32.STD_ERROR_HANDLE, k32, now, onFailure);
+    Redirects r = spec.redirects();
+    HANDLE[] in = end(r.stdin(), true, Kernel32.STD_INPUT_HANDLE, k32, now, onFailure);
+    HANDLE[] out = end(r.stdout(), false, Kernel32.STD_OUTPUT_HANDLE, k32, now, onFailure);
+    HANDLE[] err = end(r.stderr(), false, Kernel32.STD_ERROR_HANDLE, k32, now, onFailure);
     return new Stdio(in[0], out[0], err[0], in[1], out[1], err[1]);
   }
 

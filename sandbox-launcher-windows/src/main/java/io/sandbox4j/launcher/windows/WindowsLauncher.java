@@ -71,11 +71,9 @@ public final class WindowsLauncher implements Launcher {
       throw SandboxException.cannotSandbox("the Windows launcher " + requiresWindows(osName));
     }
     WindowsLaunchPlan plan =
-        spec.findExtension(WindowsLaunchPlan.class)
-            .orElseThrow(
-                () ->
-                    SandboxException.cannotSandbox(
-                        "no Windows launch plan: no Windows isolator contributed to this run"));
+        spec.requireExtension(
+            WindowsLaunchPlan.class,
+            "no Windows launch plan: no Windows isolator contributed to this run");
     // Other extensions on the spec are not this launcher's: the engine applies the filtering proxy
     // (RunProxy) and isolators turned a WorkspaceLayer into this plan; core picks a launcher whose
     // extensionTypes() cover every extension that a launcher must apply.

@@ -8,9 +8,9 @@ import io.sandbox4j.api.ResourceLimits;
 import io.sandbox4j.api.SandboxException;
 import io.sandbox4j.api.SandboxPolicy;
 import io.sandbox4j.api.spi.LaunchSpec;
+import io.sandbox4j.api.spi.Redirects;
 import io.sandbox4j.api.spi.SandboxProcess;
 import io.sandbox4j.api.spi.WorkspaceLayer;
-import java.lang.ProcessBuilder.Redirect;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -75,7 +75,7 @@ class WindowsLauncherTest {
             Map.of(
                 "PATH", System.getenv("PATH"),
                 "SystemRoot", System.getenv("SystemRoot")));
-    spec.redirects(Redirect.PIPE, Redirect.PIPE, Redirect.PIPE);
+    spec.redirects(Redirects.PIPE);
     spec.extension(WindowsLaunchPlan.class, WindowsLaunchPlan::new)
         .limitJob(WindowsPlanner.jobLimits(r, false));
     return spec;

@@ -246,7 +246,7 @@ public final class HonestBackend implements SandboxBackend {
       pb.directory(spec.workingDirectory().toFile());
       pb.environment().clear();
       pb.environment().putAll(spec.environment());
-      pb.redirectInput(spec.stdin()).redirectOutput(spec.stdout()).redirectError(spec.stderr());
+      spec.redirects().applyTo(pb);
       Process p = pb.start();
       return new SandboxProcess() {
         @Override
