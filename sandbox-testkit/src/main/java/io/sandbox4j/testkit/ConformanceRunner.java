@@ -89,7 +89,7 @@ public final class ConformanceRunner {
                 + scenarios.size()
                 + " scenarios...");
         long start = System.nanoTime();
-        TargetSession session = new TargetSession(target);
+        TargetSession session = TargetSession.open(target);
         infos.add(
             new ConformanceReport.TargetInfo(
                 target.label(), target.backendIds(), session.declared(), session.notes()));

@@ -13,19 +13,26 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
-/** One target's sandbox and what it declares here, shared by the scenarios run against it. */
-final class TargetSession {
-  private final BackendUnderTest target;
-  private final Sandbox sandbox;
-  private final Set<Feature> declared;
-  private final List<String> notes;
-  private final List<String> probeCommand;
+/**
+ * One target's sandbox and what it declares here, shared by the scenarios run against it.
+ *
+ * @param declared features enforced by the chosen backends' available isolators (the built-in ones
+ *     included)
+ * @param notes isolators of the chosen backends that are unavailable here, with the reason
+ * @param probeCommand the JVM and its options; the class path and probe class follow
+ */
+record TargetSession(
+    BackendUnderTest target,
+    Sandbox sandbox,
+    Set<Feature> declared,
+    List<String> notes,
+    List<String> probeCommand) {
 
-  TargetSession(BackendUnderTest target) {
-    this.target = target;
-    this.sandbox = target.createSandbox();
-    Set<Feature> d = EnumSet.noneOf(Feature.class);
-    List<String> n = new ArrayList<>();
+  /** Creates the target's sandbox and probes the isolators of the backends it chooses. */
+  static TargetSession open(BackendUnderTest target) {
+    Sandbox sandbox = target.createSandbox();
+    Set<Feature> declared = EnumSet.noneOf(Feature.class);
+    List<String> notes = new ArrayList<>();
     LinkedHashSet<SandboxBackend> chosen = new LinkedHashSet<>();
     if (target.automaticCombination()) {
       chosen.addAll(sandbox.registry().backends());
@@ -39,49 +46,28 @@ final class TargetSession {
       for (Isolator i : b.isolators()) {
         Availability a = i.probe();
         if (a.available()) {
-          d.addAll(i.features());
+          declared.addAll(i.features());
         } else {
-          n.add(b.id() + "/" + i.id() + " unavailable: " + a.detail());
+          notes.add(b.id() + "/" + i.id() + " unavailable: " + a.detail());
         }
       }
     }
-    this.declared = Collections.unmodifiableSet(d);
-    this.notes = List.copyOf(n);
     String java =
         ProcessHandle.current()
             .info()
             .command()
             .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    this.probeCommand =
+    return new TargetSession(
+        target,
+        sandbox,
+        Collections.unmodifiableSet(declared),
+        List.copyOf(notes),
         List.of(
             java,
             "-Xshare:auto",
             "-XX:TieredStopAtLevel=1",
             "-XX:+UseSerialGC",
             "-XX:-UsePerfData", // no hsperfdata file in /tmp, which a sandbox may not let it write
-            "-Xmx64m");
-  }
-
-  BackendUnderTest target() {
-    return target;
-  }
-
-  Sandbox sandbox() {
-    return sandbox;
-  }
-
-  /** Features enforced by the chosen backends' available isolators (the built-in ones included). */
-  Set<Feature> declared() {
-    return declared;
-  }
-
-  /** Isolators of the chosen backends that are unavailable here, with the reason. */
-  List<String> notes() {
-    return notes;
-  }
-
-  /** The JVM and its options; the class path and probe class follow. */
-  List<String> probeCommand() {
-    return probeCommand;
+            "-Xmx64m"));
   }
 }
