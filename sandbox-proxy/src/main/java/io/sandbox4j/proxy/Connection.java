@@ -137,7 +137,7 @@ final class Connection implements Runnable {
     Instant start = Instant.now();
     Decision decision;
     try {
-      decision = runtime.rules().decide(host, port, runtime.resolver(), runtime.hostAddresses());
+      decision = runtime.decide(host, port);
     } catch (UnknownHostException e) {
       return failed(protocol, host, port, null, null, "the name does not resolve", start);
     } catch (RuntimeException e) {

@@ -8,6 +8,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
+import java.net.UnknownHostException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
@@ -252,16 +253,9 @@ public final class NetworkProxy implements AutoCloseable {
     }
   }
 
-  NetworkRules rules() {
-    return rules;
-  }
-
-  HostResolver resolver() {
-    return resolver;
-  }
-
-  Set<InetAddress> hostAddresses() {
-    return hostAddresses;
+  /** The rules' decision for one destination, with this proxy's resolver and host addresses. */
+  Decision decide(String host, int port) throws UnknownHostException {
+    return rules.decide(host, port, resolver, hostAddresses);
   }
 
   ProxyLimits limits() {
