@@ -4,9 +4,9 @@ import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
 import io.sandbox4j.api.Ancestry;
 import io.sandbox4j.api.SandboxException;
+import io.sandbox4j.api.spi.AbstractLauncher;
 import io.sandbox4j.api.spi.Availability;
 import io.sandbox4j.api.spi.LaunchSpec;
-import io.sandbox4j.api.spi.Launcher;
 import io.sandbox4j.api.spi.SandboxProcess;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -25,27 +25,18 @@ import org.apiguardian.api.API;
  * "sandbox4j-launcher: step: reason" on the command's stderr before anything of the command runs.
  */
 @API(status = EXPERIMENTAL, since = "0.1")
-public final class NativeLauncher implements Launcher {
+public final class NativeLauncher extends AbstractLauncher {
   private final LauncherBinary binary;
   private final LinuxHost host;
 
   NativeLauncher(LauncherBinary binary, LinuxHost host) {
+    super("linux-native", Set.of(LinuxLaunchPlan.class));
     this.binary = binary;
     this.host = host;
   }
 
   NativeLauncher(LauncherBinary binary) {
     this(binary, new LinuxHostProbe(binary));
-  }
-
-  @Override
-  public String id() {
-    return "linux-native";
-  }
-
-  @Override
-  public Set<Class<?>> extensionTypes() {
-    return Set.of(LinuxLaunchPlan.class);
   }
 
   @Override
