@@ -299,7 +299,8 @@ public final class SystemRoots {
     }
   }
 
-  private static Object identity(Path p) {
+  /** Device and inode of what {@code p} leads to, or null (missing, or no such key here). */
+  static Object identity(Path p) {
     try {
       return Files.readAttributes(p, BasicFileAttributes.class).fileKey();
     } catch (IOException | UnsupportedOperationException e) {

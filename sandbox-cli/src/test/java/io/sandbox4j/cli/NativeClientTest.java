@@ -65,8 +65,9 @@ class NativeClientTest {
     // The socket lives under target/ (XDG_RUNTIME_DIR), created 0700 as the protocol wants.
     dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "e");
     Assumptions.assumeTrue(
-        dir.toString().length() + "/sandbox4j/engine-0123456789abcdef.sock".length() < 108,
-        "the build directory's path is too long for a unix socket address (108 bytes)");
+        dir.toString().length() + "/sandbox4j/engine-0123456789abcdef.sock".length() < 107,
+        "the build directory's path is too long for a unix socket address (the JDK binds 106"
+            + " bytes at most)");
     records = Files.createDirectory(dir.resolve("records"));
     Path s = dir.resolve("sandbox");
     Files.writeString(s, RECORDING_SCRIPT);
@@ -458,8 +459,9 @@ class NativeClientTest {
     Path link = Files.createSymbolicLink(dir.resolve("rl"), real);
     Path cache = Files.createDirectory(dir.resolve("c"));
     Assumptions.assumeTrue(
-        cache.toString().length() + "/sandbox4j/engine/engine-0123456789abcdef.sock".length() < 108,
-        "the build directory's path is too long for a unix socket address (108 bytes)");
+        cache.toString().length() + "/sandbox4j/engine/engine-0123456789abcdef.sock".length() < 107,
+        "the build directory's path is too long for a unix socket address (the JDK binds 106"
+            + " bytes at most)");
     try (FakeEngine engine = new FakeEngine(script, cache.resolve("sandbox4j").resolve("engine"))) {
       Process client =
           start(

@@ -1,10 +1,10 @@
 package io.sandbox4j.core;
 
 import io.sandbox4j.api.SandboxException;
+import io.sandbox4j.api.spi.AbstractLauncher;
 import io.sandbox4j.api.spi.Availability;
 import io.sandbox4j.api.spi.JdkSandboxProcess;
 import io.sandbox4j.api.spi.LaunchSpec;
-import io.sandbox4j.api.spi.Launcher;
 import io.sandbox4j.api.spi.SandboxProcess;
 import java.io.IOException;
 import java.util.Set;
@@ -14,16 +14,10 @@ import java.util.Set;
  * nothing beyond the environment, working directory and redirects, so it is only ever chosen when
  * the selected isolators need nothing more (for example third-party backends in tests).
  */
-final class ProcessBuilderLauncher implements Launcher {
+final class ProcessBuilderLauncher extends AbstractLauncher {
 
-  @Override
-  public String id() {
-    return "process-builder";
-  }
-
-  @Override
-  public Set<Class<?>> extensionTypes() {
-    return Set.of();
+  ProcessBuilderLauncher() {
+    super("process-builder", Set.of());
   }
 
   @Override

@@ -2,18 +2,15 @@ package io.sandbox4j.launcher.linux;
 
 import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
+import io.sandbox4j.api.Ancestry;
 import io.sandbox4j.api.SandboxException;
-import io.sandbox4j.api.SystemRoots;
+import io.sandbox4j.api.spi.AbstractLauncher;
 import io.sandbox4j.api.spi.Availability;
 import io.sandbox4j.api.spi.LaunchSpec;
-import io.sandbox4j.api.spi.Launcher;
 import io.sandbox4j.api.spi.SandboxProcess;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -28,27 +25,18 @@ import org.apiguardian.api.API;
  * "sandbox4j-launcher: step: reason" on the command's stderr before anything of the command runs.
  */
 @API(status = EXPERIMENTAL, since = "0.1")
-public final class NativeLauncher implements Launcher {
+public final class NativeLauncher extends AbstractLauncher {
   private final LauncherBinary binary;
   private final LinuxHost host;
 
   NativeLauncher(LauncherBinary binary, LinuxHost host) {
+    super("linux-native", Set.of(LinuxLaunchPlan.class));
     this.binary = binary;
     this.host = host;
   }
 
   NativeLauncher(LauncherBinary binary) {
     this(binary, new LinuxHostProbe(binary));
-  }
-
-  @Override
-  public String id() {
-    return "linux-native";
-  }
-
-  @Override
-  public Set<Class<?>> extensionTypes() {
-    return Set.of(LinuxLaunchPlan.class);
   }
 
   @Override
@@ -84,13 +72,12 @@ public final class NativeLauncher implements Launcher {
   /**
    * Refuses a run whose command could write the extracted launcher: a sandboxed command (uid 0 of
    * its user namespace owns the 0700 cache directory) could replace it, and the next run would exec
-   * the replacement unconfined. Checked against the real paths of every writable root and of the
-   * command's own TMPDIR (when it is not the caller's, it is a per-run private tmp the command can
-   * write). The binary's hash is verified when it is first used per {@link LauncherBinary}; this
-   * check keeps any run from exposing it afterwards.
+   * the replacement unconfined. Checked against every writable root, whatever link or bind mount
+   * names it ({@link Ancestry}), and the command's own TMPDIR (when it is not the caller's, it is a
+   * per-run private tmp the command can write). The binary's hash is verified when it is first used
+   * per {@link LauncherBinary}; this check keeps any run from exposing it afterwards.
    */
   static void refuseIfWritableBySandbox(Path launcher, LaunchSpec spec) {
-    Path real = SystemRoots.real(launcher);
     List<Path> writable = new ArrayList<>(spec.policy().filesystem().allWritableRoots());
     String tmpdir = spec.environment().get("TMPDIR");
     if (tmpdir != null
@@ -99,47 +86,20 @@ public final class NativeLauncher implements Launcher {
         && !tmpdir.equals(System.getProperty("java.io.tmpdir"))) {
       writable.add(Path.of(tmpdir));
     }
-    Set<Object> above = identitiesUpFrom(real);
+    // one stat per root when every step up from the launcher exists (1000 paths: 5 ms per run)
+    Ancestry ancestry = Ancestry.of(launcher);
     for (Path root : writable) {
-      Object id = above == null ? null : identity(root);
-      if (id != null ? above.contains(id) : real.startsWith(SystemRoots.real(root))) {
+      if (ancestry.isHeldBy(root)) {
         // exit 2 with the way out: nothing ran, and the setting is the caller's to change
         throw SandboxException.invalid(
             "the native launcher "
-                + real
+                + ancestry.real()
                 + " lies beneath "
                 + root
                 + ", which the sandboxed command may write (it could replace the launcher that"
                 + " later runs start): set XDG_CACHE_HOME to a directory outside the writable"
                 + " roots, or choose a workspace that does not hold it");
       }
-    }
-  }
-
-  /**
-   * Device and inode of {@code real} and of each of its ancestors, or null when one cannot be read.
-   * A writable root with one of these identities holds the launcher, whatever path (link, bind
-   * mount) names it: one stat per root instead of resolving each root's real path (1000 paths: 5 ms
-   * per run).
-   */
-  private static Set<Object> identitiesUpFrom(Path real) {
-    Set<Object> ids = new HashSet<>();
-    for (Path p = real; p != null; p = p.getParent()) {
-      Object id = identity(p);
-      if (id == null) {
-        return null;
-      }
-      ids.add(id);
-    }
-    return ids;
-  }
-
-  /** Device and inode of what {@code p} leads to, or null (missing, or no such key here). */
-  private static Object identity(Path p) {
-    try {
-      return Files.readAttributes(p, BasicFileAttributes.class).fileKey();
-    } catch (IOException e) {
-      return null;
     }
   }
 }

@@ -3,9 +3,9 @@ package io.sandbox4j.launcher.windows;
 import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
 import io.sandbox4j.api.SandboxException;
+import io.sandbox4j.api.spi.AbstractLauncher;
 import io.sandbox4j.api.spi.Availability;
 import io.sandbox4j.api.spi.LaunchSpec;
-import io.sandbox4j.api.spi.Launcher;
 import io.sandbox4j.api.spi.SandboxProcess;
 import java.io.IOException;
 import java.util.Locale;
@@ -17,7 +17,7 @@ import org.apiguardian.api.API;
  * {@link WindowsLaunchPlan} with one CreateProcess(AsUser)W (see {@link NativeLaunch}).
  */
 @API(status = EXPERIMENTAL, since = "0.1")
-public final class WindowsLauncher implements Launcher {
+public final class WindowsLauncher extends AbstractLauncher {
   private final String osName;
   private final String osVersion;
   private volatile Win32Libraries.Loaded libraries; // loaded on the first launch, on Windows only
@@ -31,6 +31,7 @@ public final class WindowsLauncher implements Launcher {
   }
 
   WindowsLauncher(String osName, String osVersion) {
+    super("windows-native", Set.of(WindowsLaunchPlan.class));
     this.osName = osName;
     this.osVersion = osVersion;
   }
@@ -43,16 +44,6 @@ public final class WindowsLauncher implements Launcher {
   /** The reason every Windows isolator gives on another OS. */
   public static String requiresWindows(String osName) {
     return "requires Windows (this host is " + osName + ")";
-  }
-
-  @Override
-  public String id() {
-    return "windows-native";
-  }
-
-  @Override
-  public Set<Class<?>> extensionTypes() {
-    return Set.of(WindowsLaunchPlan.class);
   }
 
   @Override

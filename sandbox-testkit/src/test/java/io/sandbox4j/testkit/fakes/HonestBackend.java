@@ -3,6 +3,7 @@ package io.sandbox4j.testkit.fakes;
 import io.sandbox4j.api.Aspect;
 import io.sandbox4j.api.Feature;
 import io.sandbox4j.api.SandboxPolicy;
+import io.sandbox4j.api.spi.AbstractLauncher;
 import io.sandbox4j.api.spi.Availability;
 import io.sandbox4j.api.spi.BackendContext;
 import io.sandbox4j.api.spi.BackendProvider;
@@ -221,15 +222,9 @@ public final class HonestBackend implements SandboxBackend {
   }
 
   /** Starts the command behind the wrapper prefix. */
-  public static final class WrapperLauncher implements Launcher {
-    @Override
-    public String id() {
-      return "fake-wrapper";
-    }
-
-    @Override
-    public Set<Class<?>> extensionTypes() {
-      return Set.of(Wrapper.class);
+  public static final class WrapperLauncher extends AbstractLauncher {
+    public WrapperLauncher() {
+      super("fake-wrapper", Set.of(Wrapper.class));
     }
 
     @Override
