@@ -90,6 +90,22 @@ public final class SystemRoots {
           "hugetlbfs",
           "selinuxfs");
 
+  /**
+   * The shared temporary directories a run gets a private, empty instance of when the policy asks
+   * for a private /tmp ({@link Feature#FS_PRIVATE_TMP}).
+   */
+  public static final List<Path> PRIVATE_TMP =
+      List.of(Path.of("/tmp"), Path.of("/var/tmp"), Path.of("/dev/shm"));
+
+  /**
+   * The character devices every run may open for writing ({@code > /dev/null}, dd from /dev/zero),
+   * whatever the writable roots; the launcher grants them. /dev/tty is harmless: the launcher calls
+   * setsid, so the command has no controlling terminal and opening it fails with ENXIO.
+   */
+  public static final List<Path> WRITABLE_DEVICES =
+      List.of(
+          Path.of("/dev/null"), Path.of("/dev/zero"), Path.of("/dev/full"), Path.of("/dev/tty"));
+
   private static final Path ROOT = Path.of("/");
   private static final String WAY_OUT =
       "; if the command must write there, opt in with --allow-system-write "

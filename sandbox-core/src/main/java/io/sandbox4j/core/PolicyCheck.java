@@ -32,15 +32,6 @@ import org.apiguardian.api.API;
  */
 @API(status = EXPERIMENTAL, since = "0.1")
 public final class PolicyCheck {
-  /** Temporary directories every run gets a private, empty instance of (when the policy asks). */
-  private static final List<Path> PRIVATE_TMP =
-      List.of(Path.of("/tmp"), Path.of("/var/tmp"), Path.of("/dev/shm"));
-
-  /** Devices every run may write (the launcher grants them). */
-  private static final List<Path> WRITABLE_DEVICES =
-      List.of(
-          Path.of("/dev/null"), Path.of("/dev/zero"), Path.of("/dev/full"), Path.of("/dev/tty"));
-
   private PolicyCheck() {}
 
   /**
@@ -74,7 +65,7 @@ public final class PolicyCheck {
 
   private static PolicyVerdict write(FilesystemPolicy fs, Path p) {
     String target = p.toString();
-    if (WRITABLE_DEVICES.contains(p)) {
+    if (SystemRoots.WRITABLE_DEVICES.contains(p)) {
       return allowed("write", target, "the devices every run may write (" + p + ")");
     }
     for (Path never : SystemRoots.NEVER_WRITABLE) {
@@ -124,7 +115,7 @@ public final class PolicyCheck {
           "writable root " + root + (root.equals(fs.workspace()) ? " (the workspace)" : ""));
     }
     if (fs.privateTmp()) {
-      for (Path tmp : PRIVATE_TMP) {
+      for (Path tmp : SystemRoots.PRIVATE_TMP) {
         if (p.startsWith(tmp)) {
           return allowed(
               "write",

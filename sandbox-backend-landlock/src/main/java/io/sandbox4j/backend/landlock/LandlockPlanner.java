@@ -11,6 +11,7 @@ import static io.sandbox4j.backend.landlock.LandlockAccess.FS_WRITE_FILE;
 import io.sandbox4j.api.Feature;
 import io.sandbox4j.api.FilesystemPolicy;
 import io.sandbox4j.api.SandboxException;
+import io.sandbox4j.api.SystemRoots;
 import io.sandbox4j.launcher.linux.LandlockRules;
 import io.sandbox4j.launcher.linux.LandlockRules.PathRule;
 import java.nio.file.Path;
@@ -93,14 +94,6 @@ final class LandlockPlanner {
           "/etc",
           "/proc",
           "/sys/devices/system/cpu");
-
-  /**
-   * Character devices ordinary programs open for writing ({@code > /dev/null}, dd from /dev/zero).
-   * /dev/tty is harmless: the launcher calls setsid, so the command has no controlling terminal and
-   * opening it fails with ENXIO.
-   */
-  static final List<Path> WRITABLE_DEVICES =
-      paths("/dev/null", "/dev/zero", "/dev/full", "/dev/tty");
 
   /** Character devices programs read (with ioctls such as RNDGETENTCNT) but need not write. */
   static final List<Path> READABLE_DEVICES = paths("/dev/random", "/dev/urandom");
@@ -254,7 +247,7 @@ final class LandlockPlanner {
     }
 
     long deviceWrite = FS_READ_FILE | FS_WRITE_FILE | FS_TRUNCATE | FS_IOCTL_DEV;
-    for (Path dev : WRITABLE_DEVICES) {
+    for (Path dev : SystemRoots.WRITABLE_DEVICES) {
       rules.add(dev, deviceWrite, true);
     }
     for (Path dev : READABLE_DEVICES) {

@@ -48,9 +48,6 @@ import java.util.TreeMap;
  * </ul>
  */
 final class FilesystemMounts {
-  static final List<Path> TMP_DIRS =
-      List.of(Path.of("/tmp"), Path.of("/var/tmp"), Path.of("/dev/shm"));
-
   /**
    * Beyond hooks and config, files from which host git finds code to run, bound read-only when they
    * exist: {@code commondir} redirects the repository (its config and hooks) to any directory;

@@ -4,6 +4,7 @@ import io.sandbox4j.api.Aspect;
 import io.sandbox4j.api.Feature;
 import io.sandbox4j.api.FilesystemPolicy;
 import io.sandbox4j.api.SandboxPolicy;
+import io.sandbox4j.api.SystemRoots;
 import io.sandbox4j.api.spi.AbstractIsolator;
 import io.sandbox4j.api.spi.Availability;
 import io.sandbox4j.api.spi.LaunchSpec;
@@ -68,7 +69,7 @@ final class NamespacesFilesystemIsolator extends AbstractIsolator {
     FilesystemPolicy fs = policy.filesystem();
     FilesystemMounts m = new FilesystemMounts();
     if (required.contains(Feature.FS_PRIVATE_TMP)) {
-      m.privateTmp(fs.allWritableRoots(), FilesystemMounts.TMP_DIRS);
+      m.privateTmp(fs.allWritableRoots(), SystemRoots.PRIVATE_TMP);
     }
     if (required.contains(Feature.FS_PROTECTED_PATHS)) {
       m.protect(fs);
