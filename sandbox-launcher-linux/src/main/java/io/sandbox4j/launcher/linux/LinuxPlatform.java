@@ -6,31 +6,25 @@ import io.sandbox4j.api.spi.BackendContext;
 import org.apiguardian.api.API;
 
 /**
- * What every Linux backend of one engine shares: the extracted native launcher binary, the host's
- * facts probed through it, and the {@link NativeLauncher}. A backend provider gets it with {@link
- * #shared(BackendContext)}, so one engine probes the host and extracts the binary once.
+ * What every Linux backend of one engine shares: the host's facts, probed (on first use) through
+ * the extracted native launcher binary, and the {@link NativeLauncher} running that binary. A
+ * backend provider gets it with {@link #shared(BackendContext)}, so one engine probes the host and
+ * extracts the binary once.
+ *
+ * @param host the engine's one probe of the host
+ * @param launcher the engine's one native launcher
  */
 @API(status = EXPERIMENTAL, since = "0.1")
-public final class LinuxPlatform {
-  private final LinuxHost host;
-  private final NativeLauncher launcher;
-
-  private LinuxPlatform() {
-    LauncherBinary binary = new LauncherBinary();
-    this.host = new LinuxHostProbe(binary);
-    this.launcher = new NativeLauncher(binary, host);
-  }
+public record LinuxPlatform(LinuxHost host, NativeLauncher launcher) {
 
   /** The engine's one instance. */
   public static LinuxPlatform shared(BackendContext context) {
-    return context.shared(LinuxPlatform.class, LinuxPlatform::new);
+    return context.shared(LinuxPlatform.class, LinuxPlatform::create);
   }
 
-  public LinuxHost host() {
-    return host;
-  }
-
-  public NativeLauncher launcher() {
-    return launcher;
+  private static LinuxPlatform create() {
+    LauncherBinary binary = new LauncherBinary();
+    LinuxHost host = new LinuxHostProbe(binary);
+    return new LinuxPlatform(host, new NativeLauncher(binary, host));
   }
 }

@@ -10,33 +10,25 @@ import org.apiguardian.api.API;
  * the {@link WindowsLauncher} (its Win32 libraries are loaded once) and the {@link
  * WindowsWorkspaceCleanup}. A backend provider gets it with {@link #shared(BackendContext)} and
  * passes {@link #host()} to its backend.
+ *
+ * @param host the engine's one reading of the host
+ * @param launcher the engine's one Windows launcher
+ * @param workspaceCleanup what {@code sandbox cleanup} reverts for the backends that set workspaces
+ *     up
  */
 @API(status = EXPERIMENTAL, since = "0.1")
-public final class WindowsPlatform {
-  private final WindowsHost host;
-  private final WindowsLauncher launcher;
-  private final WindowsWorkspaceCleanup cleanup;
-
-  private WindowsPlatform(WindowsHost host) {
-    this.host = host;
-    this.launcher = new WindowsLauncher(host.osName(), host.osVersion());
-    this.cleanup = new WindowsWorkspaceCleanup(host);
-  }
+public record WindowsPlatform(
+    WindowsHost host, WindowsLauncher launcher, WindowsWorkspaceCleanup workspaceCleanup) {
 
   /** The engine's one instance. */
   public static WindowsPlatform shared(BackendContext context) {
-    return context.shared(WindowsPlatform.class, () -> new WindowsPlatform(WindowsHost.current()));
+    return context.shared(WindowsPlatform.class, () -> on(WindowsHost.current()));
   }
 
-  public WindowsHost host() {
-    return host;
-  }
-
-  public WindowsLauncher launcher() {
-    return launcher;
-  }
-
-  public WindowsWorkspaceCleanup workspaceCleanup() {
-    return cleanup;
+  private static WindowsPlatform on(WindowsHost host) {
+    return new WindowsPlatform(
+        host,
+        new WindowsLauncher(host.osName(), host.osVersion()),
+        new WindowsWorkspaceCleanup(host));
   }
 }
