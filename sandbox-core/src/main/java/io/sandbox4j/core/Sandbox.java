@@ -5,6 +5,7 @@ import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
 import com.google.inject.Stage;
+import io.sandbox4j.api.Ancestry;
 import io.sandbox4j.api.Feature;
 import io.sandbox4j.api.SandboxException;
 import io.sandbox4j.api.SandboxPolicy;
@@ -227,10 +228,10 @@ public final class Sandbox {
    */
   private static ChangeSet layer(SandboxPolicy policy, SandboxRequest request, LaunchSpec spec) {
     ChangeSets store = ChangeSets.forUser(request.callerEnvironment());
-    Path storeReal = SystemRoots.real(store.root());
+    // by identity too: a link or bind mount naming the store (or a directory above it) counts
+    Ancestry storeAncestry = Ancestry.of(store.root());
     for (Path root : policy.filesystem().allWritableRoots()) {
-      Path r = SystemRoots.real(root);
-      if (storeReal.startsWith(r) || r.startsWith(storeReal)) {
+      if (storeAncestry.isHeldBy(root) || storeAncestry.holds(root)) {
         throw SandboxException.invalid(
             "the change sets in "
                 + store.root()
