@@ -10,7 +10,7 @@ import org.apiguardian.api.API;
  * A command tree's peak memory: the bytes when something measured them, and what measured them
  * ({@code the run's memory cgroup ...}) or why nothing did ({@code not measured: ...}).
  */
-@API(status = EXPERIMENTAL, since = "0.2")
+@API(status = EXPERIMENTAL, since = "0.1")
 public record PeakMemory(OptionalLong bytes, String source) {
   public PeakMemory {
     Objects.requireNonNull(bytes, "bytes");

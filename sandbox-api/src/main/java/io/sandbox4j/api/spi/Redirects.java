@@ -7,7 +7,7 @@ import java.util.Objects;
 import org.apiguardian.api.API;
 
 /** Where a command's standard input, output and error go; they always travel together. */
-@API(status = EXPERIMENTAL, since = "0.2")
+@API(status = EXPERIMENTAL, since = "0.1")
 public record Redirects(Redirect stdin, Redirect stdout, Redirect stderr) {
   /** All three streams piped to the caller (the default). */
   public static final Redirects PIPE = new Redirects(Redirect.PIPE, Redirect.PIPE, Redirect.PIPE);
