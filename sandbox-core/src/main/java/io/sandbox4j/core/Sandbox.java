@@ -180,6 +180,9 @@ public final class Sandbox {
     spec.starter(request.processStarter());
     ChangeSet changeSet = null;
     boolean fresh = false;
+    // every run, not only ephemeral ones: a command that writes the store could rewrite the change
+    // sets the user later applies (their files and the workspace they are applied to)
+    refuseIfStoreWritable(policy, ChangeSets.forUser(request.callerEnvironment()));
     try {
       if (policy.ephemeral().enabled()) {
         fresh = policy.ephemeral().base().isEmpty();
@@ -223,14 +226,15 @@ public final class Sandbox {
   }
 
   /**
-   * Prepares the run's copy-on-write layer (a new change set, or the unapplied one the policy
-   * continues) and hands it to the isolators as a {@link WorkspaceLayer} extension.
+   * Refuses (exit 2, nothing run) a run whose writable roots or profile cache layers hold the
+   * change-set store or lie inside it, by real path or by device and inode ({@link Ancestry}: a
+   * link or bind mount naming the store, or a directory above it, counts).
    */
-  private static ChangeSet layer(SandboxPolicy policy, SandboxRequest request, LaunchSpec spec) {
-    ChangeSets store = ChangeSets.forUser(request.callerEnvironment());
-    // by identity too: a link or bind mount naming the store (or a directory above it) counts
+  private static void refuseIfStoreWritable(SandboxPolicy policy, ChangeSets store) {
     Ancestry storeAncestry = Ancestry.of(store.root());
-    for (Path root : policy.filesystem().allWritableRoots()) {
+    List<Path> roots = new ArrayList<>(policy.filesystem().allWritableRoots());
+    policy.cacheLayers().forEach(l -> roots.add(l.directory()));
+    for (Path root : roots) {
       if (storeAncestry.isHeldBy(root) || storeAncestry.holds(root)) {
         throw SandboxException.invalid(
             "the change sets in "
@@ -240,6 +244,14 @@ public final class Sandbox {
                 + ": set XDG_CACHE_HOME to a directory outside the writable roots; nothing ran");
       }
     }
+  }
+
+  /**
+   * Prepares the run's copy-on-write layer (a new change set, or the unapplied one the policy
+   * continues) and hands it to the isolators as a {@link WorkspaceLayer} extension.
+   */
+  private static ChangeSet layer(SandboxPolicy policy, SandboxRequest request, LaunchSpec spec) {
+    ChangeSets store = ChangeSets.forUser(request.callerEnvironment());
     ChangeSet cs =
         policy.ephemeral().base().isPresent()
             ? store.get(policy.ephemeral().base().get())

@@ -26,12 +26,17 @@ class ChangeSetStoreGuardTest {
   @TempDir Path dir;
 
   private void assertRefused(Path workspace, Path writableRoot, Path cache) throws Exception {
-    Path marker = dir.resolve("ran");
-    SandboxPolicy policy =
+    assertRefused(
         SandboxPolicy.builder(workspace)
             .allowWrite(writableRoot)
             .ephemeral(EphemeralWorkspace.FRESH)
-            .build();
+            .build(),
+        writableRoot,
+        cache);
+  }
+
+  private void assertRefused(SandboxPolicy policy, Path writableRoot, Path cache) throws Exception {
+    Path marker = dir.resolve("ran");
     SandboxRequest request =
         SandboxRequest.of(policy, List.of("touch", marker.toString()))
             .withCallerEnvironment(
@@ -69,5 +74,16 @@ class ChangeSetStoreGuardTest {
     } finally {
       new ProcessBuilder("umount", alias.toString()).inheritIO().start().waitFor();
     }
+  }
+
+  @Test
+  void aRunThatIsNotEphemeralMayNotWriteTheStoreEither() throws Exception {
+    // it could rewrite a change set (its files, or the workspace it is applied to) that the user
+    // applies later
+    Path cache = Files.createDirectories(dir.resolve("cache"));
+    Path store = Files.createDirectories(cache.resolve("sandbox4j/changes"));
+    assertRefused(SandboxPolicy.builder(store).build(), store, cache);
+    Path ws = Files.createDirectories(dir.resolve("ws"));
+    assertRefused(SandboxPolicy.builder(ws).allowWrite(cache).build(), cache, cache);
   }
 }

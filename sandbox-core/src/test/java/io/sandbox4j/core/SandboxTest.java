@@ -23,6 +23,7 @@ class SandboxTest {
   private static final boolean WINDOWS = System.getProperty("os.name").startsWith("Windows");
 
   @TempDir Path workspace;
+  @TempDir Path cache;
 
   private static final String SEARCH_PATH =
       String.join(
@@ -281,7 +282,10 @@ class SandboxTest {
                         "KEEP",
                         "kept",
                         "HOME",
-                        workspace.toString())));
+                        workspace.toString(),
+                        // the change-set store (a home's .cache) may not lie in the workspace
+                        "XDG_CACHE_HOME",
+                        cache.toString())));
     assertThat(r.exitCode()).isZero();
     assertThat(r.stdoutText())
         .contains("GREETING=hi", "KEEP=kept", "PATH=" + SEARCH_PATH)
