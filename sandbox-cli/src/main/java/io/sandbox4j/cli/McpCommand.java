@@ -2,6 +2,7 @@ package io.sandbox4j.cli;
 
 import io.sandbox4j.api.SandboxException;
 import io.sandbox4j.api.SandboxPolicy;
+import io.sandbox4j.cli.engine.EngineDirectoryGuard;
 import io.sandbox4j.config.PolicySettings;
 import io.sandbox4j.core.Sandbox;
 import io.sandbox4j.mcp.SandboxMcpServer;
@@ -68,6 +69,9 @@ final class McpCommand implements Callable<Integer> {
     Map<String, String> env = context.environment();
     PolicySettings settings = options.settings(context.workingDirectory());
     SandboxPolicy policy = settings.resolve(env);
+    // as for run: a call's command could replace the engine's socket, lock or log (calls only
+    // narrow the session's writable roots, so the session's are the ones to check)
+    EngineDirectoryGuard.refuseIfWritable(policy, env);
     List<String> backends = settings.backends();
     Sandbox sandbox = context.sandbox();
     // Fail closed at start: a session whose policy nothing here enforces serves no calls.

@@ -157,6 +157,25 @@ class CliTest {
     assertThat(marker).doesNotExist();
   }
 
+  /**
+   * The MCP server's calls run in this JVM with the session's writable roots (a call only narrows
+   * them): a session whose roots hold the engine's directory is refused at start, as run is.
+   */
+  @Test
+  void anMcpSessionWhoseRootsHoldTheEnginesDirectoryIsExit2() {
+    java.io.InputStream stdin = System.in;
+    // were it served, the session would end at once on this empty input (exit 0)
+    System.setIn(new java.io.ByteArrayInputStream(new byte[0]));
+    try {
+      assertThat(run(true, "mcp", "--allow-write", cache.toString())).isEqualTo(2);
+    } finally {
+      System.setIn(stdin);
+    }
+    assertThat(err.toString())
+        .contains("sandbox: the engine's directory ")
+        .contains("XDG_RUNTIME_DIR");
+  }
+
   /** Issue 10: kernel interfaces and system directories are refused as writable roots. */
   @ParameterizedTest
   @CsvSource({
