@@ -584,6 +584,20 @@ static void mkdirs(const char *path) {
   }
 }
 
+/* A path that grants writing was checked by its real path before the launch; a link put in place
+   of one of its directories since (by a command of another run that may write there) would lead
+   the grant elsewhere, such as to the launcher's cache. What the descriptor opened must be the
+   planned path itself. */
+static void same_as_planned(int fd, const char *path, const char *step) {
+  char link[64], now[PATH_MAX];
+  snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+  ssize_t n = readlink(link, now, sizeof now - 1);
+  if (n < 0) die_errno(step, link);
+  now[n] = 0;
+  if (strcmp(now, path) != 0)
+    die(step, "%s leads to %s now, not to the path checked before the launch (a link put in place of one of its directories?)", path, now);
+}
+
 static void do_mount(const struct mnt *m) {
   struct stat st;
   if (m->kind != M_TMPFS && m->kind != M_PROC && stat(m->path, &st) < 0) {
@@ -602,6 +616,7 @@ static void do_mount(const struct mnt *m) {
         /* a hidden directory's keep may be gone (or hidden by an earlier tmpfs): nothing to show */
         if (fds[i] < 0 && hide && (errno == ENOENT || errno == ENOTDIR)) continue;
         if (fds[i] < 0 || fstat(fds[i], &kst[i]) < 0) die_errno("mount tmpfs (keep)", m->keep[i]);
+        if (!hide) same_as_planned(fds[i], m->keep[i], "mount tmpfs (keep)");
       }
       char opts[96], inodes[32] = "";
       if (P.tmpfs_inodes) snprintf(inodes, sizeof inodes, ",nr_inodes=%llu", (unsigned long long)P.tmpfs_inodes);
@@ -658,13 +673,26 @@ static void do_mount(const struct mnt *m) {
       ro_tree_applied = 1;
       break;
     }
-    case M_RW_BIND:
+    case M_RW_BIND: {
       /* A writable root inside a tree an earlier read-only bind made read-only: the new bind
-         inherits MS_RDONLY from its source mount, so remount it without, keeping locked flags. */
-      if (mount(m->path, m->path, NULL, MS_BIND | MS_REC, NULL) < 0) die_errno("mount writable", m->path);
-      if (mount(NULL, m->path, NULL, MS_REMOUNT | MS_BIND | locked_flags(m->path), NULL) < 0)
+         inherits MS_RDONLY from its source mount, so remount it without, keeping locked flags.
+         Both through a descriptor checked to be the planned path (same_as_planned). */
+      char at[64];
+      int fd = open(m->path, O_PATH | O_CLOEXEC);
+      if (fd < 0) die_errno("mount writable", m->path);
+      same_as_planned(fd, m->path, "mount writable");
+      snprintf(at, sizeof at, "/proc/self/fd/%d", fd);
+      if (mount(at, at, NULL, MS_BIND | MS_REC, NULL) < 0) die_errno("mount writable", m->path);
+      close(fd);
+      fd = open(m->path, O_PATH | O_CLOEXEC); /* the new bind */
+      if (fd < 0) die_errno("mount writable", m->path);
+      same_as_planned(fd, m->path, "mount writable");
+      snprintf(at, sizeof at, "/proc/self/fd/%d", fd);
+      if (mount(NULL, at, NULL, MS_REMOUNT | MS_BIND | locked_flags(at), NULL) < 0)
         die_errno("mount writable", m->path);
+      close(fd);
       break;
+    }
     case M_MASK:
       if (S_ISDIR(st.st_mode)) {
         if (mount("tmpfs", m->path, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0555,size=4k,nr_inodes=1") < 0)
@@ -733,6 +761,8 @@ static void drop_capabilities(void) {
 }
 
 /* EXECUTE, WRITE_FILE, READ_FILE, TRUNCATE, IOCTL_DEV: the rights a rule on a file may hold. */
+/* WRITE_FILE, REMOVE_DIR..MAKE_SYM, TRUNCATE: what a rule grants beyond reading */
+#define LL_WRITE_RIGHTS ((1ULL << 1) | 0x1FF0ULL | (1ULL << 14))
 #define LL_FILE_RIGHTS ((1ULL << 0) | (1ULL << 1) | (1ULL << 2) | (1ULL << 14) | (1ULL << 15))
 
 struct ll_attr {
@@ -754,6 +784,7 @@ static void apply_landlock(void) {
       if (P.llpaths[i].optional && (errno == ENOENT || errno == ENOTDIR || errno == EACCES)) continue;
       die_errno("landlock", P.llpaths[i].path);
     }
+    if (P.llpaths[i].access & LL_WRITE_RIGHTS) same_as_planned(fd, P.llpaths[i].path, "landlock");
     pb.allowed = P.llpaths[i].access;
     pb.fd = fd;
     /* File rules take only file rights: the kernel rejects directory rights on a file (EINVAL).

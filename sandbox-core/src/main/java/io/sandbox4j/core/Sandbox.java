@@ -12,6 +12,7 @@ import io.sandbox4j.api.SandboxPolicy;
 import io.sandbox4j.api.SystemRoots;
 import io.sandbox4j.api.spi.Availability;
 import io.sandbox4j.api.spi.BackendProvider;
+import io.sandbox4j.api.spi.GuardedDirectories;
 import io.sandbox4j.api.spi.LaunchSpec;
 import io.sandbox4j.api.spi.Launcher;
 import io.sandbox4j.api.spi.SandboxProcess;
@@ -32,6 +33,7 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -182,7 +184,11 @@ public final class Sandbox {
     boolean fresh = false;
     // every run, not only ephemeral ones: a command that writes the store could rewrite the change
     // sets the user later applies (their files and the workspace they are applied to)
-    refuseIfStoreWritable(policy, ChangeSets.forUser(request.callerEnvironment()));
+    ChangeSets store = ChangeSets.forUser(request.callerEnvironment());
+    refuseIfStoreWritable(policy, store);
+    spec.extension(
+        GuardedDirectories.class,
+        () -> new GuardedDirectories(guarded(store, request.callerEnvironment())));
     try {
       if (policy.ephemeral().enabled()) {
         fresh = policy.ephemeral().base().isEmpty();
@@ -244,6 +250,23 @@ public final class Sandbox {
                 + ": set XDG_CACHE_HOME to a directory outside the writable roots; nothing ran");
       }
     }
+  }
+
+  /**
+   * What no write grant of the launch may reach: the change-set store and the directories a warm
+   * engine of this caller keeps its socket, lock and log in ({@code $XDG_RUNTIME_DIR/sandbox4j},
+   * the cache's {@code sandbox4j/engine}: both, whichever the engine takes), checked again by the
+   * launcher on the paths of its final plan.
+   */
+  private static List<Path> guarded(ChangeSets store, Map<String, String> env) {
+    List<Path> out = new ArrayList<>();
+    out.add(store.root());
+    out.add(store.root().resolveSibling("engine"));
+    String runtime = env.get("XDG_RUNTIME_DIR");
+    if (runtime != null && runtime.startsWith("/")) {
+      out.add(Path.of(runtime, "sandbox4j"));
+    }
+    return out;
   }
 
   /**
@@ -374,6 +397,7 @@ public final class Sandbox {
     Set<Class<?>> needed = new HashSet<>(spec.extensionTypes());
     needed.remove(RunProxy.class); // applied by the engine itself
     needed.remove(WorkspaceLayer.class); // turned into platform plans by isolators
+    needed.remove(GuardedDirectories.class); // looked at by launchers that can
     List<Launcher> fit = new ArrayList<>();
     for (Launcher l : registry.launchers()) {
       if (l.extensionTypes().containsAll(needed)) {

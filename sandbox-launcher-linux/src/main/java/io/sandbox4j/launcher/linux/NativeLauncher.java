@@ -6,6 +6,7 @@ import io.sandbox4j.api.Ancestry;
 import io.sandbox4j.api.SandboxException;
 import io.sandbox4j.api.spi.AbstractLauncher;
 import io.sandbox4j.api.spi.Availability;
+import io.sandbox4j.api.spi.GuardedDirectories;
 import io.sandbox4j.api.spi.LaunchSpec;
 import io.sandbox4j.api.spi.SandboxProcess;
 import java.io.IOException;
@@ -51,6 +52,7 @@ public final class NativeLauncher extends AbstractLauncher {
     refuseIfWritableBySandbox(launcher, spec);
     LinuxLaunchPlan plan =
         spec.findExtension(LinuxLaunchPlan.class).orElseGet(LinuxLaunchPlan::new);
+    refuseIfPlanReaches(plan, launcher, spec);
     Path usage = UsageReport.create();
     spec.onCleanup(() -> UsageReport.delete(usage));
     String encoded;
@@ -67,6 +69,66 @@ public final class NativeLauncher extends AbstractLauncher {
     pb.environment().putAll(PlanEncoder.environment(encoded));
     spec.redirects().applyTo(pb);
     return new NativeSandboxProcess(spec.starter().start(pb), usage);
+  }
+
+  /** Landlock rights beyond reading: write and truncate files, make and remove entries. */
+  private static final long LANDLOCK_WRITE = (1L << 1) | 0x1FF0L | (1L << 14);
+
+  /**
+   * The checks before the launch compared the policy's writable roots; the isolators resolved their
+   * links later, and a link put in place of one of a root's directories meanwhile (by a command of
+   * another run that may write there) led the plan's grant to wherever it points. So the paths the
+   * final plan grants writing (Landlock rules, writable binds, what a private tmpfs keeps; a fresh
+   * tmpfs itself reaches nothing outside) are compared again, with the launcher and the {@link
+   * GuardedDirectories}; the launcher then refuses a path that resolves elsewhere when it opens it.
+   */
+  static void refuseIfPlanReaches(LinuxLaunchPlan plan, Path launcher, LaunchSpec spec) {
+    List<Path> fresh = new ArrayList<>();
+    List<Path> granted = new ArrayList<>();
+    for (LinuxLaunchPlan.Mount m : plan.mounts()) {
+      if (m.kind() == LinuxLaunchPlan.MountKind.TMPFS
+          || m.kind() == LinuxLaunchPlan.MountKind.HIDE) {
+        fresh.add(m.path());
+      }
+      if (m.kind() == LinuxLaunchPlan.MountKind.TMPFS) {
+        granted.addAll(m.keep());
+      } else if (m.kind() == LinuxLaunchPlan.MountKind.WRITABLE_BIND) {
+        granted.add(m.path());
+      }
+    }
+    plan.landlock()
+        .ifPresent(
+            rules -> {
+              for (LandlockRules.PathRule r : rules.pathRules()) {
+                if ((r.allowedAccess() & LANDLOCK_WRITE) != 0 && !fresh.contains(r.path())) {
+                  granted.add(r.path());
+                }
+              }
+            });
+    Ancestry binary = Ancestry.of(launcher);
+    List<Path> directories =
+        spec.findExtension(GuardedDirectories.class)
+            .map(GuardedDirectories::directories)
+            .orElse(List.of());
+    List<Ancestry> guarded = directories.stream().map(Ancestry::of).toList();
+    for (Path p : granted) {
+      boolean reached = binary.isHeldBy(p);
+      for (Ancestry g : guarded) {
+        reached |= g.isHeldBy(p) || g.holds(p);
+      }
+      if (reached) {
+        throw SandboxException.invalid(
+            "the launch plan grants writing "
+                + p
+                + ", which holds or lies in the native launcher or a directory no sandboxed command"
+                + " may write ("
+                + binary.real()
+                + ", "
+                + directories
+                + "): a link put in place of a writable root's directory since it was checked?"
+                + " nothing ran");
+      }
+    }
   }
 
   /**

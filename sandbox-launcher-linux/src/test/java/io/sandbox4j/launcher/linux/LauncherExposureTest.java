@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sandbox4j.api.SandboxException;
 import io.sandbox4j.api.SandboxPolicy;
+import io.sandbox4j.api.spi.GuardedDirectories;
 import io.sandbox4j.api.spi.LaunchSpec;
 import io.sandbox4j.api.spi.SandboxProcess;
 import java.nio.file.Files;
@@ -110,5 +111,33 @@ class LauncherExposureTest {
     assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
     assertThat(p.waitFor()).isZero();
     assertThat(workspace.resolve("ran")).exists();
+  }
+
+  /**
+   * The checks before the launch look at the policy's roots; an isolator resolves their links
+   * later, and a link put in place of a root's directory meanwhile (by another run's command) led
+   * the final plan's writable bind to the launcher's cache or a guarded directory. The plan itself
+   * is compared at launch (here a plan that grants what the policy does not name).
+   */
+  @Test
+  void aPlanWhoseGrantLeadsToTheCacheOrAGuardedDirectoryIsRefused() throws Exception {
+    Path store = Files.createDirectories(scratch.resolve("guarded/sandbox4j/changes"));
+    for (Path reached : List.of(cache, store.getParent())) {
+      Path planted = reached.resolve("planted");
+      LaunchSpec spec =
+          new LaunchSpec(
+              SandboxPolicy.builder(workspace).build(),
+              List.of("/bin/sh", "-c", "touch " + planted),
+              workspace,
+              Runs.ENV);
+      spec.extension(GuardedDirectories.class, () -> new GuardedDirectories(List.of(store)));
+      spec.extension(LinuxLaunchPlan.class, LinuxLaunchPlan::new)
+          .readOnlyHostView(List.of(workspace, reached));
+      assertThatThrownBy(() -> launcher.launch(spec))
+          .isInstanceOf(SandboxException.class)
+          .hasMessageContaining("the launch plan grants writing " + reached)
+          .satisfies(e -> assertThat(((SandboxException) e).exitCode()).isEqualTo(2));
+      assertThat(planted).as("nothing ran").doesNotExist();
+    }
   }
 }
