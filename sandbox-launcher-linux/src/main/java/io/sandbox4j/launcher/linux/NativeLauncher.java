@@ -9,6 +9,7 @@ import io.sandbox4j.api.spi.Availability;
 import io.sandbox4j.api.spi.GuardedDirectories;
 import io.sandbox4j.api.spi.LaunchSpec;
 import io.sandbox4j.api.spi.SandboxProcess;
+import io.sandbox4j.api.spi.WorkspaceLayer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -105,7 +106,17 @@ public final class NativeLauncher extends AbstractLauncher {
                 }
               }
             });
+    // overlays write their upper (and work) directory, wherever a link there leads (a run with
+    // another XDG_CACHE_HOME may have left one in place of a profile cache's layer); the run's own
+    // change set lies in the store by design (the checks before the launch keep links out of it)
+    Optional<Path> ownLayer = spec.findExtension(WorkspaceLayer.class).map(WorkspaceLayer::upper);
+    List<Path> layers = new ArrayList<>();
+    for (LinuxLaunchPlan.Overlay o : plan.overlays()) {
+      boolean own = ownLayer.isPresent() && ownLayer.get().equals(o.upper());
+      (own ? layers : granted).addAll(List.of(o.upper(), o.work()));
+    }
     Ancestry binary = Ancestry.of(launcher);
+    layers.stream().filter(binary::isHeldBy).findFirst().ifPresent(granted::add);
     List<Path> directories =
         spec.findExtension(GuardedDirectories.class)
             .map(GuardedDirectories::directories)

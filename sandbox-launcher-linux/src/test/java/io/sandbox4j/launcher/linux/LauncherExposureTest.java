@@ -140,4 +140,33 @@ class LauncherExposureTest {
       assertThat(planted).as("nothing ran").doesNotExist();
     }
   }
+
+  /**
+   * A run with another XDG_CACHE_HOME could write the caches' directory and leave a link in place
+   * of a profile cache layer's upper directory: a later run's overlay then wrote into the directory
+   * of the extracted launcher (it made the launcher writable and created files beside it).
+   */
+  @Test
+  void anOverlayWhoseUpperLeadsToTheLaunchersDirectoryIsRefused() throws Exception {
+    Path binary =
+        new LauncherBinary(Map.of("XDG_CACHE_HOME", cache.toString()), "/nonexistent").require();
+    Path layer = Files.createDirectories(scratch.resolve("layers/pip"));
+    Path upper = Files.createSymbolicLink(layer.resolve("upper"), binary.getParent());
+    Path work = Files.createDirectories(layer.resolve("work"));
+    Path pip = Files.createDirectories(scratch.resolve("pip"));
+    Path planted = pip.resolve("planted");
+    LaunchSpec spec =
+        new LaunchSpec(
+            SandboxPolicy.builder(workspace).allowWrite(pip).build(),
+            List.of("/bin/sh", "-c", "touch " + planted),
+            workspace,
+            Runs.ENV);
+    spec.extension(LinuxLaunchPlan.class, LinuxLaunchPlan::new)
+        .addOverlay(new LinuxLaunchPlan.Overlay(pip, upper, work));
+    assertThatThrownBy(() -> launcher.launch(spec))
+        .isInstanceOf(SandboxException.class)
+        .hasMessageContaining("the launch plan grants writing " + upper)
+        .satisfies(e -> assertThat(((SandboxException) e).exitCode()).isEqualTo(2));
+    assertThat(binary.getParent().resolve("planted")).as("nothing ran").doesNotExist();
+  }
 }
