@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
@@ -38,6 +40,27 @@ class AncestryTest {
     assertThat(ancestry.isHeldBy(tmp.resolve("a/c/.."))).isTrue();
     assertThat(Ancestry.of(link.resolve("b")).real()).isEqualTo(dir.toRealPath());
     assertThat(Ancestry.of(tmp.resolve("a")).holds(link.resolve("b/x"))).isTrue();
+  }
+
+  /** Of many paths, the first that holds or lies in a guarded directory under any name. */
+  @Test
+  void firstReachingFindsThePathThatHoldsOrLiesInAGuardedDirectory() throws Exception {
+    Path guarded = Files.createDirectories(tmp.resolve("cache/guarded"));
+    Path other = Files.createDirectories(tmp.resolve("cache/other"));
+    List<Ancestry> dirs = List.of(Ancestry.of(guarded), Ancestry.of(tmp.resolve("missing/dir")));
+    List<Path> harmless = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      harmless.add(Files.createDirectories(tmp.resolve("ws/d" + i)));
+    }
+    harmless.add(other);
+    assertThat(Ancestry.firstReaching(harmless, dirs)).isEmpty();
+    Path above = Files.createSymbolicLink(tmp.resolve("ws/d7/up"), tmp.resolve("cache"));
+    Path inside = Files.createSymbolicLink(tmp.resolve("ws/d8/in"), guarded);
+    for (Path p : List.of(above, inside.resolve("x"), tmp.resolve("missing"), tmp)) {
+      List<Path> paths = new ArrayList<>(harmless);
+      paths.add(50, p);
+      assertThat(Ancestry.firstReaching(paths, dirs)).as(p.toString()).contains(p);
+    }
   }
 
   /** A path not made yet is judged through its nearest existing ancestor and the rest. */

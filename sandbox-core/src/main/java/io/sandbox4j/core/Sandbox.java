@@ -34,6 +34,7 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -237,18 +238,16 @@ public final class Sandbox {
    * link or bind mount naming the store, or a directory above it, counts).
    */
   private static void refuseIfStoreWritable(SandboxPolicy policy, ChangeSets store) {
-    Ancestry storeAncestry = Ancestry.of(store.root());
     List<Path> roots = new ArrayList<>(policy.filesystem().allWritableRoots());
     policy.cacheLayers().forEach(l -> roots.add(l.directory()));
-    for (Path root : roots) {
-      if (storeAncestry.isHeldBy(root) || storeAncestry.holds(root)) {
-        throw SandboxException.invalid(
-            "the change sets in "
-                + store.root()
-                + " would lie inside the writable root "
-                + root
-                + ": set XDG_CACHE_HOME to a directory outside the writable roots; nothing ran");
-      }
+    Optional<Path> root = Ancestry.firstReaching(roots, List.of(Ancestry.of(store.root())));
+    if (root.isPresent()) {
+      throw SandboxException.invalid(
+          "the change sets in "
+              + store.root()
+              + " would lie inside the writable root "
+              + root.get()
+              + ": set XDG_CACHE_HOME to a directory outside the writable roots; nothing ran");
     }
   }
 

@@ -121,24 +121,20 @@ public final class NativeLauncher extends AbstractLauncher {
         spec.findExtension(GuardedDirectories.class)
             .map(GuardedDirectories::directories)
             .orElse(List.of());
-    List<Ancestry> guarded = directories.stream().map(Ancestry::of).toList();
-    for (Path p : granted) {
-      boolean reached = binary.isHeldBy(p);
-      for (Ancestry g : guarded) {
-        reached |= g.isHeldBy(p) || g.holds(p);
-      }
-      if (reached) {
-        throw SandboxException.invalid(
-            "the launch plan grants writing "
-                + p
-                + ", which holds or lies in the native launcher or a directory no sandboxed command"
-                + " may write ("
-                + binary.real()
-                + ", "
-                + directories
-                + "): a link put in place of a writable root's directory since it was checked?"
-                + " nothing ran");
-      }
+    List<Ancestry> guarded = new ArrayList<>(List.of(binary));
+    directories.forEach(d -> guarded.add(Ancestry.of(d)));
+    Optional<Path> reached = Ancestry.firstReaching(granted, guarded);
+    if (reached.isPresent()) {
+      throw SandboxException.invalid(
+          "the launch plan grants writing "
+              + reached.get()
+              + ", which holds or lies in the native launcher or a directory no sandboxed command"
+              + " may write ("
+              + binary.real()
+              + ", "
+              + directories
+              + "): a link put in place of a writable root's directory since it was checked?"
+              + " nothing ran");
     }
   }
 
