@@ -198,4 +198,31 @@ class LauncherExposureTest {
     assertThat(elsewhere.resolve("planted")).as("written through the kept link").doesNotExist();
     assertThat(exit).as("refused by the launcher").isEqualTo(125);
   }
+
+  /**
+   * The guard compared the roots with the launcher's file: a root inside its directory (a
+   * subdirectory there, or a profile cache's layer an earlier run led there by a link) held
+   * neither, and the command wrote beside the launcher that later runs execute.
+   */
+  @Test
+  void aWritableRootInsideTheLaunchersDirectoryIsRefused() throws Exception {
+    Path directory =
+        new LauncherBinary(Map.of("XDG_CACHE_HOME", cache.toString()), "/nonexistent")
+            .require()
+            .getParent();
+    Path inside = Files.createDirectories(directory.resolve("layer/upper"));
+    LaunchSpec spec =
+        new LaunchSpec(
+            SandboxPolicy.builder(workspace).allowWrite(inside).build(),
+            List.of("/bin/sh", "-c", "touch " + inside.resolve("planted")),
+            workspace,
+            Runs.ENV);
+    spec.extension(LinuxLaunchPlan.class, LinuxLaunchPlan::new)
+        .readOnlyHostView(List.of(workspace, inside));
+    assertThatThrownBy(() -> launcher.launch(spec))
+        .isInstanceOf(SandboxException.class)
+        .hasMessageContaining(inside.toString())
+        .satisfies(e -> assertThat(((SandboxException) e).exitCode()).isEqualTo(2));
+    assertThat(inside.resolve("planted")).as("nothing ran").doesNotExist();
+  }
 }
