@@ -598,6 +598,24 @@ static void same_as_planned(int fd, const char *path, const char *step) {
     die(step, "%s leads to %s now, not to the path checked before the launch (a link put in place of one of its directories?)", path, now);
 }
 
+/* WRITE_FILE, REMOVE_DIR..MAKE_SYM, TRUNCATE: what a rule grants beyond reading */
+#define LL_WRITE_RIGHTS ((1ULL << 1) | 0x1FF0ULL | (1ULL << 14))
+
+/* Whether the plan grants writing path itself (a Landlock write rule, a writable bind, a private
+   tmpfs's keep): a private home's keep of such a path is checked as those are, since once its bind
+   covers the path, their own checks see only the bind under the planned name. */
+static int grants_writing(const char *path) {
+  for (int i = 0; i < P.nllpaths; i++)
+    if ((P.llpaths[i].access & LL_WRITE_RIGHTS) && strcmp(P.llpaths[i].path, path) == 0) return 1;
+  for (int i = 0; i < P.nmounts; i++) {
+    if (P.mounts[i].kind == M_RW_BIND && strcmp(P.mounts[i].path, path) == 0) return 1;
+    if (P.mounts[i].kind == M_TMPFS)
+      for (int k = 0; k < P.mounts[i].nkeep; k++)
+        if (strcmp(P.mounts[i].keep[k], path) == 0) return 1;
+  }
+  return 0;
+}
+
 static void do_mount(const struct mnt *m) {
   struct stat st;
   if (m->kind != M_TMPFS && m->kind != M_PROC && stat(m->path, &st) < 0) {
@@ -616,7 +634,8 @@ static void do_mount(const struct mnt *m) {
         /* a hidden directory's keep may be gone (or hidden by an earlier tmpfs): nothing to show */
         if (fds[i] < 0 && hide && (errno == ENOENT || errno == ENOTDIR)) continue;
         if (fds[i] < 0 || fstat(fds[i], &kst[i]) < 0) die_errno("mount tmpfs (keep)", m->keep[i]);
-        if (!hide) same_as_planned(fds[i], m->keep[i], "mount tmpfs (keep)");
+        /* a hidden directory's read-only keep may be spelled through a link in the home */
+        if (!hide || grants_writing(m->keep[i])) same_as_planned(fds[i], m->keep[i], "mount tmpfs (keep)");
       }
       char opts[96], inodes[32] = "";
       if (P.tmpfs_inodes) snprintf(inodes, sizeof inodes, ",nr_inodes=%llu", (unsigned long long)P.tmpfs_inodes);
@@ -761,8 +780,6 @@ static void drop_capabilities(void) {
 }
 
 /* EXECUTE, WRITE_FILE, READ_FILE, TRUNCATE, IOCTL_DEV: the rights a rule on a file may hold. */
-/* WRITE_FILE, REMOVE_DIR..MAKE_SYM, TRUNCATE: what a rule grants beyond reading */
-#define LL_WRITE_RIGHTS ((1ULL << 1) | 0x1FF0ULL | (1ULL << 14))
 #define LL_FILE_RIGHTS ((1ULL << 0) | (1ULL << 1) | (1ULL << 2) | (1ULL << 14) | (1ULL << 15))
 
 struct ll_attr {

@@ -187,6 +187,7 @@ public final class Sandbox {
     // sets the user later applies (their files and the workspace they are applied to)
     ChangeSets store = ChangeSets.forUser(request.callerEnvironment());
     refuseIfStoreWritable(policy, store);
+    refuseIfCacheLayersWritable(policy, store);
     spec.extension(
         GuardedDirectories.class,
         () -> new GuardedDirectories(guarded(store, request.callerEnvironment())));
@@ -248,6 +249,29 @@ public final class Sandbox {
               + " would lie inside the writable root "
               + root.get()
               + ": set XDG_CACHE_HOME to a directory outside the writable roots; nothing ran");
+    }
+  }
+
+  /**
+   * Refuses (exit 2, nothing run) a run whose writable roots hold the profiles' cache layers
+   * ({@code sandbox4j/caches} beside the store) or lie inside them: a command writing there could
+   * put a link in place of a layer's upper directory while a later run mounts that overlay by name,
+   * and that run's writes (its cache's view) would land beside the launcher or in the store. The
+   * layers themselves are written only through their overlays.
+   */
+  private static void refuseIfCacheLayersWritable(SandboxPolicy policy, ChangeSets store) {
+    Path layers = store.root().resolveSibling("caches");
+    Optional<Path> root =
+        Ancestry.firstReaching(
+            policy.filesystem().allWritableRoots(), List.of(Ancestry.of(layers)));
+    if (root.isPresent()) {
+      throw SandboxException.invalid(
+          "the profiles' cache layers in "
+              + layers
+              + " would lie inside the writable root "
+              + root.get()
+              + " (a command writing there could lead a later run's layer elsewhere): choose"
+              + " writable roots outside it; nothing ran");
     }
   }
 

@@ -115,7 +115,8 @@ public final class NativeLauncher extends AbstractLauncher {
       boolean own = ownLayer.isPresent() && ownLayer.get().equals(o.upper());
       (own ? layers : granted).addAll(List.of(o.upper(), o.work()));
     }
-    Ancestry binary = Ancestry.of(launcher);
+    // the launcher's directory, not only its file: nothing may be written beside it either
+    Ancestry binary = Ancestry.of(launcher.getParent());
     layers.stream().filter(binary::isHeldBy).findFirst().ifPresent(granted::add);
     List<Path> directories =
         spec.findExtension(GuardedDirectories.class)
@@ -128,8 +129,8 @@ public final class NativeLauncher extends AbstractLauncher {
       throw SandboxException.invalid(
           "the launch plan grants writing "
               + reached.get()
-              + ", which holds or lies in the native launcher or a directory no sandboxed command"
-              + " may write ("
+              + ", which holds or lies in the native launcher's directory or a directory no"
+              + " sandboxed command may write ("
               + binary.real()
               + ", "
               + directories

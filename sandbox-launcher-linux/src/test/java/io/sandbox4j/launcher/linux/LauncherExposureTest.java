@@ -169,4 +169,60 @@ class LauncherExposureTest {
         .satisfies(e -> assertThat(((SandboxException) e).exitCode()).isEqualTo(2));
     assertThat(binary.getParent().resolve("planted")).as("nothing ran").doesNotExist();
   }
+
+  /**
+   * A private home's tmpfs binds back what it keeps, opened by name at launch: a link flipped into
+   * a writable root's place between the checks and that bind (another run's command swapping a
+   * directory of the path, 6 tries of a shell loop) bound the launcher's directory there, and the
+   * later checks of the writable root (Landlock, writable bind) saw only the bind under the planned
+   * name and let the command write beside the launcher. Here the link is in place already.
+   */
+  @Test
+  void aPrivateHomeKeepOfAWritableRootThatLeadsElsewhereIsRefused() throws Exception {
+    Path home = Files.createDirectories(scratch.resolve("hidden-home"));
+    Path elsewhere = Files.createDirectories(scratch.resolve("elsewhere"));
+    Path root = home.resolve("ws");
+    Files.createSymbolicLink(root, elsewhere);
+    LaunchSpec spec =
+        new LaunchSpec(
+            SandboxPolicy.builder(workspace).build(),
+            List.of("/bin/sh", "-c", "touch " + root.resolve("planted")),
+            workspace,
+            Runs.ENV);
+    LinuxLaunchPlan plan = spec.extension(LinuxLaunchPlan.class, LinuxLaunchPlan::new);
+    plan.readOnlyHostView(List.of(workspace, root));
+    plan.addMount(
+        new LinuxLaunchPlan.Mount(LinuxLaunchPlan.MountKind.HIDE, home, true, List.of(root)));
+    SandboxProcess p = launcher.launch(spec);
+    int exit = p.waitFor();
+    assertThat(elsewhere.resolve("planted")).as("written through the kept link").doesNotExist();
+    assertThat(exit).as("refused by the launcher").isEqualTo(125);
+  }
+
+  /**
+   * The guard compared the roots with the launcher's file: a root inside its directory (a
+   * subdirectory there, or a profile cache's layer an earlier run led there by a link) held
+   * neither, and the command wrote beside the launcher that later runs execute.
+   */
+  @Test
+  void aWritableRootInsideTheLaunchersDirectoryIsRefused() throws Exception {
+    Path directory =
+        new LauncherBinary(Map.of("XDG_CACHE_HOME", cache.toString()), "/nonexistent")
+            .require()
+            .getParent();
+    Path inside = Files.createDirectories(directory.resolve("layer/upper"));
+    LaunchSpec spec =
+        new LaunchSpec(
+            SandboxPolicy.builder(workspace).allowWrite(inside).build(),
+            List.of("/bin/sh", "-c", "touch " + inside.resolve("planted")),
+            workspace,
+            Runs.ENV);
+    spec.extension(LinuxLaunchPlan.class, LinuxLaunchPlan::new)
+        .readOnlyHostView(List.of(workspace, inside));
+    assertThatThrownBy(() -> launcher.launch(spec))
+        .isInstanceOf(SandboxException.class)
+        .hasMessageContaining(inside.toString())
+        .satisfies(e -> assertThat(((SandboxException) e).exitCode()).isEqualTo(2));
+    assertThat(inside.resolve("planted")).as("nothing ran").doesNotExist();
+  }
 }
