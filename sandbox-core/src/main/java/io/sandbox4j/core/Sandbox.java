@@ -186,8 +186,7 @@ public final class Sandbox {
     // every run, not only ephemeral ones: a command that writes the store could rewrite the change
     // sets the user later applies (their files and the workspace they are applied to)
     ChangeSets store = ChangeSets.forUser(request.callerEnvironment());
-    refuseIfStoreWritable(policy, store);
-    refuseIfCacheLayersWritable(policy, store);
+    refuseIfStoreOrLayersWritable(policy, store);
     spec.extension(
         GuardedDirectories.class,
         () -> new GuardedDirectories(guarded(store, request.callerEnvironment())));
@@ -234,36 +233,34 @@ public final class Sandbox {
   }
 
   /**
-   * Refuses (exit 2, nothing run) a run whose writable roots or profile cache layers hold the
-   * change-set store or lie inside it, by real path or by device and inode ({@link Ancestry}: a
-   * link or bind mount naming the store, or a directory above it, counts).
+   * Refuses (exit 2, nothing run) a run whose writable roots hold or lie in the change-set store or
+   * the profiles' cache layers ({@code sandbox4j/caches} beside the store), or whose profile cache
+   * layers lie in the store, by real path or by device and inode ({@link Ancestry}: a link or bind
+   * mount naming them, or a directory above them, counts). A command writing the store could
+   * rewrite the change sets the user later applies; one writing the caches could put a link in
+   * place of a layer's upper directory while a later run mounts that overlay by name, and that
+   * run's writes would land beside the launcher or in the store (the layers are written only
+   * through their overlays). One pass over the roots for both.
    */
-  private static void refuseIfStoreWritable(SandboxPolicy policy, ChangeSets store) {
-    List<Path> roots = new ArrayList<>(policy.filesystem().allWritableRoots());
-    policy.cacheLayers().forEach(l -> roots.add(l.directory()));
-    Optional<Path> root = Ancestry.firstReaching(roots, List.of(Ancestry.of(store.root())));
-    if (root.isPresent()) {
+  private static void refuseIfStoreOrLayersWritable(SandboxPolicy policy, ChangeSets store) {
+    Ancestry changes = Ancestry.of(store.root());
+    Path layers = store.root().resolveSibling("caches");
+    Optional<Path> root =
+        Ancestry.firstReaching(
+            policy.filesystem().allWritableRoots(), List.of(changes, Ancestry.of(layers)));
+    Optional<Path> layer =
+        Ancestry.firstReaching(
+            policy.cacheLayers().stream().map(l -> l.directory()).toList(), List.of(changes));
+    if (layer.isPresent()
+        || root.isPresent()
+            && Ancestry.firstReaching(List.of(root.get()), List.of(changes)).isPresent()) {
       throw SandboxException.invalid(
           "the change sets in "
               + store.root()
               + " would lie inside the writable root "
-              + root.get()
+              + layer.orElseGet(root::get)
               + ": set XDG_CACHE_HOME to a directory outside the writable roots; nothing ran");
     }
-  }
-
-  /**
-   * Refuses (exit 2, nothing run) a run whose writable roots hold the profiles' cache layers
-   * ({@code sandbox4j/caches} beside the store) or lie inside them: a command writing there could
-   * put a link in place of a layer's upper directory while a later run mounts that overlay by name,
-   * and that run's writes (its cache's view) would land beside the launcher or in the store. The
-   * layers themselves are written only through their overlays.
-   */
-  private static void refuseIfCacheLayersWritable(SandboxPolicy policy, ChangeSets store) {
-    Path layers = store.root().resolveSibling("caches");
-    Optional<Path> root =
-        Ancestry.firstReaching(
-            policy.filesystem().allWritableRoots(), List.of(Ancestry.of(layers)));
     if (root.isPresent()) {
       throw SandboxException.invalid(
           "the profiles' cache layers in "

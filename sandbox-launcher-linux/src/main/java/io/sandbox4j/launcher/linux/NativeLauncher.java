@@ -13,6 +13,7 @@ import io.sandbox4j.api.spi.WorkspaceLayer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -85,7 +86,8 @@ public final class NativeLauncher extends AbstractLauncher {
    */
   static void refuseIfPlanReaches(LinuxLaunchPlan plan, Path launcher, LaunchSpec spec) {
     List<Path> fresh = new ArrayList<>();
-    List<Path> granted = new ArrayList<>();
+    // a set: a writable root is usually both a Landlock rule and a writable bind (checked once)
+    Set<Path> granted = new LinkedHashSet<>();
     for (LinuxLaunchPlan.Mount m : plan.mounts()) {
       if (m.kind() == LinuxLaunchPlan.MountKind.TMPFS
           || m.kind() == LinuxLaunchPlan.MountKind.HIDE) {
