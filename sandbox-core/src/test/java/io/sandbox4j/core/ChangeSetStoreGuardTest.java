@@ -17,9 +17,9 @@ import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * An ephemeral run is refused (exit 2, nothing run) when a writable root holds the change-set
- * store, whatever names it: a command that could write there could rewrite the change sets the user
- * later applies.
+ * A run is refused (exit 2, nothing run) when a writable root holds the change-set store or the
+ * profiles' cache layers, whatever names them: a command that could write the store could rewrite
+ * the change sets the user later applies.
  */
 @EnabledOnOs(value = OS.LINUX, disabledReason = "bind mounts as Linux has them")
 class ChangeSetStoreGuardTest {
@@ -85,5 +85,35 @@ class ChangeSetStoreGuardTest {
     assertRefused(SandboxPolicy.builder(store).build(), store, cache);
     Path ws = Files.createDirectories(dir.resolve("ws"));
     assertRefused(SandboxPolicy.builder(ws).allowWrite(cache).build(), cache, cache);
+  }
+
+  /**
+   * The profiles' cache layers beside the store: a command writing there could swap a layer's upper
+   * directory for a link while a later run mounted that overlay by name (a shell loop did it on the
+   * first try), and that run's cache writes landed beside the native launcher.
+   */
+  private void assertLayersRefused(Path writableRoot) throws Exception {
+    Path ws = Files.createDirectories(dir.resolve("ws"));
+    assertRefused(
+        SandboxPolicy.builder(ws).allowWrite(writableRoot).build(),
+        writableRoot,
+        dir.resolve("cache"));
+  }
+
+  @Test
+  void aWritableRootHoldingTheCacheLayersIsRefused() throws Exception {
+    assertLayersRefused(Files.createDirectories(dir.resolve("cache/sandbox4j/caches")));
+  }
+
+  @Test
+  void aWritableRootInsideAProfilesLayersIsRefused() throws Exception {
+    assertLayersRefused(
+        Files.createDirectories(dir.resolve("cache/sandbox4j/caches/java/m2-0000")));
+  }
+
+  @Test
+  void aLinkNamingTheLayersIsRefused() throws Exception {
+    Path layers = Files.createDirectories(dir.resolve("cache/sandbox4j/caches"));
+    assertLayersRefused(Files.createSymbolicLink(dir.resolve("layers-link"), layers));
   }
 }
